@@ -1,0 +1,3 @@
+"""stratdocs: publish strategic plans as code."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from stratdocs.cli import main
+
+main()

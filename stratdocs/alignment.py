@@ -1,0 +1,138 @@
+"""Alignment warnings (SPEC §2, §7): the classic strategy/operations gaps made testable.
+
+Each check yields findings; waivers on an entity silence a code there and are returned
+separately so the alignment report can list every accepted gap with its reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterator, Mapping
+
+from stratdocs.findings import Finding, warning
+from stratdocs.health import RED, KpiHealth, ObjectiveHealth
+from stratdocs.model import EXECUTION_KINDS, Entity
+from stratdocs.trace import TraceIndex
+
+#: Failure modes of SPEC §2, in reading order, with the codes that detect them and why they matter.
+FAILURE_MODES = (
+    ("Missing link between planning and execution", ("no-execution", "orphan"),
+     "Strategy that nothing executes stays on paper, and work that serves no objective spends "
+     "resources the strategy did not ask for."),
+    ("KPIs that don't connect", ("no-kpi", "kpi-unlinked"),
+     "An objective nobody measures cannot be steered, and operational KPIs that drive no strategic "
+     "KPI optimise something the strategy does not need."),
+    ("Problems nobody acts on", ("red-unaddressed",),
+     "A red objective with no active work under it is a known problem without a response."),
+    ("Limited feedback from operations", ("stale-kpi",),
+     "KPIs without recent actuals hide how the plan is really going."),
+    ("Overly rigid plans", ("review-overdue",),
+     "Plans past their review date are no longer checked against reality."),
+    ("No accountability", ("no-owner",),
+     "Items without an owner have nobody to answer for them."),
+    ("Different languages and time frames", ("horizon",),
+     "Strategic objectives are long-term (years); operational plans are short-term (a year or less). "
+     "Mixing the two blurs who decides what."),
+    ("Content quality", ("unknown-key", "blocked-fetch"),
+     "Misspelt keys are silently ignored by readers; they usually hide a missing link or date."),
+)
+
+OWNED_KINDS = ("objective", "initiative", "operation", "kpi")
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    entity: Entity
+    code: str
+    reason: str
+
+
+def check(index: TraceIndex, kpi_health: Mapping[str, KpiHealth], objective_health: Mapping[str, ObjectiveHealth],
+          as_of: date, enabled) -> tuple[list[Finding], list[Waiver]]:
+    """All alignment warnings, with the waivers that silenced some of them."""
+    findings: list[Finding] = []
+    waivers: list[Waiver] = []
+    for entity, code, key, message in _gaps(index, kpi_health, objective_health, as_of):
+        if not enabled(code):
+            continue
+        if code in entity.waive:
+            waivers.append(Waiver(entity, code, entity.waive[code]))
+            continue
+        line, col = entity.at(key) if key else (entity.line, 1)
+        findings.append(warning(entity.file, line, col, code, message, entity.id))
+    # A waiver that silences nothing is listed too: the gap it accepted may have closed.
+    return findings, waivers
+
+
+def _gaps(index: TraceIndex, kpi_health, objective_health, as_of: date) -> Iterator[tuple[Entity, str, str, str]]:
+    plan = index.plan
+    executed: set[str] = set()
+    measured: set[str] = set()
+    active_work: set[str] = set()
+    for entity in plan:
+        targets = index.traces_to.get(entity.id, ())
+        if entity.kind in EXECUTION_KINDS:
+            executed.update(targets)
+            if entity.active:
+                active_work.update(targets)
+        elif entity.kind == "kpi":
+            measured.update(targets)
+
+    for entity in plan:
+        kind = entity.kind
+        if kind == "objective":
+            if entity.id not in executed:
+                yield entity, "no-execution", "", (f"strategic objective '{entity.id}' is not executed: no initiative, "
+                                                   "strategy or operational plan supports it")
+            if entity.id not in measured:
+                yield entity, "no-kpi", "", (f"strategic objective '{entity.id}' has no KPI: add a KPI that "
+                                             f"'measures: [{entity.id}]'")
+            health = objective_health[entity.id].health
+            if health == RED and entity.id not in active_work:
+                yield entity, "red-unaddressed", "", (f"strategic objective '{entity.id}' is red and no active "
+                                                      "initiative, plan or task works on it")
+            period = entity.attrs.get("period")
+            if period is not None and period.days < 365:
+                yield entity, "horizon", "period", (f"strategic objective '{entity.id}' spans {period.label}, less "
+                                                    "than a year; strategic objectives set long-term direction")
+        elif kind in ("initiative", "strategy", "operation", "task") and not index.traces_to.get(entity.id):
+            yield entity, "orphan", "supports", (f"{entity.label.lower()} '{entity.id}' serves no strategic "
+                                                 "objective; link it with 'supports:'")
+        if kind == "operation":
+            period = entity.attrs.get("period")
+            if period is not None and period.days > 366:
+                yield entity, "horizon", "period", (f"operational plan '{entity.id}' spans {period.label}, more than "
+                                                    "a year; split it into yearly or quarterly plans")
+        if kind == "kpi":
+            kpi = entity.kpi
+            if kpi.level == "operational" and not _drives_strategic(index, entity.id):
+                yield entity, "kpi-unlinked", "drives", (f"operational KPI '{entity.id}' drives no strategic KPI; "
+                                                         "add 'drives: [KPI-ID]'")
+            health = kpi_health[entity.id]
+            if health.stale:
+                if health.latest is None:
+                    message = f"KPI '{entity.id}' has no actuals yet; report at least one"
+                else:
+                    message = (f"KPI '{entity.id}' is stale: latest actual {health.latest.date} is more than two "
+                               f"{kpi.frequency} periods before {as_of}")
+                yield entity, "stale-kpi", "data" if kpi.data else "actuals", message
+        if kind in OWNED_KINDS and not entity.owner:
+            yield entity, "no-owner", "", f"{entity.label.lower()} '{entity.id}' has no owner; add 'owner: …'"
+        if entity.review_by is not None and entity.review_by < as_of:
+            yield entity, "review-overdue", "review_by", (f"{entity.label.lower()} '{entity.id}' was due for review "
+                                                          f"on {entity.review_by}; review it and set a new review_by")
+
+
+def _drives_strategic(index: TraceIndex, kpi_id: str) -> bool:
+    seen, stack = set(), [kpi_id]
+    while stack:
+        current = stack.pop()
+        for edge in index.up.get(current, ()):
+            if edge.key != "drives" or edge.other in seen:
+                continue
+            seen.add(edge.other)
+            if index.plan.entities[edge.other].kpi.level == "strategic":
+                return True
+            stack.append(edge.other)
+    return False

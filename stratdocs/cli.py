@@ -1,0 +1,133 @@
+"""The `stratdocs` command line (SPEC §8). The only module that exits the process."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from stratdocs import __version__
+from stratdocs import project as project_mod
+from stratdocs.findings import Severity, format_findings, has_errors, summary
+
+
+@dataclass(frozen=True)
+class Options:
+    root: Path
+    quiet: bool
+    verbose: bool
+
+    def load(self) -> project_mod.Project:
+        if not self.root.is_dir():
+            raise click.UsageError(f"project folder '{self.root}' does not exist")
+        return project_mod.load(self.root)
+
+    def say(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(message, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="stratdocs")
+@click.option("-C", "project_dir", default=".", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+              help="Run as if started in DIR (the project folder).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.option("-v", "--verbose", is_flag=True, help="More detail; tracebacks for internal errors.")
+@click.pass_context
+def cli(ctx: click.Context, project_dir: Path, quiet: bool, verbose: bool) -> None:
+    """Publish strategic and operational plans as code."""
+    ctx.obj = Options(project_dir, quiet, verbose)
+
+
+@cli.command()
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
+@click.pass_obj
+def check(opts: Options, strict: bool, fmt: str) -> None:
+    """Validate the plan and report every problem with its file and line."""
+    project = opts.load()
+    findings = list(project.findings)
+    text = format_findings(findings, fmt)
+    if text:
+        click.echo(text)
+    if fmt == "text":
+        opts.say(summary(findings))
+    failed = has_errors(findings) or (strict and any(f.severity is Severity.WARNING for f in findings))
+    sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
+@click.pass_obj
+def export(opts: Options, fmt: str, output: Path | None) -> None:
+    """Export the model, health and matrices for spreadsheets and BI tools."""
+    from stratdocs import export as export_mod
+
+    project = opts.load()
+    if fmt == "xlsx":
+        if output is None:
+            raise click.UsageError("xlsx is binary: give a file with -o plan.xlsx")
+        export_mod.write_xlsx(project, output)
+        opts.say(f"Wrote {output}")
+        return
+    text = export_mod.to_json(project) if fmt == "json" else export_mod.to_csv(project)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        opts.say(f"Wrote {output}")
+
+
+@cli.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_obj
+def init(opts: Options, directory: Path) -> None:
+    """Create a new plan project with a small working example."""
+    from stratdocs import scaffold
+
+    target = directory if directory.is_absolute() else opts.root / directory
+    written = scaffold.init(target)
+    opts.say(f"Created a plan project in {target} ({len(written)} files). Next: stratdocs -C {directory} check")
+
+
+@cli.command()
+@click.argument("kind")
+@click.argument("entity_id", metavar="ID")
+@click.option("--title", help="The title (default: the id).")
+@click.pass_obj
+def new(opts: Options, kind: str, entity_id: str, title: str | None) -> None:
+    """Create a new entity file of KIND (objective, initiative, strategy, operation, kpi, review, page)."""
+    from stratdocs import scaffold
+
+    project = opts.load()
+    path = scaffold.new(project, kind, entity_id, title or entity_id)
+    click.echo(path.relative_to(project.root).as_posix())
+
+
+def main() -> None:
+    """Entry point: a bug shows one line (a traceback with -v), never a raw traceback by default."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.UsageError as exc:
+        exc.show()
+        sys.exit(2)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a traceback is a bug: say so, briefly, unless -v
+        if "-v" in sys.argv or "--verbose" in sys.argv:
+            raise
+        click.echo(f"stratdocs: internal error: {type(exc).__name__}: {exc} (run with -v for the traceback "
+                   "and please report it)", err=True)
+        sys.exit(3)

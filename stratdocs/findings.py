@@ -1,0 +1,86 @@
+"""Findings: every problem stratdocs reports is a value, collected for the whole run.
+
+`check`, `--strict`, the alignment report and `export` are all views of one list of
+findings; nothing is decided by log levels (see the MkDocs strict-mode issue #3842).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+#: Error codes of SPEC §7; these always fail `check`.
+ERROR_CODES = (
+    "encoding", "yaml", "schema", "duplicate-id", "broken-ref", "wrong-kind", "cycle", "csv",
+)
+
+#: Warning codes of SPEC §7, each switchable in `stratdocs.yml` under `checks:`.
+WARNING_CODES = (
+    "no-execution", "orphan", "no-kpi", "kpi-unlinked", "review-overdue", "stale-kpi",
+    "horizon", "no-owner", "red-unaddressed", "unknown-key", "blocked-fetch",
+)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Finding:
+    """One located problem. Ordered by file, line and column for stable output."""
+
+    file: str
+    line: int
+    col: int
+    severity: Severity = field(compare=False)
+    code: str = field(compare=True)
+    message: str = field(compare=True)
+    entity: str | None = field(default=None, compare=False)
+
+    def text(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.severity.value}: {self.message} [{self.code}]"
+
+    def github(self) -> str:
+        level = "error" if self.severity is Severity.ERROR else "warning"
+        msg = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{level} file={self.file},line={self.line},col={self.col},title={self.code}::{msg}"
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file, "line": self.line, "col": self.col,
+            "severity": self.severity.value, "code": self.code,
+            "message": self.message, "entity": self.entity,
+        }
+
+
+def error(file: str, line: int, col: int, code: str, message: str, entity: str | None = None) -> Finding:
+    return Finding(file, line, col, Severity.ERROR, code, message, entity)
+
+
+def warning(file: str, line: int, col: int, code: str, message: str, entity: str | None = None) -> Finding:
+    return Finding(file, line, col, Severity.WARNING, code, message, entity)
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)
+
+
+def format_findings(findings: list[Finding], fmt: str) -> str:
+    """Render findings as `text`, `json` or `github` (Actions annotations)."""
+    findings = sorted(findings)
+    if fmt == "json":
+        return json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False)
+    if fmt == "github":
+        return "\n".join(f.github() for f in findings)
+    return "\n".join(f.text() for f in findings)
+
+
+def summary(findings: list[Finding]) -> str:
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    warnings = len(findings) - errors
+    if not findings:
+        return "No problems found."
+    return f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}."

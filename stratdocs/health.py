@@ -1,0 +1,150 @@
+"""KPI and objective health (SPEC §6): green, amber, red or no-data, with the reason why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+from typing import Mapping
+
+from stratdocs.model import Kpi, Point
+from stratdocs.trace import TraceIndex
+
+GREEN, AMBER, RED, NO_DATA = "green", "amber", "red", "no-data"
+HEALTHS = (GREEN, AMBER, RED, NO_DATA)
+_RANK = {RED: 0, AMBER: 1, GREEN: 2}
+_SCORE = {GREEN: 2, AMBER: 1, RED: 0}
+#: A KPI is stale when its latest actual is older than twice its frequency.
+FREQUENCY_DAYS = {"weekly": 7, "monthly": 31, "quarterly": 92, "yearly": 366}
+
+
+@dataclass(frozen=True, slots=True)
+class Cutoffs:
+    green: float = 0.95
+    amber: float = 0.80
+    rollup: str = "worst"  # or "average"
+
+
+@dataclass(frozen=True, slots=True)
+class KpiHealth:
+    health: str
+    reason: str
+    latest: Point | None = None
+    target: Point | None = None       # the milestone in force
+    expected: float | None = None     # planned value at the latest actual's date
+    progress: float | None = None
+    stale: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveHealth:
+    health: str
+    kpis: tuple[str, ...]             # the KPIs that count (measure it or a sub-objective)
+    counts: Mapping[str, int]
+
+
+def kpi_health(kpi: Kpi, as_of: date, cutoffs: Cutoffs = Cutoffs()) -> KpiHealth:
+    actuals = [p for p in kpi.actuals if p.date <= as_of]
+    if not actuals:
+        return KpiHealth(NO_DATA, "no actuals reported yet", stale=True)
+    latest = actuals[-1]
+    stale = (as_of - latest.date).days > 2 * FREQUENCY_DAYS[kpi.frequency]
+    a = latest.value
+    target = _target_in_force(kpi.targets, latest.date)
+    if kpi.thresholds is not None:
+        green, amber = kpi.thresholds.green, kpi.thresholds.amber
+        if kpi.direction == "range":
+            if green[0] <= a <= green[1]:
+                health = GREEN
+            elif amber[0] <= a <= amber[1]:
+                health = AMBER
+            else:
+                health = RED
+            reason = f"{_n(a)} against green band {_n(green[0])}–{_n(green[1])}, amber {_n(amber[0])}–{_n(amber[1])}"
+        else:
+            better = (lambda x, t: x >= t) if kpi.direction == "up" else (lambda x, t: x <= t)
+            health = GREEN if better(a, green) else AMBER if better(a, amber) else RED
+            sign = "≥" if kpi.direction == "up" else "≤"
+            reason = f"{_n(a)} against thresholds green {sign} {_n(green)}, amber {sign} {_n(amber)}"
+        return KpiHealth(health, reason, latest, target, stale=stale)
+    if target is None:
+        return KpiHealth(NO_DATA, "no target and no thresholds", latest, stale=stale)
+    previous = _previous_point(kpi, target)
+    if previous is None:
+        return KpiHealth(NO_DATA, "no baseline to measure progress from", latest, target, stale=stale)
+    p = previous.value
+    expected = _expected(previous, target, latest.date)
+    if expected == p:
+        progress = None
+        health = GREEN
+        reason = f"plan expects {_n(expected)} at {latest.date}: no change yet"
+    else:
+        progress = (a - p) / (expected - p)
+        health = GREEN if progress >= cutoffs.green else AMBER if progress >= cutoffs.amber else RED
+        reason = (f"{_n(a)} at {latest.date} against {_n(expected)} planned "
+                  f"(from {_n(p)} towards {_n(target.value)} by {target.date}): {progress:.0%} of planned progress")
+    return KpiHealth(health, reason, latest, target, expected, progress, stale)
+
+
+def _target_in_force(targets: tuple[Point, ...], day: date) -> Point | None:
+    for milestone in targets:
+        if milestone.date >= day:
+            return milestone
+    return targets[-1] if targets else None
+
+
+def _previous_point(kpi: Kpi, target: Point) -> Point | None:
+    index = kpi.targets.index(target)
+    return kpi.targets[index - 1] if index > 0 else kpi.baseline
+
+
+def _expected(previous: Point, target: Point, day: date) -> float:
+    """The planned value at `day` on the straight line previous -> target, clamped to both ends."""
+    span = (target.date - previous.date).days
+    if span <= 0 or day >= target.date:
+        return target.value
+    if day <= previous.date:
+        return previous.value
+    return previous.value + (target.value - previous.value) * (day - previous.date).days / span
+
+
+def _n(x: float) -> str:
+    return f"{x:,.2f}".rstrip("0").rstrip(".") if x != int(x) else f"{int(x):,}"
+
+
+def compute(index: TraceIndex, as_of: date, cutoffs: Cutoffs) -> tuple[Mapping[str, KpiHealth], Mapping[str, ObjectiveHealth]]:
+    """Health of every KPI and every strategic objective."""
+    plan = index.plan
+    kpis = {e.id: kpi_health(e.kpi, as_of, cutoffs) for e in plan.of_kind("kpi")}
+    objectives = {}
+    for objective in plan.of_kind("objective"):
+        scope = {objective.id, *index.descendants(objective.id)}
+        measuring = [e.id for e in plan.of_kind("kpi")
+                     if any(edge.key == "measures" and edge.other in scope for edge in index.up.get(e.id, ()))]
+        objectives[objective.id] = rollup(measuring, kpis, plan, cutoffs)
+    return MappingProxyType(kpis), MappingProxyType(objectives)
+
+
+def rollup(kpi_ids: list[str], kpis: Mapping[str, KpiHealth], plan, cutoffs: Cutoffs) -> ObjectiveHealth:
+    counts = {h: 0 for h in HEALTHS}
+    for kid in kpi_ids:
+        counts[kpis[kid].health] += 1
+    known = [k for k in kpi_ids if kpis[k].health != NO_DATA]
+    if not known:
+        health = NO_DATA
+    elif cutoffs.rollup == "average":
+        weights = [plan.entities[k].kpi.weight for k in known]
+        total = sum(weights)
+        if total == 0:
+            health = NO_DATA
+        else:
+            score = sum(_SCORE[kpis[k].health] * w for k, w in zip(known, weights)) / total
+            health = (RED, AMBER, GREEN)[int(score + 0.5)]
+    else:
+        health = min((kpis[k].health for k in known), key=_RANK.__getitem__)
+    return ObjectiveHealth(health, tuple(kpi_ids), MappingProxyType(counts))
+
+
+def worst(healths) -> str:
+    known = [h for h in healths if h != NO_DATA]
+    return min(known, key=_RANK.__getitem__) if known else NO_DATA

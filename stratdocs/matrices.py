@@ -1,0 +1,111 @@
+"""Traceability matrices (SPEC §5): rows × columns, each cell direct or indirect (via which item)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import deque
+from dataclasses import dataclass
+from typing import Mapping
+
+from stratdocs.config import MatrixSpec
+from stratdocs.model import Entity
+from stratdocs.trace import TraceIndex
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    direct: bool
+    via: str | None = None   # the item that links the column to the row, when indirect
+
+    def text(self) -> str:
+        return "direct" if self.direct else f"via {self.via}"
+
+
+@dataclass(frozen=True)
+class Matrix:
+    spec: MatrixSpec
+    rows: tuple[Entity, ...]
+    columns: tuple[Entity, ...]
+    cells: Mapping[tuple[str, str], Cell]
+
+    def cell(self, row: str, column: str) -> Cell | None:
+        return self.cells.get((row, column))
+
+    def row_total(self, row: str) -> int:
+        return sum(1 for c in self.columns if (row, c.id) in self.cells)
+
+    def column_total(self, column: str) -> int:
+        return sum(1 for r in self.rows if (r.id, column) in self.cells)
+
+    @property
+    def uncovered_rows(self) -> list[Entity]:
+        return [r for r in self.rows if not self.row_total(r.id)]
+
+    @property
+    def orphan_columns(self) -> list[Entity]:
+        return [c for c in self.columns if not self.column_total(c.id)]
+
+    def to_csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["id", "title", *(c.id for c in self.columns), "total"])
+        for row in self.rows:
+            cells = [self.cells[(row.id, c.id)].text() if (row.id, c.id) in self.cells else "" for c in self.columns]
+            writer.writerow([row.id, row.title, *cells, self.row_total(row.id)])
+        writer.writerow(["total", "", *(self.column_total(c.id) for c in self.columns), len(self.cells)])
+        return out.getvalue()
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.spec.id, "title": self.spec.title,
+            "rows": [r.id for r in self.rows], "columns": [c.id for c in self.columns],
+            "cells": [{"row": r, "column": c, "direct": cell.direct, "via": cell.via}
+                      for (r, c), cell in self.cells.items()],
+        }
+
+
+def select(index: TraceIndex, axis: str) -> tuple[Entity, ...]:
+    kind, _, level = axis.partition(":")
+    items = index.plan.of_kind(kind)
+    if level:
+        items = [e for e in items if e.kpi is not None and e.kpi.level == level]
+    return tuple(items)
+
+
+def build(index: TraceIndex, spec: MatrixSpec) -> Matrix:
+    rows = select(index, spec.rows)
+    columns = select(index, spec.columns)
+    row_ids = {r.id for r in rows}
+    cells: dict[tuple[str, str], Cell] = {}
+    for column in columns:
+        for row_id, cell in _reach(index, column, row_ids).items():
+            cells[(row_id, column.id)] = cell
+    ordered = {(r.id, c.id): cells[(r.id, c.id)] for r in rows for c in columns if (r.id, c.id) in cells}
+    return Matrix(spec, rows, columns, ordered)
+
+
+def _reach(index: TraceIndex, column: Entity, row_ids: set[str]) -> dict[str, Cell]:
+    """Breadth-first up the graph from a column item (and its nested items): shortest links win."""
+    starts = [column.id, *column.children]
+    found: dict[str, Cell] = {}
+    seen = set(starts)
+    queue: deque[tuple[str, str | None]] = deque()  # (node, predecessor on the path, None at the start)
+    for start in starts:
+        for edge in index.up.get(start, ()):
+            if edge.other not in seen:
+                seen.add(edge.other)
+                queue.append((edge.other, None))
+    while queue:
+        node, via = queue.popleft()
+        if node in row_ids and node not in found:
+            found[node] = Cell(direct=via is None, via=via)
+        for edge in index.up.get(node, ()):
+            if edge.other not in seen:
+                seen.add(edge.other)
+                queue.append((edge.other, node))
+    return found
+
+
+def build_all(index: TraceIndex, specs) -> dict[str, Matrix]:
+    return {spec.id: build(index, spec) for spec in specs}

@@ -1,0 +1,173 @@
+"""The plan model: immutable values, built once by `schema` and never changed afterwards.
+
+This module imports nothing else of stratdocs, so every stage can depend on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import Mapping
+
+#: Top-level content folders and the kind each holds (SPEC §3).
+FOLDER_KINDS = MappingProxyType({
+    "objectives": "objective",
+    "initiatives": "initiative",
+    "strategies": "strategy",
+    "operations": "operation",
+    "kpis": "kpi",
+    "reviews": "review",
+    "pages": "page",
+})
+
+#: Kinds written as files, in the order they are presented.
+FILE_KINDS = ("plan", "objective", "initiative", "strategy", "operation", "kpi", "review", "page")
+#: Kinds nested inside an operation's front matter.
+NESTED_KINDS = ("operational-objective", "task")
+KINDS = FILE_KINDS + NESTED_KINDS
+
+#: Items that execute strategy: an objective with none of these tracing to it is not executed.
+EXECUTION_KINDS = frozenset(("initiative", "strategy", "operation", "operational-objective", "task"))
+
+#: Lifecycle statuses that mean an item is no longer being worked on.
+INACTIVE_STATUSES = frozenset(("done", "dropped", "cancelled", "canceled", "closed", "complete", "completed"))
+
+KIND_LABELS = MappingProxyType({
+    "plan": ("Plan", "Plan"),
+    "objective": ("Strategic objective", "Strategic objectives"),
+    "initiative": ("Initiative", "Initiatives"),
+    "strategy": ("Functional strategy", "Functional strategies"),
+    "operation": ("Operational plan", "Operational plans"),
+    "kpi": ("KPI", "KPIs"),
+    "review": ("Review", "Reviews"),
+    "page": ("Page", "Pages"),
+    "operational-objective": ("Operational objective", "Operational objectives"),
+    "task": ("Task", "Tasks"),
+})
+
+HEALTH_ORDER = ("red", "amber", "green")  # worst first; "no-data" is outside the order
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A reference from an entity to another id, with where it is written."""
+
+    key: str      # supports, parent, measures, drives, about, kpis, or "link" for [[ID]] in a body
+    target: str
+    line: int
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """A dated value: a KPI actual, baseline or target milestone."""
+
+    date: date
+    value: float
+    note: str = ""
+    line: int = 0
+    file: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    start: date
+    end: date
+    label: str
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Absolute health thresholds; for `range` KPIs each is a (min, max) band."""
+
+    green: float | tuple[float, float]
+    amber: float | tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Kpi:
+    level: str = "operational"
+    unit: str = ""
+    direction: str = "up"
+    frequency: str = "monthly"
+    baseline: Point | None = None
+    targets: tuple[Point, ...] = ()
+    thresholds: Thresholds | None = None
+    actuals: tuple[Point, ...] = ()
+    data: str = ""
+    weight: float = 1.0
+    source: str = ""
+    method: str = ""
+    limitations: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One item of the plan. Nested operational objectives and tasks are entities too."""
+
+    id: str
+    kind: str
+    title: str
+    file: str                      # project-relative posix path of the file that defines it
+    line: int                      # where it starts (1 for files, the list item for nested)
+    body: str = ""
+    body_line: int = 1
+    summary: str = ""
+    owner: str = ""
+    status: str = ""
+    tags: tuple[str, ...] = ()
+    review_by: date | None = None
+    updated: date | None = None
+    waive: Mapping[str, str] = field(default_factory=dict)
+    refs: tuple[Ref, ...] = ()
+    container: str | None = None   # the operation that holds a nested item
+    children: tuple[str, ...] = ()  # nested ids of an operation, in order
+    attrs: Mapping[str, object] = field(default_factory=dict)  # kind-specific keys, normalised
+    key_lines: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    kpi: Kpi | None = None
+
+    def at(self, key: str) -> tuple[int, int]:
+        """Line and column of a key, falling back to the entity itself."""
+        return self.key_lines.get(key, (self.line, 1))
+
+    def ref_ids(self, *keys: str) -> tuple[str, ...]:
+        return tuple(r.target for r in self.refs if r.key in keys)
+
+    @property
+    def active(self) -> bool:
+        return self.status.lower() not in INACTIVE_STATUSES
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind][0]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """All entities by id, in content order, with case-insensitive lookup."""
+
+    entities: Mapping[str, Entity]
+    folded: Mapping[str, str]  # lower-case id -> id
+
+    def get(self, ref: str) -> Entity | None:
+        key = self.folded.get(ref.lower())
+        return self.entities[key] if key is not None else None
+
+    def of_kind(self, *kinds: str) -> list[Entity]:
+        return [e for e in self.entities.values() if e.kind in kinds]
+
+    @property
+    def root(self) -> Entity | None:
+        plans = self.of_kind("plan")
+        return plans[0] if plans else None
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    def __iter__(self):
+        return iter(self.entities.values())

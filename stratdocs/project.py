@@ -1,0 +1,85 @@
+"""The loading pipeline: config -> files -> entities -> plan -> trace index -> health -> findings.
+
+Loading finishes before any rendering starts: every page needs the whole plan for backlinks,
+matrices and roll-ups. The result is one immutable `Project` value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Mapping
+
+from stratdocs import alignment, config as config_mod, health, schema, sources, trace
+from stratdocs.findings import Finding, error
+from stratdocs.model import Entity, Plan
+
+
+@dataclass(frozen=True)
+class Project:
+    config: config_mod.Config
+    plan: Plan
+    index: trace.TraceIndex
+    kpi_health: Mapping[str, health.KpiHealth]
+    objective_health: Mapping[str, health.ObjectiveHealth]
+    findings: tuple[Finding, ...]
+    waivers: tuple[alignment.Waiver, ...]
+    digests: Mapping[str, str]   # content file -> sha256, for caches
+
+    @property
+    def root(self) -> Path:
+        return self.config.root
+
+    @property
+    def as_of(self) -> date:
+        return self.config.as_of
+
+    def health_of(self, entity: Entity) -> str | None:
+        if entity.kind == "kpi":
+            return self.kpi_health[entity.id].health
+        if entity.kind == "objective":
+            return self.objective_health[entity.id].health
+        return None
+
+
+def load(root: Path, cfg: config_mod.Config | None = None) -> Project:
+    """Load and validate a whole project. Config problems raise `ConfigError`; content problems are findings."""
+    cfg = cfg or config_mod.load(root)
+    config_mod.validate_references(cfg)
+    findings: list[Finding] = []
+    files, found = sources.discover(cfg.root, cfg.content_dir, dict(cfg.folders))
+    findings += found
+    entities: list[Entity] = []
+    digests: dict[str, str] = {}
+    for rel, kind in files:
+        src, found = sources.read(cfg.root, rel, kind)
+        findings += found
+        if src is None:
+            continue
+        digests[rel] = src.digest
+        built, found = schema.build_entities(src, cfg.root, cfg.content_dir)
+        findings += found
+        entities += built
+    return assemble(cfg, entities, findings, digests)
+
+
+def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Finding],
+             digests: Mapping[str, str]) -> Project:
+    """Everything after reading files: plan, trace index, health and alignment findings."""
+    findings = list(findings)
+    plan, found = trace.assemble(entities)
+    findings += found
+    if plan.root is None and not any(f.code in ("yaml", "encoding") for f in findings):
+        findings.append(error(f"{cfg.content_dir}/plan.md", 1, 1, "schema",
+                              "there is no plan: create content/plan.md with the plan's title, vision and mission"))
+    index, found = trace.build(plan)
+    findings += found
+    kpi_health, objective_health = health.compute(index, cfg.as_of, cfg.status)
+    found, waivers = alignment.check(index, kpi_health, objective_health, cfg.as_of, cfg.check_enabled)
+    findings += found
+    if not cfg.check_enabled("unknown-key"):
+        findings = [f for f in findings if f.code != "unknown-key"]
+    return Project(cfg, plan, index, kpi_health, objective_health, tuple(sorted(set(findings))),
+                   tuple(waivers), digests)
+

@@ -1,0 +1,136 @@
+"""Finding and reading content files: bytes to front-matter nodes and a Markdown body.
+
+Everything that can go wrong with a file as a file (not UTF-8, binary, too big, front matter
+never closed, YAML syntax) becomes a located finding here; nothing raises.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from stratdocs import yamlnodes
+from stratdocs.findings import Finding, error
+from stratdocs.model import FOLDER_KINDS
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+#: Folders under content/ that hold no entities.
+RESOURCE_FOLDERS = frozenset(("assets", "data"))
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: str                           # project-relative posix path
+    kind: str                           # from its folder; front matter may override
+    meta: yamlnodes.Mapping | None      # front matter nodes, None when unreadable
+    body: str
+    body_line: int                      # file line where the body starts
+    digest: str                         # sha256 of the bytes, for caches
+
+
+def discover(root: Path, content_dir: str, folders: dict[str, str]) -> tuple[list[tuple[str, str]], list[Finding]]:
+    """List (relative path, kind) of every Markdown file under the content dir, sorted."""
+    findings: list[Finding] = []
+    base = root / content_dir
+    kinds = dict(FOLDER_KINDS)
+    kinds.update(folders)
+    found: list[tuple[str, str]] = []
+    if not base.is_dir():
+        return found, [error(content_dir, 1, 1, "schema", f"content folder '{content_dir}' does not exist; "
+                             "create it with 'stratdocs init' or set content_dir in stratdocs.yml")]
+    root_resolved = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        rel_dir = here.relative_to(base).parts
+        top = rel_dir[0] if rel_dir else ""
+        if top in RESOURCE_FOLDERS:
+            dirnames[:] = []
+            continue
+        if rel_dir and top not in kinds:
+            rel = _rel(root, here)
+            findings.append(error(rel, 1, 1, "schema",
+                                  f"unknown content folder '{top}'; use one of {', '.join(sorted(kinds))} "
+                                  "or map it to a kind under 'folders:' in stratdocs.yml"))
+            dirnames[:] = []
+            continue
+        for name in sorted(filenames):
+            if name.startswith(".") or not name.endswith(".md"):
+                continue
+            path = here / name
+            rel = _rel(root, path)
+            if path.is_symlink() and not _inside(path.resolve(), root_resolved):
+                findings.append(error(rel, 1, 1, "schema", "symlink points outside the project; refused"))
+                continue
+            if not rel_dir:
+                if name != "plan.md":
+                    findings.append(error(rel, 1, 1, "schema",
+                                          f"'{name}' is at the top of {content_dir}/; only plan.md belongs there "
+                                          "(move it to pages/ or another folder)"))
+                    continue
+                found.append((rel, "plan"))
+            else:
+                found.append((rel, kinds[top]))
+    return found, findings
+
+
+def read(root: Path, rel: str, kind: str) -> tuple[SourceFile | None, list[Finding]]:
+    """Read one file. Returns the parsed source (None if unusable) and its findings."""
+    path = root / rel
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [error(rel, 1, 1, "encoding", f"cannot read file: {exc.strerror or exc}")]
+    return parse_bytes(rel, kind, raw)
+
+
+def parse_bytes(rel: str, kind: str, raw: bytes) -> tuple[SourceFile | None, list[Finding]]:
+    digest = hashlib.sha256(raw).hexdigest()
+    if len(raw) > MAX_FILE_BYTES:
+        mb = len(raw) / 1024 / 1024
+        return None, [error(rel, 1, 1, "encoding", f"file is {mb:.1f} MB, over the {MAX_FILE_BYTES // 1024 // 1024} MB "
+                            "limit; split it or move data to a CSV under content/data")]
+    if b"\x00" in raw[:8192]:
+        return None, [error(rel, 1, 1, "encoding", "binary file; only UTF-8 Markdown belongs here "
+                            "(put images and files under content/assets)")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [error(rel, line, col, "encoding", "file is not valid UTF-8; save it as UTF-8")]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return None, [error(rel, 1, 1, "schema", "empty file; add front matter with at least a title")]
+
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        # No front matter: a plain Markdown page, titled by its first heading.
+        return SourceFile(rel, kind, yamlnodes.Mapping(1, 1, {}), text, 1, digest), []
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if close is None:
+        return None, [error(rel, 1, 1, "yaml", "front matter opened on line 1 is never closed; "
+                            "add a line with '---' after it")]
+    front = "\n".join(lines[1:close])
+    try:
+        meta = yamlnodes.parse(front, line_offset=1)
+    except yamlnodes.YamlError as exc:
+        return None, [error(rel, exc.line, exc.col, "yaml", exc.message)]
+    if meta is None:
+        meta = yamlnodes.Mapping(2, 1, {})
+    if not isinstance(meta, yamlnodes.Mapping):
+        return None, [error(rel, meta.line, meta.col, "schema", "front matter must be 'key: value' lines, "
+                            "not a single value or a list")]
+    body = "\n".join(lines[close + 1:])
+    return SourceFile(rel, kind, meta, body, close + 2, digest), []
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents

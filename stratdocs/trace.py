@@ -1,0 +1,284 @@
+"""The traceability graph (SPEC §5).
+
+`build()` is the only writer: it assembles the plan (reporting duplicate ids), resolves every
+reference (broken-ref, wrong-kind), removes the links that close a cycle (reporting them) and
+precomputes what every page needs. `TraceIndex` is the read-only result pages query.
+
+The graph points upward: task -> operational objective -> operation -> initiative/strategy ->
+objective -> parent objective; a KPI points up to what it measures and drives.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+from stratdocs.findings import Finding, error
+from stratdocs.model import KIND_LABELS, KINDS, Entity, Plan, Ref
+
+ALL = frozenset(KINDS)
+TARGET_KINDS = {
+    "supports": frozenset(("objective", "initiative", "strategy", "operation", "operational-objective")),
+    "parent": frozenset(("objective",)),
+    "measures": frozenset(("objective", "operational-objective", "initiative", "strategy", "operation")),
+    "drives": frozenset(("kpi",)),
+    "kpis": frozenset(("kpi",)),
+    "about": ALL,
+    "link": ALL,
+}
+#: Keys that carry traceability upward, and those that must stay acyclic.
+UP_KEYS = ("supports", "parent", "measures", "drives")
+MAX_CHAINS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    key: str     # supports, parent, measures, drives, about (reversed kpis count as measures)
+    other: str   # the id at the other end
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class TraceIndex:
+    """Read-only traceability queries over a built plan."""
+
+    plan: Plan
+    up: Mapping[str, tuple[Edge, ...]]
+    down: Mapping[str, tuple[Edge, ...]]
+    traces_to: Mapping[str, tuple[str, ...]]   # strategic objective ids, in plan order
+    chains: Mapping[str, tuple[tuple[str, ...], ...]]
+    objective_children: Mapping[str, tuple[str, ...]]
+
+    def served_by(self, entity_id: str) -> list[tuple[Entity, bool]]:
+        """Everything that traces to an entity, transitively: (entity, is_direct) in plan order."""
+        direct = {e.other for e in self.down.get(entity_id, ()) if e.key in UP_KEYS}
+        seen: set[str] = set()
+        stack = list(direct)
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            stack.extend(e.other for e in self.down.get(current, ()) if e.key in UP_KEYS)
+            entity = self.plan.entities[current]
+            if entity.kind == "operation":
+                stack.extend(entity.children)
+        seen.discard(entity_id)
+        return [(e, e.id in direct) for e in self.plan if e.id in seen]
+
+    def reviews_of(self, entity_id: str) -> list[Entity]:
+        return [self.plan.entities[e.other] for e in self.down.get(entity_id, ()) if e.key == "about"]
+
+    def mentions_of(self, entity_id: str) -> list[Entity]:
+        return [self.plan.entities[e.other] for e in self.down.get(entity_id, ()) if e.key == "link"]
+
+    def descendants(self, objective_id: str) -> list[str]:
+        """Sub-objectives of an objective, at any depth (not including itself)."""
+        out, stack = [], list(self.objective_children.get(objective_id, ()))
+        while stack:
+            current = stack.pop(0)
+            if current not in out:
+                out.append(current)
+                stack.extend(self.objective_children.get(current, ()))
+        return out
+
+
+def assemble(entities: list[Entity]) -> tuple[Plan, list[Finding]]:
+    """Index entities by id, reporting ids used twice (ignoring case)."""
+    findings: list[Finding] = []
+    by_id: dict[str, Entity] = {}
+    folded: dict[str, str] = {}
+    for entity in entities:
+        key = entity.id.lower()
+        if key in folded:
+            first = by_id[folded[key]]
+            line = entity.line
+            findings.append(error(entity.file, line, 1, "duplicate-id",
+                                  f"id '{entity.id}' is already used by {first.file}:{first.line}; "
+                                  "ids must be unique (ignoring case): rename one", entity.id))
+            continue
+        folded[key] = entity.id
+        by_id[entity.id] = entity
+    plans = [e for e in by_id.values() if e.kind == "plan"]
+    for extra in plans[1:]:
+        findings.append(error(extra.file, 1, 1, "schema", f"a second plan (the first is {plans[0].file}); "
+                              "a project has exactly one plan.md", extra.id))
+    return Plan(MappingProxyType(by_id), MappingProxyType(folded)), findings
+
+
+def build(plan: Plan) -> tuple[TraceIndex, list[Finding]]:
+    findings: list[Finding] = []
+    up: dict[str, list[Edge]] = defaultdict(list)
+    down: dict[str, list[Edge]] = defaultdict(list)
+    all_ids = None
+    for entity in plan:
+        for ref in entity.refs:
+            target = plan.get(ref.target)
+            if target is None:
+                if all_ids is None:
+                    all_ids = list(plan.entities)
+                findings.append(_broken(entity, ref, all_ids))
+                continue
+            if target.kind not in TARGET_KINDS[ref.key]:
+                findings.append(_wrong_kind(entity, ref, target))
+                continue
+            if target.id == entity.id and ref.key != "link":
+                findings.append(error(entity.file, ref.line, ref.col, "cycle",
+                                      f"'{entity.id}' {ref.key} itself; remove that reference", entity.id))
+                continue
+            if ref.key == "kpis":  # an operational objective lists the KPIs that measure it
+                up[target.id].append(Edge("measures", entity.id, ref.line))
+                down[entity.id].append(Edge("measures", target.id, ref.line))
+            elif ref.key in UP_KEYS:
+                up[entity.id].append(Edge(ref.key, target.id, ref.line))
+                down[target.id].append(Edge(ref.key, entity.id, ref.line))
+            else:
+                down[target.id].append(Edge(ref.key, entity.id, ref.line))
+
+    findings += _break_cycles(plan, up)
+    for key in list(down):
+        down[key] = _dedupe(down[key])
+    for key in list(up):
+        up[key] = _dedupe(up[key])
+
+    order = {eid: i for i, eid in enumerate(plan.entities)}
+    objectives = frozenset(e.id for e in plan if e.kind == "objective")
+    closure: dict[str, frozenset[str]] = {}
+
+    def reach(start: str) -> frozenset[str]:
+        # Iterative post-order closure over the acyclic `up` graph, memoised.
+        stack = [(start, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if node in closure:
+                continue
+            parents = up.get(node, ())
+            if expanded:
+                acc: set[str] = set()
+                for edge in parents:
+                    acc.add(edge.other)
+                    acc |= closure[edge.other]
+                closure[node] = frozenset(acc)
+            else:
+                stack.append((node, True))
+                stack.extend((edge.other, False) for edge in parents if edge.other not in closure)
+        return closure[start]
+
+    traces: dict[str, tuple[str, ...]] = {}
+    for entity in plan:
+        reached = set(reach(entity.id))
+        if entity.kind == "operation":
+            for child in entity.children:
+                if child in plan.entities:
+                    reached |= reach(child)
+        traces[entity.id] = tuple(sorted((r for r in reached if r in objectives and r != entity.id),
+                                         key=order.__getitem__))
+
+    chains: dict[str, tuple[tuple[str, ...], ...]] = {}
+
+    def chains_of(node: str) -> tuple[tuple[str, ...], ...]:
+        stack = [(node, False)]
+        while stack:
+            current, expanded = stack.pop()
+            if current in chains:
+                continue
+            parents = [e.other for e in up.get(current, ())]
+            if expanded:
+                out: list[tuple[str, ...]] = []
+                for parent in parents:
+                    for chain in chains[parent] or ((),):
+                        out.append((parent, *chain))
+                        if len(out) >= MAX_CHAINS:
+                            break
+                    if len(out) >= MAX_CHAINS:
+                        break
+                chains[current] = tuple(out)
+            else:
+                stack.append((current, True))
+                stack.extend((p, False) for p in parents if p not in chains)
+        return chains[node]
+
+    for entity in plan:
+        chains_of(entity.id)
+
+    children: dict[str, list[str]] = defaultdict(list)
+    for entity in plan.of_kind("objective"):
+        for edge in up.get(entity.id, ()):
+            if edge.key == "parent":
+                children[edge.other].append(entity.id)
+
+    index = TraceIndex(
+        plan=plan,
+        up=MappingProxyType({k: tuple(v) for k, v in up.items()}),
+        down=MappingProxyType({k: tuple(v) for k, v in down.items()}),
+        traces_to=MappingProxyType(traces),
+        chains=MappingProxyType(chains),
+        objective_children=MappingProxyType({k: tuple(v) for k, v in children.items()}),
+    )
+    return index, findings
+
+
+def _dedupe(edges: list[Edge]) -> list[Edge]:
+    seen, out = set(), []
+    for edge in edges:
+        if (edge.key, edge.other) not in seen:
+            seen.add((edge.key, edge.other))
+            out.append(edge)
+    return out
+
+
+def _break_cycles(plan: Plan, up: dict[str, list[Edge]]) -> list[Finding]:
+    """Report each cycle once and drop the link that closes it, leaving a DAG."""
+    findings: list[Finding] = []
+    WHITE, GREY, BLACK = 0, 1, 2
+    colour: dict[str, int] = {}
+    for start in plan.entities:
+        if colour.get(start, WHITE) != WHITE:
+            continue
+        path: list[str] = []
+        stack: list[tuple[str, int]] = [(start, 0)]
+        colour[start] = GREY
+        path.append(start)
+        while stack:
+            node, i = stack[-1]
+            edges = up.get(node, [])
+            if i >= len(edges):
+                stack.pop()
+                path.pop()
+                colour[node] = BLACK
+                continue
+            stack[-1] = (node, i + 1)
+            edge = edges[i]
+            state = colour.get(edge.other, WHITE)
+            if state == WHITE:
+                colour[edge.other] = GREY
+                path.append(edge.other)
+                stack.append((edge.other, 0))
+            elif state == GREY:
+                loop = path[path.index(edge.other):] + [edge.other]
+                source = plan.entities[node]
+                findings.append(error(source.file, edge.line or source.line, 1, "cycle",
+                                      f"cycle in {edge.key}: {' → '.join(loop)}; remove one of these links",
+                                      source.id))
+                edges.pop(i)
+                stack[-1] = (node, i)
+    return findings
+
+
+def _broken(entity: Entity, ref: Ref, ids: list[str]) -> Finding:
+    key = "[[…]] link" if ref.key == "link" else f"'{ref.key}'"
+    lowered = {i.lower(): i for i in ids}
+    close = difflib.get_close_matches(ref.target.lower(), list(lowered), n=1, cutoff=0.6)
+    hint = f"; did you mean '{lowered[close[0]]}'?" if close else "; check the id or create that item"
+    return error(entity.file, ref.line, ref.col, "broken-ref",
+                 f"{key} names '{ref.target}', which does not exist{hint}", entity.id)
+
+
+def _wrong_kind(entity: Entity, ref: Ref, target: Entity) -> Finding:
+    wanted = " or ".join(KIND_LABELS[k][0].lower() for k in sorted(TARGET_KINDS[ref.key]))
+    return error(entity.file, ref.line, ref.col, "wrong-kind",
+                 f"'{ref.key}' names '{target.id}', a {KIND_LABELS[target.kind][0].lower()}; "
+                 f"it must name a {wanted}", entity.id)
