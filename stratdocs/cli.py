@@ -107,6 +107,42 @@ def new(opts: Options, kind: str, entity_id: str, title: str | None) -> None:
     click.echo(path.relative_to(project.root).as_posix())
 
 
+@cli.command()
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: site).")
+@click.option("--no-pdf", is_flag=True, help="Build the website only.")
+@click.option("--clean", is_flag=True, help="Ignore and clear the build cache.")
+@click.pass_obj
+def build(opts: Options, out: Path | None, no_pdf: bool, clean: bool) -> None:
+    """Build the website and every PDF document into the output folder."""
+    from stratdocs import build as build_mod
+
+    project = opts.load()
+    progress = _progress(opts)
+    result = build_mod.build(project, out, pdf=not no_pdf, progress=progress)
+    if progress:
+        click.echo("\r\033[K", nl=False, err=True)
+    docs = f" and {len(result.documents)} PDF document{'s' if len(result.documents) != 1 else ''}" \
+        if result.documents else ""
+    warn = f" ({result.warnings} warning{'s' if result.warnings != 1 else ''}: see stratdocs check)" \
+        if result.warnings else ""
+    opts.say(f"Built {result.pages} pages{docs} into {result.output}{warn}")
+
+
+def _progress(opts: Options):
+    """A one-line counter on an interactive terminal; nothing in CI or with -q."""
+    from stratdocs.build import is_interactive
+
+    if opts.quiet or not is_interactive():
+        return None
+    state = {"n": 0}
+
+    def tick(rel: str) -> None:
+        state["n"] += 1
+        if state["n"] % 25 == 0:
+            click.echo(f"\r\033[KWriting {state['n']} files… {rel[:60]}", nl=False, err=True)
+    return tick
+
+
 def main() -> None:
     """Entry point: a bug shows one line (a traceback with -v), never a raw traceback by default."""
     try:

@@ -52,28 +52,34 @@ def load(root: Path, cfg: config_mod.Config | None = None) -> Project:
     findings += found
     entities: list[Entity] = []
     digests: dict[str, str] = {}
+    unreadable: set[str] = set()
     for rel, kind in files:
         src, found = sources.read(cfg.root, rel, kind)
         findings += found
         if src is None:
+            unreadable.add(sources.guess_id(cfg.root, rel))
             continue
         digests[rel] = src.digest
         built, found = schema.build_entities(src, cfg.root, cfg.content_dir)
         findings += found
         entities += built
-    return assemble(cfg, entities, findings, digests)
+    return assemble(cfg, entities, findings, digests, frozenset(unreadable))
 
 
 def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Finding],
-             digests: Mapping[str, str]) -> Project:
-    """Everything after reading files: plan, trace index, health and alignment findings."""
+             digests: Mapping[str, str], unreadable: frozenset[str] = frozenset()) -> Project:
+    """Everything after reading files: plan, trace index, health and alignment findings.
+
+    `unreadable` holds the ids of files that could not be parsed (already reported), so that
+    references to them do not cascade into broken-ref errors.
+    """
     findings = list(findings)
     plan, found = trace.assemble(entities)
     findings += found
     if plan.root is None and not any(f.code in ("yaml", "encoding") for f in findings):
         findings.append(error(f"{cfg.content_dir}/plan.md", 1, 1, "schema",
                               "there is no plan: create content/plan.md with the plan's title, vision and mission"))
-    index, found = trace.build(plan)
+    index, found = trace.build(plan, unreadable)
     findings += found
     kpi_health, objective_health = health.compute(index, cfg.as_of, cfg.status)
     found, waivers = alignment.check(index, kpi_health, objective_health, cfg.as_of, cfg.check_enabled)

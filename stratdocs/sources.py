@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from stratdocs import yamlnodes
 from stratdocs.findings import Finding, error
@@ -18,6 +19,7 @@ from stratdocs.model import FOLDER_KINDS
 MAX_FILE_BYTES = 8 * 1024 * 1024
 #: Folders under content/ that hold no entities.
 RESOURCE_FOLDERS = frozenset(("assets", "data"))
+_ID_LINE = re.compile(rb"^id:[ \t]*[\"']?([A-Za-z0-9][A-Za-z0-9._-]*)", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,20 @@ def read(root: Path, rel: str, kind: str) -> tuple[SourceFile | None, list[Findi
     except OSError as exc:
         return None, [error(rel, 1, 1, "encoding", f"cannot read file: {exc.strerror or exc}")]
     return parse_bytes(rel, kind, raw)
+
+
+def guess_id(root: Path, rel: str) -> str:
+    """The id an unparseable file most likely declares (its `id:` line, else its file stem).
+
+    References to it are then not reported as broken on top of the file's own error.
+    """
+    try:
+        with open(root / rel, "rb") as handle:
+            head = handle.read(65536)
+    except OSError:
+        head = b""
+    match = _ID_LINE.search(head)
+    return match[1].decode("ascii") if match else PurePosixPath(rel).stem
 
 
 def parse_bytes(rel: str, kind: str, raw: bytes) -> tuple[SourceFile | None, list[Finding]]:

@@ -109,8 +109,10 @@ def assemble(entities: list[Entity]) -> tuple[Plan, list[Finding]]:
     return Plan(MappingProxyType(by_id), MappingProxyType(folded)), findings
 
 
-def build(plan: Plan) -> tuple[TraceIndex, list[Finding]]:
+def build(plan: Plan, unreadable=frozenset()) -> tuple[TraceIndex, list[Finding]]:
+    """Resolve references; ids in `unreadable` (files that failed to parse) are skipped, not reported."""
     findings: list[Finding] = []
+    unreadable = {i.lower() for i in unreadable}
     up: dict[str, list[Edge]] = defaultdict(list)
     down: dict[str, list[Edge]] = defaultdict(list)
     all_ids = None
@@ -118,6 +120,8 @@ def build(plan: Plan) -> tuple[TraceIndex, list[Finding]]:
         for ref in entity.refs:
             target = plan.get(ref.target)
             if target is None:
+                if ref.target.lower() in unreadable:
+                    continue
                 if all_ids is None:
                     all_ids = list(plan.entities)
                 findings.append(_broken(entity, ref, all_ids))

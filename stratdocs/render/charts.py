@@ -44,6 +44,8 @@ CHART_CSS = """\
 .sd-chart .sd-text { fill: #1f2328; } .sd-chart .sd-muted { fill: #59636e; }
 .sd-chart .sd-grid { stroke: #e4e8ec; } .sd-chart .sd-axis { stroke: #8c959f; }
 .sd-chart .sd-actual { stroke: #0b57d0; } .sd-chart .sd-actual-point { fill: #0b57d0; }
+.sd-chart .sd-actual-label { fill: #0b57d0; } .sd-chart .sd-halo { stroke: #ffffff; }
+.sd-chart .sd-hollow { fill: #ffffff; }
 .sd-chart .sd-plan { stroke: #6e7781; } .sd-chart .sd-target { fill: #2f363d; }
 .sd-chart .sd-box { fill: #ffffff; stroke: #d0d7de; } .sd-chart .sd-band-bg { fill: #f6f8fa; }
 .sd-chart .sd-band-head { fill: #eaeef2; } .sd-chart .sd-link { stroke: #8c959f; }
@@ -52,6 +54,8 @@ CHART_CSS = """\
   .sd-chart .sd-text { fill: #e6edf3; } .sd-chart .sd-muted { fill: #9198a1; }
   .sd-chart .sd-grid { stroke: #30363d; } .sd-chart .sd-axis { stroke: #6e7681; }
   .sd-chart .sd-actual { stroke: #4493f8; } .sd-chart .sd-actual-point { fill: #4493f8; }
+  .sd-chart .sd-actual-label { fill: #4493f8; } .sd-chart .sd-halo { stroke: #0d1117; }
+  .sd-chart .sd-hollow { fill: #0d1117; }
   .sd-chart .sd-target { fill: #d1d7e0; } .sd-chart .sd-spark { stroke: #9198a1; }
   .sd-chart .sd-box { fill: #161b22; stroke: #3d444d; } .sd-chart .sd-band-bg { fill: #0d1117; }
   .sd-chart .sd-band-head { fill: #21262d; } .sd-chart .sd-link, .sd-chart .sd-axis { stroke: #6e7681; }
@@ -182,13 +186,20 @@ def _safe_href(href: object) -> str | None:
     return h
 
 
+def _num(v: object) -> float | None:
+    """A plottable number: finite, not a bool, and not so large that arithmetic overflows."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) <= 1e300:
+        return float(v)  # NaN fails the comparison above
+    return None
+
+
 def _points(points) -> list[tuple[date, float]]:
     """Finite points sorted by date (stable, so ties keep their input order)."""
     out = []
     for d, v in points or ():
         if isinstance(d, datetime):
             d = d.date()
-        if isinstance(d, date) and isinstance(v, (int, float)) and math.isfinite(v):
+        if isinstance(d, date) and _num(v) is not None:
             out.append((d, float(v)))
     return sorted(out, key=lambda p: p[0])
 
@@ -266,9 +277,11 @@ def sparkline(points: list[tuple[date, float]], *, health: str = "no-data", widt
 
 def _y_ticks(lo: float, hi: float) -> tuple[list[float], float]:
     """About five round ticks (1, 2, 5 × 10^k steps) covering [lo, hi]."""
-    if hi - lo <= max(abs(lo), abs(hi)) * 1e-9:
-        pad = abs(lo) * 0.1 or 1.0
-        lo, hi = (0.0, 1.0) if lo == 0 else (lo - pad, hi + pad)
+    size = max(abs(lo), abs(hi))
+    if size < 1e-300:
+        lo, hi = 0.0, 1.0
+    elif hi - lo <= size * 1e-9:
+        lo, hi = lo - size * 0.1, hi + size * 0.1
     raw = (hi - lo) / 4
     exp = math.floor(math.log10(raw))
     frac = raw / 10**exp
@@ -280,8 +293,9 @@ def _y_ticks(lo: float, hi: float) -> tuple[list[float], float]:
 
 def _tick_labels(ticks: list[float], step: float) -> list[str]:
     top = max(abs(t) for t in ticks)
-    if step < 1e-4:
-        return ["0" if abs(t) < step * 1e-6 else f"{t:.3g}" for t in ticks]
+    if step < 1e-4 or top >= 1e15:  # scientific, with enough digits to tell ticks apart
+        digits = max(2, math.floor(math.log10(top / step)) + 2)
+        return ["0" if abs(t) < step * 1e-6 else f"{t:.{digits}g}" for t in ticks]
     div, suffix = next(((d, s) for d, s in ((1e12, "T"), (1e9, "B"), (1e6, "M")) if top >= d),
                        (1.0, ""))
     decimals = min(12, max(0, -math.floor(math.log10(step / div) + 1e-9)))
@@ -320,13 +334,9 @@ def _bands(thresholds, direction: str) -> list[tuple[str, float, float]]:
         return []
     inf = math.inf
 
-    def num(v):
-        return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) \
-            and math.isfinite(v) else None
-
     def pair(v):
-        if isinstance(v, (list, tuple)) and len(v) == 2 and None not in (num(v[0]), num(v[1])):
-            return tuple(sorted((num(v[0]), num(v[1]))))
+        if isinstance(v, (list, tuple)) and len(v) == 2 and None not in (_num(v[0]), _num(v[1])):
+            return tuple(sorted((_num(v[0]), _num(v[1]))))
         return None
 
     if direction == "range":
@@ -338,7 +348,7 @@ def _bands(thresholds, direction: str) -> list[tuple[str, float, float]]:
         if a:
             zones += [("amber", a[0], min(a[1], g[0])), ("amber", max(a[0], g[1]), a[1])]
     elif direction in ("up", "down"):
-        g, a = num(thresholds.get("green")), num(thresholds.get("amber"))
+        g, a = _num(thresholds.get("green")), _num(thresholds.get("amber"))
         if g is None:
             return []
         a = g if a is None else a
@@ -373,7 +383,7 @@ def _zone_words(zones: list[tuple[str, float, float]], direction: str, unit: str
 def _diamond(x: float, y: float, r: float = 5.0, fill: str = _TARGET, cls: str = "sd-target",
              tip: str | None = None) -> str:
     d = f"M{_n(x)},{_n(y - r)} L{_n(x + r)},{_n(y)} L{_n(x)},{_n(y + r)} L{_n(x - r)},{_n(y)} Z"
-    return _tag("path", {"d": d, "class": cls, "fill": fill, "stroke": "#ffffff",
+    return _tag("path", {"d": d, "class": f"{cls} sd-halo", "fill": fill, "stroke": "#ffffff",
                          "stroke-width": "1"}, _title(tip) if tip else None)
 
 
@@ -426,12 +436,11 @@ def kpi_chart(*, title: str, unit: str, actuals: list[tuple[date, float]],
     w, h = max(float(width), 240.0), max(float(height), 140.0)
     fs = 11.0
 
-    # Domains: x from the earliest baseline/actual to the latest target or as_of; y over all values.
+    # Domains: x from the earliest baseline/actual to the latest target or as_of (a milestone
+    # dated before the first actual widens it too); y over all values and threshold edges.
     dated = acts + tgts + ([base] if base else [])
-    firsts = [d for d, _ in acts] + ([base[0]] if base else [])
-    start = min(firsts) if firsts else min([d for d, _ in tgts] + [as_of])
-    end = max([d for d, _ in dated] + [as_of, start])
-    start = min(start, as_of)
+    start = min([d for d, _ in dated] + [as_of])
+    end = max([d for d, _ in dated] + [as_of])
     if (end - start).days < 60:
         extra = 60 - (end - start).days
         start, end = start - timedelta(days=extra // 2), end + timedelta(days=extra - extra // 2)
@@ -453,6 +462,7 @@ def kpi_chart(*, title: str, unit: str, actuals: list[tuple[date, float]],
             legend.append(("band", band_words.get(zone, HEALTH_WORDS[zone]), zone))
     rows: list[list[tuple[float, tuple[str, str, str]]]] = [[]]
     x = 8.0
+    legend = [(kind, _fit(text, w - 46, fs), zone) for kind, text, zone in legend]
     for item in legend:
         item_w = 22 + _text_width(item[1], fs) + 14
         if rows[-1] and x + item_w > w - 8:
@@ -461,7 +471,8 @@ def kpi_chart(*, title: str, unit: str, actuals: list[tuple[date, float]],
         rows[-1].append((x, item))
         x += item_w
     top = 8 + len(rows) * 17 + 24
-    left = 8 + max(_text_width(s, fs) for s in labels) + 8
+    h = max(h, top + 26 + 60)  # a narrow chart with a tall legend still gets a plot
+    left = min(8 + max(_text_width(s, fs) for s in labels) + 8, w * 0.4)
     right, bottom = w - 14, h - 26
     pw, ph = right - left, bottom - top
     pad = 10.0
@@ -485,9 +496,11 @@ def kpi_chart(*, title: str, unit: str, actuals: list[tuple[date, float]],
         body.append(_tag("line", {"x1": left, "y1": y, "x2": right, "y2": y,
                                   "class": "sd-axis" if t == y_lo else "sd-grid",
                                   "stroke": _AXIS if t == y_lo else _GRID, "stroke-width": "1"}))
-        body.append(_text(left - 8, y + 3.5, s, size=fs, cls="sd-muted", fill=_MUTED, anchor="end"))
+        body.append(_text(left - 8, y + 3.5, s, size=fs, cls="sd-muted sd-y-tick", fill=_MUTED,
+                          anchor="end"))
     if unit:
-        body.append(_text(8, top - 10, _fit(unit, w - 16, fs), size=fs, cls="sd-muted", fill=_MUTED))
+        body.append(_text(8, top - 10, _fit(unit, w - 16, fs), size=fs, cls="sd-muted sd-unit",
+                          fill=_MUTED))
     shown: list[float] = []
     for d, s in _x_ticks(start, end, pw - 2 * pad, fs):
         x = px(d)
@@ -498,12 +511,13 @@ def kpi_chart(*, title: str, unit: str, actuals: list[tuple[date, float]],
             anchor, x0 = "start", x
         elif x0 + tw > w - 2:
             anchor, x0 = "end", x - tw
-        if shown and x0 < shown[-1] + 8:
+        if (shown and x0 < shown[-1] + 8) or x0 < 0 or x0 + tw > w:
             continue
         shown.append(x0 + tw)
         body.append(_tag("line", {"x1": x, "y1": bottom, "x2": x, "y2": bottom + 4,
                                   "class": "sd-axis", "stroke": _AXIS, "stroke-width": "1"}))
-        body.append(_text(x, bottom + 16, s, size=fs, cls="sd-muted", fill=_MUTED, anchor=anchor))
+        body.append(_text(x, bottom + 16, s, size=fs, cls="sd-muted sd-x-tick", fill=_MUTED,
+                          anchor=anchor))
 
     # Labels may use the row above the plot (except where the unit is written).
     placer = _Labels((left + 1, top - 16, right - 1, bottom - 2))
@@ -525,7 +539,8 @@ def kpi_chart(*, title: str, unit: str, actuals: list[tuple[date, float]],
                                   "stroke-linecap": "round"}))
     if base:
         bx, by = px(base[0]), py(base[1])
-        body.append(_tag("circle", {"cx": bx, "cy": by, "r": 3.5, "class": "sd-plan", "fill": "#ffffff",
+        body.append(_tag("circle", {"cx": bx, "cy": by, "r": 3.5, "class": "sd-plan sd-hollow",
+                                    "fill": "#ffffff",
                                     "stroke": _PLAN, "stroke-width": "1.5"},
                          _title(f"Baseline {_fmt(base[1], unit)} on {base[0].isoformat()}")))
     for d, v in tgts:
@@ -537,7 +552,8 @@ def kpi_chart(*, title: str, unit: str, actuals: list[tuple[date, float]],
         if dense and not last:
             continue
         body.append(_tag("circle", {"cx": px(d), "cy": py(v), "r": 4.0 if last else 2.75,
-                                    "class": "sd-actual-point", "fill": _ACTUAL, "stroke": "#ffffff",
+                                    "class": "sd-actual-point sd-halo", "fill": _ACTUAL,
+                                    "stroke": "#ffffff",
                                     "stroke-width": "1"}, _title(f"{d.isoformat()}: {_fmt(v, unit)}")))
     for d, v in acts + ([base] if base else []):
         placer.block((px(d) - 4, py(v) - 4, px(d) + 4, py(v) + 4))
@@ -546,7 +562,7 @@ def kpi_chart(*, title: str, unit: str, actuals: list[tuple[date, float]],
         s = _fmt(v, unit)
         spot = placer.place(px(d), py(v), s, fs)
         if spot:
-            body.append(_text(*spot[:2], s, size=fs, cls="sd-actual-point", fill=_ACTUAL,
+            body.append(_text(*spot[:2], s, size=fs, cls="sd-actual-label", fill=_ACTUAL,
                               anchor=spot[2], weight="bold"))
     else:
         s = "No actuals yet"
@@ -557,7 +573,8 @@ def kpi_chart(*, title: str, unit: str, actuals: list[tuple[date, float]],
         s = _fmt(v, unit)
         spot = placer.place(px(d), py(v), s, 10)
         if spot:
-            body.append(_text(*spot[:2], s, size=10, cls="sd-text", fill=_TARGET, anchor=spot[2],
+            body.append(_text(*spot[:2], s, size=10, cls="sd-text sd-target-label", fill=_TARGET,
+                              anchor=spot[2],
                               weight="bold"))
     if base:
         s = f"Baseline {_fmt(base[1], unit)}"
@@ -571,25 +588,26 @@ def kpi_chart(*, title: str, unit: str, actuals: list[tuple[date, float]],
         body.append(_text(*spot[1][:2], spot[0], size=10, cls="sd-muted", fill=_MUTED,
                           anchor=spot[1][2]))
 
+    keys: list[str] = []
     for r, row in enumerate(rows):
         y = 8 + r * 17 + 8
         for x, (kind, text, zone) in row:
             if kind == "actual":
-                body.append(_tag("line", {"x1": x, "y1": y, "x2": x + 18, "y2": y, "class": "sd-actual",
+                keys.append(_tag("line", {"x1": x, "y1": y, "x2": x + 18, "y2": y, "class": "sd-actual",
                                           "stroke": _ACTUAL, "stroke-width": "2"}))
-                body.append(_tag("circle", {"cx": x + 9, "cy": y, "r": 2.75, "class": "sd-actual-point",
+                keys.append(_tag("circle", {"cx": x + 9, "cy": y, "r": 2.75, "class": "sd-actual-point",
                                             "fill": _ACTUAL}))
             elif kind == "plan":
-                body.append(_tag("line", {"x1": x, "y1": y, "x2": x + 18, "y2": y, "class": "sd-plan",
+                keys.append(_tag("line", {"x1": x, "y1": y, "x2": x + 18, "y2": y, "class": "sd-plan",
                                           "stroke": _PLAN, "stroke-width": "1.5",
                                           "stroke-dasharray": "5 4"}))
             elif kind == "target":
-                body.append(_diamond(x + 9, y))
+                keys.append(_diamond(x + 9, y))
             else:
-                body.append(_tag("rect", {"x": x, "y": y - 5, "width": 18, "height": 10, "rx": 2,
+                keys.append(_tag("rect", {"x": x, "y": y - 5, "width": 18, "height": 10, "rx": 2,
                                           "class": f"sd-band-{zone}", "fill": HEALTH_COLOURS[zone],
                                           "fill-opacity": "0.35"}))
-            body.append(_text(x + 22, y + 4, text, size=fs))
+            keys.append(_text(x + 22, y + 4, text, size=fs))
 
     label = [f"{title or 'KPI'}: trend chart"]
     if acts:
@@ -601,7 +619,8 @@ def kpi_chart(*, title: str, unit: str, actuals: list[tuple[date, float]],
     label += [f"target {_fmt(v, unit)} by {d.isoformat()}" for d, v in tgts]
     label += [band_words[z] for z in ("green", "amber", "red") if z in band_words]
     label.append(f"as of {as_of.isoformat()}")
-    return _svg("sd-kpi-chart", w, h, "; ".join(label), body)
+    return _svg("sd-kpi-chart", w, h, "; ".join(label),
+                body + [_tag("g", {"class": "sd-legend"}, "".join(keys))])
 
 
 # --------------------------------------------------------------------------- strategy map
@@ -752,21 +771,25 @@ def strategy_map(*, perspectives: list[tuple[str, list[dict]]], links: list[tupl
         kind = "h" if sides[0] in ("left", "right") else ("arc" if sides == ("top", "top") else "v")
         body_links.append(_arrow_path(x1, y1, x2, y2, kind))
 
-    # Legend: the health words beside their colours, and what an arrow means.
-    ly = y + 10
+    # Legend: the health words beside their colours, and what an arrow means; wraps if narrow.
+    items = [(HEALTH_WORDS[h], h) for h in HEALTH_COLOURS] + ([("contributes to", "")] if pairs else [])
     legend = []
-    x = margin + 4
-    for h in ("green", "amber", "red", "no-data"):
-        legend.append(_tag("rect", {"x": x, "y": ly - 4, "width": 14, "height": 6, "rx": 2,
-                                    "class": f"sd-health-{h}", "fill": HEALTH_COLOURS[h]}))
-        legend.append(_text(x + 19, ly + 3, HEALTH_WORDS[h], size=11, cls="sd-muted", fill=_MUTED))
-        x += 19 + _text_width(HEALTH_WORDS[h], 11) + 16
-    if pairs:
-        legend.append(_arrow_path(x + 4, ly - 1, x + 30, ly - 1, "h"))
-        legend.append(_text(x + 36, ly + 3, "contributes to", size=11, cls="sd-muted", fill=_MUTED))
+    x, ly = margin + 4, y + 10
+    for text, h in items:
+        key_w = 19 if h else 36
+        if x > margin + 4 and x + key_w + _text_width(text, 11) > w - margin:
+            x, ly = margin + 4, ly + 18
+        if h:
+            legend.append(_tag("rect", {"x": x, "y": ly - 4, "width": 14, "height": 6, "rx": 2,
+                                        "class": f"sd-health-{h}", "fill": HEALTH_COLOURS[h]}))
+        else:
+            legend.append(_arrow_path(x, ly - 1, x + 28, ly - 1, "h"))
+        legend.append(_text(x + key_w, ly + 3, text, size=11, cls="sd-muted", fill=_MUTED))
+        x += key_w + _text_width(text, 11) + 16
     height = ly + 14
     label = "Strategy map. " + ". ".join(described)
     if pairs:
         label += ". Links: " + "; ".join(f"{c} contributes to {p}" for c, p in pairs)
     return _svg("sd-strategy-map", w, height, label,
-                body_bands + body_links + body_boxes + legend, links=True)
+                body_bands + body_links + body_boxes + [_tag("g", {"class": "sd-legend"}, "".join(legend))],
+                links=True)

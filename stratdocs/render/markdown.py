@@ -1,0 +1,167 @@
+"""Markdown bodies to safe HTML.
+
+Python-Markdown renders with the configured extensions plus two of ours: `[[ID]]` /
+`[[ID|text]]` links, and rewriting of relative links (`../objectives/SO1.md`, images under
+assets/) to site paths. Raw HTML is either escaped (never parsed) or sanitised with nh3's
+allow-list; either way no script, no `on*` attribute and no `javascript:` URL survives
+(SPEC §12).
+
+Links are emitted as `@@stratdocs/<site path>` placeholders, so one rendering serves every
+page and the PDF: `resolve_links()` turns them into page-relative hrefs or PDF anchors.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+from typing import Callable, Mapping
+from urllib.parse import urlsplit
+
+import markdown
+import nh3
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+
+PLACEHOLDER = "@@stratdocs/"
+_PLACEHOLDER_RE = re.compile(r'(href|src)="@@stratdocs/([^"]*)"')
+WIKILINK_RE = r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]*))?\]\]"
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div",
+    "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
+    "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "summary", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang", "dir"},
+    "a": {"href", "name"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "ol": {"start", "type"},
+    "abbr": {"title"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a link can point at: an entity's site path, title and kind."""
+
+    id: str
+    path: str
+    title: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    html: str
+    problems: tuple[str, ...]   # broken relative links, for located warnings
+
+
+class _WikiLinks(InlineProcessor):
+    def __init__(self, renderer: "MarkdownRenderer"):
+        super().__init__(WIKILINK_RE)
+        self.renderer = renderer
+
+    def handleMatch(self, m, data):
+        ref, text = m.group(1).strip(), m.group(2)
+        target = self.renderer.lookup(ref)
+        if target is None:
+            el = etree.Element("span", {"class": "broken-link", "title": f"no item with id {ref}"})
+            el.text = AtomicString(text or ref)
+            return el, m.start(0), m.end(0)
+        el = etree.Element("a", {"href": PLACEHOLDER + target.path, "class": f"wikilink ref kind-{target.kind}",
+                                 "title": f"{target.id}: {target.title}"})
+        el.text = AtomicString(text.strip() if text and text.strip() else target.title)
+        return el, m.start(0), m.end(0)
+
+
+class _RelativeLinks(Treeprocessor):
+    def __init__(self, md, renderer: "MarkdownRenderer"):
+        super().__init__(md)
+        self.renderer = renderer
+
+    def run(self, root):
+        for el in root.iter():
+            attr = "href" if el.tag == "a" else "src" if el.tag == "img" else None
+            if attr is None or attr not in el.attrib:
+                continue
+            value = el.attrib[attr]
+            rewritten = self.renderer.rewrite_url(value)
+            if rewritten is None:
+                self.renderer.problems.append(f"link '{value}' points to no file in the plan")
+                el.attrib.pop(attr)
+                el.set("class", (el.get("class", "") + " broken-link").strip())
+            else:
+                el.set(attr, rewritten)
+
+
+class MarkdownRenderer:
+    """One configured Markdown converter, reused for every body of a build."""
+
+    def __init__(self, extensions, options: Mapping, raw_html: str, targets: Mapping[str, Target],
+                 file_pages: Mapping[str, str], content_dir: str, asset_exists: Callable[[str], bool]):
+        self.targets = targets                 # lower-case id -> Target
+        self.file_pages = file_pages           # content file (project-relative) -> site path
+        self.content_dir = content_dir
+        self.asset_exists = asset_exists
+        self.raw_html = raw_html
+        self.current = ""                      # project-relative path of the file being rendered
+        self.problems: list[str] = []
+        self.md = markdown.Markdown(extensions=list(extensions), extension_configs=dict(options),
+                                    output_format="html")
+        if raw_html == "escape":
+            self.md.preprocessors.deregister("html_block")
+            self.md.inlinePatterns.deregister("html")
+        self.md.inlinePatterns.register(_WikiLinks(self), "stratdocs-wikilink", 175)
+        self.md.treeprocessors.register(_RelativeLinks(self.md, self), "stratdocs-links", 1)
+
+    def lookup(self, ref: str) -> Target | None:
+        return self.targets.get(ref.lower())
+
+    def render(self, text: str, source_file: str) -> Rendered:
+        """Render one Markdown body written in `source_file` (project-relative)."""
+        self.current = source_file
+        self.problems = []
+        self.md.reset()
+        html = self.md.convert(text)
+        return Rendered(sanitize(html), tuple(self.problems))
+
+    def rewrite_url(self, url: str) -> str | None:
+        """A relative URL in content -> placeholder for its site path; None if it points nowhere."""
+        if not url or url.startswith(("#", PLACEHOLDER)):
+            return url
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or url.startswith("/"):
+            return url  # external or absolute: the sanitiser decides what survives
+        base = posixpath.dirname(self.current)
+        resolved = posixpath.normpath(posixpath.join(base, parts.path)) if parts.path else self.current
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        if resolved in self.file_pages:
+            return PLACEHOLDER + self.file_pages[resolved] + fragment
+        prefix = self.content_dir.rstrip("/") + "/"
+        if resolved.startswith(prefix + "assets/") and self.asset_exists(resolved):
+            return PLACEHOLDER + resolved[len(prefix):] + fragment
+        return None
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                     link_rel=None, strip_comments=True)
+
+
+def resolve_links(html: str, href: Callable[[str], str | None]) -> str:
+    """Replace placeholders with real URLs; a None from `href` drops the link (keeps its text)."""
+    def swap(match: re.Match) -> str:
+        url = href(match[2])
+        return f'{match[1]}="{url}"' if url is not None else 'data-unlinked=""'
+    return _PLACEHOLDER_RE.sub(swap, html)
+
+
+def inline(text: str) -> str:
+    """Escape plain text for use where Markup is expected (no Markdown)."""
+    return nh3.clean_text(text)

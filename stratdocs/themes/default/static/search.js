@@ -1,0 +1,219 @@
+/* stratdocs offline search. The index comes from search-index.js (window.STRATDOCS_SEARCH), loaded
+   by a <script> tag so it works from file://. Results are built with createElement/textContent only:
+   index data is never parsed as HTML. Runs on every page; does nothing where its elements are absent. */
+(function () {
+  "use strict";
+
+  var MAX_RESULTS = 50;
+  var HEALTH = { "green": "Green", "amber": "Amber", "red": "Red", "no-data": "No data" };
+
+  function root() {
+    var r = (document.body && document.body.getAttribute("data-root")) || "";
+    return r && r.charAt(r.length - 1) !== "/" ? r + "/" : r;
+  }
+
+  // Index hrefs are site-root-relative; refuse anything with a scheme or starting with "/".
+  function pageHref(href) {
+    href = String(href || "");
+    if (!href || /^[a-z][a-z0-9+.-]*:/i.test(href) || href.charAt(0) === "/" || href.charAt(0) === "\\") {
+      return null;
+    }
+    return root() + href;
+  }
+
+  function norm(s) { return String(s == null ? "" : s).toLowerCase(); }
+
+  function tokenize(q) {
+    var seen = {}, out = [];
+    norm(q).split(/\s+/).forEach(function (t) {
+      t = t.replace(/^["'“”‘’(]+|["'“”‘’),.;:!?]+$/g, "");
+      if (t && !seen[t]) { seen[t] = true; out.push(t); }
+    });
+    return out;
+  }
+
+  function score(doc, tokens) {
+    var id = norm(doc.id), title = norm(doc.title), summary = norm(doc.summary),
+        meta = norm([doc.kind, doc.kind_label, doc.owner].join(" ")), text = norm(doc.text);
+    var total = 0;
+    for (var i = 0; i < tokens.length; i++) {
+      var t = tokens[i], s = 0;
+      if (id === t) s = 100;
+      else if (id.indexOf(t) === 0) s = 60;
+      else if (title.indexOf(t) !== -1) s = (" " + title).indexOf(" " + t) !== -1 ? 40 : 30;
+      else if (id.indexOf(t) !== -1) s = 25;
+      else if (summary.indexOf(t) !== -1) s = 12;
+      else if (meta.indexOf(t) !== -1) s = 6;
+      else if (text.indexOf(t) !== -1) s = 2;
+      if (!s) return 0;               // every token must match somewhere
+      total += s;
+    }
+    return total;
+  }
+
+  function search(docs, tokens) {
+    var hits = [];
+    for (var i = 0; i < docs.length; i++) {
+      var d = docs[i];
+      if (!d || typeof d !== "object") continue;
+      var s = score(d, tokens);
+      if (s) hits.push({ doc: d, score: s, order: i });
+    }
+    hits.sort(function (a, b) { return b.score - a.score || a.order - b.order; });
+    return hits;
+  }
+
+  // Append `text` to `el`, wrapping every occurrence of a token in <mark>.
+  function highlight(el, text, tokens) {
+    var low = norm(text), pos = 0;
+    while (pos < text.length) {
+      var best = -1, len = 0;
+      for (var i = 0; i < tokens.length; i++) {
+        var at = low.indexOf(tokens[i], pos);
+        if (at !== -1 && (best === -1 || at < best || (at === best && tokens[i].length > len))) {
+          best = at; len = tokens[i].length;
+        }
+      }
+      if (best === -1) break;
+      if (best > pos) el.appendChild(document.createTextNode(text.slice(pos, best)));
+      var m = document.createElement("mark");
+      m.textContent = text.slice(best, best + len);
+      el.appendChild(m);
+      pos = best + len;
+    }
+    if (pos < text.length) el.appendChild(document.createTextNode(text.slice(pos)));
+  }
+
+  // A window of the summary or body text around the first match (or the summary's start).
+  function snippet(doc, tokens) {
+    var sources = [String(doc.summary || ""), String(doc.text || "")];
+    for (var s = 0; s < sources.length; s++) {
+      var src = sources[s].replace(/\s+/g, " ").trim(), low = norm(src), first = -1;
+      for (var i = 0; i < tokens.length; i++) {
+        var at = low.indexOf(tokens[i]);
+        if (at !== -1 && (first === -1 || at < first)) first = at;
+      }
+      if (first !== -1) {
+        var start = Math.max(0, first - 60), end = Math.min(src.length, start + 200);
+        if (start > 0) { var sp = src.indexOf(" ", start); if (sp !== -1 && sp < first) start = sp + 1; }
+        return (start > 0 ? "…" : "") + src.slice(start, end) + (end < src.length ? "…" : "");
+      }
+    }
+    var fallback = String(doc.summary || doc.text || "").replace(/\s+/g, " ").trim();
+    return fallback.length > 200 ? fallback.slice(0, 200) + "…" : fallback;
+  }
+
+  function resultItem(doc, tokens) {
+    var li = document.createElement("li");
+    var label = doc.id && doc.title ? doc.id + " · " + doc.title : String(doc.title || doc.id || "Untitled");
+    var href = pageHref(doc.href), a = document.createElement(href ? "a" : "span");
+    if (href) a.setAttribute("href", href);
+    highlight(a, String(label), tokens);
+    li.appendChild(a);
+    if (doc.kind_label || doc.kind) {
+      var kind = document.createElement("span");
+      kind.className = "kind";
+      kind.textContent = String(doc.kind_label || doc.kind);
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(kind);
+    }
+    var h = norm(doc.health).replace(/[_ ]/g, "-");
+    if (HEALTH.hasOwnProperty(h)) {
+      var badge = document.createElement("span");
+      badge.className = "badge health-" + h;
+      badge.textContent = HEALTH[h];
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(badge);
+    }
+    var text = snippet(doc, tokens);
+    if (text) {
+      var p = document.createElement("p");
+      p.className = "snippet";
+      highlight(p, text, tokens);
+      li.appendChild(p);
+    }
+    return li;
+  }
+
+  function plural(n) { return n === 1 ? "1 result" : n + " results"; }
+
+  function run(query, input, status, list) {
+    var index = window.STRATDOCS_SEARCH;
+    var docs = index && Array.isArray(index.docs) ? index.docs : null;
+    while (list.firstChild) list.removeChild(list.firstChild);
+    if (!docs) {
+      status.textContent = "The search index could not be loaded, so search is unavailable.";
+      return;
+    }
+    var tokens = tokenize(query), shown = query.trim();
+    if (!tokens.length) {
+      status.textContent = "Type to search " + docs.length + " pages of the plan.";
+      return;
+    }
+    var hits = search(docs, tokens), frag = document.createDocumentFragment();
+    for (var i = 0; i < hits.length && i < MAX_RESULTS; i++) frag.appendChild(resultItem(hits[i].doc, tokens));
+    list.appendChild(frag);
+    if (!hits.length) status.textContent = "No results for “" + shown + "”. Try fewer or shorter words.";
+    else if (hits.length > MAX_RESULTS) {
+      status.textContent = "Showing the first " + MAX_RESULTS + " of " + plural(hits.length) + " for “" + shown + "”.";
+    } else status.textContent = plural(hits.length) + " for “" + shown + "”.";
+  }
+
+  function queryFromUrl() {
+    var m = /[?&]q=([^&#]*)/.exec(window.location.search || "");
+    if (!m) return "";
+    try { return decodeURIComponent(m[1].replace(/\+/g, " ")); } catch (e) { return ""; }
+  }
+
+  function setUrl(q) {
+    try {
+      var url = window.location.pathname + (q ? "?q=" + encodeURIComponent(q) : "") + window.location.hash;
+      window.history.replaceState(null, "", url);
+    } catch (e) { /* file:// in some browsers: keep the old URL */ }
+  }
+
+  function initSearchPage() {
+    var input = document.getElementById("search-input");
+    var status = document.getElementById("search-status");
+    var list = document.getElementById("search-results");
+    if (!input || !status || !list) return;
+    var timer = null, q = queryFromUrl();
+    input.value = q;
+    var header = document.querySelector(".search-box input[name=q]");
+    if (header && q) header.value = q;
+    run(q, input, status, list);
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { run(input.value, input, status, list); setUrl(input.value.trim()); }, 150);
+    });
+    var form = input.form;
+    if (form) {
+      form.addEventListener("submit", function (e) {
+        e.preventDefault();
+        clearTimeout(timer);
+        run(input.value, input, status, list);
+        setUrl(input.value.trim());
+      });
+    }
+  }
+
+  // "/" focuses the header search box, unless the user is typing somewhere.
+  function onKey(e) {
+    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+    var t = e.target, tag = t && t.tagName ? t.tagName.toLowerCase() : "";
+    if (tag === "input" || tag === "textarea" || tag === "select" || (t && t.isContentEditable)) return;
+    var box = document.getElementById("search-input") || document.querySelector(".search-box input");
+    if (!box) return;
+    e.preventDefault();
+    box.focus();
+    if (box.select) box.select();
+  }
+
+  function init() {
+    document.addEventListener("keydown", onKey);
+    initSearchPage();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
