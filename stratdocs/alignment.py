@@ -62,6 +62,11 @@ def check(index: TraceIndex, kpi_health: Mapping[str, KpiHealth], objective_heal
         line, col = entity.at(key) if key else (entity.line, 1)
         findings.append(warning(entity.file, line, col, code, message, entity.id))
     # A waiver that silences nothing is listed too: the gap it accepted may have closed.
+    listed = {(w.entity.id, w.code) for w in waivers}
+    for entity in index.plan:
+        for code, reason in entity.waive.items():
+            if enabled(code) and (entity.id, code) not in listed:
+                waivers.append(Waiver(entity, code, reason))
     return findings, waivers
 
 

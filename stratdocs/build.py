@@ -38,6 +38,15 @@ def git_commit(root: Path) -> str:
     return done.stdout.strip() if done.returncode == 0 else ""
 
 
+def refuse_errors(project: project_mod.Project) -> None:
+    """Nothing is published from a plan with errors; the previous output stays."""
+    errors = [f for f in project.findings if f.severity is Severity.ERROR]
+    if errors:
+        raise BuildError(f"the plan has {len(errors)} error{'s' if len(errors) != 1 else ''} (first: "
+                         f"{errors[0].text()}); run 'stratdocs check', fix them and build again. "
+                         "The previous output was left as it was.")
+
+
 def output_dir(project: project_mod.Project, out: Path | None) -> Path:
     if out is None:
         return project.config.output_path
@@ -48,11 +57,7 @@ def build(project: project_mod.Project, out: Path | None = None, *, pdf: bool = 
           documents: tuple[str, ...] | None = None,
           progress: Callable[[str], None] | None = None) -> BuildResult:
     """Build the whole output; on any failure the previous output stays as it was."""
-    errors = [f for f in project.findings if f.severity is Severity.ERROR]
-    if errors:
-        raise BuildError(f"the plan has {len(errors)} error{'s' if len(errors) != 1 else ''} (first: "
-                         f"{errors[0].text()}); run 'stratdocs check', fix them and build again. "
-                         "The previous output was left as it was.")
+    refuse_errors(project)
     target = output_dir(project, out)
     check_output_dir(target, project.root, project.config.content_path)
     from stratdocs.render.site import write_site

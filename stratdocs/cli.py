@@ -128,6 +128,21 @@ def build(opts: Options, out: Path | None, no_pdf: bool, clean: bool) -> None:
     opts.say(f"Built {result.pages} pages{docs} into {result.output}{warn}")
 
 
+@cli.command()
+@click.argument("documents", nargs=-1, metavar="[DOC]...")
+@click.pass_obj
+def pdf(opts: Options, documents: tuple[str, ...]) -> None:
+    """Write only the named PDF documents (all configured ones when none is named)."""
+    from stratdocs import build as build_mod
+    from stratdocs.render.pdf import write_documents_in_place
+
+    project = opts.load()
+    build_mod.refuse_errors(project)
+    written = write_documents_in_place(project, documents or None, commit=build_mod.git_commit(project.root))
+    for path in written:
+        opts.say(f"Wrote {path}")
+
+
 def _progress(opts: Options):
     """A one-line counter on an interactive terminal; nothing in CI or with -q."""
     from stratdocs.build import is_interactive

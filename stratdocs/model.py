@@ -132,8 +132,9 @@ class Entity:
     kpi: Kpi | None = None
 
     def at(self, key: str) -> tuple[int, int]:
-        """Line and column of a key, falling back to the entity itself."""
-        return self.key_lines.get(key, (self.line, 1))
+        """Line and column of a key, falling back to the entity's id or title line."""
+        lines = self.key_lines
+        return lines.get(key) or lines.get("id") or lines.get("title") or (self.line, 1)
 
     def ref_ids(self, *keys: str) -> tuple[str, ...]:
         return tuple(r.target for r in self.refs if r.key in keys)

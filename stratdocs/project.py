@@ -6,6 +6,7 @@ matrices and roll-ups. The result is one immutable `Project` value.
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -81,11 +82,45 @@ def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Find
                               "there is no plan: create content/plan.md with the plan's title, vision and mission"))
     index, found = trace.build(plan, unreadable)
     findings += found
+    findings += _file_links(cfg, plan, digests)
     kpi_health, objective_health = health.compute(index, cfg.as_of, cfg.status)
     found, waivers = alignment.check(index, kpi_health, objective_health, cfg.as_of, cfg.check_enabled)
     findings += found
     if not cfg.check_enabled("unknown-key"):
         findings = [f for f in findings if f.code != "unknown-key"]
+    else:  # unknown-key comes from the schema, so its waivers apply here (alignment lists them)
+        waived = {e.id for e in plan if "unknown-key" in e.waive}
+        findings = [f for f in findings if not (f.code == "unknown-key" and f.entity in waived)]
     return Project(cfg, plan, index, kpi_health, objective_health, tuple(sorted(set(findings))),
                    tuple(waivers), digests)
 
+
+def _file_links(cfg: config_mod.Config, plan: Plan, digests: Mapping[str, str]) -> list[Finding]:
+    """Relative Markdown links must reach a content page or a file under content/assets."""
+    findings = []
+    content = cfg.content_dir.rstrip("/") + "/"
+    checked: dict[str, bool] = {}
+    for entity in plan:
+        if entity.container is not None:
+            continue
+        for ref in entity.refs:
+            if ref.key != "file":
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(entity.file), ref.target))
+            if target not in checked:
+                checked[target] = target in digests or (
+                    target.startswith(content + "assets/") and _is_project_file(cfg.root, target))
+            if not checked[target]:
+                hint = ("it leaves the content folder" if not target.startswith(content)
+                        else "no such page or file under assets/")
+                findings.append(error(entity.file, ref.line, ref.col, "broken-ref",
+                                      f"link '{ref.target}' points to nothing: {hint}; fix the path", entity.id))
+    return findings
+
+
+def _is_project_file(root: Path, rel: str) -> bool:
+    path = (root / rel)
+    try:
+        return path.is_file() and root.resolve() in path.resolve().parents
+    except OSError:
+        return False

@@ -27,6 +27,9 @@ ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
 _LINK_RE = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]*))?\]\]")
 _FENCE_RE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.MULTILINE | re.DOTALL)
 _CODE_RE = re.compile(r"`[^`\n]*`")
+_MDLINK_RE = re.compile(r"!?\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)\n]*[\"'])?\s*\)")
+_REFDEF_RE = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)>?", re.MULTILINE)
+_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _HEADING_RE = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 COMMON_KEYS = ("kind", "id", "title", "summary", "owner", "status", "tags", "review_by", "updated", "waive")
@@ -191,10 +194,21 @@ def body_links(body: str, body_line: int) -> list[Ref]:
     masked = _CODE_RE.sub(lambda m: " " * len(m[0]), masked)
     refs = []
     for match in _LINK_RE.finditer(masked):
-        before = masked.count("\n", 0, match.start())
-        col = match.start() - (masked.rfind("\n", 0, match.start()) + 1) + 1
-        refs.append(Ref("link", match[1].strip(), body_line + before, col))
+        refs.append(Ref("link", match[1].strip(), *_position(masked, match.start(), body_line)))
+    for pattern in (_MDLINK_RE, _REFDEF_RE):
+        for match in pattern.finditer(masked):
+            url = match[1]
+            if url.startswith(("#", "/")) or _SCHEME_RE.match(url) or url.startswith("//"):
+                continue
+            path = url.split("#", 1)[0].split("?", 1)[0]
+            if path:
+                refs.append(Ref("file", path, *_position(masked, match.start(1), body_line)))
     return refs
+
+
+def _position(text: str, offset: int, first_line: int) -> tuple[int, int]:
+    line = first_line + text.count("\n", 0, offset)
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def first_heading(body: str) -> str | None:
@@ -214,15 +228,11 @@ def build_entities(src: SourceFile, root: Path, content_dir: str) -> tuple[list[
             kind = chosen
     allowed = COMMON_KEYS + KIND_KEYS[kind]
     key_lines = {name: (k.line, k.col) for name, (k, _) in items.items()}
-    for name, (knode, _) in items.items():
-        if name not in allowed and not name.startswith("x-"):
-            findings.append(warning(src.path, knode.line, knode.col, "unknown-key",
-                                    f"unknown key '{name}' for a {kind}{_did_you_mean(name, allowed)} "
-                                    "(custom keys start with 'x-')"))
 
     entity_id = PurePosixPath(src.path).stem
     if "id" in items:
         entity_id = r.text(items["id"][1], "id") or entity_id
+    findings.extend(_unknown_keys(src.path, items, allowed, kind, entity_id))
     entity_line = items["id"][1].line if "id" in items else 1
     _check_id(r, entity_id, items["id"][1] if "id" in items else Scalar(1, 1, entity_id, entity_id, False),
               from_stem="id" not in items)
@@ -308,6 +318,15 @@ def build_entities(src: SourceFile, root: Path, content_dir: str) -> tuple[list[
     return [entity, *nested], findings
 
 
+def _unknown_keys(file: str, items: dict, allowed: tuple[str, ...], kind: str, entity_id: str) -> list[Finding]:
+    """`unknown-key` warnings, tied to their entity so that a `waive` on it can silence them."""
+    article = "an" if kind[0] in "aeiou" else "a"
+    return [warning(file, knode.line, knode.col, "unknown-key",
+                    f"unknown key '{name}' for {article} {kind}{_did_you_mean(name, allowed)} "
+                    "(custom keys start with 'x-')", entity_id)
+            for name, (knode, _) in items.items() if name not in allowed and not name.startswith("x-")]
+
+
 def _check_id(r: _Reader, value: str, node: Node, from_stem: bool) -> None:
     if ID_RE.match(value):
         return
@@ -364,17 +383,13 @@ def _nested(r: _Reader, node: Node, key: str, kind: str, container: str, inherit
             r.fail(item, f"each entry of '{key}' must be a mapping with id and title")
             continue
         fields = item.items
-        for name, (knode, _) in fields.items():
-            if name not in allowed and not name.startswith("x-"):
-                r.findings.append(warning(r.file, knode.line, knode.col, "unknown-key",
-                                          f"unknown key '{name}' for a {kind}{_did_you_mean(name, allowed)} "
-                                          "(custom keys start with 'x-')"))
         if "id" not in fields:
             r.fail(item, f"an entry of '{key}' has no id; add 'id: …'")
             continue
         nid = r.text(fields["id"][1], "id")
         if not nid:
             continue
+        r.findings.extend(_unknown_keys(r.file, fields, allowed, kind, nid))
         _check_id(r, nid, fields["id"][1], from_stem=False)
         title = r.text(fields["title"][1], "title") if "title" in fields else None
         if not title:

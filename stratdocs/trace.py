@@ -118,6 +118,8 @@ def build(plan: Plan, unreadable=frozenset()) -> tuple[TraceIndex, list[Finding]
     all_ids = None
     for entity in plan:
         for ref in entity.refs:
+            if ref.key == "file":  # relative links to files are checked against the file system
+                continue
             target = plan.get(ref.target)
             if target is None:
                 if ref.target.lower() in unreadable:

@@ -39,7 +39,7 @@ _FONT = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, 'DejaVu Sans', 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 CHART_CSS = """\
-.sd-chart { font-family: inherit; overflow: visible; }
+.sd-chart { font-family: inherit; }
 .sd-kpi-chart { max-width: 640px; } .sd-strategy-map { max-width: 900px; }
 .sd-chart .sd-text { fill: #1f2328; } .sd-chart .sd-muted { fill: #59636e; }
 .sd-chart .sd-grid { stroke: #e4e8ec; } .sd-chart .sd-axis { stroke: #8c959f; }
@@ -306,26 +306,37 @@ def _tick_labels(ticks: list[float], step: float) -> list[str]:
     return out
 
 
-def _x_ticks(start: date, end: date, plot_w: float, size: float) -> list[tuple[date, str]]:
-    """Month starts labelled "Mon YYYY" (or years) at a step wide enough that labels don't touch."""
+def _x_labels(start: date, end: date, px, lo: float, hi: float,
+              size: float) -> list[tuple[float, str, str]]:
+    """(x, text, anchor) for month starts labelled "Mon YYYY", or years when the span is long,
+    at the smallest step whose labels fit between ``lo`` and ``hi`` without touching."""
+
+    def layout(ticks):
+        out, end_x = [], -math.inf
+        for d, text in ticks:
+            x, tw = px(d), _text_width(text, size)
+            x0, anchor = x - tw / 2, "middle"
+            if x0 < lo:
+                x0, anchor = x, "start"
+            elif x0 + tw > hi:
+                x0, anchor = x - tw, "end"
+            if x0 < end_x + 8 or x0 < lo or x0 + tw > hi:
+                return None
+            out.append((x, text, anchor))
+            end_x = x0 + tw
+        return out
+
     first = start.year * 12 + start.month - 1 + (start.day > 1)
     last = end.year * 12 + end.month - 1
-    per_day = plot_w / max((end - start).days, 1)
-    ticks: list[tuple[date, str]] = []
     for step in (1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200):
-        sample = "Sep 2026" if step < 12 else "2026"
-        if step * 30.4 * per_day < _text_width(sample, size) + 14:
+        dates = [date(m // 12, m % 12 + 1, 1) for m in range(first, last + 1) if m % step == 0]
+        if len(dates) > 40:
             continue
-        ticks = []
-        for m in range(first, last + 1):
-            if m % step == 0:
-                d = date(m // 12, m % 12 + 1, 1)
-                ticks.append((d, f"{_MONTHS[d.month - 1]} {d.year}" if step < 12 else str(d.year)))
-        if ticks or step >= 12:
-            break
-    if len(ticks) < 2 and (end - start).days < 400:
-        ticks = [(start, _short_date(start)), (end, _short_date(end))]
-    return ticks
+        labels = layout([(d, f"{_MONTHS[d.month - 1]} {d.year}" if step < 12 else str(d.year))
+                         for d in dates])
+        if labels is not None and (len(labels) >= 2 or step >= 12):
+            return labels
+    return layout([(start, _short_date(start)), (end, _short_date(end))]) or []
 
 
 def _bands(thresholds, direction: str) -> list[tuple[str, float, float]]:
@@ -429,7 +440,7 @@ def kpi_chart(*, title: str, unit: str, actuals: list[tuple[date, float]],
     threshold zones, an "as of" marker and a legend, on round y ticks and month-year x labels."""
     title, unit = _clean(title), _clean(unit)
     acts, tgts = _points(actuals), _points(targets)
-    base = _points([baseline])[0] if baseline else None
+    base = next(iter(_points([baseline] if baseline else [])), None)
     as_of = as_of.date() if isinstance(as_of, datetime) else as_of
     bands = _bands(thresholds, direction)
     band_words = _zone_words(bands, direction, unit)
@@ -501,22 +512,10 @@ def kpi_chart(*, title: str, unit: str, actuals: list[tuple[date, float]],
     if unit:
         body.append(_text(8, top - 10, _fit(unit, w - 16, fs), size=fs, cls="sd-muted sd-unit",
                           fill=_MUTED))
-    shown: list[float] = []
-    for d, s in _x_ticks(start, end, pw - 2 * pad, fs):
-        x = px(d)
-        tw = _text_width(s, fs)
-        anchor = "middle"
-        x0 = x - tw / 2
-        if x0 < left - 4:
-            anchor, x0 = "start", x
-        elif x0 + tw > w - 2:
-            anchor, x0 = "end", x - tw
-        if (shown and x0 < shown[-1] + 8) or x0 < 0 or x0 + tw > w:
-            continue
-        shown.append(x0 + tw)
+    for x, text, anchor in _x_labels(start, end, px, 2.0, w - 2, fs):
         body.append(_tag("line", {"x1": x, "y1": bottom, "x2": x, "y2": bottom + 4,
                                   "class": "sd-axis", "stroke": _AXIS, "stroke-width": "1"}))
-        body.append(_text(x, bottom + 16, s, size=fs, cls="sd-muted sd-x-tick", fill=_MUTED,
+        body.append(_text(x, bottom + 16, text, size=fs, cls="sd-muted sd-x-tick", fill=_MUTED,
                           anchor=anchor))
 
     # Labels may use the row above the plot (except where the unit is written).
