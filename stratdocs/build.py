@@ -50,7 +50,8 @@ def refuse_errors(project: project_mod.Project) -> None:
 def output_dir(project: project_mod.Project, out: Path | None) -> Path:
     if out is None:
         return project.config.output_path
-    return out if out.is_absolute() else Path.cwd() / out
+    # -C DIR means "run as if started in DIR", so a relative --out is inside the project.
+    return out if out.is_absolute() else project.root / out
 
 
 def build(project: project_mod.Project, out: Path | None = None, *, pdf: bool = True,

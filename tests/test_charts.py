@@ -298,7 +298,8 @@ def test_kpi_chart_escapes_user_text():
 
 def test_kpi_chart_is_deterministic():
     assert basic_chart() == basic_chart()
-    assert str(basic_chart()) == str(basic_chart(actuals=list(reversed(monthly([31, 32.5, 33, 35, 34.2, 36])))))
+    shuffled = list(reversed(monthly([31, 32.5, 33, 35, 34.2, 36])))
+    assert str(basic_chart()) == str(basic_chart(actuals=shuffled))
 
 
 def test_kpi_chart_coordinates_use_fixed_precision():
@@ -350,7 +351,8 @@ def test_kpi_chart_all_zero_values():
 
 
 def test_kpi_chart_negative_values():
-    root = parse(basic_chart(unit="°C", actuals=monthly([-3, -12.5, 4, -1]), baseline=(date(2024, 12, 1), -8.0),
+    root = parse(basic_chart(unit="°C", actuals=monthly([-3, -12.5, 4, -1]),
+                             baseline=(date(2024, 12, 1), -8.0),
                              targets=[(date(2025, 12, 31), -20.0)], thresholds=None, direction="down"))
     ticks = [float(e.text) for e in by_class(root, "sd-y-tick")]
     assert ticks[0] <= -20 and ticks[-1] >= 4
@@ -391,7 +393,8 @@ def test_kpi_chart_short_span_and_many_points():
     assert len(by_class(short, "sd-x-tick")) >= 2
     assert_labels_do_not_overlap(by_class(short, "sd-x-tick"))
     assert_inside(short)
-    weekly = [(date.fromordinal(date(2020, 1, 6).toordinal() + 7 * i), float(i % 13)) for i in range(300)]
+    monday = date(2020, 1, 6).toordinal()
+    weekly = [(date.fromordinal(monday + 7 * i), float(i % 13)) for i in range(300)]
     root = parse(basic_chart(actuals=weekly, thresholds=None))
     assert_labels_do_not_overlap(by_class(root, "sd-x-tick"))
     assert_inside(root)
@@ -417,7 +420,8 @@ def test_kpi_chart_down_thresholds():
 
 
 def test_kpi_chart_range_thresholds_are_shaded_bands():
-    root = parse(basic_chart(unit="°C", direction="range", thresholds={"green": [18, 22], "amber": [16, 24]},
+    root = parse(basic_chart(unit="°C", direction="range",
+                             thresholds={"green": [18, 22], "amber": [16, 24]},
                              actuals=monthly([17, 19, 21, 23, 25]), baseline=None, targets=[]))
     bands = {z: by_class(root, f"sd-band-{z}") for z in ("green", "amber", "red")}
     assert len(bands["green"]) == 1 and len(bands["amber"]) == 2 and len(bands["red"]) >= 1
@@ -477,7 +481,8 @@ def objective(oid, title="Objective", health="green", href=None):
 def example_map(**over):
     args = dict(
         perspectives=[
-            ("Financial", [objective("F1", "Grow recurring revenue"), objective("F2", "Improve margin", "amber")]),
+            ("Financial", [objective("F1", "Grow recurring revenue"),
+                           objective("F2", "Improve margin", "amber")]),
             ("Customer", [objective("C1", "Be the most recommended supplier", "red"),
                           objective("C2", "Win mid-market", "no-data")]),
             ("Internal processes", [objective("P1", "Shorten lead time", "amber")]),
@@ -552,9 +557,9 @@ def test_strategy_map_health_words_and_colours():
 
 
 def test_strategy_map_escapes_and_sanitises():
-    svg = strategy_map(perspectives=[(EVIL, [objective("X1", EVIL, href="javascript:alert(1)"),
-                                             objective("X2", 'say "hi" & <b>bye</b>', href='a.html"onload="x')])],
-                       links=[])
+    boxes = [objective("X1", EVIL, href="javascript:alert(1)"),
+             objective("X2", 'say "hi" & <b>bye</b>', href='a.html"onload="x')]
+    svg = strategy_map(perspectives=[(EVIL, boxes)], links=[])
     no_script(svg)
     root = parse(svg)
     first, second = cards(root)
@@ -566,7 +571,7 @@ def test_strategy_map_escapes_and_sanitises():
 
 def test_strategy_map_wraps_titles_to_three_lines():
     long = "Deliver a zero-defect onboarding process for enterprise customers across every region " * 3
-    root = parse(example_map(perspectives=[("Internal", [objective("P1", long), objective("P2", "Short")])]))
+    root = parse(example_map(perspectives=[("Internal", [objective("P1", long), objective("P2", "S")])]))
     card = cards(root)[0]
     rect = card_rect(card)
     lines = [e for e in card.iter(f"{SVG}text") if e.get("font-size") == "12.0"]
@@ -626,7 +631,8 @@ def test_strategy_map_edge_cases():
     assert "No objectives" in texts(no_objectives)
     narrow = parse(example_map(width=360))
     assert_inside(narrow)
-    odd = parse(strategy_map(perspectives=[("Customer", [{"id": "C1"}, "not a dict", {"title": "No id"}])],
+    odd_boxes = [{"id": "C1"}, "not a dict", {"title": "No id"}]
+    odd = parse(strategy_map(perspectives=[("Customer", odd_boxes)],
                              links=[("C1",), None, ("C1", "C1")]))
     assert len(cards(odd)) == 2
     assert "NO DATA" in texts(odd)
@@ -654,8 +660,9 @@ series = st.lists(st.tuples(dates, values), max_size=30)
                   green=values, amber=values)
 def test_kpi_chart_any_input_is_well_formed_and_inside(actuals, targets, baseline, as_of, direction,
                                                        green, amber):
-    thresholds = ({"green": sorted([green, amber]), "amber": [min(green, amber) - 1, max(green, amber) + 1]}
-                  if direction == "range" else {"green": green, "amber": amber})
+    lo, hi = sorted([green, amber])
+    thresholds = ({"green": [lo, hi], "amber": [lo - 1, hi + 1]} if direction == "range"
+                  else {"green": green, "amber": amber})
     svg = kpi_chart(title="T", unit="u", actuals=actuals, baseline=baseline, targets=targets,
                     thresholds=thresholds, direction=direction, as_of=as_of)
     root = parse(svg)

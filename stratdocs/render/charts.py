@@ -328,15 +328,18 @@ def _x_labels(start: date, end: date, px, lo: float, hi: float,
 
     first = start.year * 12 + start.month - 1 + (start.day > 1)
     last = end.year * 12 + end.month - 1
+    fallback: list[tuple[float, str, str]] = []
     for step in (1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200):
         dates = [date(m // 12, m % 12 + 1, 1) for m in range(first, last + 1) if m % step == 0]
         if len(dates) > 40:
             continue
         labels = layout([(d, f"{_MONTHS[d.month - 1]} {d.year}" if step < 12 else str(d.year))
                          for d in dates])
-        if labels is not None and (len(labels) >= 2 or step >= 12):
+        if labels is not None and len(labels) >= 2:
             return labels
-    return layout([(start, _short_date(start)), (end, _short_date(end))]) or []
+        fallback = fallback or labels or []
+    # A span too short for two month starts: label its first and last day instead.
+    return layout([(start, _short_date(start)), (end, _short_date(end))]) or fallback
 
 
 def _bands(thresholds, direction: str) -> list[tuple[str, float, float]]:
@@ -687,19 +690,19 @@ def strategy_map(*, perspectives: list[tuple[str, list[dict]]], links: list[tupl
     w = max(float(width), 360.0)
     margin, head_w, gap, row_gap, band_pad, band_gap = 8.0, 128.0, 16.0, 26.0, 22.0, 6.0
     avail = w - 2 * margin - head_w - 2 * gap
-    most = max([len(objs) for _, objs in perspectives] + [1])
+    bands = [(_clean(name), [o for o in objs or () if isinstance(o, dict)])
+             for name, objs in perspectives or ()]
+    most = max([len(objs) for _, objs in bands] + [1])
     max_cols = max(1, min(5, int((avail + gap) // (150 + gap))))
     cols = min(max_cols, most)
     bw = min(220.0, (avail - gap * (cols - 1)) / cols)
 
     body_bands: list[str] = []
     body_boxes: list[str] = []
-    boxes: dict[str, tuple[float, float, int, int, int]] = {}
+    boxes: dict[str, tuple[float, float, int]] = {}  # id -> x, y, column
     described: list[str] = []
     y = margin
-    for band, (name, objs) in enumerate(perspectives):
-        name = _clean(name)
-        objs = [o for o in objs or () if isinstance(o, dict)]
+    for name, objs in bands:
         nrows = max(1, math.ceil(len(objs) / max_cols))
         band_h = 2 * band_pad + nrows * _BOX_H + (nrows - 1) * row_gap
         body_bands.append(_tag("rect", {"x": margin, "y": y, "width": w - 2 * margin, "height": band_h,
@@ -727,7 +730,7 @@ def strategy_map(*, perspectives: list[tuple[str, list[dict]]], links: list[tupl
             names.append(desc)
             oid = _clean(obj.get("id"))
             if oid and oid not in boxes:
-                boxes[oid] = (bx, by, band, row, col)
+                boxes[oid] = (bx, by, col)
         described.append(f"{name}: " + ("; ".join(names) if names else "no objectives"))
         y += band_h + band_gap
 
@@ -742,7 +745,7 @@ def strategy_map(*, perspectives: list[tuple[str, list[dict]]], links: list[tupl
     ends: dict[tuple[str, str], list[tuple[float, int, str]]] = {}
     routes = []
     for i, (child, parent) in enumerate(pairs):
-        (cx, cy, cband, crow, ccol), (qx, qy, qband, qrow, qcol) = boxes[child], boxes[parent]
+        (cx, cy, ccol), (qx, qy, qcol) = boxes[child], boxes[parent]
         if qy + _BOX_H <= cy:
             sides = ("top", "bottom")
         elif qy >= cy + _BOX_H:
@@ -789,6 +792,6 @@ def strategy_map(*, perspectives: list[tuple[str, list[dict]]], links: list[tupl
     label = "Strategy map. " + ". ".join(described)
     if pairs:
         label += ". Links: " + "; ".join(f"{c} contributes to {p}" for c, p in pairs)
-    return _svg("sd-strategy-map", w, height, label,
-                body_bands + body_links + body_boxes + [_tag("g", {"class": "sd-legend"}, "".join(legend))],
+    key = _tag("g", {"class": "sd-legend"}, "".join(legend))
+    return _svg("sd-strategy-map", w, height, label, body_bands + body_links + body_boxes + [key],
                 links=True)

@@ -15,7 +15,7 @@ from stratdocs.render import views as views_mod
 from stratdocs.render.markdown import MarkdownRenderer
 from stratdocs.render.views import Crumb, Page, Views, link_body
 from stratdocs.render.writer import Writer
-from stratdocs.theme import environment, static_files
+from stratdocs.theme import environment, static_files, theme_dirs
 
 
 def renderer_factory(project: Project, paths: dict[str, str]):
@@ -50,7 +50,15 @@ def make_environment(project: Project) -> jinja2.Environment:
     env.filters["url"] = _url
     env.globals["version"] = __version__
     env.globals["kind_labels"] = KIND_LABELS
+    env.globals["extra_css"] = extra_css(project)
     return env
+
+
+def extra_css(project: Project) -> list[str]:
+    """Stylesheets a project theme adds (beside overriding style.css), linked after the default."""
+    builtin = theme_dirs(project.config)[-1]
+    return [rel for rel, path in static_files(project.config).items()
+            if rel.endswith(".css") and rel != "style.css" and builtin not in path.parents]
 
 
 class SiteRenderer:
@@ -89,7 +97,8 @@ class SiteRenderer:
         docs = views.search_docs()
         yield "search-index.json", lambda: json.dumps({"docs": docs}, ensure_ascii=False, sort_keys=True) + "\n"
         yield "search-index.js", lambda: ("window.STRATDOCS_SEARCH = "
-                                          + json.dumps({"docs": docs}, ensure_ascii=True, sort_keys=True) + ";\n")
+                                          + json.dumps({"docs": docs}, ensure_ascii=True, sort_keys=True).replace("<", "\\u003c")
+                                          + ";\n")
         yield "404.html", self._not_found
 
     def _home(self, page: Page) -> str:

@@ -7,18 +7,12 @@
   var MAX_RESULTS = 50;
   var HEALTH = { "green": "Green", "amber": "Amber", "red": "Red", "no-data": "No data" };
 
-  function root() {
-    var r = (document.body && document.body.getAttribute("data-root")) || "";
-    return r && r.charAt(r.length - 1) !== "/" ? r + "/" : r;
-  }
-
-  // Index hrefs are site-root-relative; refuse anything with a scheme or starting with "/".
+  // Index hrefs are site-root-relative; refuse anything with a scheme or starting with "/" or "\\".
   function pageHref(href) {
+    var r = (document.body && document.body.getAttribute("data-root")) || "";
     href = String(href || "");
-    if (!href || /^[a-z][a-z0-9+.-]*:/i.test(href) || href.charAt(0) === "/" || href.charAt(0) === "\\") {
-      return null;
-    }
-    return root() + href;
+    if (!href || /^([a-z][a-z0-9+.-]*:|[\/\\])/i.test(href)) return null;
+    return (r && r.charAt(r.length - 1) !== "/" ? r + "/" : r) + href;
   }
 
   function norm(s) { return String(s == null ? "" : s).toLowerCase(); }
@@ -65,7 +59,7 @@
 
   // Append `text` to `el`, wrapping every occurrence of a token in <mark>.
   function highlight(el, text, tokens) {
-    var low = norm(text), pos = 0;
+    var low = norm(text), pos = low.length === text.length ? 0 : text.length;  // offsets must line up
     while (pos < text.length) {
       var best = -1, len = 0;
       for (var i = 0; i < tokens.length; i++) {
@@ -103,6 +97,14 @@
     return fallback.length > 200 ? fallback.slice(0, 200) + "…" : fallback;
   }
 
+  function addSpan(parent, cls, text) {
+    var span = document.createElement("span");
+    span.className = cls;
+    span.textContent = String(text);
+    parent.appendChild(document.createTextNode(" "));
+    parent.appendChild(span);
+  }
+
   function resultItem(doc, tokens) {
     var li = document.createElement("li");
     var label = doc.id && doc.title ? doc.id + " · " + doc.title : String(doc.title || doc.id || "Untitled");
@@ -110,21 +112,9 @@
     if (href) a.setAttribute("href", href);
     highlight(a, String(label), tokens);
     li.appendChild(a);
-    if (doc.kind_label || doc.kind) {
-      var kind = document.createElement("span");
-      kind.className = "kind";
-      kind.textContent = String(doc.kind_label || doc.kind);
-      li.appendChild(document.createTextNode(" "));
-      li.appendChild(kind);
-    }
     var h = norm(doc.health).replace(/[_ ]/g, "-");
-    if (HEALTH.hasOwnProperty(h)) {
-      var badge = document.createElement("span");
-      badge.className = "badge health-" + h;
-      badge.textContent = HEALTH[h];
-      li.appendChild(document.createTextNode(" "));
-      li.appendChild(badge);
-    }
+    if (doc.kind_label || doc.kind) addSpan(li, "kind", doc.kind_label || doc.kind);
+    if (HEALTH.hasOwnProperty(h)) addSpan(li, "badge health-" + h, HEALTH[h]);
     var text = snippet(doc, tokens);
     if (text) {
       var p = document.createElement("p");
@@ -137,7 +127,7 @@
 
   function plural(n) { return n === 1 ? "1 result" : n + " results"; }
 
-  function run(query, input, status, list) {
+  function run(query, status, list) {
     var index = window.STRATDOCS_SEARCH;
     var docs = index && Array.isArray(index.docs) ? index.docs : null;
     while (list.firstChild) list.removeChild(list.firstChild);
@@ -181,20 +171,10 @@
     input.value = q;
     var header = document.querySelector(".search-box input[name=q]");
     if (header && q) header.value = q;
-    run(q, input, status, list);
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(function () { run(input.value, input, status, list); setUrl(input.value.trim()); }, 150);
-    });
-    var form = input.form;
-    if (form) {
-      form.addEventListener("submit", function (e) {
-        e.preventDefault();
-        clearTimeout(timer);
-        run(input.value, input, status, list);
-        setUrl(input.value.trim());
-      });
-    }
+    run(q, status, list);
+    function go() { clearTimeout(timer); run(input.value, status, list); setUrl(input.value.trim()); }
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(go, 150); });
+    if (input.form) input.form.addEventListener("submit", function (e) { e.preventDefault(); go(); });
   }
 
   // "/" focuses the header search box, unless the user is typing somewhere.
