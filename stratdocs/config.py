@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from types import MappingProxyType
@@ -156,6 +156,7 @@ class _Parser:
     def __init__(self, root: Path):
         self.root = root
         self.problems: list[str] = []
+        self.default_sections: set[str] = set()  # ids of documents that did not list their sections
 
     def fail(self, node, message: str) -> None:
         self.problems.append(f"{CONFIG_FILE}:{node.line}:{node.col}: error: {message}")
@@ -201,10 +202,21 @@ class _Parser:
                 values["as_of"] = default_as_of()
             except ConfigError as exc:
                 self.problems += exc.problems
-        if "content_dir" in values and "output_dir" in values:
-            out, content = Path(values["output_dir"]), Path(values["content_dir"])
+        if "content_dir" in values or "output_dir" in values:
+            out, content = Path(values.get("output_dir", "site")), Path(values.get("content_dir", "content"))
             if out == content or out in content.parents:
-                self.fail(node.items["output_dir"][1], "output_dir would contain the content; choose another folder")
+                key = "output_dir" if "output_dir" in node.items else "content_dir"
+                self.fail(node.items[key][1], "output_dir would contain the content; choose another folder")
+        # Default sections name only the matrices this project configures.
+        names = {m.id for m in values.get("matrices", DEFAULT_MATRICES)}
+
+        def fit(doc: DocumentSpec) -> DocumentSpec:
+            return replace(doc, sections=tuple(s for s in doc.sections
+                                               if not s.startswith("matrix:") or s[7:] in names))
+        if "documents" not in values:
+            values["documents"] = (fit(DEFAULT_DOCUMENT),)
+        else:
+            values["documents"] = tuple(fit(d) if d.id in self.default_sections else d for d in values["documents"])
         if self.problems:
             raise ConfigError(self.problems)
         return Config(**values)
@@ -398,7 +410,9 @@ class _Parser:
                 self.fail(item, f"document id '{fields['id']}' must be letters, digits, '-' and '_'")
                 continue
             fields.setdefault("title", fields["id"])
-            fields.setdefault("sections", DEFAULT_DOCUMENT.sections)
+            if "sections" not in fields:
+                fields["sections"] = DEFAULT_DOCUMENT.sections
+                self.default_sections.add(fields["id"])
             docs.append(DocumentSpec(**{k: v if v is not None else "" for k, v in fields.items()}))
         values["documents"] = tuple(docs)
 

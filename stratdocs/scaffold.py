@@ -50,11 +50,12 @@ def new(project, kind: str, entity_id: str, title: str) -> Path:
         raise click.ClickException(f"{path} already exists")
     template = _template(project, kind)
     today = project.as_of
-    text = (template.replace("{title}", json.dumps(title, ensure_ascii=False))
-            .replace("{id}", entity_id)
+    # The title goes in last, so that braces in it are not taken for placeholders.
+    text = (template.replace("{id}", entity_id)
             .replace("{today}", today.isoformat())
             .replace("{year3}", str(today.year + 2))
-            .replace("{year}", str(today.year)))
+            .replace("{year}", str(today.year))
+            .replace("{title}", json.dumps(title, ensure_ascii=False)))
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path

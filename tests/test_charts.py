@@ -52,7 +52,7 @@ def texts(root: ET.Element) -> list[str]:
 def label_box(e: ET.Element) -> tuple[float, float, float, float]:
     """Estimated extent of a <text>, with the same width model the module lays out with."""
     size = float(e.get("font-size"))
-    width = charts._text_width(e.text or "", size)
+    width = charts._text_width(e.text or "", size, bold=e.get("font-weight") == "bold")
     x, y = float(e.get("x")), float(e.get("y"))
     anchor = e.get("text-anchor", "start")
     x0 = x - width / 2 if anchor == "middle" else (x - width if anchor == "end" else x)

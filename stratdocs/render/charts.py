@@ -121,43 +121,49 @@ def _health(value: object) -> str:
     return h if h in HEALTH_COLOURS else "no-data"
 
 
-def _text_width(s: str, size: float) -> float:
-    """Rough advance width of ``s``: generous (DejaVu-like) so labels never overflow."""
-    em = 0.0
+# Advance widths (1/1000 em) of DejaVu Sans for ASCII 32..126: the widest common sans-serif, so
+# text measured with them fits in the narrower fonts (Helvetica, Segoe UI, Liberation) too.
+_ASCII_WIDTHS = (
+    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636, 636,
+    636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632,
+    575, 775, 752, 295, 295, 656, 557, 863, 748, 787, 603, 787, 695, 635, 611, 732, 684, 989, 685,
+    611, 685, 390, 337, 390, 838, 500, 500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579,
+    278, 974, 634, 612, 635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838,
+)
+
+
+def _text_width(s: str, size: float, bold: bool = False) -> float:
+    """Advance width of ``s`` at ``size`` px, measured generously so labels don't overflow."""
+    units = 0
     for ch in s:
-        if unicodedata.east_asian_width(ch) in ("W", "F"):
-            em += 1.0
-        elif ch in " .,:;'!|()[]iljtfrI-":
-            em += 0.34
-        elif ch in "mwMW@%…":
-            em += 0.92
-        elif ch.isupper() or ch.isdigit():
-            em += 0.68
+        code = ord(ch)
+        if 32 <= code < 127:
+            units += _ASCII_WIDTHS[code - 32]
         else:
-            em += 0.57
-    return em * size
+            units += 1000 if unicodedata.east_asian_width(ch) in ("W", "F") else 840
+    return units / 1000 * size * (1.16 if bold else 1.0)
 
 
-def _ellipsize(s: str, max_w: float, size: float) -> str:
+def _ellipsize(s: str, max_w: float, size: float, bold: bool = False) -> str:
     """``s`` shortened as needed and ended with an ellipsis, fitting ``max_w``."""
-    while s and _text_width(s.rstrip() + "…", size) > max_w:
+    while s and _text_width(s.rstrip() + "…", size, bold) > max_w:
         s = s[:-1]
     return s.rstrip() + "…"
 
 
-def _fit(s: str, max_w: float, size: float) -> str:
+def _fit(s: str, max_w: float, size: float, bold: bool = False) -> str:
     """``s`` unchanged if it fits ``max_w``, else truncated with an ellipsis."""
-    return s if _text_width(s, size) <= max_w else _ellipsize(s, max_w, size)
+    return s if _text_width(s, size, bold) <= max_w else _ellipsize(s, max_w, size, bold)
 
 
-def _wrap(s: str, max_w: float, size: float, max_lines: int) -> list[str]:
+def _wrap(s: str, max_w: float, size: float, max_lines: int, bold: bool = False) -> list[str]:
     """Greedy word wrap; words too long for a line are broken; overflow ends in an ellipsis."""
     lines: list[str] = []
     cur = ""
     for word in s.split():
-        while _text_width(word, size) > max_w and len(word) > 1:
+        while _text_width(word, size, bold) > max_w and len(word) > 1:
             cut = len(word) - 1
-            while cut > 1 and _text_width(word[:cut], size) > max_w:
+            while cut > 1 and _text_width(word[:cut], size, bold) > max_w:
                 cut -= 1
             if cur:
                 lines.append(cur)
@@ -165,7 +171,7 @@ def _wrap(s: str, max_w: float, size: float, max_lines: int) -> list[str]:
             lines.append(word[:cut])
             word = word[cut:]
         candidate = f"{cur} {word}" if cur else word
-        if cur and _text_width(candidate, size) > max_w:
+        if cur and _text_width(candidate, size, bold) > max_w:
             lines.append(cur)
             cur = word
         else:
@@ -173,7 +179,7 @@ def _wrap(s: str, max_w: float, size: float, max_lines: int) -> list[str]:
     if cur:
         lines.append(cur)
     if len(lines) > max_lines:
-        lines = lines[:max_lines - 1] + [_ellipsize(lines[max_lines - 1], max_w, size)]
+        lines = lines[:max_lines - 1] + [_ellipsize(lines[max_lines - 1], max_w, size, bold)]
     return lines
 
 
@@ -412,9 +418,9 @@ class _Labels:
         self.taken.append(box)
 
     def place(self, px: float, py: float, s: str, size: float, gap: float = 9.0,
-              sideways: bool = False):
+              sideways: bool = False, bold: bool = False):
         """Where to write ``s`` near (px, py): (x, y, text-anchor), or None if nowhere is free."""
-        w = _text_width(s, size)
+        w = _text_width(s, size, bold)
         spots = [(px, py - gap, "middle"), (px, py + gap + size * 0.8, "middle"),
                  (px + gap, py + size * 0.35, "start"), (px - gap, py + size * 0.35, "end"),
                  (px - 2, py - gap, "end"), (px + 2, py - gap, "start"),
@@ -562,7 +568,7 @@ def kpi_chart(*, title: str, unit: str, actuals: list[tuple[date, float]],
     if acts:
         d, v = acts[-1]
         s = _fmt(v, unit)
-        spot = placer.place(px(d), py(v), s, fs)
+        spot = placer.place(px(d), py(v), s, fs, bold=True)
         if spot:
             body.append(_text(*spot[:2], s, size=fs, cls="sd-actual-label", fill=_ACTUAL,
                               anchor=spot[2], weight="bold"))
@@ -573,7 +579,7 @@ def kpi_chart(*, title: str, unit: str, actuals: list[tuple[date, float]],
             body.append(_text(*spot[:2], s, size=fs, cls="sd-muted", fill=_MUTED, anchor=spot[2]))
     for d, v in reversed(tgts):
         s = _fmt(v, unit)
-        spot = placer.place(px(d), py(v), s, 10)
+        spot = placer.place(px(d), py(v), s, 10, bold=True)
         if spot:
             body.append(_text(*spot[:2], s, size=10, cls="sd-text sd-target-label", fill=_TARGET,
                               anchor=spot[2],
@@ -642,10 +648,10 @@ def _box(obj: dict, x: float, y: float, bw: float) -> tuple[str, str]:
     bar = (f"M{_n(x)},{_n(y + _BAR_H)} V{_n(y + r)} A{_n(r)},{_n(r)} 0 0 1 {_n(x + r)},{_n(y)} "
            f"H{_n(x + bw - r)} A{_n(r)},{_n(r)} 0 0 1 {_n(x + bw)},{_n(y + r)} V{_n(y + _BAR_H)} Z")
     parts.append(_tag("path", {"d": bar, "class": f"sd-health-{h}", "fill": colour}))
-    word_w = _text_width(word.upper(), 9.5)
+    word_w = _text_width(word.upper(), 9.5, bold=True)
     parts.append(_text(x + bw - 10, y + 22, word.upper(), size=9.5, cls=f"sd-health-{h}",
                        fill=colour, anchor="end", weight="bold"))
-    parts.append(_text(x + 10, y + 22, _fit(oid, bw - 28 - word_w, 11), size=11, cls="sd-muted",
+    parts.append(_text(x + 10, y + 22, _fit(oid, bw - 28 - word_w, 11, bold=True), size=11, cls="sd-muted",
                        fill=_MUTED, weight="bold"))
     for i, line in enumerate(_wrap(title, bw - 20, 12, 3)):
         parts.append(_text(x + 10, y + 41 + i * 15, line, size=12))
@@ -709,7 +715,7 @@ def strategy_map(*, perspectives: list[tuple[str, list[dict]]], links: list[tupl
                                         "rx": 4, "class": "sd-band-bg", "fill": "#f6f8fa"}))
         body_bands.append(_tag("rect", {"x": margin, "y": y, "width": head_w, "height": band_h,
                                         "rx": 4, "class": "sd-band-head", "fill": "#eaeef2"}))
-        lines = _wrap(name, head_w - 20, 12.5, 3)
+        lines = _wrap(name, head_w - 20, 12.5, 3, bold=True)
         for i, line in enumerate(lines):
             ly = y + band_h / 2 - (len(lines) - 1) * 8 + i * 16 + 4.5
             body_bands.append(_text(margin + 12, ly, line, size=12.5, weight="bold"))

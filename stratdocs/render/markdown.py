@@ -112,8 +112,9 @@ class MarkdownRenderer:
         self.raw_html = raw_html
         self.current = ""                      # project-relative path of the file being rendered
         self.problems: list[str] = []
-        self.md = markdown.Markdown(extensions=list(extensions), extension_configs=dict(options),
-                                    output_format="html")
+        configs = {"toc": {"baselevel": 2}}  # a body's "# Heading" sits under the page's own h1
+        configs.update({name: dict(value) for name, value in options.items()})
+        self.md = markdown.Markdown(extensions=list(extensions), extension_configs=configs, output_format="html")
         if raw_html == "escape":
             self.md.preprocessors.deregister("html_block")
             self.md.inlinePatterns.deregister("html")
