@@ -11,6 +11,7 @@ from typing import Callable
 
 import click
 
+from stratdocs import cache as cache_mod
 from stratdocs import project as project_mod
 from stratdocs.findings import Severity
 from stratdocs.render.writer import Writer, check_output_dir
@@ -55,7 +56,7 @@ def output_dir(project: project_mod.Project, out: Path | None) -> Path:
 
 
 def build(project: project_mod.Project, out: Path | None = None, *, pdf: bool = True,
-          documents: tuple[str, ...] | None = None,
+          documents: tuple[str, ...] | None = None, use_cache: bool = True,
           progress: Callable[[str], None] | None = None) -> BuildResult:
     """Build the whole output; on any failure the previous output stays as it was."""
     refuse_errors(project)
@@ -64,6 +65,7 @@ def build(project: project_mod.Project, out: Path | None = None, *, pdf: bool = 
     from stratdocs.render.site import write_site
 
     commit = git_commit(project.root)
+    cache = cache_mod.for_project(project.root) if use_cache else cache_mod.BuildCache()
     writer = Writer(target)
     pages = 0
 
@@ -74,7 +76,7 @@ def build(project: project_mod.Project, out: Path | None = None, *, pdf: bool = 
             progress(rel)
     written_docs: tuple[str, ...] = ()
     try:
-        views = write_site(project, writer, commit=commit, progress=count)
+        views = write_site(project, writer, commit=commit, cache=cache, progress=count)
         if pdf:
             from stratdocs.render.pdf import write_documents
 
@@ -83,6 +85,10 @@ def build(project: project_mod.Project, out: Path | None = None, *, pdf: bool = 
     except BaseException:
         writer.abort()
         raise
+    try:
+        cache.save()
+    except OSError:
+        pass  # a cache that cannot be written only makes the next build slower
     warnings = sum(1 for f in project.findings if f.severity is Severity.WARNING)
     return BuildResult(target, pages, written_docs, warnings)
 

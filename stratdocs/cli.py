@@ -116,7 +116,11 @@ def build(opts: Options, out: Path | None, no_pdf: bool, clean: bool) -> None:
     """Build the website and every PDF document into the output folder."""
     from stratdocs import build as build_mod
 
+    from stratdocs import cache as cache_mod
+
     project = opts.load()
+    if clean:
+        cache_mod.clear(project.root)
     progress = _progress(opts)
     result = build_mod.build(project, out, pdf=not no_pdf, progress=progress)
     if progress:

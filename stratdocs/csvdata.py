@@ -28,6 +28,10 @@ def read_actuals(root: Path, rel: str, ref_file: str, ref_line: int, ref_col: in
     if not path.is_file():
         return (), [error(ref_file, ref_line, ref_col, "csv", f"data file '{rel}' does not exist; "
                           "create it with the columns date,value,note or fix the path")]
+    real_root = root.resolve()
+    if real_root not in path.resolve().parents:  # SPEC §12: symlinks that leave the project are refused
+        return (), [error(ref_file, ref_line, ref_col, "csv", f"data file '{rel}' is a symlink that points "
+                          "outside the project; refused")]
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:

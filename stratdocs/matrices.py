@@ -6,6 +6,7 @@ import csv
 import io
 from collections import deque
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Mapping
 
 from stratdocs.config import MatrixSpec
@@ -32,11 +33,20 @@ class Matrix:
     def cell(self, row: str, column: str) -> Cell | None:
         return self.cells.get((row, column))
 
+    @cached_property
+    def _totals(self) -> tuple[dict, dict]:
+        rows: dict[str, int] = {}
+        columns: dict[str, int] = {}
+        for row, column in self.cells:
+            rows[row] = rows.get(row, 0) + 1
+            columns[column] = columns.get(column, 0) + 1
+        return rows, columns
+
     def row_total(self, row: str) -> int:
-        return sum(1 for c in self.columns if (row, c.id) in self.cells)
+        return self._totals[0].get(row, 0)
 
     def column_total(self, column: str) -> int:
-        return sum(1 for r in self.rows if (r.id, column) in self.cells)
+        return self._totals[1].get(column, 0)
 
     @property
     def uncovered_rows(self) -> list[Entity]:

@@ -6,6 +6,7 @@ This module imports nothing else of stratdocs, so every stage can depend on it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from types import MappingProxyType
 from typing import Mapping
@@ -154,6 +155,11 @@ class Plan:
 
     entities: Mapping[str, Entity]
     folded: Mapping[str, str]  # lower-case id -> id
+
+    @cached_property
+    def position(self) -> Mapping[str, int]:
+        """Id -> index in content order, for sorting subsets in plan order."""
+        return MappingProxyType({entity_id: i for i, entity_id in enumerate(self.entities)})
 
     def get(self, ref: str) -> Entity | None:
         key = self.folded.get(ref.lower())

@@ -67,7 +67,8 @@ class TraceIndex:
             if entity.kind == "operation":
                 stack.extend(entity.children)
         seen.discard(entity_id)
-        return [(e, e.id in direct) for e in self.plan if e.id in seen]
+        entities = self.plan.entities
+        return [(entities[i], i in direct) for i in sorted(seen, key=self.plan.position.__getitem__)]
 
     def reviews_of(self, entity_id: str) -> list[Entity]:
         return [self.plan.entities[e.other] for e in self.down.get(entity_id, ()) if e.key == "about"]

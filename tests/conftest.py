@@ -10,16 +10,24 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+import hypothesis.configuration
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 from stratdocs.cli import cli
 
 EXAMPLE_ROOT = Path(__file__).resolve().parents[1]
+
+# Property tests keep no example database and write their caches outside the repository.
+hypothesis.configuration.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "stratdocs-hypothesis")
+settings.register_profile("stratdocs", database=None)
+settings.load_profile("stratdocs")
 
 #: The minimal valid plan: one of every kind, all linked, healthy and owned, as of 2026-11-15.
 VALID_PLAN = {

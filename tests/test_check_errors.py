@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import PlanProject
+
 ACTUALS = """\
 actuals:
   - {date: 2026-09-30, value: 17}
@@ -233,8 +235,6 @@ def test_no_plan(plan_project):
 
 def test_missing_content_folder(tmp_path):
     (tmp_path / "stratdocs.yml").write_text("as_of: 2026-11-15\n")
-    from conftest import PlanProject
-
     result = PlanProject(tmp_path, {}).check()
     assert result.exit_code == 1
     assert {(f["code"], f["file"]) for f in errors(result)} >= {("schema", "content")}
@@ -408,6 +408,32 @@ def test_csv_path_outside_data_is_refused(plan_project):
     assert_single_error(plan_project.check(), "schema", "content/kpis/K-REV.md", 11, 7, "content/data")
 
 
+def test_csv_symlink_leaving_the_project_is_refused(plan_project, tmp_path):
+    outside = tmp_path / "outside.csv"
+    outside.write_text("date,value\n2026-10-31,42\n")
+    plan_project.edit("content/kpis/K-REV.md", ACTUALS, "data: rev.csv\n")
+    (plan_project.root / "content" / "data").mkdir()
+    (plan_project.root / "content" / "data" / "rev.csv").symlink_to(outside)
+    assert_single_error(plan_project.check(), "csv", "content/kpis/K-REV.md", 11, 7, "outside the project")
+    kpi = {e["id"]: e for e in plan_project.export()["entities"]}["K-REV"]
+    assert kpi["actuals"] == []  # nothing of the outside file is read
+
+
+def test_markdown_symlink_leaving_the_project_is_refused(plan_project, tmp_path):
+    outside = tmp_path / "secret.md"
+    outside.write_text("---\ntitle: Secret\n---\n")
+    (plan_project.root / "content" / "pages" / "secret.md").symlink_to(outside)
+    assert_single_error(plan_project.check(), "schema", "content/pages/secret.md", 1, 1, "outside the project")
+    assert "secret" not in {e["id"] for e in plan_project.export()["entities"]}
+
+
+def test_symlink_inside_the_project_is_fine(plan_project):
+    plan_project.write("content/data/real.csv", "date,value\n2026-10-31,19\n")
+    plan_project.edit("content/kpis/K-REV.md", ACTUALS, "data: rev.csv\n")
+    (plan_project.root / "content" / "data" / "rev.csv").symlink_to(plan_project.root / "content/data/real.csv")
+    assert plan_project.check().findings == []
+
+
 # --- one error does not cascade ----------------------------------------------------------------
 
 def test_unreadable_file_does_not_turn_references_to_it_into_errors(plan_project):
@@ -424,3 +450,13 @@ def test_every_error_fails_with_status_1_in_every_format(plan_project, fmt):
     result = plan_project.check("--format", fmt)
     assert result.exit_code == 1
     assert "wrong-kind" in result.stdout
+
+
+def test_a_second_plan(plan_project):
+    plan_project.write("content/pages/plan2.md", "---\nkind: plan\ntitle: Another plan\n---\n")
+    assert_single_error(plan_project.check(), "schema", "content/pages/plan2.md", 1, 1, "a second plan")
+
+
+def test_bad_kind_key(plan_project):
+    plan_project.write("content/pages/odd.md", "---\nkind: objectiv\ntitle: Odd\n---\n")
+    assert_single_error(plan_project.check(), "schema", "content/pages/odd.md", 2, 7, "did you mean 'objective'")

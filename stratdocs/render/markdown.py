@@ -60,6 +60,7 @@ class Target:
 class Rendered:
     html: str
     problems: tuple[str, ...]   # broken relative links, for located warnings
+    deps: tuple[tuple[str, str, str], ...] = ()  # (kind, key, resolution) of every link it resolved
 
 
 class _WikiLinks(InlineProcessor):
@@ -104,14 +105,15 @@ class MarkdownRenderer:
     """One configured Markdown converter, reused for every body of a build."""
 
     def __init__(self, extensions, options: Mapping, raw_html: str, targets: Mapping[str, Target],
-                 file_pages: Mapping[str, str], content_dir: str, asset_exists: Callable[[str], bool]):
+                 file_pages: Mapping[str, str], content_dir: str, assets: frozenset[str]):
         self.targets = targets                 # lower-case id -> Target
         self.file_pages = file_pages           # content file (project-relative) -> site path
         self.content_dir = content_dir
-        self.asset_exists = asset_exists
+        self.assets = assets                   # project-relative paths of files under content/assets
         self.raw_html = raw_html
         self.current = ""                      # project-relative path of the file being rendered
         self.problems: list[str] = []
+        self.deps: list[tuple[str, str, str]] = []
         configs = {"toc": {"baselevel": 2}}  # a body's "# Heading" sits under the page's own h1
         configs.update({name: dict(value) for name, value in options.items()})
         self.md = markdown.Markdown(extensions=list(extensions), extension_configs=configs, output_format="html")
@@ -122,18 +124,39 @@ class MarkdownRenderer:
         self.md.treeprocessors.register(_RelativeLinks(self.md, self), "stratdocs-links", 1)
 
     def lookup(self, ref: str) -> Target | None:
-        return self.targets.get(ref.lower())
+        target = self.targets.get(ref.lower())
+        self.deps.append(("id", ref.lower(), repr(target)))
+        return target
 
     def render(self, text: str, source_file: str) -> Rendered:
         """Render one Markdown body written in `source_file` (project-relative)."""
         self.current = source_file
         self.problems = []
+        self.deps = []
         self.md.reset()
         html = self.md.convert(text)
-        return Rendered(sanitize(html), tuple(self.problems))
+        return Rendered(sanitize(html), tuple(self.problems), tuple(self.deps))
+
+    def still_valid(self, rendered: Rendered, source_file: str) -> bool:
+        """Whether every link a cached rendering resolved still resolves the same way.
+
+        This is what lets a cached body survive edits elsewhere in the plan and be re-rendered
+        exactly when a title, page path or linked file it shows has changed.
+        """
+        self.current = source_file
+        for kind, key, resolution in rendered.deps:
+            now = repr(self.targets.get(key)) if kind == "id" else repr(self._rewrite(key))
+            if now != resolution:
+                return False
+        return True
 
     def rewrite_url(self, url: str) -> str | None:
         """A relative URL in content -> placeholder for its site path; None if it points nowhere."""
+        result = self._rewrite(url)
+        self.deps.append(("url", url, repr(result)))
+        return result
+
+    def _rewrite(self, url: str) -> str | None:
         if not url or url.startswith(("#", PLACEHOLDER)):
             return url
         parts = urlsplit(url)
@@ -145,7 +168,7 @@ class MarkdownRenderer:
         if resolved in self.file_pages:
             return PLACEHOLDER + self.file_pages[resolved] + fragment
         prefix = self.content_dir.rstrip("/") + "/"
-        if resolved.startswith(prefix + "assets/") and self.asset_exists(resolved):
+        if resolved.startswith(prefix + "assets/") and resolved in self.assets:
             return PLACEHOLDER + resolved[len(prefix):] + fragment
         return None
 

@@ -38,7 +38,7 @@ from markupsafe import Markup
 from stratdocs.config import DocumentSpec
 from stratdocs.model import KIND_LABELS, Entity
 from stratdocs.render.markdown import PLACEHOLDER, resolve_links
-from stratdocs.render.views import Views
+from stratdocs.render.views import Group, Views
 
 #: Entity sections and the kind each lists.
 ENTITY_SECTIONS = {"objectives": "objective", "initiatives": "initiative", "strategies": "strategy",
@@ -57,6 +57,9 @@ KIND_ALIASES = {"objectives": "objective", "initiatives": "initiative", "strateg
 CONTEXT_KINDS = ("objective", "initiative", "strategy")
 #: Matrix columns per table: more are split into column groups, each repeating the row labels.
 MATRIX_GROUP = 20
+#: Traced-from lists of nested items longer than this are shown as a count.
+NESTED_LIST = 8
+NESTED_LABELS = (KIND_LABELS["task"][1], KIND_LABELS["operational-objective"][1])
 #: Entity sections list their items in the contents only up to this many.
 CONTENTS_ITEMS = 60
 
@@ -170,8 +173,9 @@ class Links:
 class DocumentViews:
     """The view model of one configured document: its sections, in order, ready to print."""
 
-    def __init__(self, views: Views, spec: DocumentSpec, assets: Path):
+    def __init__(self, views: Views, spec: DocumentSpec, assets: Path, commit: str = ""):
         self.views = views
+        self.commit = commit or views.commit
         self.spec = spec
         self.project = views.project
         self.selected = select(views, spec.filter)
@@ -244,7 +248,7 @@ class DocumentViews:
             "owner": plan.owner if plan else "",
             "period": period.label if period else "",
             "as_of": self.project.as_of,
-            "commit": self.views.commit,
+            "commit": self.commit,
             "logo": (self.links.assets / _asset_rel(cfg.logo)).as_uri() if cfg.logo else "",
             "filter": self.filter_text(),
         }
@@ -260,6 +264,7 @@ class DocumentViews:
         view = self.views.entity(entity)
         view["body"] = self.links.body(view["body"])
         view["anchor"] = anchor(entity.id)
+        view["traced_from"] = [_summarised(g) for g in view["traced_from"]]
         if view["operation"]:
             op = view["operation"]
             for item in op["objectives"] + op["tasks"]:
@@ -319,6 +324,14 @@ class DocumentViews:
         return {"modes": modes, "errors": [f for f in view["errors"] if keep(f)],
                 "waivers": [w for w in view["waivers"] if self.shows(w["ref"].id)],
                 "total": sum(len(m["findings"]) for m in modes)}
+
+
+def _summarised(group: Group) -> Group:
+    """Long lists of tasks and operational objectives become a count: a board member reads them
+    under their operational plan, not in a paragraph of ids under every objective."""
+    if group.label in NESTED_LABELS and len(group.items) + group.more > NESTED_LIST:
+        return Group(group.label, (), len(group.items) + group.more)
+    return group
 
 
 def _asset_rel(logo: str) -> str:

@@ -1,43 +1,108 @@
-"""The website (SPEC §10): every page rendered from view models through the theme."""
+"""The website (SPEC §10): every page rendered from view models through the theme.
+
+Rendering is in three steps: Markdown bodies (cached, in worker processes when there are many),
+view models, then templates. A page whose fingerprint — template set, site context, page and
+view model — is unchanged since the last build is not rendered again: its previous bytes are
+reused after a hash check (see `stratdocs.cache`).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
 import jinja2
 
 from stratdocs import __version__
+from stratdocs.cache import BuildCache, digest
 from stratdocs.model import KIND_LABELS
 from stratdocs.project import Project
 from stratdocs.render import views as views_mod
-from stratdocs.render.markdown import MarkdownRenderer
+from stratdocs.render.markdown import MarkdownRenderer, Rendered, Target
 from stratdocs.render.views import Crumb, Page, Views, link_body
-from stratdocs.render.writer import Writer
 from stratdocs.theme import environment, static_files, theme_dirs
 
+#: Below this many bodies to render, worker processes cost more than they save.
+PARALLEL_MIN = 400
 
-def renderer_factory(project: Project, paths: dict[str, str]):
-    """A function returning the (lazily built) Markdown renderer for this project."""
+
+@dataclass(frozen=True)
+class RendererSpec:
+    """Everything needed to build a Markdown renderer, picklable for worker processes."""
+
+    extensions: tuple[str, ...]
+    options: dict
+    raw_html: str
+    targets: dict
+    file_pages: dict
+    content_dir: str
+    assets: frozenset
+
+    def make(self) -> MarkdownRenderer:
+        return MarkdownRenderer(self.extensions, self.options, self.raw_html, self.targets, self.file_pages,
+                                self.content_dir, self.assets)
+
+    @property
+    def fingerprint(self) -> str:
+        return digest(repr(self.extensions), json.dumps(self.options, sort_keys=True, default=str), self.raw_html)
+
+
+def renderer_spec(project: Project, paths: dict[str, str]) -> RendererSpec:
     cfg = project.config
-    holder: dict = {}
-
-    def make() -> MarkdownRenderer:
-        if "r" not in holder:
-            targets = {e.id.lower(): views_mod.Target(e.id, paths[e.id], e.title, e.kind) for e in project.plan}
-            file_pages = {e.file: paths[e.id] for e in project.plan if e.container is None}
-            content = (cfg.root / cfg.content_dir).resolve()
-            holder["r"] = MarkdownRenderer(cfg.markdown_extensions, cfg.markdown_options, cfg.raw_html, targets,
-                                           file_pages, cfg.content_dir,
-                                           lambda rel: _inside_file(cfg.root / rel, content))
-        return holder["r"]
-    return make
+    content = cfg.content_dir.rstrip("/")
+    return RendererSpec(
+        tuple(cfg.markdown_extensions), {k: dict(v) for k, v in cfg.markdown_options.items()}, cfg.raw_html,
+        {e.id.lower(): Target(e.id, paths[e.id], e.title, e.kind) for e in project.plan},
+        {e.file: paths[e.id] for e in project.plan if e.container is None},
+        cfg.content_dir,
+        frozenset(f"{content}/{rel}" for rel, _ in asset_files(project)),
+    )
 
 
-def _inside_file(path: Path, folder: Path) -> bool:
-    resolved = path.resolve()
-    return resolved.is_file() and folder in resolved.parents
+_WORKER: dict = {}
+
+
+def _worker_init(spec: RendererSpec) -> None:
+    _WORKER["renderer"] = spec.make()
+
+
+def _worker_render(job: tuple[str, str]) -> Rendered:
+    body, file = job
+    return _WORKER["renderer"].render(body, file)
+
+
+def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache) -> dict[str, Rendered]:
+    """Every entity body as HTML: from the cache while its links still resolve the same way,
+    otherwise rendered (in two worker processes when there are many)."""
+    renderer = spec.make()
+    prefix = spec.fingerprint
+    out: dict[str, Rendered] = {}
+    todo: list[tuple[str, str, str, str]] = []
+    for entity in project.plan:
+        if entity.container is not None:
+            continue
+        key = digest(prefix, entity.file, entity.body)
+        cached = cache.body(key)
+        if cached is not None and renderer.still_valid(cached, entity.file):
+            out[entity.id] = cached
+            cache.hits["bodies"] += 1
+        else:
+            todo.append((entity.id, key, entity.body, entity.file))
+    workers = min(2, os.cpu_count() or 1)
+    if len(todo) >= PARALLEL_MIN and workers > 1:
+        with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(spec,)) as pool:
+            results = list(pool.map(_worker_render, [(body, file) for _, _, body, file in todo], chunksize=32))
+    else:
+        results = [renderer.render(body, file) for _, _, body, file in todo]
+    for (entity_id, key, _, _), rendered in zip(todo, results):
+        out[entity_id] = rendered
+        cache.put_body(key, rendered)
+    return out
 
 
 @jinja2.pass_context
@@ -61,113 +126,133 @@ def extra_css(project: Project) -> list[str]:
             if rel.endswith(".css") and rel != "style.css" and builtin not in path.parents]
 
 
-class SiteRenderer:
-    """Renders pages one at a time; `pages()` lists every output path with how to make it."""
+def theme_fingerprint(project: Project) -> str:
+    """A hash of every template in the theme search path (a template edit re-renders pages)."""
+    h = hashlib.sha256()
+    for directory in theme_dirs(project.config):
+        templates = directory / "templates"
+        for path in sorted(templates.rglob("*")) if templates.is_dir() else ():
+            if path.is_file():
+                h.update(path.relative_to(templates).as_posix().encode())
+                h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
 
-    def __init__(self, project: Project, views: Views, env: jinja2.Environment):
+
+@dataclass(frozen=True)
+class Output:
+    """One output file: rendered from a template and a view model, or raw data."""
+
+    rel: str
+    template: str | list[str] | None = None
+    page: Page | None = None
+    view: Callable[[], dict] | None = None
+    data: Callable[[], str | bytes] | None = None
+
+
+class SiteRenderer:
+    """Lists every output of the site and renders one at a time."""
+
+    def __init__(self, project: Project, views: Views, env: jinja2.Environment, extra_context: dict | None = None):
         self.project = project
         self.views = views
         self.env = env
         self.site = views.site()
+        self.extra = extra_context or {}
 
-    def render(self, template: str | list[str], page: Page, **context) -> str:
+    def render(self, output: Output, view: dict) -> str:
+        template = output.template
         tpl = self.env.select_template(template) if isinstance(template, list) else self.env.get_template(template)
-        return tpl.render(site=self.site, page=page, **context)
+        return tpl.render(site=self.site, page=output.page, view=view, **self.extra)
 
-    def pages(self) -> Iterator[tuple[str, Callable[[], str | bytes]]]:
+    def outputs(self) -> Iterator[Output]:
         views, plan = self.views, self.project.plan
-        root_entity = plan.root
-        if root_entity is not None:
-            page = views.page_for(root_entity)
-            yield page.path, lambda: self._home(page)
+        if plan.root is not None:
+            page = views.page_for(plan.root)
+            yield Output(page.path, "home.html", page, lambda: self._linked(views.home(), page))
         for entity in plan:
             if entity.container is not None or entity.kind == "plan":
                 continue
-            yield views.paths[entity.id], (lambda e=entity: self._entity(e))
+            page = views.page_for(entity)
+            yield Output(page.path, [f"{entity.kind}.html", "entity.html"], page,
+                         lambda e=entity, p=page: self._linked(views.entity(e), p))
         for kind, folder in views_mod.INDEX_FOLDERS.items():
             if plan.of_kind(kind):
-                yield f"{folder}/index.html", (lambda k=kind, f=folder: self._kind_index(k, f))
-        yield "scorecard.html", self._scorecard
-        yield "matrices/index.html", self._matrices
-        for name in views.matrices:
-            yield f"matrices/{name}.html", (lambda n=name: self._matrix(n))
-            yield f"matrices/{name}.csv", (lambda n=name: views.matrices[n].to_csv())
-        yield "alignment.html", self._alignment
-        yield "search.html", self._search
+                label = KIND_LABELS[kind][1]
+                yield Output(f"{folder}/index.html", "index.html",
+                             Page(f"{folder}/index.html", label, kind, (Crumb("Home", "index.html"), Crumb(label))),
+                             lambda k=kind: views.kind_index(k))
+        yield Output("scorecard.html", "scorecard.html",
+                     Page("scorecard.html", "KPI scorecard", "scorecard",
+                          (Crumb("Home", "index.html"), Crumb("KPI scorecard"))), views.scorecard)
+        yield Output("matrices/index.html", "matrices.html",
+                     Page("matrices/index.html", "Traceability matrices", "matrices",
+                          (Crumb("Home", "index.html"), Crumb("Traceability matrices"))),
+                     lambda: {"matrices": views.matrix_list()})
+        for name, matrix in views.matrices.items():
+            spec = matrix.spec
+            yield Output(f"matrices/{name}.html", "matrix.html",
+                         Page(f"matrices/{name}.html", spec.title, "matrices",
+                              (Crumb("Home", "index.html"), Crumb("Traceability matrices", "matrices/index.html"),
+                               Crumb(spec.title)), spec.description),
+                         lambda n=name: views.matrix(n))
+            yield Output(f"matrices/{name}.csv", data=matrix.to_csv)
+        yield Output("alignment.html", "alignment.html",
+                     Page("alignment.html", "Alignment report", "alignment",
+                          (Crumb("Home", "index.html"), Crumb("Alignment report"))), views.alignment)
+        yield Output("search.html", "search.html",
+                     Page("search.html", "Search", "search", (Crumb("Home", "index.html"), Crumb("Search"))), dict)
         docs = views.search_docs()
-        yield "search-index.json", lambda: json.dumps({"docs": docs}, ensure_ascii=False, sort_keys=True) + "\n"
-        yield "search-index.js", lambda: ("window.STRATDOCS_SEARCH = "
-                                          + json.dumps({"docs": docs}, ensure_ascii=True, sort_keys=True).replace("<", "\\u003c")
-                                          + ";\n")
-        yield "404.html", self._not_found
+        yield Output("search-index.json",
+                     data=lambda: json.dumps({"docs": docs}, ensure_ascii=False, sort_keys=True) + "\n")
+        # A script, not JSON fetched at run time: browsers refuse fetch() from file:// pages.
+        yield Output("search-index.js", data=lambda: "window.STRATDOCS_SEARCH = " + json.dumps(
+            {"docs": docs}, ensure_ascii=True, sort_keys=True).replace("<", "\\u003c") + ";\n")
+        yield Output("404.html", "404.html", Page("404.html", "Page not found", "notfound"), dict)
 
-    def _home(self, page: Page) -> str:
-        view = self.views.home()
+    @staticmethod
+    def _linked(view: dict, page: Page) -> dict:
         view["body"] = link_body(view["body"], page.root)
-        return self.render("home.html", page, view=view)
-
-    def _entity(self, entity) -> str:
-        page = self.views.page_for(entity)
-        view = self.views.entity(entity)
-        view["body"] = link_body(view["body"], page.root)
-        return self.render([f"{entity.kind}.html", "entity.html"], page, view=view)
-
-    def _kind_index(self, kind: str, folder: str) -> str:
-        label = KIND_LABELS[kind][1]
-        page = Page(f"{folder}/index.html", label, kind, (Crumb("Home", "index.html"), Crumb(label)))
-        return self.render("index.html", page, view=self.views.kind_index(kind))
-
-    def _scorecard(self) -> str:
-        page = Page("scorecard.html", "KPI scorecard", "scorecard", (Crumb("Home", "index.html"), Crumb("KPI scorecard")))
-        return self.render("scorecard.html", page, view=self.views.scorecard())
-
-    def _matrices(self) -> str:
-        page = Page("matrices/index.html", "Traceability matrices", "matrices",
-                    (Crumb("Home", "index.html"), Crumb("Traceability matrices")))
-        return self.render("matrices.html", page, view={"matrices": self.views.matrix_list()})
-
-    def _matrix(self, name: str) -> str:
-        view = self.views.matrix(name)
-        page = Page(f"matrices/{name}.html", view["spec"].title, "matrices",
-                    (Crumb("Home", "index.html"), Crumb("Traceability matrices", "matrices/index.html"),
-                     Crumb(view["spec"].title)), view["spec"].description)
-        return self.render("matrix.html", page, view=view)
-
-    def _alignment(self) -> str:
-        page = Page("alignment.html", "Alignment report", "alignment", (Crumb("Home", "index.html"),
-                                                                         Crumb("Alignment report")))
-        return self.render("alignment.html", page, view=self.views.alignment())
-
-    def _search(self) -> str:
-        page = Page("search.html", "Search", "search", (Crumb("Home", "index.html"), Crumb("Search")))
-        return self.render("search.html", page, view={})
-
-    def _not_found(self) -> str:
-        page = Page("404.html", "Page not found", "notfound")
-        return self.render("404.html", page, view={})
+        return view
 
 
-def write_site(project: Project, writer: Writer, *, commit: str = "", bodies=None,
-               progress: Callable[[str], None] | None = None) -> Views:
+def write_site(project: Project, writer, *, commit: str = "", cache: BuildCache | None = None,
+               progress: Callable[[str], None] | None = None, extra_context: dict | None = None) -> Views:
     """Render and write every page, static file and asset. Returns the views (for PDFs)."""
+    cache = cache if cache is not None else BuildCache()
     paths = views_mod.page_paths(project)
-    views = Views(project, renderer_factory(project, paths), commit)
-    if bodies:
-        views.set_bodies(bodies)
-    renderer = SiteRenderer(project, views, make_environment(project))
-    for rel, make in renderer.pages():
-        writer.write(rel, make())
+    spec = renderer_spec(project, paths)
+    views = Views(project, spec.make, commit, charts=cache)
+    views.set_bodies(render_bodies(project, spec, cache))
+    renderer = SiteRenderer(project, views, make_environment(project), extra_context)
+    base = digest(theme_fingerprint(project), repr(renderer.site), repr(sorted((extra_context or {}).items())))
+    used_pages: set[str] = set()
+    for output in renderer.outputs():
+        if output.data is not None:
+            writer.write(output.rel, output.data())
+        else:
+            view = output.view()
+            fingerprint = digest(base, repr(output.template), repr(output.page), repr(view))
+            previous = cache.page(output.rel)
+            if previous and previous[0] == fingerprint and writer.keep(output.rel, previous[1]):
+                cache.hits["pages"] += 1
+            else:
+                data = renderer.render(output, view).encode("utf-8")
+                writer.write(output.rel, data)
+                cache.put_page(output.rel, fingerprint, data)
+            used_pages.add(output.rel)
         if progress:
-            progress(rel)
+            progress(output.rel)
     for rel, source in static_files(project.config).items():
         writer.copy(f"static/{rel}", source)
     for rel, source in asset_files(project):
-        writer.copy(rel, source)
+        writer.copy(f"assets/{rel}", source)
+    cache.prune(set(cache.bodies) & {digest(spec.fingerprint, e.file, e.body) for e in project.plan
+                                     if e.container is None}, views.chart_keys, used_pages)
     return views
 
 
 def asset_files(project: Project) -> list[tuple[str, Path]]:
-    """Files under content/assets, copied as they are; links leaving the project are skipped."""
+    """Files under content/assets (relative to it), copied as they are; links leaving the project are skipped."""
     cfg = project.config
     base = cfg.root / cfg.content_dir / "assets"
     if not base.is_dir():
@@ -178,6 +263,5 @@ def asset_files(project: Project) -> list[tuple[str, Path]]:
         if path.is_file() and not any(part.startswith(".") for part in path.relative_to(base).parts):
             if root not in path.resolve().parents:
                 continue
-            out.append((f"assets/{path.relative_to(base).as_posix()}", path))
+            out.append((path.relative_to(base).as_posix(), path))
     return out
-

@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 from markupsafe import Markup
 
 from stratdocs import matrices as matrices_mod
+from stratdocs.cache import digest
 from stratdocs.alignment import FAILURE_MODES
 from stratdocs.findings import Severity
 from stratdocs.health import HEALTHS
@@ -40,7 +41,9 @@ STRATEGY_TEXT = {
 KIND_SECTIONS = ("objective", "initiative", "strategy", "operation", "kpi", "review", "page")
 INDEX_FOLDERS = {"objective": "objectives", "initiative": "initiatives", "strategy": "strategies",
                  "operation": "operations", "kpi": "kpis", "review": "reviews", "page": "pages"}
-MAX_GROUP = 40  # traced-from lists stay bounded, so page size does not grow with the plan
+MAX_GROUP = 40
+#: Matrices with more cells than this are shown as lists of links on the web (the CSV is complete).
+GRID_LIMIT = 25_000  # traced-from lists stay bounded, so page size does not grow with the plan
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +130,7 @@ def page_paths(project: Project) -> dict[str, str]:
 class Views:
     """Builds the view model of every page from one loaded project."""
 
-    def __init__(self, project: Project, renderer_factory=None, commit: str = ""):
+    def __init__(self, project: Project, renderer_factory=None, commit: str = "", charts=None):
         self.project = project
         self.plan = project.plan
         self.index = project.index
@@ -144,10 +147,21 @@ class Views:
         for waiver in project.waivers:
             self.waivers.setdefault(waiver.entity.id, []).append(waiver)
         self._renderer = renderer_factory
+        self._charts = charts          # a BuildCache (or None): charts keyed by their inputs
+        self.chart_keys: set[str] = set()
         self._bodies: dict[str, Rendered] = {}
         self.matrices = matrices_mod.build_all(self.index, project.config.matrices)
 
     # -- shared pieces -------------------------------------------------------------------------
+
+    def chart(self, name: str, **kwargs) -> Markup:
+        """An SVG chart from `render.charts`, remembered by its inputs across builds."""
+        make = getattr(charts, name)
+        if self._charts is None:
+            return make(**kwargs)
+        key = digest(name, repr(sorted(kwargs.items())))
+        self.chart_keys.add(key)
+        return Markup(self._charts.chart(key, lambda: make(**kwargs)))
 
     def ref(self, entity_id: str) -> ItemRef:
         entity = self.plan.entities[entity_id]
@@ -324,7 +338,7 @@ class Views:
             "progress": f"{health.progress:.0%}" if health.progress is not None else "",
             "stale": health.stale,
             "direction": {"up": "Higher is better", "down": "Lower is better", "range": "Stay in range"}[kpi.direction],
-            "sparkline": charts.sparkline(points, health=health.health),
+            "sparkline": self.chart("sparkline", points=points, health=health.health),
         }
 
     def kpi_detail(self, entity: Entity) -> dict:
@@ -333,8 +347,8 @@ class Views:
         thresholds = None
         if kpi.thresholds:
             thresholds = {"green": kpi.thresholds.green, "amber": kpi.thresholds.amber}
-        chart = charts.kpi_chart(
-            title=entity.title, unit=kpi.unit, actuals=[(p.date, p.value) for p in kpi.actuals],
+        chart = self.chart(
+            "kpi_chart", title=entity.title, unit=kpi.unit, actuals=[(p.date, p.value) for p in kpi.actuals],
             baseline=(kpi.baseline.date, kpi.baseline.value) if kpi.baseline else None,
             targets=[(t.date, t.value) for t in kpi.targets], thresholds=thresholds,
             direction=kpi.direction, as_of=self.as_of)
@@ -437,7 +451,8 @@ class Views:
             by_perspective.append(("Other objectives", unassigned))
         strategy_map = None
         if objectives:
-            strategy_map = charts.strategy_map(
+            strategy_map = self.chart(
+                "strategy_map",
                 perspectives=[(label, [{"id": e.id, "title": e.title, "href": self.paths[e.id],
                                         "health": self.project.objective_health[e.id].health} for e in items])
                               for label, items in by_perspective],
@@ -492,8 +507,28 @@ class Views:
                 "stale": sum(1 for h in self.project.kpi_health.values() if h.stale)}
 
     def matrix(self, name: str) -> dict:
+        """A matrix as a grid, or — past GRID_LIMIT cells — as a list of each row's links, so the
+        page grows with the number of links rather than rows × columns."""
         m = self.matrices[name]
         orphans = {c.id for c in m.orphan_columns}
+        common = {
+            "spec": m.spec,
+            "total": len(m.cells),
+            "uncovered": [self.ref(r.id) for r in m.uncovered_rows],
+            "orphans": [self.ref(c.id) for c in m.orphan_columns],
+            "csv": f"matrices/{name}.csv",
+            "row_label": _axis_label(m.spec.rows),
+            "column_label": _axis_label(m.spec.columns),
+            "size": f"{len(m.rows)} × {len(m.columns)}",
+        }
+        if len(m.rows) * len(m.columns) > GRID_LIMIT:
+            by_row: dict[str, list] = {}
+            for (row_id, column_id), cell in m.cells.items():
+                by_row.setdefault(row_id, []).append({"ref": self.ref(column_id), "direct": cell.direct,
+                                                      "via": cell.via})
+            rows = [{"ref": self.ref(r.id), "links": by_row.get(r.id, []), "total": len(by_row.get(r.id, [])),
+                     "uncovered": r.id not in by_row} for r in m.rows]
+            return {**common, "mode": "list", "rows": rows, "columns": []}
         rows = []
         for row in m.rows:
             cells = []
@@ -509,18 +544,9 @@ class Views:
                                   "text": f"{column.id} → {row.id}: via {cell.via}", "orphan": False})
             rows.append({"ref": self.ref(row.id), "cells": cells, "total": m.row_total(row.id),
                          "uncovered": m.row_total(row.id) == 0})
-        return {
-            "spec": m.spec,
-            "columns": [{"ref": self.ref(c.id), "total": m.column_total(c.id), "orphan": c.id in orphans}
-                        for c in m.columns],
-            "rows": rows,
-            "total": len(m.cells),
-            "uncovered": [self.ref(r.id) for r in m.uncovered_rows],
-            "orphans": [self.ref(c.id) for c in m.orphan_columns],
-            "csv": f"matrices/{name}.csv",
-            "row_label": _axis_label(m.spec.rows),
-            "column_label": _axis_label(m.spec.columns),
-        }
+        return {**common, "mode": "grid", "rows": rows,
+                "columns": [{"ref": self.ref(c.id), "total": m.column_total(c.id), "orphan": c.id in orphans}
+                            for c in m.columns]}
 
     def matrix_list(self) -> list[dict]:
         return [{"spec": m.spec, "href": f"matrices/{name}.html", "csv": f"matrices/{name}.csv",
