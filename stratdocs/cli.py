@@ -147,6 +147,20 @@ def pdf(opts: Options, documents: tuple[str, ...]) -> None:
         opts.say(f"Wrote {path}")
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
+@click.pass_obj
+def serve(opts: Options, host: str, port: int, open_browser: bool) -> None:
+    """Preview the site with live reload; rebuilds only what an edit affects."""
+    from stratdocs.serve.app import run
+
+    if not opts.root.is_dir():
+        raise click.UsageError(f"project folder '{opts.root}' does not exist")
+    run(opts.root, host, port, open_browser, lambda message: click.echo(message, err=True))
+
+
 def _progress(opts: Options):
     """A one-line counter on an interactive terminal; nothing in CI or with -q."""
     from stratdocs.build import is_interactive

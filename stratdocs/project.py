@@ -44,26 +44,51 @@ class Project:
         return None
 
 
+@dataclass(frozen=True)
+class FileResult:
+    """What one content file contributes: its entities and findings (or, unreadable, its likely id)."""
+
+    rel: str
+    digest: str | None
+    entities: tuple[Entity, ...]
+    findings: tuple[Finding, ...]
+    unreadable_id: str | None = None
+
+    @property
+    def data_files(self) -> tuple[str, ...]:
+        """CSV files its KPIs read: a change to one of them changes this file's entities."""
+        return tuple(e.kpi.data for e in self.entities if e.kpi is not None and e.kpi.data)
+
+
+def read_file(cfg: config_mod.Config, rel: str, kind: str) -> FileResult:
+    src, found = sources.read(cfg.root, rel, kind)
+    if src is None:
+        return FileResult(rel, None, (), tuple(found), sources.guess_id(cfg.root, rel))
+    built, more = schema.build_entities(src, cfg.root, cfg.content_dir)
+    return FileResult(rel, src.digest, tuple(built), tuple(found) + tuple(more))
+
+
 def load(root: Path, cfg: config_mod.Config | None = None) -> Project:
     """Load and validate a whole project. Config problems raise `ConfigError`; content problems are findings."""
     cfg = cfg or config_mod.load(root)
     config_mod.validate_references(cfg)
-    findings: list[Finding] = []
     files, found = sources.discover(cfg.root, cfg.content_dir, dict(cfg.folders))
-    findings += found
+    return combine(cfg, found, [read_file(cfg, rel, kind) for rel, kind in files])
+
+
+def combine(cfg: config_mod.Config, discovery: list[Finding], results: list[FileResult]) -> Project:
+    """A project from the per-file results (fresh, or reused by the preview server)."""
+    findings = list(discovery)
     entities: list[Entity] = []
     digests: dict[str, str] = {}
     unreadable: set[str] = set()
-    for rel, kind in files:
-        src, found = sources.read(cfg.root, rel, kind)
-        findings += found
-        if src is None:
-            unreadable.add(sources.guess_id(cfg.root, rel))
-            continue
-        digests[rel] = src.digest
-        built, found = schema.build_entities(src, cfg.root, cfg.content_dir)
-        findings += found
-        entities += built
+    for result in results:
+        findings += result.findings
+        entities += result.entities
+        if result.digest is not None:
+            digests[result.rel] = result.digest
+        if result.unreadable_id is not None:
+            unreadable.add(result.unreadable_id)
     return assemble(cfg, entities, findings, digests, frozenset(unreadable))
 
 

@@ -310,6 +310,13 @@ def _echo(finding: Finding) -> None:
     click.echo(finding.text(), err=True)
 
 
+def document_views(project: Project, commit: str = "") -> Views:
+    """The view models PDFs are made of, for callers that did not build the site first."""
+    from stratdocs.render.site import renderer_spec
+
+    return Views(project, renderer_spec(project, views_mod.page_paths(project)).make, commit)
+
+
 def write_documents(project: Project, views: Views, writer: Writer, *, only=None, commit: str = "",
                     timeout: float | None = DEFAULT_TIMEOUT,
                     on_warning: Callable[[Finding], None] | None = None) -> tuple[str, ...]:
@@ -331,14 +338,11 @@ def write_documents_in_place(project: Project, only=None, commit: str = "", *,
     The rest of the site is left as it is; a missing output folder is created (with the marker
     that lets `build` replace it later).
     """
-    from stratdocs.render.site import renderer_factory
-
     cfg = project.config
     target = cfg.output_path
     check_output_dir(target, project.root, cfg.content_path)
     docs = chosen_documents(project, only)
-    paths = views_mod.page_paths(project)
-    views = Views(project, renderer_factory(project, paths), commit)
+    views = document_views(project, commit)
     rendered = render_documents(project, views, docs, commit=commit, timeout=timeout)
     target.mkdir(parents=True, exist_ok=True)
     if not (target / MARKER).exists():

@@ -237,7 +237,7 @@ class DocumentViews:
         return {"title": SECTION_TITLES[key], "template": f"pdf/{key}.html", "view": view, "items": []}
 
     def filter_text(self) -> str:
-        return "; ".join(f"{key}: {', '.join(values)}" for key, values in self.spec.filter.items())
+        return "; ".join(f"{key.capitalize()}: {', '.join(values)}" for key, values in self.spec.filter.items())
 
     def cover(self) -> dict:
         cfg = self.project.config

@@ -116,6 +116,7 @@ def make_environment(project: Project) -> jinja2.Environment:
     env.globals["version"] = __version__
     env.globals["kind_labels"] = KIND_LABELS
     env.globals["extra_css"] = extra_css(project)
+    env.globals["live_reload"] = False  # `stratdocs serve` passes True in the page context
     return env
 
 

@@ -1,0 +1,1 @@
+"""`stratdocs serve`: a live preview that rebuilds only what an edit affects."""

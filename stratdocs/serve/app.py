@@ -1,0 +1,82 @@
+"""Wiring of the preview: one session, one server, one watcher."""
+
+from __future__ import annotations
+
+import html
+import shutil
+import signal
+import tempfile
+import threading
+import webbrowser
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from stratdocs.serve.server import LOCAL_HOSTS, Broadcaster, make_server
+from stratdocs.serve.session import Outcome, Session, watched_paths
+from stratdocs.theme import BUILTIN
+
+
+def describe(outcome: Outcome) -> str:
+    if not outcome.ok:
+        return "\n".join(outcome.errors) + "\nThe plan has errors; still serving the last good version."
+    warn = f", {outcome.warnings} warning{'s' if outcome.warnings != 1 else ''}" if outcome.warnings else ""
+    return (f"Rebuilt in {outcome.seconds:.2f} s: {outcome.reread} file{'s' if outcome.reread != 1 else ''} "
+            f"re-read, {len(outcome.changed)} output file{'s' if len(outcome.changed) != 1 else ''} changed{warn}.")
+
+
+def _error_page(folder: Path, errors: list[str]) -> None:
+    """Before any good build exists, a bare page that shows the errors and reloads when fixed."""
+    (folder / "static").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(BUILTIN / "static" / "livereload.js", folder / "static" / "livereload.js")
+    body = html.escape("\n".join(errors))
+    page = (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Plan errors</title></head>"
+            f"<body><h1>The plan has errors</h1><pre>{body}</pre>"
+            f"<script src=\"/static/livereload.js\"></script></body></html>\n")
+    for name in ("index.html", "404.html"):
+        (folder / name).write_text(page, encoding="utf-8")
+
+
+def run(root: Path, host: str, port: int, open_browser: bool, echo: Callable[[str], None]) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="stratdocs-serve-"))
+    session = Session(root, folder / "site", live_reload=True)
+    broadcaster = Broadcaster()
+    try:
+        first = session.rebuild()
+        echo(describe(first))
+        if not first.ok:
+            _error_page(session.output, first.errors)
+            broadcaster.errors = first.errors
+        try:
+            server = make_server(host, port, session.output, broadcaster)
+        except OSError as exc:
+            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
+                                       "choose another --port") from None
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        shown = f"[{host}]" if ":" in host else host
+        url = f"http://{shown}:{server.server_address[1]}/"
+        if host not in LOCAL_HOSTS:
+            echo(f"Warning: serving on {host}, which other machines may reach; the preview is not meant "
+                 "to be published. Only requests with a local Host header or '{host}' are answered.")
+        echo(f"Serving {url} — watching for changes (Ctrl+C to stop)")
+        if open_browser:
+            webbrowser.open(url)
+        import watchfiles
+
+        stop = threading.Event()
+        previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())  # clean up on kill, too
+        try:
+            for _changes in watchfiles.watch(*watched_paths(root), debounce=150, step=50, stop_event=stop,
+                                             raise_interrupt=False):
+                outcome = session.rebuild()
+                echo(describe(outcome))
+                broadcaster.publish([] if outcome.ok else outcome.errors)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            broadcaster.close()
+            server.shutdown()
+            server.server_close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
