@@ -73,7 +73,6 @@ def check(index: TraceIndex, kpi_health: Mapping[str, KpiHealth], objective_heal
 def _gaps(index: TraceIndex, kpi_health, objective_health, as_of: date) -> Iterator[tuple[Entity, str, str, str]]:
     plan = index.plan
     executed: set[str] = set()
-    measured: set[str] = set()
     active_work: set[str] = set()
     for entity in plan:
         targets = index.traces_to.get(entity.id, ())
@@ -81,8 +80,6 @@ def _gaps(index: TraceIndex, kpi_health, objective_health, as_of: date) -> Itera
             executed.update(targets)
             if entity.active:
                 active_work.update(targets)
-        elif entity.kind == "kpi":
-            measured.update(targets)
 
     for entity in plan:
         kind = entity.kind
@@ -90,9 +87,9 @@ def _gaps(index: TraceIndex, kpi_health, objective_health, as_of: date) -> Itera
             if entity.id not in executed:
                 yield entity, "no-execution", "", (f"strategic objective '{entity.id}' is not executed: no initiative, "
                                                    "strategy or operational plan supports it")
-            if entity.id not in measured:
+            if not objective_health[entity.id].kpis:  # the same KPIs its health is computed from
                 yield entity, "no-kpi", "", (f"strategic objective '{entity.id}' has no KPI: add a KPI that "
-                                             f"'measures: [{entity.id}]'")
+                                             f"'measures: [{entity.id}]' (or one of its sub-objectives)")
             health = objective_health[entity.id].health
             if health == RED and entity.id not in active_work:
                 yield entity, "red-unaddressed", "", (f"strategic objective '{entity.id}' is red and no active "

@@ -47,7 +47,16 @@ def cli(ctx: click.Context, project_dir: Path, quiet: bool, verbose: bool) -> No
 @click.pass_obj
 def check(opts: Options, strict: bool, fmt: str) -> None:
     """Validate the plan and report every problem with its file and line."""
-    project = opts.load()
+    from stratdocs.config import ConfigError
+
+    try:
+        project = opts.load()
+    except ConfigError as exc:
+        if fmt == "text":
+            raise
+        exc.show()  # for the person reading the CI log
+        click.echo(format_findings(exc.findings(), fmt))  # and parseable for the machine
+        sys.exit(2)
     findings = list(project.findings)
     text = format_findings(findings, fmt)
     if text:

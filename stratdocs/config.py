@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Mapping
 import click
 
 from stratdocs import yamlnodes
-from stratdocs.findings import WARNING_CODES
+from stratdocs.findings import WARNING_CODES, Finding, error
 from stratdocs.health import Cutoffs
 from stratdocs.model import KINDS
 from stratdocs.periods import parse_date
@@ -28,6 +29,9 @@ SECTIONS = ("cover", "contents", "plan", "scorecard", "objectives", "initiatives
 FILTER_KEYS = ("kind", "id", "function", "owner", "tag")
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 DEFAULT_EXTENSIONS = ("tables", "toc", "attr_list", "footnotes", "def_list", "admonition", "sane_lists", "fenced_code")
+
+
+_PROBLEM_RE = re.compile(r"^(.+?):(\d+):(\d+): error: (.*)$", re.DOTALL)
 
 
 class ConfigError(click.ClickException):
@@ -44,6 +48,17 @@ class ConfigError(click.ClickException):
 
     def show(self, file=None) -> None:
         click.echo(self.format_message(), err=True)
+
+    def findings(self) -> list[Finding]:
+        """The problems as findings (code `config`), for `check --format json|github`."""
+        out = []
+        for problem in self.problems:
+            match = _PROBLEM_RE.match(problem)
+            if match:
+                out.append(error(match[1], int(match[2]), int(match[3]), "config", match[4]))
+            else:
+                out.append(error(CONFIG_FILE, 1, 1, "config", problem))
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -150,15 +150,28 @@ def test_missing_project_folder_exits_2(tmp_path):
 
 def test_unknown_config_key_exits_2_with_line_and_suggestion(plan_project):
     plan_project.write("stratdocs.yml", "title: T\nas_of: 2026-11-15\ncheks:\n  horizon: false\n")
-    result = plan_project.check()
+    result = plan_project.check("--format", "text")
     assert result.exit_code == 2
     assert "stratdocs.yml:3:1: error: unknown config key 'cheks'; did you mean 'checks'?" in result.stderr
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize("fmt", ["json", "github"])
+def test_config_problems_stay_machine_readable(plan_project, fmt):
+    plan_project.write("stratdocs.yml", "title: T\nas_of: 2026-11-15\ncheks:\n  horizon: false\n")
+    result = plan_project.check("--format", fmt)
+    assert result.exit_code == 2
+    if fmt == "json":
+        [finding] = json.loads(result.stdout)
+        assert (finding["file"], finding["line"], finding["code"]) == ("stratdocs.yml", 3, "config")
+        assert "did you mean 'checks'" in finding["message"]
+    else:
+        assert result.stdout.startswith("::error file=stratdocs.yml,line=3,col=1,title=config::")
+
+
 def test_config_reports_every_problem_at_once(plan_project):
     plan_project.write("stratdocs.yml", "as_of: 2026-13-01\nstatus: {rolup: average}\nchecks: {horizn: false}\n")
-    result = plan_project.check()
+    result = plan_project.check("--format", "text")
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert [line.split(": error")[0] for line in lines] == ["stratdocs.yml:1:8", "stratdocs.yml:2:10",
@@ -169,7 +182,7 @@ def test_config_reports_every_problem_at_once(plan_project):
 
 def test_config_yaml_error_exits_2(plan_project):
     plan_project.write("stratdocs.yml", "title: [unclosed\n")
-    result = plan_project.check()
+    result = plan_project.check("--format", "text")
     assert result.exit_code == 2
     assert result.stderr.startswith("stratdocs.yml:")
     assert "invalid YAML" in result.stderr

@@ -12,7 +12,7 @@ from stratdocs import config as config_mod
 def config_error(project, text: str | bytes) -> list[str]:
     """Write the config, run check, expect exit 2 and return the problem lines."""
     project.write("stratdocs.yml", text)
-    result = project.check()
+    result = project.check("--format", "text")
     assert result.exit_code == 2, result.stdout
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
