@@ -170,6 +170,29 @@ def serve(opts: Options, host: str, port: int, open_browser: bool) -> None:
     run(opts.root, host, port, open_browser, lambda message: click.echo(message, err=True))
 
 
+@cli.command(name="diff")
+@click.argument("rev")
+@click.argument("other", required=False, metavar="[REV]")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def diff_command(opts: Options, rev: str, other: str | None, fmt: str) -> None:
+    """What changed in the plan between two git revisions (or REV and the working tree)."""
+    import json
+
+    from stratdocs.diff import diff
+
+    if not opts.root.is_dir():
+        raise click.UsageError(f"project folder '{opts.root}' does not exist")
+    changes, described = diff(opts.root, rev, other)
+    if fmt == "json":
+        click.echo(json.dumps({"range": described, "changes": [c.as_dict() for c in changes]}, indent=2,
+                              ensure_ascii=False))
+        return
+    for change in changes:
+        click.echo(change.text())
+    opts.say(f"{len(changes)} change{'s' if len(changes) != 1 else ''} in the plan, {described}.")
+
+
 def _progress(opts: Options):
     """A one-line counter on an interactive terminal; nothing in CI or with -q."""
     from stratdocs.build import is_interactive

@@ -1,0 +1,121 @@
+"""`stratdocs diff REV [REV]`: what changed in the plan between two git revisions.
+
+Each revision is exported with `git archive` into a temporary folder and loaded like any
+project, so the comparison sees exactly what a build at that commit would have seen. Without
+a second revision the working tree is compared.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import click
+
+from stratdocs import project as project_mod
+from stratdocs.model import KIND_LABELS, Entity
+
+REF_KEYS = ("supports", "parent", "measures", "drives", "kpis")
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str          # added, removed, retargeted, owner, status, title, health, moved
+    entity: str
+    entity_kind: str
+    before: str = ""
+    after: str = ""
+
+    def text(self) -> str:
+        label = KIND_LABELS[self.entity_kind][0].lower()
+        if self.kind == "added":
+            return f"{'added':<10} {label} {self.entity}: {self.after}"
+        if self.kind == "removed":
+            return f"{'removed':<10} {label} {self.entity}: {self.before}"
+        return f"{self.kind:<10} {label} {self.entity}: {self.before or '—'} → {self.after or '—'}"
+
+    def as_dict(self) -> dict:
+        return {"change": self.kind, "id": self.entity, "kind": self.entity_kind,
+                "before": self.before, "after": self.after}
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise click.ClickException(f"cannot run git: {exc}") from None
+
+
+def load_revision(root: Path, rev: str, into: Path) -> project_mod.Project:
+    """The project as it was at `rev` (a commit, tag or branch)."""
+    top = _git(root, "rev-parse", "--show-toplevel")
+    if top.returncode != 0:
+        raise click.ClickException(f"{root} is not in a git repository; diff compares git revisions")
+    toplevel = Path(top.stdout.decode().strip()).resolve()
+    inside = root.resolve().relative_to(toplevel).as_posix()
+    if _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").returncode != 0:
+        raise click.ClickException(f"'{rev}' is not a revision of this repository")
+    args = ["archive", "--format=tar", rev]
+    if inside != ".":
+        args.append(inside)
+    archive = _git(toplevel, *args)
+    if archive.returncode != 0:
+        raise click.ClickException(f"git archive {rev} failed: {archive.stderr.decode(errors='replace').strip()}")
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        members = [m for m in tar.getmembers() if (m.isfile() or m.isdir())
+                   and ".." not in PurePosixPath(m.name).parts and not m.name.startswith("/")]
+        if hasattr(tarfile, "data_filter"):  # Python >= 3.11.4: refuse links and odd modes too
+            tar.extractall(into, members=members, filter="data")
+        else:  # pragma: no cover
+            tar.extractall(into, members=members)
+    project_root = into / inside if inside != "." else into
+    if not project_root.is_dir():
+        raise click.ClickException(f"the project did not exist at {rev}")
+    return project_mod.load(project_root)
+
+
+def compare(before: project_mod.Project, after: project_mod.Project) -> list[Change]:
+    changes: list[Change] = []
+    old, new = before.plan.entities, after.plan.entities
+    for entity in after.plan:
+        if entity.id not in old:
+            changes.append(Change("added", entity.id, entity.kind, after=entity.title))
+    for entity in before.plan:
+        if entity.id not in new:
+            changes.append(Change("removed", entity.id, entity.kind, before=entity.title))
+            continue
+        now = new[entity.id]
+        for name, get in (("title", lambda e: e.title), ("owner", lambda e: e.owner),
+                          ("status", lambda e: e.status)):
+            if get(entity) != get(now):
+                changes.append(Change(name, entity.id, now.kind, get(entity), get(now)))
+        if _links(entity) != _links(now):
+            changes.append(Change("retargeted", entity.id, now.kind, _links(entity), _links(now)))
+        was, is_ = before.health_of(entity), after.health_of(now)
+        if was != is_ and (was or is_):
+            changes.append(Change("health", entity.id, now.kind, was or "", is_ or ""))
+        if entity.file != now.file:
+            changes.append(Change("moved", entity.id, now.kind, entity.file, now.file))
+    order = {"added": 0, "removed": 1, "retargeted": 2, "health": 3, "owner": 4, "status": 5, "title": 6, "moved": 7}
+    return sorted(changes, key=lambda c: (order[c.kind], c.entity_kind, c.entity))
+
+
+def _links(entity: Entity) -> str:
+    parts = []
+    for key in REF_KEYS:
+        ids = sorted(entity.ref_ids(key))
+        if ids:
+            parts.append(f"{key}: {', '.join(ids)}")
+    return "; ".join(parts)
+
+
+def diff(root: Path, rev: str, other: str | None) -> tuple[list[Change], str]:
+    """Changes from `rev` to `other` (or to the working tree), and a description of the range."""
+    with tempfile.TemporaryDirectory(prefix="stratdocs-diff-") as tmp:
+        before = load_revision(root, rev, Path(tmp) / "a")
+        after = load_revision(root, other, Path(tmp) / "b") if other else project_mod.load(root)
+        return compare(before, after), f"{rev}..{other or 'working tree'}"

@@ -1,0 +1,75 @@
+"""`stratdocs diff`: what changed in the plan between git revisions."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+ENV = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+       "GIT_COMMITTER_EMAIL": "t@example.org"}
+
+
+def sh(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=cwd, env=ENV, capture_output=True, text=True, check=True)
+
+
+def stratdocs(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "stratdocs", *args], cwd=cwd, env=ENV, capture_output=True,
+                          text=True)
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    """A git repository whose plan lives in a subfolder, with two commits."""
+    project = tmp_path / "strategy"
+    sh(tmp_path, "git", "init", "-q")
+    assert stratdocs(tmp_path, "init", str(project)).returncode == 0
+    sh(tmp_path, "git", "add", "-A")
+    sh(tmp_path, "git", "commit", "-qm", "first plan")
+    initiative = project / "content/initiatives/I1.md"
+    initiative.write_text(initiative.read_text().replace("owner: Head of Partnerships", "owner: Jane Doe"))
+    kpi = project / "content/kpis/K2.md"
+    kpi.write_text(kpi.read_text().replace("drives: [K1]", "drives: []"))
+    (project / "content/pages/about.md").unlink()
+    (project / "content/objectives/SO2.md").write_text("---\ntitle: Keep customers\nperspective: customer\n"
+                                                       "owner: COO\n---\n")
+    sh(tmp_path, "git", "add", "-A")
+    sh(tmp_path, "git", "commit", "-qm", "second plan")
+    return project
+
+
+def test_diff_between_two_commits_lists_each_change(repo: Path):
+    done = stratdocs(repo, "diff", "HEAD~1", "HEAD", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["range"] == "HEAD~1..HEAD"
+    changes = {(c["change"], c["id"]) for c in data["changes"]}
+    assert changes == {("added", "SO2"), ("removed", "about"), ("retargeted", "K2"), ("owner", "I1")}
+    owner = next(c for c in data["changes"] if c["change"] == "owner")
+    assert (owner["before"], owner["after"]) == ("Head of Partnerships", "Jane Doe")
+
+
+def test_diff_against_the_working_tree_in_text(repo: Path):
+    (repo / "content/objectives/SO1.md").write_text(
+        (repo / "content/objectives/SO1.md").read_text().replace("status: active", "status: done"))
+    done = stratdocs(repo, "diff", "HEAD")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["status     strategic objective SO1: active → done"]
+    assert "HEAD..working tree" in done.stderr
+
+
+def test_diff_refuses_an_unknown_revision_and_a_folder_outside_git(repo: Path, tmp_path: Path):
+    done = stratdocs(repo, "diff", "no-such-rev")
+    assert done.returncode == 1 and "not a revision" in done.stderr and "Traceback" not in done.stderr
+    outside = tmp_path.parent / (tmp_path.name + "-nogit")
+    outside.mkdir()
+    done = stratdocs(outside, "diff", "HEAD")
+    assert done.returncode == 1 and "not in a git repository" in done.stderr
