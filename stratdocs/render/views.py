@@ -100,10 +100,14 @@ def health_word(health: str | None) -> str:
     return HEALTH_WORDS.get(health or "", "")
 
 
-def fmt_number(value: float | None, unit: str = "") -> str:
+def fmt_number(value: float | None, unit: str = "", decimals: int | None = None) -> str:
+    """A number as people write it: thousands separators, no trailing zeros, the unit after it."""
     if value is None:
         return "—"
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    if decimals is not None:
+        text = f"{value:,.{decimals}f}"
+    else:
+        text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
     if not unit:
         return text
     return f"{text}{unit}" if unit in ("%", "‰") else f"{text} {unit}"
@@ -334,7 +338,7 @@ class Views:
             "latest_date": health.latest.date.isoformat() if health.latest else "",
             "target": fmt_number(health.target.value, kpi.unit) if health.target else "—",
             "target_date": health.target.date.isoformat() if health.target else "",
-            "expected": fmt_number(health.expected, kpi.unit) if health.expected is not None else "—",
+            "expected": fmt_number(health.expected, kpi.unit, _decimals(kpi)) if health.expected is not None else "—",
             "progress": f"{health.progress:.0%}" if health.progress is not None else "",
             "stale": health.stale,
             "direction": {"up": "Higher is better", "down": "Lower is better", "range": "Stay in range"}[kpi.direction],
@@ -588,6 +592,16 @@ class Views:
 
 _TAG_RE = re.compile(r"<[^>]+>")
 _SPACE_RE = re.compile(r"\s+")
+
+
+def _decimals(kpi) -> int:
+    """The precision a KPI's own figures are written with, for computed values like the plan."""
+    places = 0
+    for point in (*kpi.actuals, *kpi.targets, *((kpi.baseline,) if kpi.baseline else ())):
+        text = repr(point.value)
+        if "e" not in text and not point.value.is_integer():
+            places = max(places, len(text.split(".")[1]))
+    return min(places, 2)
 
 
 def _plain_text(html: str) -> str:
