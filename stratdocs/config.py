@@ -136,6 +136,9 @@ class Config:
         return self.root / self.output_dir
 
 
+TEXT_KEYS = ("title", "theme", "logo", "language")
+FOLDER_KEYS = ("content_dir", "output_dir")
+CHOICE_KEYS = {"raw_html": ("sanitize", "escape"), "paper": ("a4", "letter"), "pdf_variant": PDF_VARIANTS}
 KEYS = ("title", "content_dir", "output_dir", "theme", "as_of", "base_url", "markdown", "raw_html", "status",
         "checks", "matrices", "documents", "paper", "pdf_variant", "folders", "logo", "language")
 
@@ -211,7 +214,17 @@ class _Parser:
             if key not in KEYS:
                 self.fail(knode, f"unknown config key '{key}'{_hint(key, KEYS)}")
                 continue
-            getattr(self, f"_{key}")(value, values)
+            if key in TEXT_KEYS:
+                parsed = self.text(value, key)
+            elif key in FOLDER_KEYS:
+                parsed = self.folder(value, key)
+            elif key in CHOICE_KEYS:
+                parsed = self.choice(value, key, CHOICE_KEYS[key])
+            else:
+                getattr(self, f"_{key}")(value, values)
+                continue
+            if parsed is not None:
+                values[key] = parsed
         if "as_of" not in values:
             try:
                 values["as_of"] = default_as_of()
@@ -236,22 +249,6 @@ class _Parser:
             raise ConfigError(self.problems)
         return Config(**values)
 
-    def _title(self, node, values):
-        if (v := self.text(node, "title")) is not None:
-            values["title"] = v
-
-    def _content_dir(self, node, values):
-        if (v := self.folder(node, "content_dir")) is not None:
-            values["content_dir"] = v
-
-    def _output_dir(self, node, values):
-        if (v := self.folder(node, "output_dir")) is not None:
-            values["output_dir"] = v
-
-    def _theme(self, node, values):
-        if (v := self.text(node, "theme")) is not None:
-            values["theme"] = v
-
     def _as_of(self, node, values):
         if (v := self.text(node, "as_of")) is not None:
             try:
@@ -262,26 +259,6 @@ class _Parser:
     def _base_url(self, node, values):
         if (v := self.text(node, "base_url")) is not None:
             values["base_url"] = v if v.endswith("/") else v + "/"
-
-    def _raw_html(self, node, values):
-        if (v := self.choice(node, "raw_html", ("sanitize", "escape"))) is not None:
-            values["raw_html"] = v
-
-    def _paper(self, node, values):
-        if (v := self.choice(node, "paper", ("a4", "letter"))) is not None:
-            values["paper"] = v
-
-    def _pdf_variant(self, node, values):
-        if (v := self.choice(node, "pdf_variant", PDF_VARIANTS)) is not None:
-            values["pdf_variant"] = v
-
-    def _logo(self, node, values):
-        if (v := self.text(node, "logo")) is not None:
-            values["logo"] = v
-
-    def _language(self, node, values):
-        if (v := self.text(node, "language")) is not None:
-            values["language"] = v
 
     def _markdown(self, node, values):
         if not isinstance(node, yamlnodes.Mapping):
