@@ -20,7 +20,6 @@ import pytest
 from pypdf import PdfReader
 
 from stratdocs import project as project_mod
-from stratdocs.config import DocumentSpec
 from stratdocs.render import pdf
 from stratdocs.render.pdfviews import DocumentViews, select
 from stratdocs.render.writer import MARKER, Writer

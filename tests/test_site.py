@@ -108,6 +108,9 @@ def test_every_internal_link_and_anchor_resolves(example_site: Path):
             checked += 1
     assert not problems, "\n".join(problems[:20])
     assert checked > 1000
+    broken = [p for p in pages if 'class="broken-link' in p.read_text(encoding="utf-8")]
+    assert broken == []  # every [[ID]], relative link and image in the example resolved
+    assert '<img alt="Northwind logo" src="assets/logo.svg"' in (example_site / "index.html").read_text()
 
 
 def test_site_layout_matches_the_spec(example_site: Path):

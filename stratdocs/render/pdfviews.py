@@ -29,10 +29,14 @@ plain text, so a PDF never holds a dead link.
 
 from __future__ import annotations
 
+import html as html_mod
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import unquote
 
+import click
 from markupsafe import Markup
 
 from stratdocs.config import DocumentSpec
@@ -150,24 +154,31 @@ class Links:
     def _entity(self, entity_id: str) -> str | None:
         return "#" + anchor(entity_id) if entity_id in self.anchored else None
 
-    def body(self, html: str) -> Markup:
+    def body(self, html: str, scope: str = "") -> Markup:
         """A rendered Markdown body with its placeholders resolved for this PDF.
 
         Images under assets/ become file URLs that the document's fetcher allows; links to
         assets are dropped (a PDF cannot open them), like links to entities the document lacks.
+        With a `scope` (the entity id), the body's own ids and `#fragment` links are prefixed
+        with it, so two bodies with a "Findings" heading do not share an anchor.
         """
         image = f'src="{PLACEHOLDER}assets/'
-
-        def src(match_path: str) -> str:
-            return (self.assets / match_path).as_uri()
         if image in html:
             parts = html.split(image)
             out = [parts[0]]
             for part in parts[1:]:
                 rel, quote, rest = part.partition('"')
-                out.append(f'src="{src(rel)}{quote}{rest}')
+                out.append(f'src="{(self.assets / unquote(html_mod.unescape(rel))).as_uri()}{quote}{rest}')
             html = "".join(out)
+        if scope:
+            prefix = anchor(scope) + "--"
+            html = _ID_RE.sub(lambda m: f'id="{prefix}{m[1]}"', html)
+            html = _FRAGMENT_RE.sub(lambda m: f'href="#{prefix}{m[1]}"', html)
         return Markup(resolve_links(html, self.href))
+
+
+_ID_RE = re.compile(r'(?<![\w-])id="([^"]*)"')
+_FRAGMENT_RE = re.compile(r'(?<![\w-])href="#([^"]*)"')
 
 
 class DocumentViews:
@@ -204,7 +215,7 @@ class DocumentViews:
     def document(self) -> dict:
         sections = []
         number = 0
-        for key in self.spec.sections:
+        for key in dict.fromkeys(self.spec.sections):  # a section listed twice is printed once
             if key in ("cover", "contents"):
                 sections.append({"key": key, "number": "", "anchor": section_anchor(key),
                                  "title": SECTION_TITLES.get(key, ""), "template": f"pdf/{key}.html",
@@ -226,15 +237,17 @@ class DocumentViews:
         if key in ENTITY_SECTIONS:
             kind = ENTITY_SECTIONS[key]
             blocks = [self.entity(e) for e in self.entities(kind)]
-            items = [{"label": f"{b['entity'].id} · {b['entity'].title}", "anchor": anchor(b["entity"].id)}
-                     for b in blocks]
+            items = [{"label": b["entity"].title if kind == "page" else f"{b['entity'].id} · {b['entity'].title}",
+                      "anchor": anchor(b["entity"].id)} for b in blocks]
             return {"title": SECTION_TITLES[key], "template": "pdf/entities.html",
                     "view": {"kind": kind, "label": KIND_LABELS[kind][1], "blocks": blocks}, "items": items}
         if key.startswith("matrix:"):
             view = self.matrix(key[len("matrix:"):])
             return {"title": view["spec"].title, "template": "pdf/matrix.html", "view": view, "items": []}
-        view = getattr(self, key)()
-        return {"title": SECTION_TITLES[key], "template": f"pdf/{key}.html", "view": view, "items": []}
+        makers = {"plan": self.plan, "scorecard": self.scorecard, "alignment": self.alignment}
+        if key not in makers:
+            raise click.ClickException(f"document '{self.spec.id}': section '{key}' is not available in PDFs")
+        return {"title": SECTION_TITLES[key], "template": f"pdf/{key}.html", "view": makers[key](), "items": []}
 
     def filter_text(self) -> str:
         return "; ".join(f"{key.capitalize()}: {', '.join(values)}" for key, values in self.spec.filter.items())
@@ -249,7 +262,7 @@ class DocumentViews:
             "period": period.label if period else "",
             "as_of": self.project.as_of,
             "commit": self.commit,
-            "logo": (self.links.assets / _asset_rel(cfg.logo)).as_uri() if cfg.logo else "",
+            "logo": (self.links.assets / _asset_rel(cfg.logo, cfg.content_dir)).as_uri() if cfg.logo else "",
             "filter": self.filter_text(),
         }
 
@@ -257,12 +270,12 @@ class DocumentViews:
 
     def plan(self) -> dict:
         view = self.views.home()
-        view["body"] = self.links.body(view["body"])
+        view["body"] = self.links.body(view["body"], view["plan"].id if view["plan"] else "")
         return view
 
     def entity(self, entity: Entity) -> dict:
         view = self.views.entity(entity)
-        view["body"] = self.links.body(view["body"])
+        view["body"] = self.links.body(view["body"], entity.id)
         view["anchor"] = anchor(entity.id)
         view["traced_from"] = [_summarised(g) for g in view["traced_from"]]
         if view["operation"]:
@@ -334,10 +347,10 @@ def _summarised(group: Group) -> Group:
     return group
 
 
-def _asset_rel(logo: str) -> str:
+def _asset_rel(logo: str, content_dir: str) -> str:
     """`logo: logo.svg`, `assets/logo.svg` and `content/assets/logo.svg` all name one file."""
     rel = logo.replace("\\", "/").lstrip("/")
-    for prefix in ("content/assets/", "assets/"):
+    for prefix in (f"{content_dir.rstrip('/')}/assets/", "assets/"):
         if rel.startswith(prefix):
             return rel[len(prefix):]
     return rel

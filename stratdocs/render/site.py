@@ -60,7 +60,7 @@ def renderer_spec(project: Project, paths: dict[str, str]) -> RendererSpec:
         {e.id.lower(): Target(e.id, paths[e.id], e.title, e.kind) for e in project.plan},
         {e.file: paths[e.id] for e in project.plan if e.container is None},
         cfg.content_dir,
-        frozenset(f"{content}/{rel}" for rel, _ in asset_files(project)),
+        frozenset(f"{content}/assets/{rel}" for rel, _ in asset_files(project)),
     )
 
 
