@@ -28,6 +28,7 @@ from stratdocs import __version__
 from stratdocs.render.markdown import Rendered
 
 CACHE_DIR = ".stratdocs-cache"
+GRAPH = "*graph*"  # a pseudo-id: "the links between items", read by pages such as the matrices
 FORMAT = 1
 
 
@@ -52,7 +53,12 @@ class BuildCache:
         self.bodies: dict[str, list] = {}
         self.charts: dict[str, str] = {}
         self.pages: dict[str, list[str]] = {}
-        self.hits = {"bodies": 0, "charts": 0, "pages": 0}
+        self.hits = {"bodies": 0, "charts": 0, "pages": 0, "skipped": 0}
+        # Kept in memory only, for rebuilds within one process (the preview server):
+        self.states: dict[str, tuple] | None = None   # entity id -> everything a page may show of it
+        self.reads: dict[str, tuple[str, frozenset]] = {}  # page -> (context fingerprint, ids it read)
+        self.docs: dict = {}                            # search documents by entity
+        self.body_html: dict[str, str] = {}             # entity id -> rendered body
         if folder is not None:
             self._load()
 
@@ -124,6 +130,26 @@ class BuildCache:
 
     def put_page(self, rel: str, fingerprint: str, data: bytes) -> None:
         self.pages[rel] = [fingerprint, hashlib.sha256(data).hexdigest()]
+
+    def changed_bodies(self, bodies: dict[str, Rendered]) -> set[str]:
+        """Ids whose rendered body differs from the previous build's in this process (a body shows
+        other items' titles and page paths, so it can change while its own file did not)."""
+        previous, self.body_html = self.body_html, {key: r.html for key, r in bodies.items()}
+        return {key for key, html in self.body_html.items() if previous.get(key) != html}
+
+    def changes(self, states: dict[str, tuple]) -> set[str] | None:
+        """Ids whose state differs from the previous build's (None on the first build), plus the
+        token GRAPH when any link was added, removed or retargeted. Remembers `states`."""
+        previous, self.states = self.states, states
+        if previous is None:
+            return None
+        changed = {key for key, state in states.items() if previous.get(key) != state}
+        removed = previous.keys() - states.keys()
+        changed |= removed
+        if removed or list(previous) != list(states) or any(
+                key not in previous or previous[key][-2:] != states[key][-2:] for key in changed):
+            changed.add(GRAPH)  # links or the order of items changed
+        return changed
 
     def prune(self, bodies: set[str], charts: set[str], pages: set[str]) -> None:
         """Forget what this build did not use, so the cache does not grow without bound."""

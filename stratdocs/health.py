@@ -118,10 +118,9 @@ def compute(index: TraceIndex, as_of: date, cutoffs: Cutoffs) -> tuple[Mapping[s
     kpis = {e.id: kpi_health(e.kpi, as_of, cutoffs) for e in plan.of_kind("kpi")}
     objectives = {}
     for objective in plan.of_kind("objective"):
-        scope = {objective.id, *index.descendants(objective.id)}
-        measuring = [e.id for e in plan.of_kind("kpi")
-                     if any(edge.key == "measures" and edge.other in scope for edge in index.up.get(e.id, ()))]
-        objectives[objective.id] = rollup(measuring, kpis, plan, cutoffs)
+        measuring = {k for o in (objective.id, *index.descendants(objective.id)) for k in index.measured_by(o)}
+        ordered = sorted(measuring, key=plan.position.__getitem__)
+        objectives[objective.id] = rollup(ordered, kpis, plan, cutoffs)
     return MappingProxyType(kpis), MappingProxyType(objectives)
 
 

@@ -70,6 +70,11 @@ class TraceIndex:
         entities = self.plan.entities
         return [(entities[i], i in direct) for i in sorted(seen, key=self.plan.position.__getitem__)]
 
+    def measured_by(self, entity_id: str) -> list[str]:
+        """KPIs that measure an item directly, in plan order."""
+        ids = {e.other for e in self.down.get(entity_id, ()) if e.key == "measures"}
+        return sorted(ids, key=self.plan.position.__getitem__)
+
     def reviews_of(self, entity_id: str) -> list[Entity]:
         return [self.plan.entities[e.other] for e in self.down.get(entity_id, ()) if e.key == "about"]
 

@@ -19,7 +19,8 @@ from typing import Callable, Iterator
 import jinja2
 
 from stratdocs import __version__
-from stratdocs.cache import BuildCache, digest
+from stratdocs import matrices as matrices_mod
+from stratdocs.cache import GRAPH, BuildCache, digest
 from stratdocs.model import KIND_LABELS
 from stratdocs.project import Project
 from stratdocs.render import views as views_mod
@@ -148,6 +149,8 @@ class Output:
     page: Page | None = None
     view: Callable[[], dict] | None = None
     data: Callable[[], str | bytes] | None = None
+    reads: frozenset = frozenset()  # what it depends on beyond the items its view model reads
+    always: bool = False            # made on every build (it depends on everything)
 
 
 class SiteRenderer:
@@ -159,6 +162,7 @@ class SiteRenderer:
         self.env = env
         self.site = views.site()
         self.extra = extra_context or {}
+        self.docs_memo: dict | None = None
 
     def render(self, output: Output, view: dict) -> str:
         template = output.template
@@ -185,28 +189,31 @@ class SiteRenderer:
         yield Output("scorecard.html", "scorecard.html",
                      Page("scorecard.html", "KPI scorecard", "scorecard",
                           (Crumb("Home", "index.html"), Crumb("KPI scorecard"))), views.scorecard)
+        graph = frozenset((GRAPH,))
         yield Output("matrices/index.html", "matrices.html",
                      Page("matrices/index.html", "Traceability matrices", "matrices",
                           (Crumb("Home", "index.html"), Crumb("Traceability matrices"))),
-                     lambda: {"matrices": views.matrix_list()})
-        for name, matrix in views.matrices.items():
-            spec = matrix.spec
+                     lambda: {"matrices": views.matrix_list()}, reads=graph)
+        for spec in self.project.config.matrices:
+            name = spec.id
             yield Output(f"matrices/{name}.html", "matrix.html",
                          Page(f"matrices/{name}.html", spec.title, "matrices",
                               (Crumb("Home", "index.html"), Crumb("Traceability matrices", "matrices/index.html"),
                                Crumb(spec.title)), spec.description),
-                         lambda n=name: views.matrix(n))
-            yield Output(f"matrices/{name}.csv", data=matrix.to_csv)
+                         lambda n=name: views.matrix(n), reads=graph)
+            axes = {e.id for axis in (spec.rows, spec.columns) for e in matrices_mod.select(views.index, axis)}
+            yield Output(f"matrices/{name}.csv", data=lambda n=name: views.matrices[n].to_csv(),
+                         reads=graph | axes)  # the CSV shows its rows' and columns' titles
         yield Output("alignment.html", "alignment.html",
                      Page("alignment.html", "Alignment report", "alignment",
                           (Crumb("Home", "index.html"), Crumb("Alignment report"))), views.alignment)
         yield Output("search.html", "search.html",
                      Page("search.html", "Search", "search", (Crumb("Home", "index.html"), Crumb("Search"))), dict)
-        docs = views.search_docs()
-        yield Output("search-index.json",
+        docs = views.search_docs(self.docs_memo)
+        yield Output("search-index.json", always=True,
                      data=lambda: json.dumps({"docs": docs}, ensure_ascii=False, sort_keys=True) + "\n")
         # A script, not JSON fetched at run time: browsers refuse fetch() from file:// pages.
-        yield Output("search-index.js", data=lambda: "window.STRATDOCS_SEARCH = " + json.dumps(
+        yield Output("search-index.js", always=True, data=lambda: "window.STRATDOCS_SEARCH = " + json.dumps(
             {"docs": docs}, ensure_ascii=True, sort_keys=True).replace("<", "\\u003c") + ";\n")
         yield Output("404.html", "404.html", Page("404.html", "Page not found", "notfound"), dict)
 
@@ -216,22 +223,64 @@ class SiteRenderer:
         return view
 
 
+def entity_states(project: Project) -> dict[str, tuple]:
+    """Everything a page may show of each item; the links come last (see `BuildCache.changes`)."""
+    index = project.index
+    findings: dict[str, list] = {}
+    for finding in project.findings:
+        if finding.entity:
+            findings.setdefault(finding.entity, []).append(finding)
+    waivers: dict[str, list] = {}
+    for waiver in project.waivers:
+        waivers.setdefault(waiver.entity.id, []).append(waiver)
+    return {e.id: (e, project.kpi_health.get(e.id), project.objective_health.get(e.id),
+                   index.traces_to.get(e.id), index.chains.get(e.id), tuple(findings.get(e.id, ())),
+                   tuple(waivers.get(e.id, ())), index.up.get(e.id), index.down.get(e.id))
+            for e in project.plan}
+
+
 def write_site(project: Project, writer, *, commit: str = "", cache: BuildCache | None = None,
                progress: Callable[[str], None] | None = None, extra_context: dict | None = None) -> Views:
-    """Render and write every page, static file and asset. Returns the views (for PDFs)."""
+    """Render and write every page, static file and asset. Returns the views (for PDFs).
+
+    With a cache from an earlier build in this process (the preview server), a page whose
+    context is the same and none of whose items changed is not even recomputed; otherwise a page
+    is rendered only when its fingerprint changed.
+    """
     cache = cache if cache is not None else BuildCache()
     paths = views_mod.page_paths(project)
     spec = renderer_spec(project, paths)
     views = Views(project, spec.make, commit, charts=cache)
-    views.set_bodies(render_bodies(project, spec, cache))
+    bodies = render_bodies(project, spec, cache)
+    views.set_bodies(bodies)
     renderer = SiteRenderer(project, views, make_environment(project), extra_context)
+    renderer.docs_memo = cache.docs
     base = digest(theme_fingerprint(project), repr(renderer.site), repr(sorted((extra_context or {}).items())))
+    changed = cache.changes(entity_states(project))
+    rebodied = cache.changed_bodies(bodies)
+    if changed is not None:
+        changed |= rebodied
     used_pages: set[str] = set()
     for output in renderer.outputs():
+        record = cache.reads.get(output.rel)
+        unchanged = (changed is not None and not output.always and record is not None and record[0] == base
+                     and not record[1] & changed)
         if output.data is not None:
-            writer.write(output.rel, output.data())
+            if not (unchanged and writer.keep(output.rel, cache.page(output.rel)[1])):
+                data = output.data()
+                data = data.encode("utf-8") if isinstance(data, str) else data
+                writer.write(output.rel, data)
+                cache.put_page(output.rel, "", data)
+                cache.reads[output.rel] = (base, output.reads)
+            used_pages.add(output.rel)
+        elif unchanged and writer.keep(output.rel, cache.page(output.rel)[1]):
+            cache.hits["skipped"] += 1
+            used_pages.add(output.rel)
         else:
+            views.reads = set()
             view = output.view()
+            cache.reads[output.rel] = (base, frozenset(views.reads) | output.reads)
+            views.reads = None
             fingerprint = digest(base, repr(output.template), repr(output.page), repr(view))
             previous = cache.page(output.rel)
             if previous and previous[0] == fingerprint and writer.keep(output.rel, previous[1]):
@@ -247,8 +296,9 @@ def write_site(project: Project, writer, *, commit: str = "", cache: BuildCache 
         writer.copy(f"static/{rel}", source)
     for rel, source in asset_files(project):
         writer.copy(f"assets/{rel}", source)
-    cache.prune(set(cache.bodies) & {digest(spec.fingerprint, e.file, e.body) for e in project.plan
-                                     if e.container is None}, views.chart_keys, used_pages)
+    live_bodies = {digest(spec.fingerprint, e.file, e.body) for e in project.plan if e.container is None}
+    charts = views.chart_keys if changed is None else set(cache.charts)  # skipped pages used charts too
+    cache.prune(set(cache.bodies) & live_bodies, charts, used_pages)
     return views
 
 

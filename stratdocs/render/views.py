@@ -11,6 +11,7 @@ from __future__ import annotations
 import html as html_mod
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from pathlib import PurePosixPath
 
@@ -154,7 +155,16 @@ class Views:
         self._charts = charts          # a BuildCache (or None): charts keyed by their inputs
         self.chart_keys: set[str] = set()
         self._bodies: dict[str, Rendered] = {}
-        self.matrices = matrices_mod.build_all(self.index, project.config.matrices)
+        self.reads: set[str] | None = None  # ids a page's view model read, when someone is tracking
+        self._docs = None                   # a memo of search documents by entity, when given
+
+    @cached_property
+    def matrices(self) -> dict:
+        return matrices_mod.build_all(self.index, self.project.config.matrices)
+
+    def _read(self, entity_id: str) -> None:
+        if self.reads is not None:
+            self.reads.add(entity_id)
 
     # -- shared pieces -------------------------------------------------------------------------
 
@@ -168,6 +178,7 @@ class Views:
         return Markup(self._charts.chart(key, lambda: make(**kwargs)))
 
     def ref(self, entity_id: str) -> ItemRef:
+        self._read(entity_id)
         entity = self.plan.entities[entity_id]
         return ItemRef(entity.id, entity.title, entity.kind, KIND_LABELS[entity.kind][0],
                        self.paths[entity.id], self.project.health_of(entity))
@@ -182,6 +193,7 @@ class Views:
 
     def body(self, entity: Entity) -> Rendered:
         """The entity's Markdown body rendered once (with link placeholders)."""
+        self._read(entity.id)
         if entity.id not in self._bodies:
             self._bodies[entity.id] = self._renderer().render(entity.body, entity.file)
         return self._bodies[entity.id]
@@ -197,7 +209,8 @@ class Views:
             (kind, KIND_LABELS[kind][1], f"{INDEX_FOLDERS[kind]}/index.html", counts[kind])
             for kind in KIND_SECTIONS if counts[kind]]),
             ("Reports", [("scorecard", "KPI scorecard", "scorecard.html", None),
-                         ("matrices", "Traceability matrices", "matrices/index.html", len(self.matrices)),
+                         ("matrices", "Traceability matrices", "matrices/index.html",
+                          len(self.project.config.matrices)),
                          ("alignment", "Alignment report", "alignment.html",
                           sum(1 for f in self.project.findings)),
                          ("search", "Search", "search.html", None)])]
@@ -314,6 +327,8 @@ class Views:
 
     def traced_from(self, entity: Entity) -> list[Group]:
         served = self.index.served_by(entity.id)
+        for item, _ in served:  # those past MAX_GROUP are counted, so they count as read
+            self._read(item.id)
         groups = []
         for kind in KINDS:
             items = [(self.ref(e.id), direct) for e, direct in served if e.kind == kind]
@@ -394,6 +409,7 @@ class Views:
             child = self.plan.entities.get(child_id)
             if child is None or child.container != entity.id:
                 continue
+            self._read(child.id)
             supports = self.refs(child.ref_ids("supports"))
             if child.kind == "operational-objective":
                 objectives.append({"id": child.id, "title": child.title, "owner": child.owner,
@@ -495,8 +511,7 @@ class Views:
         placed: set[str] = set()
         kpis = self.plan.of_kind("kpi")
         for objective in self.plan.of_kind("objective"):
-            direct = [k for k in kpis if any(e.key == "measures" and e.other == objective.id
-                                             for e in self.index.up.get(k.id, ()))]
+            direct = [self.plan.entities[k] for k in self.index.measured_by(objective.id)]
             if not direct:
                 continue
             placed.update(k.id for k in direct)
@@ -576,17 +591,28 @@ class Views:
         return {"ref": self.ref(entity.id) if entity else None, "message": finding.message, "code": finding.code,
                 "where": f"{finding.file}:{finding.line}", "severity": finding.severity.value}
 
-    def search_docs(self) -> list[dict]:
+    def search_docs(self, memo: dict | None = None) -> list[dict]:
+        """One search document per item. `memo` (id -> (inputs, doc)) reuses the documents of items
+        whose entity, health, page and body are what they were last time."""
         docs = []
         for entity in self.plan:
+            health = self.project.health_of(entity) or ""
+            html = self.body(entity).html if entity.container is None else ""
+            if memo is not None:
+                previous = memo.get(entity.id)
+                if previous is not None and previous[0] == (entity, health, self.paths[entity.id], html):
+                    docs.append(previous[1])
+                    continue
             if entity.container is None:
-                text = _plain_text(self.body(entity).html)
+                text = _plain_text(html)
             else:
                 text = " ".join(x for x in (entity.attrs.get("resources", ""),) if x)
             docs.append({"id": entity.id, "title": entity.title, "kind": entity.kind,
                          "kind_label": KIND_LABELS[entity.kind][0], "href": self.paths[entity.id],
                          "summary": entity.summary, "owner": entity.owner,
-                         "health": self.project.health_of(entity) or "", "text": text[:2000]})
+                         "health": health, "text": text[:2000]})
+            if memo is not None:
+                memo[entity.id] = ((entity, health, self.paths[entity.id], html), docs[-1])
         return docs
 
 

@@ -106,6 +106,7 @@ class InPlaceWriter:
         self.output.mkdir(parents=True, exist_ok=True)
         self.written: set[str] = set()
         self.changed: list[str] = []
+        self.known: dict[str, str] = {}  # rel -> sha256 of what this writer last wrote there
 
     def _claim(self, rel: str) -> Path:
         pure = PurePosixPath(rel)
@@ -120,11 +121,10 @@ class InPlaceWriter:
         path = self._claim(rel)
         if isinstance(data, str):
             data = data.encode("utf-8")
-        try:
-            if path.read_bytes() == data:
-                return
-        except OSError:
-            pass
+        sha = hashlib.sha256(data).hexdigest()
+        if self.known.get(rel) == sha and path.exists():
+            return
+        self.known[rel] = sha
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp")
         tmp.write_bytes(data)
@@ -135,11 +135,8 @@ class InPlaceWriter:
         self.write(rel, source.read_bytes())
 
     def keep(self, rel: str, sha256: str) -> bool:
-        path = self.output.joinpath(*PurePosixPath(rel).parts)
-        try:
-            if hashlib.sha256(path.read_bytes()).hexdigest() != sha256:
-                return False
-        except OSError:
+        """The file is still what this writer put there (the folder is private to the preview)."""
+        if self.known.get(rel) != sha256 or not self.output.joinpath(*PurePosixPath(rel).parts).exists():
             return False
         self._claim(rel)
         return True
@@ -149,6 +146,7 @@ class InPlaceWriter:
             rel = path.relative_to(self.output).as_posix()
             if path.is_file() and rel.lower() not in self.written and path.name != MARKER:
                 path.unlink()
+                self.known.pop(rel, None)
                 self.changed.append(rel)
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
