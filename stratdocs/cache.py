@@ -56,8 +56,10 @@ class BuildCache:
         self.hits = {"bodies": 0, "charts": 0, "pages": 0, "skipped": 0}
         # Kept in memory only, for rebuilds within one process (the preview server):
         self.states: dict[str, tuple] | None = None   # entity id -> everything a page may show of it
-        self.reads: dict[str, tuple[str, frozenset]] = {}  # page -> (context fingerprint, ids it read)
+        self.reads: dict[str, tuple[str, frozenset, frozenset]] = {}  # page -> (context, ids read, ids shown)
+        self.item_refs: dict = {}                       # entity id -> how a reference to it looks
         self.docs: dict = {}                            # search documents by entity
+        self.rows: dict = {}                            # KPI rows (scorecard, objective pages) by entity
         self.body_html: dict[str, str] = {}             # entity id -> rendered body
         if folder is not None:
             self._load()
@@ -136,6 +138,12 @@ class BuildCache:
         other items' titles and page paths, so it can change while its own file did not)."""
         previous, self.body_html = self.body_html, {key: r.html for key, r in bodies.items()}
         return {key for key, html in self.body_html.items() if previous.get(key) != html}
+
+    def ref_changes(self, item_refs: dict) -> set[str]:
+        """Ids whose reference (id, title, kind, page, health) looks different from last time."""
+        previous, self.item_refs = self.item_refs, item_refs
+        changed = {key for key, ref in item_refs.items() if previous.get(key) != ref}
+        return changed | (previous.keys() - item_refs.keys())
 
     def changes(self, states: dict[str, tuple]) -> set[str] | None:
         """Ids whose state differs from the previous build's (None on the first build), plus the

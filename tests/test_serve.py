@@ -94,6 +94,11 @@ def test_incremental_rebuilds_match_a_full_build_after_every_edit(tmp_path: Path
     def waiver():
         edit(next(content.glob("objectives/**/SO8*.md")), "title:", "waive: {no-execution: Board decides in 2027}\ntitle:")
 
+    def owner():  # shown in the initiatives index, not only on the initiative's page
+        path = next(content.glob("initiatives/I1*.md"))
+        text = path.read_text(encoding="utf-8")
+        edit(path, next(line for line in text.splitlines() if line.startswith("owner:")), "owner: Jane Doe")
+
     def config():
         edit(root / "stratdocs.yml", "as_of: 2026-11-15", "as_of: 2026-11-20")
 
@@ -102,7 +107,7 @@ def test_incremental_rebuilds_match_a_full_build_after_every_edit(tmp_path: Path
         (root / "themes/default/templates/404.html").write_text(
             '{% extends "base.html" %}{% block content %}<h1>Gone</h1>{% endblock %}\n', encoding="utf-8")
 
-    for step in (add, rename, delete, retarget, retitle, csv_edit, task_done, threshold, waiver, config, theme):
+    for step in (add, rename, delete, retarget, retitle, csv_edit, task_done, threshold, waiver, owner, config, theme):
         step()
         outcome = session.rebuild()
         assert outcome.ok, (step.__name__, outcome.errors)

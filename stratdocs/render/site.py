@@ -150,6 +150,7 @@ class Output:
     view: Callable[[], dict] | None = None
     data: Callable[[], str | bytes] | None = None
     reads: frozenset = frozenset()  # what it depends on beyond the items its view model reads
+    ref_reads: frozenset = frozenset()  # items it shows only as references (id, title, page)
     always: bool = False            # made on every build (it depends on everything)
 
 
@@ -173,7 +174,8 @@ class SiteRenderer:
         views, plan = self.views, self.project.plan
         if plan.root is not None:
             page = views.page_for(plan.root)
-            yield Output(page.path, "home.html", page, lambda: self._linked(views.home(), page))
+            # The home page and the alignment report summarise the whole plan: always remade.
+            yield Output(page.path, "home.html", page, lambda: self._linked(views.home(), page), always=True)
         for entity in plan:
             if entity.container is not None or entity.kind == "plan":
                 continue
@@ -203,10 +205,10 @@ class SiteRenderer:
                          lambda n=name: views.matrix(n), reads=graph)
             axes = {e.id for axis in (spec.rows, spec.columns) for e in matrices_mod.select(views.index, axis)}
             yield Output(f"matrices/{name}.csv", data=lambda n=name: views.matrices[n].to_csv(),
-                         reads=graph | axes)  # the CSV shows its rows' and columns' titles
+                         reads=graph, ref_reads=frozenset(axes))  # the CSV shows their ids and titles
         yield Output("alignment.html", "alignment.html",
                      Page("alignment.html", "Alignment report", "alignment",
-                          (Crumb("Home", "index.html"), Crumb("Alignment report"))), views.alignment)
+                          (Crumb("Home", "index.html"), Crumb("Alignment report"))), views.alignment, always=True)
         yield Output("search.html", "search.html",
                      Page("search.html", "Search", "search", (Crumb("Home", "index.html"), Crumb("Search"))), dict)
         docs = views.search_docs(self.docs_memo)
@@ -250,37 +252,39 @@ def write_site(project: Project, writer, *, commit: str = "", cache: BuildCache 
     cache = cache if cache is not None else BuildCache()
     paths = views_mod.page_paths(project)
     spec = renderer_spec(project, paths)
-    views = Views(project, spec.make, commit, charts=cache)
+    views = Views(project, spec.make, commit, charts=cache, paths=paths)
     bodies = render_bodies(project, spec, cache)
     views.set_bodies(bodies)
     renderer = SiteRenderer(project, views, make_environment(project), extra_context)
     renderer.docs_memo = cache.docs
+    views.rows_memo = cache.rows
     base = digest(theme_fingerprint(project), repr(renderer.site), repr(sorted((extra_context or {}).items())))
     changed = cache.changes(entity_states(project))
     rebodied = cache.changed_bodies(bodies)
+    changed_refs = cache.ref_changes({e.id: views.item_ref(e.id) for e in project.plan})
     if changed is not None:
         changed |= rebodied
     used_pages: set[str] = set()
     for output in renderer.outputs():
         record = cache.reads.get(output.rel)
         unchanged = (changed is not None and not output.always and record is not None and record[0] == base
-                     and not record[1] & changed)
+                     and not record[1] & changed and not record[2] & changed_refs)
         if output.data is not None:
             if not (unchanged and writer.keep(output.rel, cache.page(output.rel)[1])):
                 data = output.data()
                 data = data.encode("utf-8") if isinstance(data, str) else data
                 writer.write(output.rel, data)
                 cache.put_page(output.rel, "", data)
-                cache.reads[output.rel] = (base, output.reads)
+                cache.reads[output.rel] = (base, output.reads, output.ref_reads)
             used_pages.add(output.rel)
         elif unchanged and writer.keep(output.rel, cache.page(output.rel)[1]):
             cache.hits["skipped"] += 1
             used_pages.add(output.rel)
         else:
-            views.reads = set()
+            views.reads, views.ref_reads = set(), set()
             view = output.view()
-            cache.reads[output.rel] = (base, frozenset(views.reads) | output.reads)
-            views.reads = None
+            cache.reads[output.rel] = (base, frozenset(views.reads) | output.reads, frozenset(views.ref_reads))
+            views.reads = views.ref_reads = None
             fingerprint = digest(base, repr(output.template), repr(output.page), repr(view))
             previous = cache.page(output.rel)
             if previous and previous[0] == fingerprint and writer.keep(output.rel, previous[1]):

@@ -9,6 +9,7 @@ makes it relative to the page being rendered (site) or turns it into an in-docum
 from __future__ import annotations
 
 import html as html_mod
+import posixpath
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -117,15 +118,15 @@ def fmt_number(value: float | None, unit: str = "", decimals: int | None = None)
 def page_paths(project: Project) -> dict[str, str]:
     """Site path of every entity: folders as in content/, `ID.html`; nested items are anchors."""
     paths: dict[str, str] = {}
-    content = PurePosixPath(project.config.content_dir)
+    prefix = PurePosixPath(project.config.content_dir).as_posix() + "/"
     for entity in project.plan:
         if entity.container is not None:
             continue
         if entity.kind == "plan":
             paths[entity.id] = "index.html"
             continue
-        folder = PurePosixPath(entity.file).relative_to(content).parent
-        paths[entity.id] = (folder / f"{entity.id}.html").as_posix()
+        folder = posixpath.dirname(entity.file[len(prefix):])  # files are always under content/
+        paths[entity.id] = f"{folder}/{entity.id}.html" if folder else f"{entity.id}.html"
     for entity in project.plan:
         if entity.container is not None:
             paths[entity.id] = f"{paths[entity.container]}#{entity.id}"
@@ -135,13 +136,14 @@ def page_paths(project: Project) -> dict[str, str]:
 class Views:
     """Builds the view model of every page from one loaded project."""
 
-    def __init__(self, project: Project, renderer_factory=None, commit: str = "", charts=None):
+    def __init__(self, project: Project, renderer_factory=None, commit: str = "", charts=None,
+                 paths: dict[str, str] | None = None):
         self.project = project
         self.plan = project.plan
         self.index = project.index
         self.as_of = project.as_of
         self.commit = commit
-        self.paths = page_paths(project)
+        self.paths = paths if paths is not None else page_paths(project)
         self.file_pages = {e.file: self.paths[e.id] for e in self.plan if e.container is None}
         self.targets = {e.id.lower(): Target(e.id, self.paths[e.id], e.title, e.kind) for e in self.plan}
         self.entity_findings: dict[str, list] = {}
@@ -155,8 +157,9 @@ class Views:
         self._charts = charts          # a BuildCache (or None): charts keyed by their inputs
         self.chart_keys: set[str] = set()
         self._bodies: dict[str, Rendered] = {}
-        self.reads: set[str] | None = None  # ids a page's view model read, when someone is tracking
-        self._docs = None                   # a memo of search documents by entity, when given
+        self.reads: set[str] | None = None  # ids a page's view model read in full, when tracking
+        self.ref_reads: set[str] | None = None  # ids it only showed as references (ItemRef)
+        self.rows_memo: dict | None = None  # KPI rows by entity, kept between preview rebuilds
 
     @cached_property
     def matrices(self) -> dict:
@@ -178,7 +181,11 @@ class Views:
         return Markup(self._charts.chart(key, lambda: make(**kwargs)))
 
     def ref(self, entity_id: str) -> ItemRef:
-        self._read(entity_id)
+        if self.ref_reads is not None:
+            self.ref_reads.add(entity_id)
+        return self.item_ref(entity_id)
+
+    def item_ref(self, entity_id: str) -> ItemRef:
         entity = self.plan.entities[entity_id]
         return ItemRef(entity.id, entity.title, entity.kind, KIND_LABELS[entity.kind][0],
                        self.paths[entity.id], self.project.health_of(entity))
@@ -244,6 +251,7 @@ class Views:
     # -- entity pages --------------------------------------------------------------------------
 
     def entity(self, entity: Entity) -> dict:
+        self._read(entity.id)
         health = self.project.health_of(entity)
         rendered = self.body(entity)
         view = {
@@ -338,8 +346,20 @@ class Views:
         return groups
 
     def kpi_row(self, entity: Entity) -> dict:
-        kpi = entity.kpi
+        self._read(entity.id)
         health = self.project.kpi_health[entity.id]
+        if self.rows_memo is not None:
+            inputs = (entity, health, self.paths[entity.id])
+            previous = self.rows_memo.get(entity.id)
+            if previous is not None and previous[0] == inputs:
+                return previous[1]
+            row = self._kpi_row(entity, health)
+            self.rows_memo[entity.id] = (inputs, row)
+            return row
+        return self._kpi_row(entity, health)
+
+    def _kpi_row(self, entity: Entity, health) -> dict:
+        kpi = entity.kpi
         points = [(p.date, p.value) for p in kpi.actuals if p.date <= self.as_of]
         return {
             "ref": self.ref(entity.id),
@@ -432,6 +452,7 @@ class Views:
     def kind_index(self, kind: str) -> dict:
         rows = []
         for entity in self.plan.of_kind(kind):
+            self._read(entity.id)  # the row shows more than a reference: owner, status, summary, links
             row = {"ref": self.ref(entity.id), "owner": entity.owner, "status": entity.status,
                    "summary": entity.summary, "health": self.project.health_of(entity),
                    "traces_to": self.refs(self.index.traces_to.get(entity.id, ())[:6]),
@@ -441,7 +462,9 @@ class Views:
                 row["extra"] = " · ".join(x for x in (entity.attrs.get("function", ""),
                                                       period.label if period else "") if x)
             elif kind == "kpi":
-                row["extra"] = self.kpi_row(entity)["latest"]
+                self._read(entity.id)
+                latest = self.project.kpi_health[entity.id].latest
+                row["extra"] = fmt_number(latest.value, entity.kpi.unit) if latest else "—"
             elif kind == "objective":
                 row["extra"] = dict(PERSPECTIVES).get(entity.attrs.get("perspective", ""), "")
             elif kind == "review":

@@ -3,6 +3,7 @@ writes only changed files. Its output is byte-identical to a full build of the s
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,9 +18,9 @@ from stratdocs.render.site import write_site
 from stratdocs.render.writer import InPlaceWriter
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
+def _stat(path: str) -> tuple[int, int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return st.st_mtime_ns, st.st_size
@@ -52,12 +53,13 @@ class Session:
 
     def _key(self, cfg, rel: str, kind: str, previous: project_mod.FileResult | None) -> tuple:
         deps = previous.data_files if previous else ()
-        return (kind, _stat(cfg.root / rel), tuple((d, _stat(cfg.root / d)) for d in deps))
+        root = str(cfg.root)
+        return (kind, _stat(os.path.join(root, rel)), tuple((d, _stat(os.path.join(root, d))) for d in deps))
 
     def load(self) -> tuple[project_mod.Project, int]:
         cfg = config_mod.load(self.root)
         config_mod.validate_references(cfg)
-        stamp = _stat(self.root / config_mod.CONFIG_FILE)
+        stamp = _stat(str(self.root / config_mod.CONFIG_FILE))
         if stamp != self.config_stamp:  # config decides how files are read: start afresh
             self.files = {}
             self.config_stamp = stamp
