@@ -60,6 +60,7 @@ class BuildCache:
         self.item_refs: dict = {}                       # entity id -> how a reference to it looks
         self.docs: dict = {}                            # search documents by entity
         self.rows: dict = {}                            # KPI rows (scorecard, objective pages) by entity
+        self.env = None                                 # (theme and config, Jinja environment)
         self.body_html: dict[str, str] = {}             # entity id -> rendered body
         if folder is not None:
             self._load()

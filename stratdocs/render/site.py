@@ -13,6 +13,7 @@ import json
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -48,7 +49,7 @@ class RendererSpec:
         return MarkdownRenderer(self.extensions, self.options, self.raw_html, self.targets, self.file_pages,
                                 self.content_dir, self.assets)
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         return digest(repr(self.extensions), json.dumps(self.options, sort_keys=True, default=str), self.raw_html)
 
@@ -255,10 +256,13 @@ def write_site(project: Project, writer, *, commit: str = "", cache: BuildCache 
     views = Views(project, spec.make, commit, charts=cache, paths=paths)
     bodies = render_bodies(project, spec, cache)
     views.set_bodies(bodies)
-    renderer = SiteRenderer(project, views, make_environment(project), extra_context)
+    theme = theme_fingerprint(project)
+    if cache.env is None or cache.env[0] != (theme, project.config):
+        cache.env = ((theme, project.config), make_environment(project))  # compiled templates are kept
+    renderer = SiteRenderer(project, views, cache.env[1], extra_context)
     renderer.docs_memo = cache.docs
     views.rows_memo = cache.rows
-    base = digest(theme_fingerprint(project), repr(renderer.site), repr(sorted((extra_context or {}).items())))
+    base = digest(theme, repr(renderer.site), repr(sorted((extra_context or {}).items())))
     changed = cache.changes(entity_states(project))
     rebodied = cache.changed_bodies(bodies)
     changed_refs = cache.ref_changes({e.id: views.item_ref(e.id) for e in project.plan})

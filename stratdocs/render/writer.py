@@ -107,6 +107,7 @@ class InPlaceWriter:
         self.written: set[str] = set()
         self.changed: list[str] = []
         self.known: dict[str, str] = {}  # rel -> sha256 of what this writer last wrote there
+        self._root = str(self.output)
 
     def _claim(self, rel: str) -> Path:
         pure = PurePosixPath(rel)
@@ -136,7 +137,7 @@ class InPlaceWriter:
 
     def keep(self, rel: str, sha256: str) -> bool:
         """The file is still what this writer put there (the folder is private to the preview)."""
-        if self.known.get(rel) != sha256 or not self.output.joinpath(*PurePosixPath(rel).parts).exists():
+        if self.known.get(rel) != sha256 or not os.path.exists(os.path.join(self._root, rel)):
             return False
         self._claim(rel)
         return True
