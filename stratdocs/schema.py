@@ -328,6 +328,10 @@ def _unknown_keys(file: str, items: dict, allowed: tuple[str, ...], kind: str, e
 
 
 def _check_id(r: _Reader, value: str, node: Node, from_stem: bool) -> None:
+    if value.lower() == "index":  # its page would be the folder's index page (objectives/index.html)
+        r.fail(node, f"'{value}' cannot be an id: the name is taken by each folder's index page; "
+                     "rename the file or set another 'id:'")
+        return
     if ID_RE.match(value):
         return
     if from_stem:

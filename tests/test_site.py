@@ -351,3 +351,11 @@ def test_wheel_carries_the_theme_and_init_template(tmp_path: Path):
         assert done.returncode == 0, done.stderr
     assert (project / "site/static/style.css").is_file()
     assert (project / "site/objectives/SO1.html").is_file()
+
+
+def test_an_item_named_index_is_refused_before_it_could_overwrite_a_folder_index(tmp_path: Path):
+    root = copy_example(tmp_path)
+    write(root, "content/objectives/index.md", "---\ntitle: Index objective\nowner: CEO\n---\n")
+    done = run("-C", str(root), "check", check=False)
+    assert done.returncode == 1
+    assert "content/objectives/index.md:1:1: error: 'index' cannot be an id" in done.stdout

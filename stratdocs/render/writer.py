@@ -22,6 +22,20 @@ class OutputError(click.ClickException):
     pass
 
 
+def claim(rel: str, written: set[str]) -> tuple[str, ...]:
+    """The parts of an output path, refusing one outside the output or already written (ignoring
+    case, as file systems may)."""
+    pure = PurePosixPath(rel)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+        raise OutputError(f"refusing to write '{rel}': outside the output folder")
+    key = pure.as_posix().lower()
+    if key in written:
+        raise OutputError(f"two pages would be written to '{rel}'; rename one of the items (ids and file "
+                          "names must differ, also in case, from 'index')")
+    written.add(key)
+    return pure.parts
+
+
 def check_output_dir(output: Path, root: Path, content: Path) -> None:
     """Refuse an output dir that would contain (or be) the project or its content."""
     out, root, content = output.resolve(), root.resolve(), content.resolve()
@@ -47,15 +61,7 @@ class Writer:
         self.written: set[str] = set()
 
     def path_for(self, rel: str) -> Path:
-        pure = PurePosixPath(rel)
-        if pure.is_absolute() or ".." in pure.parts or not pure.parts:
-            raise OutputError(f"refusing to write '{rel}': outside the output folder")
-        key = pure.as_posix().lower()
-        if key in self.written:
-            raise OutputError(f"two pages would be written to '{rel}'; rename one of the items (ids and file "
-                              "names must differ, also in case, from 'index')")
-        self.written.add(key)
-        path = self.tmp.joinpath(*pure.parts)
+        path = self.tmp.joinpath(*claim(rel, self.written))
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
 
@@ -110,13 +116,7 @@ class InPlaceWriter:
         self._root = str(self.output)
 
     def _claim(self, rel: str) -> Path:
-        pure = PurePosixPath(rel)
-        if pure.is_absolute() or ".." in pure.parts or not pure.parts:
-            raise OutputError(f"refusing to write '{rel}': outside the output folder")
-        if rel.lower() in self.written:
-            raise OutputError(f"two pages would be written to '{rel}'; rename one of the items")
-        self.written.add(rel.lower())
-        return self.output.joinpath(*pure.parts)
+        return self.output.joinpath(*claim(rel, self.written))
 
     def write(self, rel: str, data: bytes | str) -> None:
         path = self._claim(rel)
