@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from stratdocs import yamlnodes
 from stratdocs.findings import Finding, error
+from stratdocs.limits import FILE_SECONDS, TooSlow, time_limit
 from stratdocs.model import FOLDER_KINDS
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -132,9 +133,12 @@ def parse_bytes(rel: str, kind: str, raw: bytes) -> tuple[SourceFile | None, lis
                             "add a line with '---' after it")]
     front = "\n".join(lines[1:close])
     try:
-        meta = yamlnodes.parse(front, line_offset=1)
+        with time_limit(FILE_SECONDS, f"reading the front matter of {rel}"):
+            meta = yamlnodes.parse(front, line_offset=1)
     except yamlnodes.YamlError as exc:
         return None, [error(rel, exc.line, exc.col, "yaml", exc.message)]
+    except TooSlow as exc:
+        return None, [error(rel, 1, 1, "yaml", exc.message)]
     if meta is None:
         meta = yamlnodes.Mapping(2, 1, {})
     if not isinstance(meta, yamlnodes.Mapping):

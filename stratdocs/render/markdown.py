@@ -25,6 +25,8 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from stratdocs.limits import FILE_SECONDS, time_limit
+
 PLACEHOLDER = "@@stratdocs/"
 _PLACEHOLDER_RE = re.compile(r'(href|src)="@@stratdocs/([^"]*)"')
 WIKILINK_RE = r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]*))?\]\]"
@@ -134,8 +136,9 @@ class MarkdownRenderer:
         self.problems = []
         self.deps = []
         self.md.reset()
-        html = self.md.convert(text)
-        return Rendered(sanitize(html), tuple(self.problems), tuple(self.deps))
+        with time_limit(FILE_SECONDS, f"rendering the Markdown of {source_file}"):
+            html = sanitize(self.md.convert(text))
+        return Rendered(html, tuple(self.problems), tuple(self.deps))
 
     def still_valid(self, rendered: Rendered, source_file: str) -> bool:
         """Whether every link a cached rendering resolved still resolves the same way.
