@@ -99,7 +99,7 @@ def _gaps(index: TraceIndex, kpi_health, objective_health, as_of: date) -> Itera
                 yield entity, "horizon", "period", (f"strategic objective '{entity.id}' spans {period.label}, less "
                                                     "than a year; strategic objectives set long-term direction")
         elif kind in ("initiative", "strategy", "operation", "task") and not index.traces_to.get(entity.id):
-            yield entity, "orphan", "supports", (f"{entity.label.lower()} '{entity.id}' serves no strategic "
+            yield entity, "orphan", "supports", (f"{entity.noun} '{entity.id}' serves no strategic "
                                                  "objective; link it with 'supports:'")
         if kind == "operation":
             period = entity.attrs.get("period")
@@ -120,9 +120,9 @@ def _gaps(index: TraceIndex, kpi_health, objective_health, as_of: date) -> Itera
                                f"{kpi.frequency} periods before {as_of}")
                 yield entity, "stale-kpi", "data" if kpi.data else "actuals", message
         if kind in OWNED_KINDS and not entity.owner:
-            yield entity, "no-owner", "", f"{entity.label.lower()} '{entity.id}' has no owner; add 'owner: …'"
+            yield entity, "no-owner", "", f"{entity.noun} '{entity.id}' has no owner; add 'owner: …'"
         if entity.review_by is not None and entity.review_by < as_of:
-            yield entity, "review-overdue", "review_by", (f"{entity.label.lower()} '{entity.id}' was due for review "
+            yield entity, "review-overdue", "review_by", (f"{entity.noun} '{entity.id}' was due for review "
                                                           f"on {entity.review_by}; review it and set a new review_by")
 
 

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 import click
 
 from stratdocs import project as project_mod
-from stratdocs.model import KIND_LABELS, Entity
+from stratdocs.model import Entity, noun
 
 REF_KEYS = ("supports", "parent", "measures", "drives", "kpis")
 
@@ -31,7 +31,7 @@ class Change:
     after: str = ""
 
     def text(self) -> str:
-        label = KIND_LABELS[self.entity_kind][0].lower()
+        label = noun(self.entity_kind)
         if self.kind == "added":
             return f"{'added':<10} {label} {self.entity}: {self.after}"
         if self.kind == "removed":

@@ -47,6 +47,12 @@ KIND_LABELS = MappingProxyType({
     "task": ("Task", "Tasks"),
 })
 
+def noun(kind: str) -> str:
+    """A kind as a word inside a sentence: "strategic objective", but "KPI"."""
+    label = KIND_LABELS[kind][0]
+    return label if label.isupper() else label[0].lower() + label[1:]
+
+
 HEALTH_ORDER = ("red", "amber", "green")  # worst first; "no-data" is outside the order
 
 
@@ -147,6 +153,10 @@ class Entity:
     @property
     def label(self) -> str:
         return KIND_LABELS[self.kind][0]
+
+    @property
+    def noun(self) -> str:
+        return noun(self.kind)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from stratdocs.findings import Finding, error
-from stratdocs.model import KIND_LABELS, KINDS, Entity, Plan, Ref
+from stratdocs.model import KINDS, Entity, Plan, Ref, noun
 
 ALL = frozenset(KINDS)
 TARGET_KINDS = {
@@ -290,7 +290,7 @@ def _broken(entity: Entity, ref: Ref, ids: list[str]) -> Finding:
 
 
 def _wrong_kind(entity: Entity, ref: Ref, target: Entity) -> Finding:
-    wanted = " or ".join(KIND_LABELS[k][0].lower() for k in sorted(TARGET_KINDS[ref.key]))
+    wanted = " or ".join(noun(k) for k in sorted(TARGET_KINDS[ref.key]))
     return error(entity.file, ref.line, ref.col, "wrong-kind",
-                 f"'{ref.key}' names '{target.id}', a {KIND_LABELS[target.kind][0].lower()}; "
+                 f"'{ref.key}' names '{target.id}', a {noun(target.kind)}; "
                  f"it must name a {wanted}", entity.id)

@@ -325,7 +325,7 @@ def test_references_ignore_case(plan_project):
 def test_kpi_that_drives_an_objective(plan_project):
     plan_project.edit("content/kpis/K-OPS.md", "drives: [K-REV]", "drives: [K-REV, SO1]")
     assert_single_error(plan_project.check(), "wrong-kind", "content/kpis/K-OPS.md", 4, 17,
-                        "'drives' names 'SO1'", "must name a kpi")
+                        "'drives' names 'SO1'", "must name a KPI")
 
 
 def test_parent_that_is_not_an_objective(plan_project):
