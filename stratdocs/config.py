@@ -25,7 +25,8 @@ from stratdocs.periods import parse_date
 
 CONFIG_FILE = "stratdocs.yml"
 SECTIONS = ("cover", "contents", "plan", "scorecard", "objectives", "initiatives", "strategies",
-            "operations", "kpis", "reviews", "pages", "alignment")
+            "operations", "kpis", "reviews", "pages", "alignment", "changes")
+DOCUMENT_KEYS = ("id", "title", "subtitle", "sections", "filter", "confidential", "draft", "changes_since")
 FILTER_KEYS = ("kind", "id", "function", "owner", "tag")
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 DEFAULT_EXTENSIONS = ("tables", "toc", "attr_list", "footnotes", "def_list", "admonition", "sane_lists", "fenced_code")
@@ -79,6 +80,7 @@ class DocumentSpec:
     filter: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     confidential: str = ""
     draft: bool = False
+    changes_since: str = ""   # git revision the `changes` section compares against
 
 
 DEFAULT_MATRICES = (
@@ -381,7 +383,7 @@ class _Parser:
                 continue
             fields: dict = {}
             for key, (knode, value) in item.items.items():
-                if key in ("id", "title", "subtitle", "confidential"):
+                if key in ("id", "title", "subtitle", "confidential", "changes_since"):
                     fields[key] = self.text(value, f"documents.{key}")
                 elif key == "draft":
                     if isinstance(value, yamlnodes.Scalar) and isinstance(value.value, bool):
@@ -394,7 +396,7 @@ class _Parser:
                     fields["filter"] = self._filter(value)
                 else:
                     self.fail(knode, f"unknown document key '{key}'"
-                                     f"{_hint(key, ('id', 'title', 'subtitle', 'sections', 'filter', 'confidential', 'draft'))}")
+                                     f"{_hint(key, DOCUMENT_KEYS)}")
             if not fields.get("id"):
                 self.fail(item, "a document needs an id (its file name: site/pdf/ID.pdf)")
                 continue
@@ -402,6 +404,9 @@ class _Parser:
                 self.fail(item, f"document id '{fields['id']}' must be letters, digits, '-' and '_'")
                 continue
             fields.setdefault("title", fields["id"])
+            if "changes" in fields.get("sections", ()) and not fields.get("changes_since"):
+                self.fail(item, f"document '{fields['id']}' lists the 'changes' section; say since when with "
+                                "'changes_since: REV' (a git tag, branch or commit)")
             if "sections" not in fields:
                 fields["sections"] = DEFAULT_DOCUMENT.sections
                 self.default_sections.add(fields["id"])

@@ -73,3 +73,26 @@ def test_diff_refuses_an_unknown_revision_and_a_folder_outside_git(repo: Path, t
     outside.mkdir()
     done = stratdocs(outside, "diff", "HEAD")
     assert done.returncode == 1 and "not in a git repository" in done.stderr
+
+
+def test_pdf_changes_section_lists_what_changed_since_a_tag(repo: Path):
+    pypdf = pytest.importorskip("pypdf")
+    sh(repo, "git", "tag", "board-q3", "HEAD~1")
+    (repo / "stratdocs.yml").write_text(
+        "title: Our strategic plan\nas_of: 2026-11-15\ndocuments:\n"
+        "  - id: pack\n    title: Board pack\n    changes_since: board-q3\n"
+        "    sections: [cover, contents, changes, objectives]\n", encoding="utf-8")
+    done = stratdocs(repo, "pdf", "pack")
+    assert done.returncode == 0, done.stderr
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(str(repo / "site/pdf/pack.pdf")).pages)
+    assert "Changes" in text and "board-q3" in text
+    for expected in ("SO2", "Keep customers", "about", "Jane Doe", "Head of Partnerships"):
+        assert expected in text, expected
+
+
+def test_changes_section_needs_a_revision(repo: Path):
+    (repo / "stratdocs.yml").write_text(
+        "title: Plan\ndocuments:\n  - id: pack\n    sections: [cover, changes]\n", encoding="utf-8")
+    done = stratdocs(repo, "check")
+    assert done.returncode == 2
+    assert "changes_since" in done.stderr

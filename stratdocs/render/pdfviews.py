@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import html as html_mod
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -40,7 +41,7 @@ import click
 from markupsafe import Markup
 
 from stratdocs.config import DocumentSpec
-from stratdocs.model import KIND_LABELS, Entity
+from stratdocs.model import KIND_LABELS, Entity, noun
 from stratdocs.render.markdown import PLACEHOLDER, resolve_links
 from stratdocs.render.views import Group, Views
 
@@ -52,6 +53,7 @@ SECTION_TITLES = {
     "objectives": "Strategic objectives", "initiatives": "Strategic initiatives",
     "strategies": "Functional strategies", "operations": "Operational plans", "kpis": "KPIs",
     "reviews": "Reviews and decisions", "pages": "Appendix", "alignment": "Alignment report",
+    "changes": "Changes",
 }
 #: Site pages that are sections of a document, for links such as `scorecard.html`.
 SECTION_PAGES = {"index.html": "plan", "scorecard.html": "scorecard", "alignment.html": "alignment"}
@@ -244,7 +246,8 @@ class DocumentViews:
         if key.startswith("matrix:"):
             view = self.matrix(key[len("matrix:"):])
             return {"title": view["spec"].title, "template": "pdf/matrix.html", "view": view, "items": []}
-        makers = {"plan": self.plan, "scorecard": self.scorecard, "alignment": self.alignment}
+        makers = {"plan": self.plan, "scorecard": self.scorecard, "alignment": self.alignment,
+                  "changes": self.changes}
         if key not in makers:
             raise click.ClickException(f"document '{self.spec.id}': section '{key}' is not available in PDFs")
         return {"title": SECTION_TITLES[key], "template": f"pdf/{key}.html", "view": makers[key](), "items": []}
@@ -337,6 +340,32 @@ class DocumentViews:
         return {"modes": modes, "errors": [f for f in view["errors"] if keep(f)],
                 "waivers": [w for w in view["waivers"] if self.shows(w["ref"].id)],
                 "total": sum(len(m["findings"]) for m in modes)}
+
+
+    def changes(self) -> dict:
+        """What changed in the plan since `changes_since` (see `stratdocs diff`), for the items shown."""
+        from stratdocs import diff
+
+        rev = self.spec.changes_since
+        with tempfile.TemporaryDirectory(prefix="stratdocs-changes-") as tmp:
+            try:
+                before = diff.load_revision(self.views.project.root, rev, Path(tmp))
+            except click.ClickException as exc:
+                raise click.ClickException(f"document '{self.spec.id}', section 'changes': {exc.message}") from None
+            found = diff.compare(before, self.views.project)
+        rows = []
+        for change in found:
+            if change.kind != "removed" and not self.shows(change.entity):
+                continue
+            now = self.views.plan.entities.get(change.entity)
+            rows.append({"change": change.kind, "id": change.entity, "noun": noun(change.entity_kind),
+                         "ref": self.views.ref(change.entity) if now is not None else None,
+                         "before": change.before, "after": change.after})
+        words = {"health": "health changed", "owner": "owner changed", "status": "status changed",
+                 "title": "renamed"}
+        counts = {words.get(kind, kind): sum(1 for r in rows if r["change"] == kind)
+                  for kind in dict.fromkeys(r["change"] for r in rows)}
+        return {"since": rev, "rows": rows, "counts": counts}
 
 
 def _summarised(group: Group) -> Group:
