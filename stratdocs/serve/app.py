@@ -20,7 +20,8 @@ from stratdocs.theme import BUILTIN
 
 def describe(outcome: Outcome) -> str:
     if not outcome.ok:
-        return "\n".join(outcome.errors) + "\nThe plan has errors; still serving the last good version."
+        return ("\n".join(outcome.errors) + "\nThe plan has errors: fix them and save. Until then the preview "
+                "shows the last good version, or the errors if there is none yet.")
     warn = f", {outcome.warnings} warning{'s' if outcome.warnings != 1 else ''}" if outcome.warnings else ""
     return (f"Rebuilt in {outcome.seconds:.2f} s: {outcome.reread} file{'s' if outcome.reread != 1 else ''} "
             f"re-read, {len(outcome.changed)} output file{'s' if len(outcome.changed) != 1 else ''} changed{warn}.")
