@@ -29,6 +29,16 @@ hypothesis.configuration.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "
 settings.register_profile("stratdocs", database=None)
 settings.load_profile("stratdocs")
 
+#: A second strategic objective, valid on its own (tests add it to provoke one finding at a time).
+SECOND_OBJECTIVE = """\
+---
+title: Second objective
+perspective: customer
+period: {start: 2026, end: 2028}
+owner: CMO
+---
+"""
+
 #: The minimal valid plan: one of every kind, all linked, healthy and owned, as of 2026-11-15.
 VALID_PLAN = {
     "stratdocs.yml": """\

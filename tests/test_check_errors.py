@@ -5,19 +5,12 @@ from __future__ import annotations
 import pytest
 
 from conftest import PlanProject
+from conftest import SECOND_OBJECTIVE as SO2
 
 ACTUALS = """\
 actuals:
   - {date: 2026-09-30, value: 17}
   - {date: 2026-10-31, value: 19}
-"""
-SO2 = """\
----
-title: Second objective
-perspective: customer
-period: {start: 2026, end: 2028}
-owner: CMO
----
 """
 
 

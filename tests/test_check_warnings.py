@@ -9,15 +9,8 @@ from typing import Callable
 import pytest
 
 from stratdocs.findings import WARNING_CODES
+from conftest import SECOND_OBJECTIVE as SO2
 
-SO2 = """\
----
-title: Second objective
-perspective: customer
-period: {start: 2026, end: 2028}
-owner: CMO
----
-"""
 I2 = """\
 ---
 title: Second initiative
