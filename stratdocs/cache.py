@@ -62,6 +62,7 @@ class BuildCache:
         self.rows: dict = {}                            # KPI rows (scorecard, objective pages) by entity
         self.env = None                                 # (theme and config, Jinja environment)
         self.body_html: dict[str, str] = {}             # entity id -> rendered body
+        self.used_bodies: set[str] = set()              # body keys the current build asked for
         if folder is not None:
             self._load()
 

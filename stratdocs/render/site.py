@@ -54,15 +54,16 @@ class RendererSpec:
         return digest(repr(self.extensions), json.dumps(self.options, sort_keys=True, default=str), self.raw_html)
 
 
-def renderer_spec(project: Project, paths: dict[str, str]) -> RendererSpec:
+def renderer_spec(project: Project, paths: dict[str, str], assets: list[tuple[str, Path]] | None = None) -> RendererSpec:
     cfg = project.config
+    assets = asset_files(project) if assets is None else assets
     content = cfg.content_dir.rstrip("/")
     return RendererSpec(
         tuple(cfg.markdown_extensions), {k: dict(v) for k, v in cfg.markdown_options.items()}, cfg.raw_html,
         {e.id.lower(): Target(e.id, paths[e.id], e.title, e.kind) for e in project.plan},
         {e.file: paths[e.id] for e in project.plan if e.container is None},
         cfg.content_dir,
-        frozenset(f"{content}/assets/{rel}" for rel, _ in asset_files(project)),
+        frozenset(f"{content}/assets/{rel}" for rel, _ in assets),
     )
 
 
@@ -78,17 +79,22 @@ def _worker_render(job: tuple[str, str]) -> Rendered:
     return _WORKER["renderer"].render(body, file)
 
 
+def body_key(spec: RendererSpec, entity) -> str:
+    return digest(spec.fingerprint, entity.file, entity.body)
+
+
 def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache) -> dict[str, Rendered]:
     """Every entity body as HTML: from the cache while its links still resolve the same way,
     otherwise rendered (in two worker processes when there are many)."""
     renderer = spec.make()
-    prefix = spec.fingerprint
+    cache.used_bodies = set()
     out: dict[str, Rendered] = {}
     todo: list[tuple[str, str, str, str]] = []
     for entity in project.plan:
         if entity.container is not None:
             continue
-        key = digest(prefix, entity.file, entity.body)
+        key = body_key(spec, entity)
+        cache.used_bodies.add(key)
         cached = cache.body(key)
         if cached is not None and renderer.still_valid(cached, entity.file):
             out[entity.id] = cached
@@ -226,19 +232,12 @@ class SiteRenderer:
         return view
 
 
-def entity_states(project: Project) -> dict[str, tuple]:
+def entity_states(views: Views) -> dict[str, tuple]:
     """Everything a page may show of each item; the links come last (see `BuildCache.changes`)."""
-    index = project.index
-    findings: dict[str, list] = {}
-    for finding in project.findings:
-        if finding.entity:
-            findings.setdefault(finding.entity, []).append(finding)
-    waivers: dict[str, list] = {}
-    for waiver in project.waivers:
-        waivers.setdefault(waiver.entity.id, []).append(waiver)
+    project, index = views.project, views.index
     return {e.id: (e, project.kpi_health.get(e.id), project.objective_health.get(e.id),
-                   index.traces_to.get(e.id), index.chains.get(e.id), tuple(findings.get(e.id, ())),
-                   tuple(waivers.get(e.id, ())), index.up.get(e.id), index.down.get(e.id))
+                   index.traces_to.get(e.id), index.chains.get(e.id), tuple(views.entity_findings.get(e.id, ())),
+                   tuple(views.waivers.get(e.id, ())), index.up.get(e.id), index.down.get(e.id))
             for e in project.plan}
 
 
@@ -252,7 +251,8 @@ def write_site(project: Project, writer, *, commit: str = "", cache: BuildCache 
     """
     cache = cache if cache is not None else BuildCache()
     paths = views_mod.page_paths(project)
-    spec = renderer_spec(project, paths)
+    assets = asset_files(project)
+    spec = renderer_spec(project, paths, assets)
     views = Views(project, spec.make, commit, charts=cache, paths=paths)
     bodies = render_bodies(project, spec, cache)
     views.set_bodies(bodies)
@@ -263,7 +263,7 @@ def write_site(project: Project, writer, *, commit: str = "", cache: BuildCache 
     renderer.docs_memo = cache.docs
     views.rows_memo = cache.rows
     base = digest(theme, repr(renderer.site), repr(sorted((extra_context or {}).items())))
-    changed = cache.changes(entity_states(project))
+    changed = cache.changes(entity_states(views))
     rebodied = cache.changed_bodies(bodies)
     changed_refs = cache.ref_changes({e.id: views.item_ref(e.id) for e in project.plan})
     if changed is not None:
@@ -302,11 +302,10 @@ def write_site(project: Project, writer, *, commit: str = "", cache: BuildCache 
             progress(output.rel)
     for rel, source in static_files(project.config).items():
         writer.copy(f"static/{rel}", source)
-    for rel, source in asset_files(project):
+    for rel, source in assets:
         writer.copy(f"assets/{rel}", source)
-    live_bodies = {digest(spec.fingerprint, e.file, e.body) for e in project.plan if e.container is None}
     charts = views.chart_keys if changed is None else set(cache.charts)  # skipped pages used charts too
-    cache.prune(set(cache.bodies) & live_bodies, charts, used_pages)
+    cache.prune(set(cache.bodies) & cache.used_bodies, charts, used_pages)
     return views
 
 
