@@ -21,6 +21,8 @@ FOLDER_KINDS = MappingProxyType({
     "reviews": "review",
     "pages": "page",
 })
+#: The inverse: the top-level content folder (and site section) of each file kind but the plan.
+KIND_FOLDERS = MappingProxyType({kind: folder for folder, kind in FOLDER_KINDS.items()})
 
 #: Kinds written as files, in the order they are presented.
 FILE_KINDS = ("plan", "objective", "initiative", "strategy", "operation", "kpi", "review", "page")

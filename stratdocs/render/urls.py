@@ -1,0 +1,103 @@
+"""Where everything lives on the site: the one owner of entity -> source file -> site path -> link.
+
+MkDocs gives each file one `File` object with `src_uri`, `dest_uri` and `url`; here one `SiteMap`
+does the same for the whole plan, for the site and for PDF documents alike:
+
+- every file-level item has a page at its content folder path: `content/objectives/SO1.md` ->
+  `objectives/SO1.html`; the plan is `index.html`;
+- nested items (operational objectives, tasks) are anchors on their operation's page:
+  `operations/sales.html#T-1`;
+- report pages and kind indexes have fixed paths (`REPORT_PAGES`, `index_path`).
+
+A site path is relative to the site root. `link(path, page)` makes it relative to the page that
+shows it; PDF documents map site paths to in-document anchors with `entity_at`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import PurePosixPath
+from types import MappingProxyType
+from typing import Mapping
+
+from stratdocs.model import KIND_FOLDERS, Plan
+
+#: Report pages by key: their site path.
+REPORT_PAGES = MappingProxyType({
+    "scorecard": "scorecard.html",
+    "matrices": "matrices/index.html",
+    "alignment": "alignment.html",
+    "search": "search.html",
+    "notfound": "404.html",
+})
+
+
+def index_path(kind: str) -> str:
+    """The site path of a kind's index page: `objectives/index.html`."""
+    return f"{KIND_FOLDERS[kind]}/index.html"
+
+
+def matrix_path(name: str, ext: str = "html") -> str:
+    """The site path of a matrix page (or, with ext='csv', of its CSV file)."""
+    return f"matrices/{name}.{ext}"
+
+
+def root_of(path: str) -> str:
+    """The prefix that leads from the page at `path` back to the site root: '', '../', ..."""
+    return "../" * path.count("/")
+
+
+def link(path: str, page: str) -> str:
+    """Site path `path` as a link from the page at site path `page`."""
+    return root_of(page) + path
+
+
+@dataclass(frozen=True)
+class SiteMap:
+    """The site path of every item of one plan, and the way back from a path to its item."""
+
+    #: entity id -> site path (`objectives/SO1.html`, nested items `operations/sales.html#T-1`)
+    paths: Mapping[str, str]
+    #: content file (`content/objectives/SO1.md`) -> site path of its page
+    files: Mapping[str, str]
+
+    @classmethod
+    def of(cls, plan: Plan, content_dir: str) -> "SiteMap":
+        """The site map of `plan`, whose files live under `content_dir` (e.g. 'content').
+
+        :param plan: the loaded plan.
+        :param content_dir: the content folder relative to the project, as in config.
+        """
+        prefix = PurePosixPath(content_dir).as_posix() + "/"
+        paths: dict[str, str] = {}
+        for entity in plan:
+            if entity.container is not None:
+                continue
+            if entity.kind == "plan":
+                paths[entity.id] = "index.html"
+                continue
+            folder = posixpath.dirname(entity.file[len(prefix):])  # files are always under content/
+            paths[entity.id] = f"{folder}/{entity.id}.html" if folder else f"{entity.id}.html"
+        for entity in plan:
+            if entity.container is not None:
+                paths[entity.id] = f"{paths[entity.container]}#{entity.id}"
+        files = {e.file: paths[e.id] for e in plan if e.container is None}
+        return cls(MappingProxyType(paths), MappingProxyType(files))
+
+    def path(self, entity_id: str) -> str:
+        """The site path of an item (an anchor on its operation's page for nested items)."""
+        return self.paths[entity_id]
+
+    def page(self, entity_id: str) -> str:
+        """The site path of the page that shows an item, without any `#anchor`."""
+        return self.paths[entity_id].partition("#")[0]
+
+    def entity_at(self, path: str) -> str | None:
+        """The id of the item at a site path (`objectives/SO1.html`, `ops.html#T-1`), if any."""
+        return self._by_path.get(path)
+
+    @cached_property
+    def _by_path(self) -> Mapping[str, str]:
+        return {path: entity_id for entity_id, path in self.paths.items()}
