@@ -12,6 +12,8 @@ from stratdocs.trace import TraceIndex
 
 GREEN, AMBER, RED, NO_DATA = "green", "amber", "red", "no-data"
 HEALTHS = (GREEN, AMBER, RED, NO_DATA)
+#: Health as a word: it is always shown beside its colour, never by colour alone (SPEC §6).
+HEALTH_WORDS = {GREEN: "Green", AMBER: "Amber", RED: "Red", NO_DATA: "No data"}
 _RANK = {RED: 0, AMBER: 1, GREEN: 2}
 _SCORE = {GREEN: 2, AMBER: 1, RED: 0}
 #: A KPI is stale when its latest actual is older than twice its frequency.
