@@ -12,24 +12,35 @@ Three things are remembered, each keyed by a hash of everything it was made from
 On disk it lives in `.stratdocs-cache/` (ignored by git) as JSON (never pickle: a cache is
 data, not code). A different stratdocs or Python version, a corrupt file or a hash mismatch
 simply misses.
+
+A cache is contributor-controlled input when it comes from the repository, so it can never
+change the output (SPEC §13 "Trust"): its checksum is an HMAC with a key kept outside the project
+(in the user's cache folder), so a cache written anywhere else — committed to git, planted in a
+pull request — simply misses; a cache folder that is a symlink or tracked by git is neither read
+nor written; and cached HTML is sanitised again where it re-enters a page (`stratdocs.render.site`).
+
+This module holds only what is saved to disk. What the preview server remembers between
+rebuilds in one process lives in `stratdocs.render.memory`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import platform
+import secrets
 import shutil
 import tempfile
 from pathlib import Path
 
-from stratdocs import __version__
-from stratdocs.render.markdown import Rendered
+from stratdocs import __version__, git
 
 CACHE_DIR = ".stratdocs-cache"
-GRAPH = "*graph*"  # a pseudo-id: "the links between items", read by pages such as the matrices
-FORMAT = 1
+FORMAT = 2
+#: A cached body: (html, problems, deps) as plain lists, read back into `render.markdown.Rendered`.
+CachedBody = tuple[str, tuple[str, ...], tuple[tuple[str, str, str], ...]]
 
 
 def digest(*parts: str) -> str:
@@ -49,21 +60,14 @@ class BuildCache:
     """In-memory cache, optionally loaded from and saved to a project's cache folder."""
 
     def __init__(self, folder: Path | None = None):
-        self.folder = folder
+        """:param folder: the cache folder to load from and save to; None keeps it in memory."""
+        self.folder = folder if folder is not None and usable(folder) else None
         self.bodies: dict[str, list] = {}
         self.charts: dict[str, str] = {}
         self.pages: dict[str, list[str]] = {}
         self.hits = {"bodies": 0, "charts": 0, "pages": 0, "skipped": 0}
-        # Kept in memory only, for rebuilds within one process (the preview server):
-        self.states: dict[str, tuple] | None = None   # entity id -> everything a page may show of it
-        self.reads: dict[str, tuple[str, frozenset, frozenset]] = {}  # page -> (context, ids read, ids shown)
-        self.item_refs: dict = {}                       # entity id -> how a reference to it looks
-        self.docs: dict = {}                            # search documents by entity
-        self.rows: dict = {}                            # KPI rows (scorecard, objective pages) by entity
-        self.env = None                                 # (theme and config, Jinja environment)
-        self.body_html: dict[str, str] = {}             # entity id -> rendered body
         self.used_bodies: set[str] = set()              # body keys the current build asked for
-        if folder is not None:
+        if self.folder is not None:
             self._load()
 
     @property
@@ -79,8 +83,9 @@ class BuildCache:
         if not isinstance(data, dict) or data.get("stamp") != stamp():
             return
         payload = json.dumps(data.get("content"), sort_keys=True, ensure_ascii=False)
-        if data.get("checksum") != digest(payload):
-            return  # corrupt or edited by hand: start afresh
+        checksum = data.get("checksum")
+        if not isinstance(checksum, str) or not hmac.compare_digest(checksum, _sign(payload)):
+            return  # corrupt, edited by hand, or written by someone else: start afresh
         content = data["content"]
         if isinstance(content, dict):
             self.bodies = {k: v for k, v in content.get("bodies", {}).items() if _valid_body(v)}
@@ -93,7 +98,9 @@ class BuildCache:
             return
         content = {"bodies": self.bodies, "charts": self.charts, "pages": self.pages}
         payload = json.dumps(content, sort_keys=True, ensure_ascii=False)
-        data = {"stamp": stamp(), "checksum": digest(payload), "content": content}
+        data = {"stamp": stamp(), "checksum": _sign(payload), "content": content}
+        if not usable(self.folder):
+            return
         self.folder.mkdir(parents=True, exist_ok=True)
         ignore = self.folder / ".gitignore"
         if not ignore.exists():
@@ -105,15 +112,17 @@ class BuildCache:
 
     # -- bodies ------------------------------------------------------------------------------
 
-    def body(self, key: str) -> Rendered | None:
+    def body(self, key: str) -> CachedBody | None:
+        """A cached body as (html, problems, deps), or None."""
         entry = self.bodies.get(key)
         if entry is None:
             return None
         html, problems, deps = entry
-        return Rendered(html, tuple(problems), tuple(tuple(d) for d in deps))
+        return html, tuple(problems), tuple(tuple(d) for d in deps)
 
-    def put_body(self, key: str, rendered: Rendered) -> None:
-        self.bodies[key] = [rendered.html, list(rendered.problems), [list(d) for d in rendered.deps]]
+    def put_body(self, key: str, html: str, problems, deps) -> None:
+        """Remember a rendered body under `key` (a hash of everything it was made from)."""
+        self.bodies[key] = [html, list(problems), [list(d) for d in deps]]
 
     # -- charts ------------------------------------------------------------------------------
 
@@ -135,32 +144,6 @@ class BuildCache:
     def put_page(self, rel: str, fingerprint: str, data: bytes) -> None:
         self.pages[rel] = [fingerprint, hashlib.sha256(data).hexdigest()]
 
-    def changed_bodies(self, bodies: dict[str, Rendered]) -> set[str]:
-        """Ids whose rendered body differs from the previous build's in this process (a body shows
-        other items' titles and page paths, so it can change while its own file did not)."""
-        previous, self.body_html = self.body_html, {key: r.html for key, r in bodies.items()}
-        return {key for key, html in self.body_html.items() if previous.get(key) != html}
-
-    def ref_changes(self, item_refs: dict) -> set[str]:
-        """Ids whose reference (id, title, kind, page, health) looks different from last time."""
-        previous, self.item_refs = self.item_refs, item_refs
-        changed = {key for key, ref in item_refs.items() if previous.get(key) != ref}
-        return changed | (previous.keys() - item_refs.keys())
-
-    def changes(self, states: dict[str, tuple]) -> set[str] | None:
-        """Ids whose state differs from the previous build's (None on the first build), plus the
-        token GRAPH when any link was added, removed or retargeted. Remembers `states`."""
-        previous, self.states = self.states, states
-        if previous is None:
-            return None
-        changed = {key for key, state in states.items() if previous.get(key) != state}
-        removed = previous.keys() - states.keys()
-        changed |= removed
-        if removed or list(previous) != list(states) or any(
-                key not in previous or previous[key][-2:] != states[key][-2:] for key in changed):
-            changed.add(GRAPH)  # links or the order of items changed
-        return changed
-
     def prune(self, bodies: set[str], charts: set[str], pages: set[str]) -> None:
         """Forget what this build did not use, so the cache does not grow without bound."""
         self.bodies = {k: v for k, v in self.bodies.items() if k in bodies}
@@ -174,8 +157,60 @@ def _valid_body(entry) -> bool:
             and all(isinstance(d, list) and len(d) == 3 and all(isinstance(x, str) for x in d) for d in entry[2]))
 
 
+def usable(folder: Path) -> bool:
+    """A cache folder stratdocs may read and write: not a symlink (which could lead outside the
+    project), and not tracked by git (a committed cache is contributor input)."""
+    if folder.is_symlink() or folder.parent.is_symlink():
+        return False
+    if folder.exists() and not folder.is_dir():
+        return False
+    tracked = git.run(folder.parent, "ls-files", "--", folder.name, timeout=10)
+    return tracked is None or tracked.returncode != 0 or not tracked.stdout.strip()
+
+
+def _key_file() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "stratdocs" / "cache-key"
+
+
+def _key() -> bytes:
+    """This user's secret for signing caches, kept outside every project (made on first use)."""
+    path = _key_file()
+    try:
+        data = path.read_bytes()
+        if len(data) >= 32:
+            return data
+    except OSError:
+        pass
+    key = secrets.token_hex(32).encode("ascii")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key)
+    except FileExistsError:
+        return path.read_bytes()
+    except OSError:
+        pass  # no writable home: this process's key only, so nothing read from disk is trusted
+    return key
+
+
+_SIGNING_KEY: list[bytes] = []
+
+
+def _sign(payload: str) -> str:
+    if not _SIGNING_KEY:
+        _SIGNING_KEY.append(_key())
+    return hmac.new(_SIGNING_KEY[0], payload.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+
+
 def clear(root: Path) -> None:
-    shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+    """Remove the project's cache folder (`build --clean`); a symlink is removed, not followed."""
+    path = root / CACHE_DIR
+    if path.is_symlink():
+        path.unlink()
+    else:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def for_project(root: Path) -> BuildCache:

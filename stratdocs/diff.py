@@ -7,16 +7,11 @@ a second revision the working tree is compared.
 
 from __future__ import annotations
 
-import io
-import subprocess
-import tarfile
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-import click
-
-from stratdocs import project as project_mod
+from stratdocs import git, project as project_mod
 from stratdocs.model import Entity, noun
 
 REF_KEYS = ("supports", "parent", "measures", "drives", "kpis")
@@ -43,39 +38,9 @@ class Change:
                 "before": self.before, "after": self.after}
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
-    try:
-        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=60)
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise click.ClickException(f"cannot run git: {exc}") from None
-
-
 def load_revision(root: Path, rev: str, into: Path) -> project_mod.Project:
     """The project as it was at `rev` (a commit, tag or branch)."""
-    top = _git(root, "rev-parse", "--show-toplevel")
-    if top.returncode != 0:
-        raise click.ClickException(f"{root} is not in a git repository; diff compares git revisions")
-    toplevel = Path(top.stdout.decode().strip()).resolve()
-    inside = root.resolve().relative_to(toplevel).as_posix()
-    if _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").returncode != 0:
-        raise click.ClickException(f"'{rev}' is not a revision of this repository")
-    args = ["archive", "--format=tar", rev]
-    if inside != ".":
-        args.append(inside)
-    archive = _git(toplevel, *args)
-    if archive.returncode != 0:
-        raise click.ClickException(f"git archive {rev} failed: {archive.stderr.decode(errors='replace').strip()}")
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        members = [m for m in tar.getmembers() if (m.isfile() or m.isdir())
-                   and ".." not in PurePosixPath(m.name).parts and not m.name.startswith("/")]
-        if hasattr(tarfile, "data_filter"):  # Python >= 3.11.4: refuse links and odd modes too
-            tar.extractall(into, members=members, filter="data")
-        else:  # pragma: no cover
-            tar.extractall(into, members=members)
-    project_root = into / inside if inside != "." else into
-    if not project_root.is_dir():
-        raise click.ClickException(f"the project did not exist at {rev}")
-    return project_mod.load(project_root)
+    return project_mod.load(git.export(root, rev, into))
 
 
 def compare(before: project_mod.Project, after: project_mod.Project) -> list[Change]:

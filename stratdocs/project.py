@@ -6,6 +6,7 @@ matrices and roll-ups. The result is one immutable `Project` value.
 
 from __future__ import annotations
 
+import os
 import posixpath
 from dataclasses import dataclass
 from datetime import date
@@ -68,12 +69,64 @@ def read_file(cfg: config_mod.Config, rel: str, kind: str) -> FileResult:
     return FileResult(rel, src.digest, tuple(built), tuple(found) + tuple(more))
 
 
-def load(root: Path, cfg: config_mod.Config | None = None) -> Project:
-    """Load and validate a whole project. Config problems raise `ConfigError`; content problems are findings."""
+def load(root: Path, cfg: config_mod.Config | None = None, files: "FileMemo | None" = None) -> Project:
+    """Load and validate a whole project. Config problems raise `ConfigError`; content problems are findings.
+
+    :param cfg: the config, if already loaded.
+    :param files: the files read by an earlier load in this process (the preview server): a file
+        whose size and modification time (and those of the CSV files it reads) are unchanged is
+        not read again. Updated in place.
+    """
     cfg = cfg or config_mod.load(root)
     config_mod.validate_references(cfg)
-    files, found = sources.discover(cfg.root, cfg.content_dir, dict(cfg.folders))
-    return combine(cfg, found, [read_file(cfg, rel, kind) for rel, kind in files])
+    listed, found = sources.discover(cfg.root, cfg.content_dir, dict(cfg.folders))
+    if files is None:
+        return combine(cfg, found, [read_file(cfg, rel, kind) for rel, kind in listed])
+    return combine(cfg, found, files.read(cfg, listed))
+
+
+def _stat(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+class FileMemo:
+    """Per-file results kept between loads in one process, keyed by what the file depends on."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, tuple[tuple, FileResult]] = {}
+        self.config_stamp: object = None
+        #: how many files the last `read` parsed again
+        self.reread = 0
+
+    def _key(self, cfg: config_mod.Config, rel: str, kind: str, previous: FileResult | None) -> tuple:
+        deps = previous.data_files if previous else ()
+        root = str(cfg.root)
+        return (kind, _stat(os.path.join(root, rel)), tuple((d, _stat(os.path.join(root, d))) for d in deps))
+
+    def read(self, cfg: config_mod.Config, listed: list[tuple[str, str]]) -> list[FileResult]:
+        """The results of the listed (file, kind) pairs: kept ones where nothing changed."""
+        stamp = (_stat(str(cfg.root / config_mod.CONFIG_FILE)), cfg)
+        if stamp != self.config_stamp:  # config decides how files are read: start afresh
+            self.files = {}
+            self.config_stamp = stamp
+        results, kept, self.reread = [], {}, 0
+        for rel, kind in listed:
+            previous = self.files.get(rel)
+            key = self._key(cfg, rel, kind, previous[1] if previous else None)
+            if previous is not None and previous[0] == key:
+                result = previous[1]
+            else:
+                result = read_file(cfg, rel, kind)
+                key = self._key(cfg, rel, kind, result)
+                self.reread += 1
+            kept[rel] = (key, result)
+            results.append(result)
+        self.files = kept
+        return results
 
 
 def combine(cfg: config_mod.Config, discovery: list[Finding], results: list[FileResult]) -> Project:

@@ -7,13 +7,10 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
-import click
-
-from stratdocs.model import FOLDER_KINDS
+from stratdocs.errors import StratdocsError, UsageError
+from stratdocs.model import KIND_FOLDERS
 from stratdocs.schema import ID_RE
 from stratdocs.theme import theme_dirs
-
-KIND_FOLDERS = {kind: folder for folder, kind in FOLDER_KINDS.items()}
 
 
 def init(target: Path) -> list[Path]:
@@ -23,7 +20,7 @@ def init(target: Path) -> list[Path]:
         files = sorted(p for p in Path(src).rglob("*") if p.is_file())
         clashes = [f.relative_to(src) for f in files if (target / f.relative_to(src)).exists()]
         if clashes:
-            raise click.ClickException(f"{target / clashes[0]} already exists; init only creates a new project "
+            raise UsageError(f"{target / clashes[0]} already exists; init only creates a new project "
                                        "(choose an empty folder)")
         written = []
         for file in files:
@@ -38,16 +35,16 @@ def new(project, kind: str, entity_id: str, title: str) -> Path:
     """Write a new entity file of `kind` from the theme's template; refuse an id already in use."""
     kind = kind.lower()
     if kind not in KIND_FOLDERS:
-        raise click.UsageError(f"unknown kind '{kind}'; use one of: {', '.join(KIND_FOLDERS)}")
+        raise UsageError(f"unknown kind '{kind}'; use one of: {', '.join(KIND_FOLDERS)}")
     if not ID_RE.match(entity_id):
-        raise click.UsageError(f"'{entity_id}' is not a valid id: use letters, digits, '.', '_' and '-'")
+        raise UsageError(f"'{entity_id}' is not a valid id: use letters, digits, '.', '_' and '-'")
     existing = project.plan.get(entity_id)
     if existing is not None:
-        raise click.ClickException(f"id '{existing.id}' is already used by {existing.file}:{existing.line}")
+        raise UsageError(f"id '{existing.id}' is already used by {existing.file}:{existing.line}")
     folder = project.config.content_path / KIND_FOLDERS[kind]
     path = folder / f"{entity_id}.md"
     if path.exists():
-        raise click.ClickException(f"{path} already exists")
+        raise UsageError(f"{path} already exists")
     template = _template(project, kind)
     today = project.as_of
     # The title goes in last, so that braces in it are not taken for placeholders.
@@ -66,5 +63,5 @@ def _template(project, kind: str) -> str:
         candidate = directory / "new" / f"{kind}.md"
         if candidate.is_file():
             return candidate.read_text(encoding="utf-8")
-    raise click.ClickException(f"the theme has no template for a new {kind}")  # pragma: no cover
+    raise StratdocsError(f"the theme has no template for a new {kind}")  # pragma: no cover
 

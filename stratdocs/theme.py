@@ -1,49 +1,135 @@
 """Themes: one ordered search path, project theme first, the built-in default last (SPEC §11).
 
-A project theme (`theme: corporate` -> `themes/corporate/`, or a path) overrides single
-templates or static files of `default`; anything it does not have comes from `default`.
-Autoescape is on everywhere and undefined names fail loudly.
+`theme: corporate` names `themes/corporate/` in the project, then a built-in theme of that name;
+a path to a folder inside the project works too. A project theme overrides single templates or
+static files of `default`; anything it does not have comes from `default`. A template may also
+extend the built-in template of the same name through the `default/` prefix, as Pelican's
+`!simple/` does: ``{% extends "default/base.html" %}`` in `themes/corp/templates/base.html`.
+
+Templates are contributor input, so they render in Jinja's immutable sandbox: no attribute that
+starts with `_`, no function call that changes data, nothing of Python beyond what the view
+models offer (see docs/threat-model.md). Autoescape is on and undefined names fail loudly.
 """
 
 from __future__ import annotations
 
+import traceback
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import click
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-BUILTIN = Path(str(resources.files("stratdocs") / "themes" / "default"))
+from stratdocs.errors import ConfigError, StratdocsError
+from stratdocs.findings import Finding, error
+
+#: Where the built-in themes live in the installed package.
+BUILTIN_THEMES = Path(str(resources.files("stratdocs") / "themes"))
+BUILTIN = BUILTIN_THEMES / "default"
+#: The prefix under which the built-in default's templates stay reachable from a theme.
+DEFAULT_PREFIX = "default"
 
 
-def theme_dirs(config) -> list[Path]:
-    """Theme folders in search order: the project's theme (if any), then the built-in default."""
+class TemplateError(StratdocsError):
+    """A theme template that does not compile or fails while rendering, located at its line."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The folders of a project's theme, in search order (the built-in default last)."""
+
+    #: theme folders, each with optional `templates/`, `static/` and `new/` subfolders
+    dirs: tuple[Path, ...]
+    #: the project folder, to show theme files relative to it
+    root: Path
+
+    @property
+    def own_dirs(self) -> tuple[Path, ...]:
+        """The theme folders that come from the project (not built into stratdocs)."""
+        return tuple(d for d in self.dirs if d != BUILTIN)
+
+    def shown(self, path: str | Path) -> str:
+        """A theme file's path as a message shows it: relative to the project when inside it."""
+        path = Path(path)
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except (ValueError, OSError):
+            try:
+                return "stratdocs:" + path.resolve().relative_to(BUILTIN_THEMES).as_posix()
+            except (ValueError, OSError):
+                return path.as_posix()
+
+
+def _config_finding(config, message: str) -> ConfigError:
+    line, col = config.position("theme") if hasattr(config, "position") else (1, 1)
+    return ConfigError([error("stratdocs.yml", line, col, "config", message)])
+
+
+def resolve(config) -> Theme:
+    """The theme search path of `config`; a `ConfigError` (exit 2) when the theme is missing
+    or leaves the project."""
+    root = config.root.resolve()
     dirs: list[Path] = []
-    if config.theme not in ("", "default"):
-        candidate = Path(config.theme)
+    name = config.theme
+    if name not in ("", "default"):
+        candidate = Path(name)
         if not candidate.is_absolute():
-            named = config.root / "themes" / config.theme
-            candidate = named if named.is_dir() else config.root / config.theme
+            named = config.root / "themes" / name
+            candidate = named if named.is_dir() else config.root / name
+        builtin = BUILTIN_THEMES / name
+        if not candidate.is_dir() and "/" not in name and builtin.is_dir():
+            candidate = builtin
         if not candidate.is_dir():
-            raise click.ClickException(f"stratdocs.yml: theme '{config.theme}' not found: expected a folder "
-                                       f"themes/{config.theme}/ or a path to a theme folder")
+            raise _config_finding(config, f"theme '{name}' not found: expected a folder themes/{name}/ "
+                                          "or a path to a theme folder")
         resolved = candidate.resolve()
-        if config.root not in resolved.parents and resolved != config.root:
-            raise click.ClickException(f"stratdocs.yml: theme '{config.theme}' is outside the project; "
-                                       "copy it into themes/")
+        if BUILTIN_THEMES not in resolved.parents and root not in resolved.parents:
+            raise _config_finding(config, f"theme '{name}' is outside the project; copy it into themes/")
         dirs.append(resolved)
     else:
         local = config.root / "themes" / "default"
         if local.is_dir():
-            dirs.append(local.resolve())
-    dirs.append(BUILTIN)
-    return dirs
+            resolved = local.resolve()
+            if root not in resolved.parents:
+                raise _config_finding(config, "themes/default leaves the project (a link to elsewhere); "
+                                              "copy the theme into themes/default")
+            dirs.append(resolved)
+    if BUILTIN not in dirs:
+        dirs.append(BUILTIN)
+    return Theme(tuple(dirs), root)
 
 
-def environment(config) -> jinja2.Environment:
-    """The Jinja environment for HTML and PDF templates of this project's theme."""
-    loader = jinja2.FileSystemLoader([str(d / "templates") for d in theme_dirs(config)])
-    env = jinja2.Environment(
+def theme_dirs(config) -> list[Path]:
+    """Theme folders in search order: the project's theme (if any), then the built-in default."""
+    return list(resolve(config).dirs)
+
+
+class _ProjectLoader(jinja2.FileSystemLoader):
+    """A loader for the project's theme folders that refuses templates linked from outside it."""
+
+    def __init__(self, theme: Theme):
+        super().__init__([str(d / "templates") for d in theme.dirs])
+        self._theme = theme
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        resolved = Path(filename).resolve()
+        if self._theme.root not in resolved.parents and BUILTIN_THEMES not in resolved.parents:
+            raise TemplateError(f"{self._theme.shown(filename)}: template '{template}' leaves the project "
+                                "(a link to elsewhere); copy it into the theme")
+        return source, filename, uptodate
+
+
+def environment(theme: Theme) -> jinja2.Environment:
+    """The sandboxed Jinja environment for HTML and PDF templates of this theme."""
+    loader = jinja2.ChoiceLoader([
+        _ProjectLoader(theme),
+        jinja2.PrefixLoader({DEFAULT_PREFIX: jinja2.FileSystemLoader(str(BUILTIN / "templates"))}),
+    ])
+    return ImmutableSandboxedEnvironment(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -51,16 +137,69 @@ def environment(config) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    return env
 
 
-def static_files(config) -> dict[str, Path]:
-    """Relative path -> file of every static asset; a project theme's file wins over default's."""
+def static_files(theme: Theme) -> dict[str, Path]:
+    """Relative path -> file of every static asset; a project theme's file wins over default's.
+    Files linked from outside the project are left out."""
     files: dict[str, Path] = {}
-    for directory in reversed(theme_dirs(config)):
+    for directory in reversed(theme.dirs):
         static = directory / "static"
-        if static.is_dir():
-            for path in sorted(static.rglob("*")):
-                if path.is_file():
-                    files[path.relative_to(static).as_posix()] = path
+        if not static.is_dir():
+            continue
+        for path in sorted(static.rglob("*")):
+            if path.is_file() and _inside(path, theme):
+                files[path.relative_to(static).as_posix()] = path
     return files
+
+
+def _inside(path: Path, theme: Theme) -> bool:
+    resolved = path.resolve()
+    return theme.root in resolved.parents or BUILTIN_THEMES in resolved.parents
+
+
+def template_files(theme: Theme) -> list[tuple[str, Path]]:
+    """(template name, file) of every template in the project's own theme folders."""
+    out = []
+    for directory in theme.own_dirs:
+        templates = directory / "templates"
+        for path in sorted(templates.rglob("*")) if templates.is_dir() else ():
+            if path.is_file() and path.suffix in (".html", ".xml", ".txt", ".css", ".svg"):
+                out.append((path.relative_to(templates).as_posix(), path))
+    return out
+
+
+def check_templates(theme: Theme, env: jinja2.Environment) -> list[Finding]:
+    """A located error for every template of the project's theme that does not compile, so that
+    `check` refuses what `build` would refuse."""
+    findings = []
+    for name, path in template_files(theme):
+        try:
+            env.parse(path.read_text(encoding="utf-8"), name, str(path))
+        except jinja2.TemplateSyntaxError as exc:
+            findings.append(error(theme.shown(path), exc.lineno or 1, 1, "template",
+                                  f"template does not compile: {exc.message}"))
+        except (OSError, UnicodeDecodeError) as exc:
+            findings.append(error(theme.shown(path), 1, 1, "template", f"cannot read template: {exc}"))
+    return findings
+
+
+def template_error(exc: Exception, theme: Theme) -> TemplateError:
+    """A Jinja failure (syntax, undefined name, missing template, sandbox refusal) as one
+    message naming the theme file and line where it happened."""
+    if isinstance(exc, TemplateError):
+        return exc
+    where = ""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        where = f"{theme.shown(exc.filename)}:{exc.lineno}: "
+    else:
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith((".html", ".xml", ".txt", ".css", ".svg")) and "/templates/" in frame.filename:
+                where = f"{theme.shown(frame.filename)}:{frame.lineno}: "
+                break
+    detail = getattr(exc, "message", None) or str(exc)
+    if isinstance(exc, jinja2.TemplateNotFound):
+        detail = f"template '{exc.name}' not found in the theme"
+    elif isinstance(exc, jinja2.exceptions.SecurityError):
+        detail = f"not allowed in a theme template: {detail}"
+    return TemplateError(f"{where}{type(exc).__name__}: {detail}; fix the template")

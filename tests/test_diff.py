@@ -68,11 +68,11 @@ def test_diff_against_the_working_tree_in_text(repo: Path):
 
 def test_diff_refuses_an_unknown_revision_and_a_folder_outside_git(repo: Path, tmp_path: Path):
     done = stratdocs(repo, "diff", "no-such-rev")
-    assert done.returncode == 1 and "not a revision" in done.stderr and "Traceback" not in done.stderr
+    assert done.returncode == 2 and "not a revision" in done.stderr and "Traceback" not in done.stderr
     outside = tmp_path.parent / (tmp_path.name + "-nogit")
     outside.mkdir()
     done = stratdocs(outside, "diff", "HEAD")
-    assert done.returncode == 1 and "not in a git repository" in done.stderr
+    assert done.returncode == 2 and "not in a git repository" in done.stderr
 
 
 def test_pdf_changes_section_lists_what_changed_since_a_tag(repo: Path):

@@ -15,11 +15,11 @@ import sys
 import textwrap
 from pathlib import Path
 
-import click
 import pytest
 from pypdf import PdfReader
 
 from stratdocs import project as project_mod
+from stratdocs.errors import StratdocsError
 from stratdocs.render import pdf
 from stratdocs.render.pdfviews import DocumentViews, select
 from stratdocs.render.writer import MARKER, Writer
@@ -300,7 +300,7 @@ def test_draft_watermark_letter_paper_logo_and_writer(tmp_path: Path):
     project, views = load(plan.root)
     writer = Writer(plan.root / "site")
     try:
-        assert pdf.write_documents(project, views, writer, commit=COMMIT) == ("pack",)
+        assert pdf.write_documents(project, views, writer, commit=COMMIT) == (("pack",), [])
         writer.commit()
     except BaseException:
         writer.abort()
@@ -370,13 +370,13 @@ def test_fetcher_denies_by_default(tmp_path: Path, url: str, allowed: bool):
 
 def test_unknown_document_names_the_known_ones():
     project, _ = load(EXAMPLE_ROOT)
-    with pytest.raises(click.ClickException, match="board-pack, ops-sales"):
+    with pytest.raises(StratdocsError, match="board-pack, ops-sales"):
         pdf.chosen_documents(project, ["board"])
 
 
 def test_a_document_that_takes_too_long_fails_with_its_name(tmp_path: Path):
     plan = small_plan(tmp_path / "p", "documents:\n  - id: slow\n    sections: [cover, objectives]\n")
-    with pytest.raises(click.ClickException, match="document 'slow' took longer than 0.01 s"):
+    with pytest.raises(StratdocsError, match="document 'slow' took longer than 0.01 s"):
         render(plan.root, timeout=0.01)
 
 
@@ -384,19 +384,19 @@ def test_pdf_command_writes_in_place_and_leaves_the_site(tmp_path: Path):
     plan = small_plan(tmp_path / "p", "documents:\n  - id: one\n    sections: [cover, kpis]\n"
                                       "  - id: two\n    sections: [cover, operations]\n")
     project = project_mod.load(plan.root)
-    written = pdf.write_documents_in_place(project, ["two"], commit=COMMIT)
+    written, _ = pdf.write_documents_in_place(project, only=["two"], commit=COMMIT)
     site = plan.root / "site"
     assert written == [site / "pdf" / "two.pdf"] and (site / MARKER).exists()
     (site / "index.html").write_text("kept")
-    pdf.write_documents_in_place(project, None)
+    pdf.write_documents_in_place(project)
     assert sorted(p.name for p in (site / "pdf").iterdir()) == ["one.pdf", "two.pdf"]
     assert (site / "index.html").read_text() == "kept"
     foreign = plan.root / "foreign"
     foreign.mkdir()
     (foreign / "x.txt").write_text("not ours")
     plan.write("stratdocs.yml", plan.read("stratdocs.yml") + "output_dir: foreign\n")
-    with pytest.raises(click.ClickException, match="not built by stratdocs"):
-        pdf.write_documents_in_place(project_mod.load(plan.root), None)
+    with pytest.raises(StratdocsError, match="not built by stratdocs"):
+        pdf.write_documents_in_place(project_mod.load(plan.root))
 
 
 def test_pdf_variant_is_passed_to_weasyprint(tmp_path: Path):

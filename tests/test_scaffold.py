@@ -44,7 +44,7 @@ def test_init_into_an_existing_empty_folder(tmp_path):
 def test_init_refuses_an_existing_project(plan_project):
     before = {p: p.read_bytes() for p in plan_project.root.rglob("*") if p.is_file()}
     result = plan_project.run("init", ".")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "already exists" in result.stderr
     assert "Traceback" not in result.stderr
     after = {p: p.read_bytes() for p in plan_project.root.rglob("*") if p.is_file()}
@@ -55,7 +55,7 @@ def test_init_refuses_a_single_clash_and_writes_nothing(tmp_path):
     (tmp_path / "half" / "content").mkdir(parents=True)
     (tmp_path / "half" / "content" / "plan.md").write_text("---\ntitle: Mine\n---\n")
     result = PlanProject(tmp_path, {}).run("init", "half")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "plan.md" in result.stderr
     assert sorted(p.name for p in (tmp_path / "half").rglob("*")) == ["content", "plan.md"]
 
@@ -103,7 +103,7 @@ def test_new_keeps_the_title_exactly(plan_project, title):
                                            ("t1", "content/operations/ops.md:13")])
 def test_new_refuses_an_id_in_use_in_any_case(plan_project, taken, holder):
     result = plan_project.run("new", "kpi", taken, "--title", "Clash")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert f"is already used by {holder}" in result.stderr
     assert not plan_project.path(f"content/kpis/{taken}.md").exists()
 
@@ -111,7 +111,7 @@ def test_new_refuses_an_id_in_use_in_any_case(plan_project, taken, holder):
 def test_new_refuses_to_overwrite_a_file(plan_project):
     plan_project.write("content/pages/draft.md", "---\nid: other\ntitle: Draft\n---\n")
     result = plan_project.run("new", "page", "draft")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "already exists" in result.stderr
     assert "id: other" in plan_project.read("content/pages/draft.md")
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from stratdocs import project as project_mod
-from stratdocs.build import build
+from stratdocs.pipeline import build
 from stratdocs.cache import CACHE_DIR
 from stratdocs.serve.server import Broadcaster, make_server
 from stratdocs.serve.session import Session
@@ -40,7 +40,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 def full_build(root: Path, out: Path) -> dict[str, bytes]:
     if out.exists():
         shutil.rmtree(out)
-    build(project_mod.load(root), out, pdf=False, use_cache=False)
+    build(root, out, pdf=False, use_cache=False)
     return tree(out)
 
 
@@ -267,7 +267,7 @@ def test_serve_command_rebuilds_on_save_and_never_writes_content(tmp_path: Path)
 def test_warm_build_uses_the_cache_and_matches_a_cold_build(tmp_path: Path):
     root = copy_example(tmp_path / "project")
     cold = full_build(root, tmp_path / "cold")
-    result = build(project_mod.load(root), tmp_path / "warm1", pdf=False)
+    result = build(root, tmp_path / "warm1", pdf=False)
     assert (root / CACHE_DIR / "build.json").is_file()
     assert tree(tmp_path / "warm1") == cold
     from stratdocs import cache as cache_mod
@@ -291,7 +291,7 @@ def test_warm_build_uses_the_cache_and_matches_a_cold_build(tmp_path: Path):
 def test_a_damaged_cache_never_changes_the_output(tmp_path: Path, damage: str):
     root = copy_example(tmp_path / "project")
     cold = full_build(root, tmp_path / "cold")
-    build(project_mod.load(root), tmp_path / "site", pdf=False)
+    build(root, tmp_path / "site", pdf=False)
     path = root / CACHE_DIR / "build.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     if damage == "truncate":
@@ -310,5 +310,5 @@ def test_a_damaged_cache_never_changes_the_output(tmp_path: Path, damage: str):
             payload = json.dumps(data["content"], sort_keys=True, ensure_ascii=False)
             data["checksum"] = digest(payload)
         path.write_text(json.dumps(data), encoding="utf-8")
-    build(project_mod.load(root), tmp_path / "site", pdf=False)
+    build(root, tmp_path / "site", pdf=False)
     assert tree(tmp_path / "site") == cold

@@ -19,15 +19,16 @@ from typing import Callable, Iterator
 
 import jinja2
 
-from stratdocs import __version__
 from stratdocs import matrices as matrices_mod
-from stratdocs.cache import GRAPH, BuildCache, digest
+from stratdocs.cache import BuildCache, digest
 from stratdocs.model import KIND_LABELS
 from stratdocs.project import Project
 from stratdocs.render import views as views_mod
-from stratdocs.render.markdown import MarkdownRenderer, Rendered, Target
+from stratdocs.render.environment import make_environment
+from stratdocs.render.markdown import MarkdownRenderer, Rendered, Target, sanitize
+from stratdocs.render.memory import GRAPH, Memory
 from stratdocs.render.views import Crumb, Page, Views, link_body
-from stratdocs.theme import environment, static_files, theme_dirs
+from stratdocs.theme import Theme, resolve as resolve_theme, static_files, template_error
 
 #: Below this many bodies to render, worker processes cost more than they save.
 PARALLEL_MIN = 400
@@ -96,6 +97,9 @@ def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache) -> di
         key = body_key(spec, entity)
         cache.used_bodies.add(key)
         cached = cache.body(key)
+        if cached is not None:
+            # Cached HTML re-enters a page here: sanitised again, so a planted cache cannot add script.
+            cached = Rendered(sanitize(cached[0]), cached[1], cached[2])
         if cached is not None and renderer.still_valid(cached, entity.file):
             out[entity.id] = cached
             cache.hits["bodies"] += 1
@@ -109,36 +113,14 @@ def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache) -> di
         results = [renderer.render(body, file) for _, _, body, file in todo]
     for (entity_id, key, _, _), rendered in zip(todo, results):
         out[entity_id] = rendered
-        cache.put_body(key, rendered)
+        cache.put_body(key, rendered.html, rendered.problems, rendered.deps)
     return out
 
 
-@jinja2.pass_context
-def _url(ctx, path: str | None) -> str:
-    return ctx["page"].root + path if path is not None else ""
-
-
-def make_environment(project: Project) -> jinja2.Environment:
-    env = environment(project.config)
-    env.filters["url"] = _url
-    env.globals["version"] = __version__
-    env.globals["kind_labels"] = KIND_LABELS
-    env.globals["extra_css"] = extra_css(project)
-    env.globals["live_reload"] = False  # `stratdocs serve` passes True in the page context
-    return env
-
-
-def extra_css(project: Project) -> list[str]:
-    """Stylesheets a project theme adds (beside overriding style.css), linked after the default."""
-    builtin = theme_dirs(project.config)[-1]
-    return [rel for rel, path in static_files(project.config).items()
-            if rel.endswith(".css") and rel != "style.css" and builtin not in path.parents]
-
-
-def theme_fingerprint(project: Project) -> str:
+def theme_fingerprint(theme: Theme) -> str:
     """A hash of every template in the theme search path (a template edit re-renders pages)."""
     h = hashlib.sha256()
-    for directory in theme_dirs(project.config):
+    for directory in theme.dirs:
         templates = directory / "templates"
         for path in sorted(templates.rglob("*")) if templates.is_dir() else ():
             if path.is_file():
@@ -164,8 +146,10 @@ class Output:
 class SiteRenderer:
     """Lists every output of the site and renders one at a time."""
 
-    def __init__(self, project: Project, views: Views, env: jinja2.Environment, extra_context: dict | None = None):
+    def __init__(self, project: Project, views: Views, env: jinja2.Environment, theme: Theme,
+                 extra_context: dict | None = None):
         self.project = project
+        self.theme = theme
         self.views = views
         self.env = env
         self.site = views.site()
@@ -174,15 +158,18 @@ class SiteRenderer:
 
     def render(self, output: Output, view: dict) -> str:
         template = output.template
-        tpl = self.env.select_template(template) if isinstance(template, list) else self.env.get_template(template)
-        return tpl.render(site=self.site, page=output.page, view=view, **self.extra)
+        try:
+            tpl = self.env.select_template(template) if isinstance(template, list) else self.env.get_template(template)
+            return tpl.render(site=self.site, page=output.page, view=view, **self.extra)
+        except jinja2.TemplateError as exc:
+            raise template_error(exc, self.theme) from None
 
     def outputs(self) -> Iterator[Output]:
         views, plan = self.views, self.project.plan
         if plan.root is not None:
             page = views.page_for(plan.root)
             # The home page and the alignment report summarise the whole plan: always remade.
-            yield Output(page.path, "home.html", page, lambda: self._linked(views.home(), page), always=True)
+            yield Output(page.path, "home.html", page, lambda p=page: self._linked(views.home(), p), always=True)
         for entity in plan:
             if entity.container is not None or entity.kind == "plan":
                 continue
@@ -241,72 +228,86 @@ def entity_states(views: Views) -> dict[str, tuple]:
             for e in project.plan}
 
 
-def write_site(project: Project, writer, *, commit: str = "", cache: BuildCache | None = None,
-               progress: Callable[[str], None] | None = None, extra_context: dict | None = None) -> Views:
+def write_site(project: Project, writer, theme: Theme | None = None, *, commit: str = "", cache: BuildCache | None = None,
+               memory: Memory | None = None, progress: Callable[[str], None] | None = None,
+               extra_context: dict | None = None) -> Views:
     """Render and write every page, static file and asset. Returns the views (for PDFs).
 
-    With a cache from an earlier build in this process (the preview server), a page whose
-    context is the same and none of whose items changed is not even recomputed; otherwise a page
-    is rendered only when its fingerprint changed.
+    :param writer: the one owner of output paths (`Writer` or `InPlaceWriter`).
+    :param theme: the resolved theme (by default the project's).
+    :param commit: the git commit shown in the footer.
+    :param cache: the on-disk cache of bodies, charts and page fingerprints.
+    :param memory: dependency tracking kept between rebuilds in one process (the preview
+        server); with it, a page whose context is the same and none of whose items changed is
+        not even recomputed. Otherwise a page is rendered only when its fingerprint changed.
+    :param progress: called with each output path written.
+    :param extra_context: more template context (the preview's live-reload switch).
     """
+    theme = theme or resolve_theme(project.config)
     cache = cache if cache is not None else BuildCache()
+    memory = memory if memory is not None else Memory()
     paths = views_mod.page_paths(project)
     assets = asset_files(project)
     spec = renderer_spec(project, paths, assets)
     views = Views(project, spec.make, commit, charts=cache, paths=paths)
     bodies = render_bodies(project, spec, cache)
     views.set_bodies(bodies)
-    theme = theme_fingerprint(project)
-    if cache.env is None or cache.env[0] != (theme, project.config):
-        cache.env = ((theme, project.config), make_environment(project))  # compiled templates are kept
-    renderer = SiteRenderer(project, views, cache.env[1], extra_context)
-    renderer.docs_memo = cache.docs
-    views.rows_memo = cache.rows
-    base = digest(theme, repr(renderer.site), repr(sorted((extra_context or {}).items())))
-    changed = cache.changes(entity_states(views))
-    rebodied = cache.changed_bodies(bodies)
-    changed_refs = cache.ref_changes({e.id: views.item_ref(e.id) for e in project.plan})
+    fingerprint = theme_fingerprint(theme)
+    if memory.env is None or memory.env[0] != (fingerprint, project.config):
+        memory.env = ((fingerprint, project.config), make_environment(theme))  # compiled templates are kept
+    renderer = SiteRenderer(project, views, memory.env[1], theme, extra_context)
+    renderer.docs_memo = memory.docs
+    views.rows_memo = memory.rows
+    base = digest(fingerprint, repr(renderer.site), repr(sorted((extra_context or {}).items())))
+    changed = memory.changes(entity_states(views))
+    rebodied = memory.changed_bodies({key: r.html for key, r in bodies.items()})
+    changed_refs = memory.ref_changes({e.id: views.item_ref(e.id) for e in project.plan})
     if changed is not None:
         changed |= rebodied
     used_pages: set[str] = set()
     for output in renderer.outputs():
-        record = cache.reads.get(output.rel)
+        record = memory.reads.get(output.rel)
         unchanged = (changed is not None and not output.always and record is not None and record[0] == base
                      and not record[1] & changed and not record[2] & changed_refs)
-        if output.data is not None:
-            if not (unchanged and writer.keep(output.rel, cache.page(output.rel)[1])):
-                data = output.data()
-                data = data.encode("utf-8") if isinstance(data, str) else data
-                writer.write(output.rel, data)
-                cache.put_page(output.rel, "", data)
-                cache.reads[output.rel] = (base, output.reads, output.ref_reads)
-            used_pages.add(output.rel)
-        elif unchanged and writer.keep(output.rel, cache.page(output.rel)[1]):
-            cache.hits["skipped"] += 1
-            used_pages.add(output.rel)
-        else:
-            views.reads, views.ref_reads = set(), set()
-            view = output.view()
-            cache.reads[output.rel] = (base, frozenset(views.reads) | output.reads, frozenset(views.ref_reads))
-            views.reads = views.ref_reads = None
-            fingerprint = digest(base, repr(output.template), repr(output.page), repr(view))
-            previous = cache.page(output.rel)
-            if previous and previous[0] == fingerprint and writer.keep(output.rel, previous[1]):
-                cache.hits["pages"] += 1
-            else:
-                data = renderer.render(output, view).encode("utf-8")
-                writer.write(output.rel, data)
-                cache.put_page(output.rel, fingerprint, data)
-            used_pages.add(output.rel)
+        _write_output(output, unchanged, base, writer, cache, memory, views, renderer)
+        used_pages.add(output.rel)
         if progress:
             progress(output.rel)
-    for rel, source in static_files(project.config).items():
+    for rel, source in static_files(theme).items():
         writer.copy(f"static/{rel}", source)
     for rel, source in assets:
         writer.copy(f"assets/{rel}", source)
     charts = views.chart_keys if changed is None else set(cache.charts)  # skipped pages used charts too
     cache.prune(set(cache.bodies) & cache.used_bodies, charts, used_pages)
     return views
+
+
+def _write_output(output: Output, unchanged: bool, base: str, writer, cache: BuildCache, memory: Memory,
+                  views: Views, renderer: SiteRenderer) -> None:
+    """Write one output: carried over when nothing it read changed, else computed and rendered."""
+    previous = cache.page(output.rel)
+    if output.data is not None:
+        if not (unchanged and previous and writer.keep(output.rel, previous[1])):
+            data = output.data()
+            data = data.encode("utf-8") if isinstance(data, str) else data
+            writer.write(output.rel, data)
+            cache.put_page(output.rel, "", data)
+            memory.reads[output.rel] = (base, output.reads, output.ref_reads)
+        return
+    if unchanged and previous and writer.keep(output.rel, previous[1]):
+        cache.hits["skipped"] += 1
+        return
+    views.reads, views.ref_reads = set(), set()
+    view = output.view()
+    memory.reads[output.rel] = (base, frozenset(views.reads) | output.reads, frozenset(views.ref_reads))
+    views.reads = views.ref_reads = None
+    fingerprint = digest(base, repr(output.template), repr(output.page), repr(view))
+    if previous and previous[0] == fingerprint and writer.keep(output.rel, previous[1]):
+        cache.hits["pages"] += 1
+        return
+    data = renderer.render(output, view).encode("utf-8")
+    writer.write(output.rel, data)
+    cache.put_page(output.rel, fingerprint, data)
 
 
 def asset_files(project: Project) -> list[tuple[str, Path]]:

@@ -11,8 +11,8 @@ import webbrowser
 from pathlib import Path
 from typing import Callable
 
-import click
-
+from stratdocs.errors import UsageError
+from stratdocs.render.writer import InPlaceWriter
 from stratdocs.serve.server import LOCAL_HOSTS, Broadcaster, make_server
 from stratdocs.serve.session import Outcome, Session, watched_paths
 from stratdocs.theme import BUILTIN
@@ -27,16 +27,16 @@ def describe(outcome: Outcome) -> str:
             f"re-read, {len(outcome.changed)} output file{'s' if len(outcome.changed) != 1 else ''} changed{warn}.")
 
 
-def _error_page(folder: Path, errors: list[str]) -> None:
+def _error_page(writer: InPlaceWriter, errors: list[str]) -> None:
     """Before any good build exists, a bare page that shows the errors and reloads when fixed."""
-    (folder / "static").mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(BUILTIN / "static" / "livereload.js", folder / "static" / "livereload.js")
+    writer.copy("static/livereload.js", BUILTIN / "static" / "livereload.js")
     body = html.escape("\n".join(errors))
     page = (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Plan errors</title></head>"
             f"<body><h1>The plan has errors</h1><pre>{body}</pre>"
             f"<script src=\"/static/livereload.js\"></script></body></html>\n")
     for name in ("index.html", "404.html"):
-        (folder / name).write_text(page, encoding="utf-8")
+        writer.write(name, page)
+    writer.abort()  # the next good build replaces these (its own round of claims)
 
 
 def run(root: Path, host: str, port: int, open_browser: bool, echo: Callable[[str], None]) -> None:
@@ -47,13 +47,13 @@ def run(root: Path, host: str, port: int, open_browser: bool, echo: Callable[[st
         first = session.rebuild()
         echo(describe(first))
         if not first.ok:
-            _error_page(session.output, first.errors)
+            _error_page(session.writer, first.errors)
             broadcaster.errors = first.errors
         try:
             server = make_server(host, port, session.output, broadcaster)
         except OSError as exc:
-            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
-                                       "choose another --port") from None
+            raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
+                             "choose another --port") from None
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         shown = f"[{host}]" if ":" in host else host

@@ -1,0 +1,246 @@
+"""The pipeline of every command, in one screen (STYLE.md: "one pipeline, readable in one screen").
+
+::
+
+    check    config.load -> sources.discover -> schema (per file) -> trace -> health -> alignment
+             (`project.load`), then `preflight`: theme, templates, documents
+    build    check -> refuse errors -> views -> site pages -> PDF documents -> writer.commit -> cache.save
+    pdf      check -> refuse errors -> views -> the named PDF documents -> in-place writer
+    preview  re-read changed files -> assemble -> site pages -> in-place writer (`stratdocs.serve.session`)
+
+Each stage takes plain data and returns plain data. Loading finishes before rendering starts.
+User mistakes come back as findings, or as `stratdocs.errors` exceptions for what stops a
+command; nothing here prints or exits (only `stratdocs.cli` does).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from stratdocs import cache as cache_mod
+from stratdocs import config as config_mod
+from stratdocs import git, project as project_mod
+from stratdocs.errors import ConfigError, ContentError
+from stratdocs.findings import Finding, Severity, error
+from stratdocs.theme import Theme, check_templates, resolve as resolve_theme
+
+@dataclass(frozen=True)
+class Checked:
+    """A loaded project and everything `build` would refuse or warn about."""
+
+    project: project_mod.Project
+    theme: Theme
+    #: the project's findings plus those of the theme and documents, sorted
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    output: Path
+    pages: int
+    documents: tuple[str, ...]
+    #: warnings of the plan and those found while rendering (blocked fetches)
+    warnings: tuple[Finding, ...]
+    #: (stage, seconds) in order
+    timings: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass
+class Stages:
+    """Times each stage of a command (printed by `-v`)."""
+
+    timings: list[tuple[str, float]] = field(default_factory=list)
+
+    def done(self, stage: str, since: float) -> float:
+        now = time.perf_counter()
+        self.timings.append((stage, now - since))
+        return now
+
+
+def check(root: Path, stages: Stages | None = None, files: project_mod.FileMemo | None = None) -> Checked:
+    """Load and validate the project at `root`: content, config, theme and documents.
+
+    :param stages: collects the time of each stage.
+    :param files: files kept from an earlier load in this process (the preview).
+    :raises ConfigError: for a bad `stratdocs.yml`, theme setting, logo or `changes_since`.
+    """
+    stages = stages or Stages()
+    start = time.perf_counter()
+    project = project_mod.load(root, files=files)
+    start = stages.done("load and validate the plan", start)
+    theme, found = preflight(project)
+    stages.done("check theme and documents", start)
+    return Checked(project, theme, tuple(sorted(set(project.findings) | set(found))))
+
+
+def preflight(project: project_mod.Project) -> tuple[Theme, list[Finding]]:
+    """What rendering needs beyond the plan: the theme, its templates, the documents' logo and
+    revisions. Config problems raise `ConfigError` (all at once); template problems are findings."""
+    from stratdocs.render.environment import make_environment
+
+    cfg = project.config
+    problems: list[Finding] = []
+    try:
+        theme = resolve_theme(cfg)
+    except ConfigError as exc:
+        problems += exc.findings
+        theme = None
+    problems += _document_problems(project)
+    if problems:
+        raise ConfigError(sorted(problems))
+    return theme, check_templates(theme, make_environment(theme))
+
+
+def _position(cfg, key: str) -> tuple[int, int]:
+    return cfg.position(key) if hasattr(cfg, "position") else (1, 1)
+
+
+def _document_problems(project: project_mod.Project) -> list[Finding]:
+    cfg = project.config
+    problems = []
+    if cfg.logo and not _logo_file(cfg).is_file():
+        line, col = _position(cfg, "logo")
+        problems.append(error(config_mod.CONFIG_FILE, line, col, "config",
+                              f"logo '{cfg.logo}' is not a file under {cfg.content_dir}/assets; "
+                              "put the image there or fix the path"))
+    for number, doc in enumerate(cfg.documents):
+        if doc.changes_since and "changes" in doc.sections and not git.is_revision(cfg.root, doc.changes_since):
+            line, col = _position(cfg, f"documents[{number}].changes_since")
+            problems.append(error(config_mod.CONFIG_FILE, line, col, "config",
+                                  f"document '{doc.id}': changes_since '{doc.changes_since}' is not a revision "
+                                  "of this git repository; name a commit, tag or branch"))
+    return problems
+
+
+def _logo_file(cfg) -> Path:
+    rel = cfg.logo.replace("\\", "/").lstrip("/")
+    for prefix in (f"{cfg.content_dir.rstrip('/')}/assets/", "assets/"):
+        if rel.startswith(prefix):
+            rel = rel[len(prefix):]
+            break
+    assets = (cfg.content_path / "assets").resolve()
+    path = (assets / rel).resolve()
+    return path if assets in path.parents else assets / ".outside"
+
+
+def refuse_errors(checked: Checked) -> None:
+    """Nothing is published from a plan with errors; the previous output stays."""
+    errors = checked.errors
+    if errors:
+        raise ContentError(f"the plan has {len(errors)} error{'s' if len(errors) != 1 else ''} (first: "
+                           f"{errors[0].text()}); run 'stratdocs check', fix them and build again. "
+                           "The previous output was left as it was.", errors)
+
+
+def output_dir(project: project_mod.Project, out: Path | None) -> Path:
+    """The output folder: `--out` (relative to the project, as `-C` means "started there") or config."""
+    if out is None:
+        return project.config.output_path
+    return out if out.is_absolute() else project.root / out
+
+
+def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: bool = True,
+          progress: Callable[[str], None] | None = None,
+          pdf_progress: Callable[[str, int], None] | None = None) -> BuildResult:
+    """Build the site (and every PDF document) of the project at `root`.
+
+    On any failure the previous output stays as it was.
+
+    :param out: the output folder; by default config's `output_dir`.
+    :param pdf: also render the PDF documents.
+    :param use_cache: read and write `.stratdocs-cache/`.
+    :param progress: called with each site file written.
+    :param pdf_progress: called with (document id, pages) as each PDF is finished.
+    """
+    from stratdocs.render.pdf import write_documents
+    from stratdocs.render.site import write_site
+    from stratdocs.render.writer import Writer, check_output_dir
+
+    stages = Stages()
+    checked = check(root, stages)
+    refuse_errors(checked)
+    project = checked.project
+    target = output_dir(project, out)
+    check_output_dir(target, project.root, project.config.content_path)
+    start = time.perf_counter()
+    commit = git.commit(project.root)
+    cache = cache_mod.for_project(project.root) if use_cache else cache_mod.BuildCache()
+    writer = Writer(target)
+    pages = 0
+
+    def count(rel: str) -> None:
+        nonlocal pages
+        pages += rel.endswith(".html")
+        if progress:
+            progress(rel)
+    documents: tuple[str, ...] = ()
+    found: list[Finding] = []
+    try:
+        views = write_site(project, writer, checked.theme, commit=commit, cache=cache, progress=count)
+        start = stages.done("render the site", start)
+        if pdf:
+            documents, found = write_documents(project, views, writer, checked.theme, commit=commit,
+                                               progress=pdf_progress)
+            start = stages.done("render the PDF documents", start)
+        writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    try:
+        cache.save()
+    except OSError:
+        pass  # a cache that cannot be written only makes the next build slower
+    stages.done("swap in the output and save the cache", start)
+    return BuildResult(target, pages, documents, tuple(checked.warnings) + tuple(found), tuple(stages.timings))
+
+
+def preview(root: Path, writer, files: project_mod.FileMemo, cache: cache_mod.BuildCache, memory,
+            extra_context: dict) -> Checked:
+    """One rebuild of the preview: re-read what changed, then write the pages whose inputs changed.
+
+    :param writer: the preview's `InPlaceWriter`.
+    :param files: files kept from the previous rebuild.
+    :param cache: bodies, charts and page fingerprints, kept in memory between rebuilds.
+    :param memory: the preview's `render.memory.Memory` (dependency tracking).
+    :param extra_context: template context for the preview (live reload).
+    :raises ContentError: when the plan has errors (nothing is written).
+    """
+    from stratdocs.render.site import write_site
+
+    checked = check(root, files=files)
+    refuse_errors(checked)
+    write_site(checked.project, writer, checked.theme, commit=git.commit(checked.project.root),
+               cache=cache, memory=memory, extra_context=extra_context)
+    writer.commit()
+    return checked
+
+
+def pdf(root: Path, documents: tuple[str, ...] | None = None,
+        progress: Callable[[str, int], None] | None = None) -> tuple[list[Path], list[Finding]]:
+    """Write only the named PDF documents (all when None) into the output folder's `pdf/`."""
+    from stratdocs.render.pdf import write_documents_in_place
+
+    checked = check(root)
+    refuse_errors(checked)
+    project = checked.project
+    return write_documents_in_place(project, checked.theme, documents or None, git.commit(project.root),
+                                    progress=progress)
+
+
+def is_interactive() -> bool:
+    """Whether progress may be drawn: a terminal, and not CI."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+

@@ -1,0 +1,65 @@
+"""The one Jinja environment both the site and the PDF documents render through.
+
+Templates print view models; the few filters here only format: `url` turns a site path into a
+link from the page being rendered (site pages have a `page` in their context) or into an
+in-document anchor (PDF documents have `links`), `css_string` quotes text for CSS, and
+`long_date` writes a date for a board.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import jinja2
+from markupsafe import Markup
+
+from stratdocs import __version__
+from stratdocs.model import KIND_LABELS
+from stratdocs.theme import Theme, environment, static_files
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+@jinja2.pass_context
+def _url(ctx, path: str | None) -> str | None:
+    links = ctx.get("links")
+    if links is not None:
+        return links.href(path)
+    return ctx["page"].root + path if path is not None else ""
+
+
+def css_string(value: object) -> Markup:
+    """A quoted CSS string that nothing can break out of: every character but letters, digits
+    and spaces is written as a CSS escape (so `"`, `\\` and `</style>` are harmless)."""
+    out = ['"']
+    for ch in str(value):
+        out.append(ch if ch.isascii() and (ch.isalnum() or ch == " ") else f"\\{ord(ch):x} ")
+    out.append('"')
+    return Markup("".join(out))
+
+
+def long_date(value: date) -> str:
+    """15 November 2026: unambiguous in every boardroom, and independent of the locale."""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def extra_css(theme: Theme) -> list[str]:
+    """Stylesheets a project theme adds (beside overriding style.css), linked after the default."""
+    own = theme.own_dirs
+    return [rel for rel, path in static_files(theme).items()
+            if rel.endswith(".css") and rel not in ("style.css", "pdf.css")
+            and any(d in path.parents for d in own)]
+
+
+def make_environment(theme: Theme) -> jinja2.Environment:
+    """The sandboxed environment of `theme` with stratdocs' filters and globals."""
+    env = environment(theme)
+    env.filters["url"] = _url
+    env.filters["css_string"] = css_string
+    env.filters["long_date"] = long_date
+    env.globals["version"] = __version__
+    env.globals["kind_labels"] = KIND_LABELS
+    env.globals["extra_css"] = extra_css(theme)
+    env.globals["live_reload"] = False  # `stratdocs serve` passes True in the page context
+    return env
