@@ -7,13 +7,13 @@ The JSON form is a contract other tools build on:
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+from datetime import date, datetime
 from pathlib import Path
 
 from stratdocs import matrices as matrices_mod
 from stratdocs.project import Project
+from stratdocs.spreadsheet import append_row, csv_text
 
 
 def entity_records(project: Project) -> list[dict]:
@@ -93,46 +93,74 @@ def to_json(project: Project) -> str:
 CSV_COLUMNS = ("id", "kind", "title", "file", "line", "owner", "status", "health", "traces_to", "container")
 
 
+def _entity_row(record: dict) -> list:
+    return [";".join(record[c]) if c == "traces_to" else record[c] for c in CSV_COLUMNS]
+
+
 def to_csv(project: Project) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for record in entity_records(project):
-        writer.writerow([";".join(record[c]) if c == "traces_to" else
-                         ("" if record[c] is None else record[c]) for c in CSV_COLUMNS])
-    return out.getvalue()
+    """One row per item: its id, kind, title, source, owner, status, health and the strategic
+    objectives it traces to. (Matrices and findings are in the JSON and XLSX exports.)"""
+    rows = [list(CSV_COLUMNS)]
+    rows += [["" if v is None else v for v in _entity_row(r)] for r in entity_records(project)]
+    return csv_text(rows)
 
 
-def write_xlsx(project: Project, path: Path) -> None:
-    """A workbook: Entities, KPIs (latest, target, health), one sheet per matrix, Findings."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+def _date(text):
+    return date.fromisoformat(text) if isinstance(text, str) else text
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Entities"
+
+def _sheets(project: Project) -> list[tuple[str, tuple, list]]:
+    """(sheet name, header, rows) of every sheet of the workbook, with real dates and numbers."""
     records = entity_records(project)
-    sheet.append(CSV_COLUMNS)
-    for record in records:
-        sheet.append([";".join(record[c]) if c == "traces_to" else record[c] for c in CSV_COLUMNS])
-    kpis = book.create_sheet("KPIs")
-    kpis.append(("id", "title", "level", "unit", "latest date", "latest", "target", "target date", "health", "stale"))
+    kpi_rows = []
     for record in records:
         if record["kind"] == "kpi":
             latest, target = record["latest"] or {}, record["target_in_force"] or {}
-            kpis.append((record["id"], record["title"], record["level"], record["unit"], latest.get("date"),
-                         latest.get("value"), target.get("value"), target.get("date"), record["health"],
-                         record["stale"]))
+            kpi_rows.append((record["id"], record["title"], record["level"], record["unit"],
+                             _date(latest.get("date")), latest.get("value"), target.get("value"),
+                             _date(target.get("date")), record["health"], record["stale"]))
+    sheets = [
+        ("Entities", CSV_COLUMNS, [_entity_row(r) for r in records]),
+        ("KPIs", ("id", "title", "level", "unit", "latest date", "latest", "target", "target date", "health",
+                  "stale"), kpi_rows),
+    ]
     for name, matrix in matrices_mod.build_all(project.index, project.config.matrices).items():
-        ws = book.create_sheet(name[:31])
-        for row in csv.reader(io.StringIO(matrix.to_csv())):
-            ws.append(row)
-    findings = book.create_sheet("Findings")
-    findings.append(("file", "line", "col", "severity", "code", "message"))
-    for f in project.findings:
-        findings.append((f.file, f.line, f.col, f.severity.value, f.code, f.message))
-    for ws in book.worksheets:
-        for cell in ws[1]:
+        table = matrix.table()
+        sheets.append((name[:31], tuple(table[0]), table[1:]))
+    sheets.append(("Findings", ("file", "line", "col", "severity", "code", "message"),
+                   [(f.file, f.line, f.col, f.severity.value, f.code, f.message) for f in project.findings]))
+    sheets.append(("Waivers", ("entity", "kind", "code", "reason"),
+                   [(w.entity.id, w.entity.kind, w.code, w.reason) for w in project.waivers]))
+    return sheets
+
+
+def write_xlsx(project: Project, path: Path) -> None:
+    """A workbook: Entities, KPIs (latest, target, health), one sheet per matrix, Findings and
+    Waivers; bold frozen header rows with filters, sized columns, real dates and numbers."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, header, rows in _sheets(project):
+        sheet = book.create_sheet(name)
+        append_row(sheet, header)
+        for row in rows:
+            append_row(sheet, row)
+        for cell in sheet[1]:
             cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+        for number, column in enumerate(sheet.iter_cols(values_only=True), start=1):
+            width = max((len(str(v)) for v in column if v is not None), default=4)
+            sheet.column_dimensions[get_column_letter(number)].width = min(60, max(6, width + 2))
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, date):
+                    cell.number_format = "yyyy-mm-dd"
     book.properties.creator = "stratdocs"
+    # A fixed timestamp keeps the file reproducible (same input and as_of, same bytes).
+    stamp = datetime.combine(project.as_of, datetime.min.time())
+    book.properties.created = book.properties.modified = stamp
     book.save(path)

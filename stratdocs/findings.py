@@ -19,12 +19,13 @@ class Severity(str, Enum):
 #: Error codes of SPEC §7; these always fail `check`.
 ERROR_CODES = (
     "encoding", "yaml", "schema", "duplicate-id", "broken-ref", "wrong-kind", "cycle", "csv",
+    "template", "output-clash",
 )
 
 #: Warning codes of SPEC §7, each switchable in `stratdocs.yml` under `checks:`.
 WARNING_CODES = (
     "no-execution", "orphan", "no-kpi", "kpi-unlinked", "review-overdue", "stale-kpi",
-    "horizon", "no-owner", "red-unaddressed", "unknown-key", "blocked-fetch",
+    "horizon", "no-owner", "red-unaddressed", "unknown-key", "blocked-fetch", "asset",
 )
 
 

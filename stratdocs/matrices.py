@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import deque
 from dataclasses import dataclass
 from functools import cached_property
@@ -11,6 +9,7 @@ from typing import Mapping
 
 from stratdocs.config import MatrixSpec
 from stratdocs.model import Entity
+from stratdocs.spreadsheet import csv_text
 from stratdocs.trace import TraceIndex
 
 
@@ -56,15 +55,18 @@ class Matrix:
     def orphan_columns(self) -> list[Entity]:
         return [c for c in self.columns if not self.column_total(c.id)]
 
-    def to_csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["id", "title", *(c.id for c in self.columns), "total"])
+    def table(self) -> list[list]:
+        """The full grid as rows: a header, one row per row item with its total, the totals row."""
+        rows: list[list] = [["id", "title", *(c.id for c in self.columns), "total"]]
         for row in self.rows:
             cells = [self.cells[(row.id, c.id)].text() if (row.id, c.id) in self.cells else "" for c in self.columns]
-            writer.writerow([row.id, row.title, *cells, self.row_total(row.id)])
-        writer.writerow(["total", "", *(self.column_total(c.id) for c in self.columns), len(self.cells)])
-        return out.getvalue()
+            rows.append([row.id, row.title, *cells, self.row_total(row.id)])
+        rows.append(["total", "", *(self.column_total(c.id) for c in self.columns), len(self.cells)])
+        return rows
+
+    def to_csv(self) -> str:
+        """The grid as CSV, every text cell safe from spreadsheet formula injection."""
+        return csv_text(self.table())
 
     def as_dict(self) -> dict:
         return {

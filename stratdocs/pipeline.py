@@ -101,7 +101,24 @@ def preflight(project: project_mod.Project) -> tuple[Theme, list[Finding]]:
     problems += _document_problems(project)
     if problems:
         raise ConfigError(sorted(problems))
-    return theme, check_templates(theme, make_environment(theme))
+    return theme, check_templates(theme, make_environment(theme)) + _output_clashes(project, theme)
+
+
+def _output_clashes(project: project_mod.Project, theme: Theme) -> list[Finding]:
+    """Two outputs on one path (a content folder mapped onto a report's path, say) is an error
+    located at the item's file, in `check` as in `build`."""
+    from stratdocs.render.urls import SiteMap, clashes, planned_outputs
+    from stratdocs.theme import static_files
+
+    cfg = project.config
+    outputs = planned_outputs(project.plan, SiteMap.of(project.plan, cfg.content_dir), cfg.matrices,
+                              cfg.documents, static_files(theme), (rel for rel, _ in project.assets))
+    findings = []
+    for path, first, second, entity in clashes(outputs):
+        file, line = (entity.file, entity.line) if entity is not None else (config_mod.CONFIG_FILE, 1)
+        findings.append(error(file, line, 1, "output-clash", f"{first} and {second} would both be written to "
+                              f"'{path}'; rename the item or its folder", entity.id if entity else None))
+    return findings
 
 
 def _position(cfg, key: str) -> tuple[int, int]:

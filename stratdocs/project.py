@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Mapping
 
-from stratdocs import alignment, config as config_mod, health, schema, sources, trace
+from stratdocs import alignment, assets as assets_mod, config as config_mod, health, schema, sources, trace
 from stratdocs.findings import Finding, error
 from stratdocs.model import Entity, Plan
 
@@ -28,6 +28,8 @@ class Project:
     findings: tuple[Finding, ...]
     waivers: tuple[alignment.Waiver, ...]
     digests: Mapping[str, str]   # content file -> sha256, for caches
+    #: (path relative to content/assets, file) of every asset the site publishes
+    assets: tuple[tuple[str, Path], ...] = ()
 
     @property
     def root(self) -> Path:
@@ -160,7 +162,9 @@ def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Find
                               "there is no plan: create content/plan.md with the plan's title, vision and mission"))
     index, found = trace.build(plan, unreadable)
     findings += found
-    findings += _file_links(cfg, plan, digests)
+    published, found = assets_mod.discover(cfg.root, cfg.content_dir)
+    findings += found
+    findings += _file_links(cfg, plan, digests, {f"{cfg.content_dir}/assets/{rel}" for rel, _ in published})
     kpi_health, objective_health = health.compute(index, cfg.as_of, cfg.status)
     found, waivers = alignment.check(index, kpi_health, objective_health, cfg.as_of, cfg.check_enabled)
     findings += found
@@ -170,10 +174,10 @@ def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Find
         waived = {e.id for e in plan if "unknown-key" in e.waive}
         findings = [f for f in findings if not (f.code == "unknown-key" and f.entity in waived)]
     return Project(cfg, plan, index, kpi_health, objective_health, tuple(sorted(set(findings))),
-                   tuple(waivers), digests)
+                   tuple(waivers), digests, published)
 
 
-def _file_links(cfg: config_mod.Config, plan: Plan, digests: Mapping[str, str]) -> list[Finding]:
+def _file_links(cfg: config_mod.Config, plan: Plan, digests: Mapping[str, str], published: set[str]) -> list[Finding]:
     """Relative Markdown links must reach a content page or a file under content/assets."""
     findings = []
     content = cfg.content_dir.rstrip("/") + "/"
@@ -186,19 +190,12 @@ def _file_links(cfg: config_mod.Config, plan: Plan, digests: Mapping[str, str]) 
                 continue
             target = posixpath.normpath(posixpath.join(posixpath.dirname(entity.file), ref.target))
             if target not in checked:
-                checked[target] = target in digests or (
-                    target.startswith(content + "assets/") and _is_project_file(cfg.root, target))
+                checked[target] = target in digests or target in published
             if not checked[target]:
                 hint = ("it leaves the content folder" if not target.startswith(content)
+                        else "a file under assets/ that is not published (see its warning)"
+                        if target.startswith(content + "assets/") and (cfg.root / target).exists()
                         else "no such page or file under assets/")
                 findings.append(error(entity.file, ref.line, ref.col, "broken-ref",
                                       f"link '{ref.target}' points to nothing: {hint}; fix the path", entity.id))
     return findings
-
-
-def _is_project_file(root: Path, rel: str) -> bool:
-    path = (root / rel)
-    try:
-        return path.is_file() and root.resolve() in path.resolve().parents
-    except OSError:
-        return False

@@ -453,3 +453,22 @@ def test_a_second_plan(plan_project):
 def test_bad_kind_key(plan_project):
     plan_project.write("content/pages/odd.md", "---\nkind: objectiv\ntitle: Odd\n---\n")
     assert_single_error(plan_project.check(), "schema", "content/pages/odd.md", 2, 7, "did you mean 'objective'")
+
+
+# --- what build would refuse: theme templates and output paths -------------------------------
+
+def test_a_theme_template_that_does_not_compile_is_a_located_error(plan_project):
+    plan_project.write("stratdocs.yml", plan_project.read("stratdocs.yml") + "theme: corp\n"
+                       if plan_project.path("stratdocs.yml").exists() else "theme: corp\n")
+    plan_project.write("themes/corp/templates/objective.html", "<p>\n{{ x </p>\n")
+    assert_single_error(plan_project.check(), "template", "themes/corp/templates/objective.html", 2, 1,
+                        "does not compile")
+
+
+def test_two_outputs_on_one_path_are_refused_by_check(plan_project):
+    config = plan_project.read("stratdocs.yml") if plan_project.path("stratdocs.yml").exists() else ""
+    plan_project.write("stratdocs.yml", config + "folders: {matrices: page}\n")
+    plan_project.write("content/matrices/kpi-linkage.md", "---\ntitle: Our own linkage notes\n---\nText.\n")
+    finding = assert_single_error(plan_project.check(), "output-clash", "content/matrices/kpi-linkage.md", 1, 1,
+                                  "matrices/kpi-linkage.html", "the matrix 'kpi-linkage'")
+    assert "content/matrices/kpi-linkage.md" in finding["message"]

@@ -57,7 +57,7 @@ class RendererSpec:
 
 def renderer_spec(project: Project, paths: dict[str, str], assets: list[tuple[str, Path]] | None = None) -> RendererSpec:
     cfg = project.config
-    assets = asset_files(project) if assets is None else assets
+    assets = project.assets if assets is None else assets
     content = cfg.content_dir.rstrip("/")
     return RendererSpec(
         tuple(cfg.markdown_extensions), {k: dict(v) for k, v in cfg.markdown_options.items()}, cfg.raw_html,
@@ -247,7 +247,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     cache = cache if cache is not None else BuildCache()
     memory = memory if memory is not None else Memory()
     paths = views_mod.page_paths(project)
-    assets = asset_files(project)
+    assets = project.assets
     spec = renderer_spec(project, paths, assets)
     views = Views(project, spec.make, commit, charts=cache, paths=paths)
     bodies = render_bodies(project, spec, cache)
@@ -308,19 +308,3 @@ def _write_output(output: Output, unchanged: bool, base: str, writer, cache: Bui
     data = renderer.render(output, view).encode("utf-8")
     writer.write(output.rel, data)
     cache.put_page(output.rel, fingerprint, data)
-
-
-def asset_files(project: Project) -> list[tuple[str, Path]]:
-    """Files under content/assets (relative to it), copied as they are; links leaving the project are skipped."""
-    cfg = project.config
-    base = cfg.root / cfg.content_dir / "assets"
-    if not base.is_dir():
-        return []
-    root = cfg.root.resolve()
-    out = []
-    for path in sorted(base.rglob("*")):
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(base).parts):
-            if root not in path.resolve().parents:
-                continue
-            out.append((path.relative_to(base).as_posix(), path))
-    return out

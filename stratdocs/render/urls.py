@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import PurePosixPath
 from types import MappingProxyType
-from typing import Mapping
+from typing import Iterable, Mapping
 
-from stratdocs.model import KIND_FOLDERS, Plan
+from stratdocs.model import KIND_FOLDERS, Entity, Plan
 
 #: Report pages by key: their site path.
 REPORT_PAGES = MappingProxyType({
@@ -101,3 +101,49 @@ class SiteMap:
     @cached_property
     def _by_path(self) -> Mapping[str, str]:
         return {path: entity_id for entity_id, path in self.paths.items()}
+
+
+#: Files every site has besides its pages.
+FIXED_FILES = ("search-index.json", "search-index.js")
+
+
+def planned_outputs(plan: Plan, site_map: SiteMap, matrices, documents, static: Iterable[str],
+                    assets: Iterable[str]) -> list[tuple[str, str, Entity | None]]:
+    """Every output path a build will write, with what writes it (and the item, for pages).
+
+    :param matrices: the configured matrix specs (with `.id`).
+    :param documents: the configured document specs (with `.id`).
+    :param static: paths of the theme's static files, relative to `static/`.
+    :param assets: paths of the published assets, relative to `assets/`.
+    """
+    out: list[tuple[str, str, Entity | None]] = []
+    for entity in plan:
+        if entity.container is None:
+            out.append((site_map.path(entity.id), f"the page of {entity.id} ({entity.file})", entity))
+    for kind in KIND_FOLDERS:
+        if plan.of_kind(kind):
+            out.append((index_path(kind), f"the index of {KIND_FOLDERS[kind]}", None))
+    out += [(path, f"the {key} page", None) for key, path in REPORT_PAGES.items()]
+    for spec in matrices:
+        out += [(matrix_path(spec.id), f"the matrix '{spec.id}'", None),
+                (matrix_path(spec.id, "csv"), f"the CSV of matrix '{spec.id}'", None)]
+    out += [(name, "the search index", None) for name in FIXED_FILES]
+    out += [(f"pdf/{doc.id}.pdf", f"the PDF document '{doc.id}'", None) for doc in documents]
+    out += [(f"static/{rel}", "a theme file", None) for rel in static]
+    out += [(f"assets/{rel}", "a published asset", None) for rel in assets]
+    return out
+
+
+def clashes(outputs: list[tuple[str, str, Entity | None]]) -> list[tuple[str, str, str, Entity | None]]:
+    """(path, first owner, second owner, the item behind the second, else the first) for every
+    output path two outputs would write (ignoring case, as file systems may)."""
+    seen: dict[str, tuple[str, Entity | None]] = {}
+    found = []
+    for path, owner, entity in outputs:
+        key = path.lower()
+        if key in seen:
+            first, first_entity = seen[key]
+            found.append((path, first, owner, entity or first_entity))
+        else:
+            seen[key] = (owner, entity)
+    return found
