@@ -10,8 +10,9 @@ from datetime import date, datetime
 import pytest
 from markupsafe import Markup
 
-from stratdocs.render import charts
-from stratdocs.render.charts import HEALTH_COLOURS, HEALTH_WORDS, kpi_chart, sparkline, strategy_map
+from stratdocs.health import HEALTH_WORDS
+from stratdocs.numbers import format_compact
+from stratdocs.render.charts import HEALTH_COLOURS, axes, kpi_chart, sparkline, strategy_map, svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
@@ -52,7 +53,7 @@ def texts(root: ET.Element) -> list[str]:
 def label_box(e: ET.Element) -> tuple[float, float, float, float]:
     """Estimated extent of a <text>, with the same width model the module lays out with."""
     size = float(e.get("font-size"))
-    width = charts._text_width(e.text or "", size, bold=e.get("font-weight") == "bold")
+    width = svg.text_width(e.text or "", size, bold=e.get("font-weight") == "bold")
     x, y = float(e.get("x")), float(e.get("y"))
     anchor = e.get("text-anchor", "start")
     x0 = x - width / 2 if anchor == "middle" else (x - width if anchor == "end" else x)
@@ -116,8 +117,8 @@ def basic_chart(**over):
 
 
 def test_text_is_cleaned_of_xml_invalid_characters():
-    assert charts._clean("a\x00b\x1f c\n\n d\ud800") == "ab c d"
-    assert charts._clean(None) == ""
+    assert svg.clean("a\x00b\x1f c\n\n d\ud800") == "ab c d"
+    assert svg.clean(None) == ""
 
 
 @pytest.mark.parametrize("href, expected", [
@@ -127,7 +128,7 @@ def test_text_is_cleaned_of_xml_invalid_characters():
     ("vbscript:x", None), ("", None), (None, None),
 ])
 def test_safe_href(href, expected):
-    assert charts._safe_href(href) == expected
+    assert svg.safe_href(href) == expected
 
 
 @pytest.mark.parametrize("value, text", [
@@ -135,36 +136,36 @@ def test_safe_href(href, expected):
     (1_234_567, "1.23M"), (2.5e9, "2.5B"), (7e12, "7T"), (0.000000123, "1.23e-07"),
 ])
 def test_value_format(value, text):
-    assert charts._fmt(value) == text
+    assert format_compact(value) == text
 
 
 def test_value_format_with_unit():
-    assert charts._fmt(42, "%") == "42%"
-    assert charts._fmt(1500, "EUR") == "1,500 EUR"
+    assert format_compact(42, "%") == "42%"
+    assert format_compact(1500, "EUR") == "1,500 EUR"
 
 
 def test_wrap_limits_lines_and_ends_with_ellipsis():
-    lines = charts._wrap("one two three four five six seven eight nine ten eleven", 60, 12, 3)
+    lines = svg.wrap("one two three four five six seven eight nine ten eleven", 60, 12, 3)
     assert len(lines) == 3
     assert lines[-1].endswith("…")
-    assert all(charts._text_width(line, 12) <= 60 for line in lines)
-    long_word = charts._wrap("Supercalifragilisticexpialidocious", 60, 12, 3)
-    assert all(charts._text_width(line, 12) <= 60 for line in long_word)
-    assert charts._wrap("", 60, 12, 3) == []
-    assert charts._wrap("short", 60, 12, 3) == ["short"]
+    assert all(svg.text_width(line, 12) <= 60 for line in lines)
+    long_word = svg.wrap("Supercalifragilisticexpialidocious", 60, 12, 3)
+    assert all(svg.text_width(line, 12) <= 60 for line in long_word)
+    assert svg.wrap("", 60, 12, 3) == []
+    assert svg.wrap("short", 60, 12, 3) == ["short"]
 
 
 @pytest.mark.parametrize("lo, hi", [(0, 100), (30, 50), (-7.3, 12.9), (0.001, 0.0042), (1e9, 7.7e9),
                                     (-5e12, -1e12), (1e-9, 3e-9), (99.5, 100.2), (0, 0), (5, 5)])
 def test_y_ticks_are_round_and_cover_the_data(lo, hi):
-    ticks, step = charts._y_ticks(lo, hi)
+    ticks, step = axes.y_ticks(lo, hi)
     assert 2 <= len(ticks) <= 8
     assert ticks[0] <= lo and ticks[-1] >= hi
     mantissa = step / 10 ** math.floor(math.log10(step))
     assert any(math.isclose(mantissa, m) for m in (1, 2, 5))
     for t in ticks:
         assert math.isclose(t / step, round(t / step), abs_tol=1e-6)
-    labels = charts._tick_labels(ticks, step)
+    labels = axes.tick_labels(ticks, step)
     assert len(set(labels)) == len(labels), labels
     assert not any(lab.startswith("-0") and float(lab.rstrip("MBT").replace(",", "")) == 0
                    for lab in labels)
