@@ -51,9 +51,26 @@ def digest(*parts: str) -> str:
     return h.hexdigest()
 
 
+def _code_digest() -> str:
+    """A hash of stratdocs' own code and built-in themes: a cache made by other code never applies."""
+    if not _CODE:
+        package = Path(__file__).parent
+        h = hashlib.sha256()
+        for path in sorted(package.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".html", ".css", ".js", ".svg"):
+                h.update(path.relative_to(package).as_posix().encode())
+                h.update(path.read_bytes())
+        _CODE.append(h.hexdigest()[:16])
+    return _CODE[0]
+
+
+_CODE: list[str] = []
+
+
 def stamp() -> str:
-    """What a cache is only valid for: this format, stratdocs version and Python."""
-    return f"{FORMAT}/{__version__}/{platform.python_implementation()}-{platform.python_version()}"
+    """What a cache is only valid for: this format, stratdocs version and code, and Python."""
+    return (f"{FORMAT}/{__version__}/{_code_digest()}/"
+            f"{platform.python_implementation()}-{platform.python_version()}")
 
 
 class BuildCache:
