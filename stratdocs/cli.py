@@ -130,18 +130,20 @@ def cli(ctx: click.Context) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
 def check(opts: Options, strict: bool, fmt: str) -> None:
     """Validate the plan and report every problem with its file and line."""
-    from stratdocs import pipeline
+    from stratdocs import git, pipeline
 
+    root = opts.root()
+    prefix = git.prefix(root) if fmt == "github" else ""
     try:
-        checked = pipeline.check(opts.root())
+        checked = pipeline.check(root)
     except ConfigError as exc:
         if fmt == "text":
             raise
         click.echo(exc.message, err=True)  # for the person reading the CI log
-        click.echo(format_findings(list(exc.findings), fmt))  # and parseable for the machine
+        click.echo(format_findings(list(exc.findings), fmt, prefix))  # and parseable for the machine
         sys.exit(2)
     findings = list(checked.findings)
-    text = format_findings(findings, fmt)
+    text = format_findings(findings, fmt, prefix)
     if text:
         click.echo(text)
     warned = any(f.severity is Severity.WARNING for f in findings)
@@ -152,27 +154,47 @@ def check(opts: Options, strict: bool, fmt: str) -> None:
     sys.exit(1 if has_errors(findings) or (strict and warned) else 0)
 
 
+EXPORT_FORMATS = {".json": "json", ".csv": "csv", ".xlsx": "xlsx"}
+
+
 @command()
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default=None,
+              help="json: everything (entities with health and traces, matrices, findings, waivers); "
+                   "csv: one row per item with its health and traces; xlsx: a workbook with a sheet each. "
+                   "Default: from the -o file's extension, else json.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
-def export(opts: Options, fmt: str, output: Path | None) -> None:
+def export(opts: Options, fmt: str | None, output: Path | None) -> None:
     """Export the model, health and matrices for spreadsheets and BI tools."""
     from stratdocs import export as export_mod
     from stratdocs import project as project_mod
+    from stratdocs.errors import OutputError
 
+    implied = EXPORT_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if fmt and implied and fmt != implied:
+        raise UsageError(f"--format {fmt} does not match the file name {output.name}; use a .{fmt} file "
+                         "or leave out --format")
+    fmt = fmt or implied or "json"
+    if fmt == "xlsx" and output is None:
+        raise UsageError("xlsx is binary: give a file with -o plan.xlsx")
     project = project_mod.load(opts.root())
-    if fmt == "xlsx":
-        if output is None:
-            raise click.UsageError("xlsx is binary: give a file with -o plan.xlsx")
-        export_mod.write_xlsx(project, output)
+    try:
+        if fmt == "xlsx":
+            export_mod.write_xlsx(project, output)
+        else:
+            text = export_mod.to_json(project) if fmt == "json" else export_mod.to_csv(project)
+            if output is None:
+                click.echo(text, nl=False)
+            else:
+                output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from None
+    if output is not None:
         opts.say(f"Wrote {output}")
-        return
-    text = export_mod.to_json(project) if fmt == "json" else export_mod.to_csv(project)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
-        opts.say(f"Wrote {output}")
+    errors = sum(1 for f in project.findings if f.severity is Severity.ERROR)
+    if errors:
+        click.echo(f"stratdocs: the plan has {_count(errors, 'error')}; the export shows the plan as it is "
+                   "(run 'stratdocs check')", err=True)
+        sys.exit(1)
 
 
 @command()
@@ -181,9 +203,14 @@ def init(opts: Options, directory: Path) -> None:
     """Create a new plan project with a small working example."""
     from stratdocs import scaffold
 
+    import os
+
     target = directory if directory.is_absolute() else opts.start / directory
     written = scaffold.init(target)
-    opts.say(f"Created a plan project in {target} ({len(written)} files). Next: stratdocs -C {directory} check")
+    where = os.path.relpath(target.resolve(), Path.cwd())
+    step = "stratdocs check" if where == "." else f"stratdocs -C {_shell_word(where)} check"
+    opts.say(f"Created a plan project in {target} ({len(written)} files, with a .gitignore and a GitHub "
+             f"Actions workflow). Next: {step}")
 
 
 @command()
@@ -223,6 +250,9 @@ def build(opts: Options, out: Path | None, no_pdf: bool, clean: bool) -> None:
     warnings = len(result.warnings)
     warn = f" ({_count(warnings, 'warning')}: see stratdocs check)" if warnings else ""
     opts.say(f"Built {result.pages} pages{docs} into {result.output}{warn}")
+    if result.kept:
+        opts.say(f"Kept {_count(len(result.kept), 'PDF document')} from an earlier build, not rebuilt "
+                 f"(--no-pdf): {', '.join(result.kept)}")
 
 
 @command()
@@ -245,11 +275,14 @@ def pdf(opts: Options, documents: tuple[str, ...]) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
-def serve(opts: Options, host: str, port: int, open_browser: bool) -> None:
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests addressed to NAME (the name colleagues use; with --host 0.0.0.0).")
+def serve(opts: Options, host: str, port: int, open_browser: bool, allow_hosts: tuple[str, ...]) -> None:
     """Preview the site with live reload; rebuilds only what an edit affects."""
     from stratdocs.serve.app import run
 
-    run(opts.root(), host, port, open_browser, lambda message: click.echo(message, err=True))
+    run(opts.root(), host, port, open_browser, lambda message: click.echo(message, err=True),
+        allow_hosts=allow_hosts, quiet=opts.quiet)
 
 
 @command(name="diff")
@@ -270,6 +303,12 @@ def diff_command(opts: Options, rev: str, other: str | None, fmt: str) -> None:
     for change in changes:
         click.echo(change.text())
     opts.say(f"{_count(len(changes), 'change')} in the plan, {described}.")
+
+
+def _shell_word(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
 
 
 def _count(n: int, word: str) -> str:

@@ -44,10 +44,13 @@ class Finding:
     def text(self) -> str:
         return f"{self.file}:{self.line}:{self.col}: {self.severity.value}: {self.message} [{self.code}]"
 
-    def github(self) -> str:
+    def github(self, prefix: str = "") -> str:
+        """A GitHub Actions annotation; `prefix` is the project's folder within the repository,
+        since Actions wants paths from the repository root."""
         level = "error" if self.severity is Severity.ERROR else "warning"
         msg = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{level} file={self.file},line={self.line},col={self.col},title={self.code}::{msg}"
+        file = _property(prefix + self.file)
+        return f"::{level} file={file},line={self.line},col={self.col},title={_property(self.code)}::{msg}"
 
     def as_dict(self) -> dict:
         return {
@@ -55,6 +58,12 @@ class Finding:
             "severity": self.severity.value, "code": self.code,
             "message": self.message, "entity": self.entity,
         }
+
+
+def _property(value: str) -> str:
+    """Escape an annotation property as the Actions toolkit does."""
+    return (value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            .replace(":", "%3A").replace(",", "%2C"))
 
 
 def error(file: str, line: int, col: int, code: str, message: str, entity: str | None = None) -> Finding:
@@ -69,13 +78,16 @@ def has_errors(findings: list[Finding]) -> bool:
     return any(f.severity is Severity.ERROR for f in findings)
 
 
-def format_findings(findings: list[Finding], fmt: str) -> str:
-    """Render findings as `text`, `json` or `github` (Actions annotations)."""
+def format_findings(findings: list[Finding], fmt: str, prefix: str = "") -> str:
+    """Render findings as `text`, `json` or `github` (Actions annotations).
+
+    :param prefix: for `github`, the project's folder within the git repository (`plan/`).
+    """
     findings = sorted(findings)
     if fmt == "json":
         return json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False)
     if fmt == "github":
-        return "\n".join(f.github() for f in findings)
+        return "\n".join(f.github(prefix) for f in findings)
     return "\n".join(f.text() for f in findings)
 
 

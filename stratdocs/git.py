@@ -50,6 +50,15 @@ def toplevel(root: Path) -> Path:
     return Path(done.stdout.decode().strip()).resolve()
 
 
+def prefix(root: Path) -> str:
+    """The folder of `root` within its git checkout, as a path prefix (`plan/`), or '' (also
+    outside git)."""
+    done = run(root, "rev-parse", "--show-prefix", timeout=5)
+    if done is None or done.returncode != 0:
+        return ""
+    return done.stdout.decode().strip()
+
+
 def is_revision(root: Path, rev: str) -> bool:
     """Whether `rev` names a commit of the repository holding `root`."""
     done = run(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")

@@ -56,6 +56,8 @@ class BuildResult:
     warnings: tuple[Finding, ...]
     #: (stage, seconds) in order
     timings: tuple[tuple[str, float], ...] = ()
+    #: PDF documents carried over unchanged from the previous output (`--no-pdf`)
+    kept: tuple[str, ...] = ()
 
 
 @dataclass
@@ -113,8 +115,11 @@ def _output_clashes(project: project_mod.Project, theme: Theme) -> list[Finding]
     cfg = project.config
     outputs = planned_outputs(project.plan, SiteMap.of(project.plan, cfg.content_dir), cfg.matrices,
                               cfg.documents, static_files(theme), (rel for rel, _ in project.assets))
+    already = {f.entity for f in project.findings if f.severity is Severity.ERROR and f.entity}
     findings = []
     for path, first, second, entity in clashes(outputs):
+        if entity is not None and entity.id in already:
+            continue  # a second plan or a duplicate id: reported once, as that
         file, line = (entity.file, entity.line) if entity is not None else (config_mod.CONFIG_FILE, 1)
         findings.append(error(file, line, 1, "output-clash", f"{first} and {second} would both be written to "
                               f"'{path}'; rename the item or its folder", entity.id if entity else None))
@@ -204,6 +209,7 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
         if progress:
             progress(rel)
     documents: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
     found: list[Finding] = []
     try:
         views = write_site(project, writer, checked.theme, commit=commit, cache=cache, progress=count)
@@ -212,6 +218,8 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
             documents, found = write_documents(project, views, writer, checked.theme, commit=commit,
                                                progress=pdf_progress)
             start = stages.done("render the PDF documents", start)
+        else:  # PDFs built earlier stay (they are not rebuilt: the CLI says so)
+            kept = tuple(doc.id for doc in project.config.documents if writer.keep(f"pdf/{doc.id}.pdf", None))
         writer.commit()
     except BaseException:
         writer.abort()
@@ -221,7 +229,8 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
     except OSError:
         pass  # a cache that cannot be written only makes the next build slower
     stages.done("swap in the output and save the cache", start)
-    return BuildResult(target, pages, documents, tuple(checked.warnings) + tuple(found), tuple(stages.timings))
+    return BuildResult(target, pages, documents, tuple(checked.warnings) + tuple(found), tuple(stages.timings),
+                       kept)
 
 
 def preview(root: Path, writer, files: project_mod.FileMemo, cache: cache_mod.BuildCache, memory,

@@ -163,7 +163,7 @@ def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Find
     index, found = trace.build(plan, unreadable)
     findings += found
     published, found = assets_mod.discover(cfg.root, cfg.content_dir)
-    findings += found
+    findings += found if cfg.check_enabled("asset") else []
     findings += _file_links(cfg, plan, digests, {f"{cfg.content_dir}/assets/{rel}" for rel, _ in published})
     kpi_health, objective_health = health.compute(index, cfg.as_of, cfg.status)
     found, waivers = alignment.check(index, kpi_health, objective_health, cfg.as_of, cfg.check_enabled)

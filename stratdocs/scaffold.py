@@ -13,18 +13,27 @@ from stratdocs.schema import ID_RE
 from stratdocs.theme import theme_dirs
 
 
+def _dest(rel: Path) -> Path:
+    """Where a shipped starter file goes: `_gitignore` -> `.gitignore`, `_github/` -> `.github/`
+    (dot files are kept out of the package under another name)."""
+    parts = list(rel.parts)
+    if parts and parts[0] in ("_gitignore", "_github"):
+        parts[0] = "." + parts[0][1:]
+    return Path(*parts)
+
+
 def init(target: Path) -> list[Path]:
     """Copy the starter project into `target`, refusing to overwrite anything."""
     source = resources.files("stratdocs") / "scaffold" / "init"
     with resources.as_file(source) as src:
         files = sorted(p for p in Path(src).rglob("*") if p.is_file())
-        clashes = [f.relative_to(src) for f in files if (target / f.relative_to(src)).exists()]
+        clashes = [_dest(f.relative_to(src)) for f in files if (target / _dest(f.relative_to(src))).exists()]
         if clashes:
             raise UsageError(f"{target / clashes[0]} already exists; init only creates a new project "
                                        "(choose an empty folder)")
         written = []
         for file in files:
-            dest = target / file.relative_to(src)
+            dest = target / _dest(file.relative_to(src))
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(file, dest)
             written.append(dest)

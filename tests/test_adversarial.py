@@ -196,6 +196,14 @@ def test_assets_that_can_run_script_are_not_published(plan_project, rel):
     assert (published / "ok.svg").is_file() and (published / "ok.png").is_file()  # positive control
 
 
+def test_switching_the_asset_warning_off_still_does_not_publish(plan_project):
+    plan_project.write("content/assets/evil.html", "<script>alert(1)</script>")
+    with_config(plan_project, "checks: {asset: false}\n")
+    assert plan_project.check().findings == []
+    assert build(plan_project).exit_code == 0
+    assert not (plan_project.root / "site" / "assets" / "evil.html").exists()
+
+
 def test_a_link_to_an_unpublished_asset_is_a_located_error(plan_project):
     plan_project.write("content/assets/evil.html", "<script>alert(1)</script>")
     plan_project.edit("content/pages/notes.md" if plan_project.path("content/pages/notes.md").exists()

@@ -71,6 +71,7 @@ def test_diff_refuses_an_unknown_revision_and_a_folder_outside_git(repo: Path, t
     assert done.returncode == 2 and "not a revision" in done.stderr and "Traceback" not in done.stderr
     outside = tmp_path.parent / (tmp_path.name + "-nogit")
     outside.mkdir()
+    (outside / "stratdocs.yml").write_text("title: Not in git\n")
     done = stratdocs(outside, "diff", "HEAD")
     assert done.returncode == 2 and "not in a git repository" in done.stderr
 

@@ -130,6 +130,8 @@ def test_export_is_deterministic(plan_project):
 
 def test_export_of_a_broken_plan_still_works(plan_project):
     plan_project.edit("content/kpis/K-OPS.md", "drives: [K-REV]", "drives: [SO1]")
+    result = plan_project.run("export", "--format", "json")
+    assert result.exit_code == 1 and "the plan has 1 error" in result.stderr
     data = plan_project.export()
     assert {(f["code"], f["severity"]) for f in data["findings"]} == {("wrong-kind", "error"),
                                                                       ("kpi-unlinked", "warning")}

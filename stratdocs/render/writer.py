@@ -127,17 +127,18 @@ class Writer:
         with _writing(rel):
             shutil.copyfile(source, self.path_for(rel))
 
-    def keep(self, rel: str, sha256: str) -> bool:
-        """Carry a file over from the previous output if its bytes are what the cache says: hard
-        linked into the new folder where the file system allows it, else copied."""
+    def keep(self, rel: str, sha256: str | None) -> bool:
+        """Carry a file over from the previous output: hard linked into the new folder where the
+        file system allows it, else copied. With `sha256`, only if its bytes are what the cache
+        says (so nothing stale or tampered with is published)."""
         old = self.output.joinpath(*PurePosixPath(rel).parts)
         try:
-            if old.is_symlink():
+            if old.is_symlink() or not old.is_file():
                 return False
             data = old.read_bytes()
         except OSError:
             return False
-        if hashlib.sha256(data).hexdigest() != sha256:
+        if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
             return False
         with _writing(rel):
             path = self.path_for(rel)

@@ -39,18 +39,26 @@ def _error_page(writer: InPlaceWriter, errors: list[str]) -> None:
     writer.abort()  # the next good build replaces these (its own round of claims)
 
 
-def run(root: Path, host: str, port: int, open_browser: bool, echo: Callable[[str], None]) -> None:
+def run(root: Path, host: str, port: int, open_browser: bool, echo: Callable[[str], None],
+        allow_hosts: tuple[str, ...] = (), quiet: bool = False) -> None:
+    """Serve the preview until interrupted.
+
+    :param echo: prints one line for the user (stderr).
+    :param allow_hosts: more Host names to answer (for colleagues on the network).
+    :param quiet: print only problems (no line per rebuild).
+    """
     folder = Path(tempfile.mkdtemp(prefix="stratdocs-serve-"))
     session = Session(root, folder / "site", live_reload=True)
     broadcaster = Broadcaster()
     try:
         first = session.rebuild()
-        echo(describe(first))
+        if not (quiet and first.ok):
+            echo(describe(first))
         if not first.ok:
             _error_page(session.writer, first.errors)
             broadcaster.errors = first.errors
         try:
-            server = make_server(host, port, session.output, broadcaster)
+            server = make_server(host, port, session.output, broadcaster, allow_hosts)
         except OSError as exc:
             raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
                              "choose another --port") from None
@@ -59,8 +67,10 @@ def run(root: Path, host: str, port: int, open_browser: bool, echo: Callable[[st
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{server.server_address[1]}/"
         if host not in LOCAL_HOSTS:
-            echo(f"Warning: serving on {host}, which other machines may reach; the preview is not meant "
-                 "to be published. Only requests with a local Host header or '{host}' are answered.")
+            names = ", ".join(("localhost", host, *allow_hosts))
+            echo(f"Warning: listening on {host}, so other machines can reach this preview; it is not meant "
+                 f"to be published. Only requests addressed to {names} are answered: add --allow-host NAME "
+                 "for the name or address colleagues use.")
         echo(f"Serving {url} — watching for changes (Ctrl+C to stop)")
         if open_browser:
             webbrowser.open(url)
@@ -68,12 +78,20 @@ def run(root: Path, host: str, port: int, open_browser: bool, echo: Callable[[st
 
         stop = threading.Event()
         previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())  # clean up on kill, too
+        config = (root / "stratdocs.yml").resolve()
         try:
-            for _changes in watchfiles.watch(*watched_paths(root), debounce=150, step=50, stop_event=stop,
-                                             raise_interrupt=False):
-                outcome = session.rebuild()
-                echo(describe(outcome))
-                broadcaster.publish([] if outcome.ok else outcome.errors)
+            while not stop.is_set():
+                # The watch list depends on the config (content_dir, theme): re-read it when the config changes.
+                for changes in watchfiles.watch(*watched_paths(root), debounce=150, step=50, stop_event=stop,
+                                                raise_interrupt=False):
+                    outcome = session.rebuild()
+                    if not (quiet and outcome.ok):
+                        echo(describe(outcome))
+                    broadcaster.publish([] if outcome.ok else outcome.errors)
+                    if any(Path(path).resolve() == config for _, path in changes):
+                        break
+                else:
+                    break
         finally:
             signal.signal(signal.SIGTERM, previous)
             broadcaster.close()

@@ -65,9 +65,15 @@ def resolve(root: Path, raw_path: str) -> Path | None:
     return real
 
 
-def make_server(host: str, port: int, root: Path, broadcaster: Broadcaster) -> ThreadingHTTPServer:
+def make_server(host: str, port: int, root: Path, broadcaster: Broadcaster,
+                allow_hosts: tuple[str, ...] = ()) -> ThreadingHTTPServer:
+    """A server for the files under `root` on host:port.
+
+    :param allow_hosts: Host names besides the local ones (and `host` itself) that requests may
+        carry: the name colleagues use to reach the preview (`serve --allow-host NAME`).
+    """
     root = root.resolve()
-    allowed = set(LOCAL_HOSTS) | {host.lower()}
+    allowed = set(LOCAL_HOSTS) | {host.lower()} | {name.lower() for name in allow_hosts}
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "stratdocs"
