@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import venv
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -330,27 +329,6 @@ def test_project_theme_overrides_one_template_and_adds_css(tmp_path: Path):
     home = (root / "site/index.html").read_text()
     assert 'href="static/extra.css"' in home and 'href="static/style.css"' in home
     assert (root / "site/static/extra.css").read_text().startswith(".site-header")
-
-
-def test_wheel_carries_the_theme_and_init_template(tmp_path: Path):
-    dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
-                    str(dist), str(REPO)], check=True, capture_output=True)
-    wheel = next(dist.glob("stratdocs-*.whl"))
-    env_dir = tmp_path / "venv"
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
-    python = env_dir / "bin" / "python"
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q", str(wheel)],
-                   check=True, capture_output=True)
-    where = subprocess.run([str(python), "-c", "import stratdocs; print(stratdocs.__file__)"], capture_output=True,
-                           text=True, check=True, cwd=tmp_path).stdout
-    assert str(env_dir) in where, where  # the wheel, not the editable checkout
-    project = tmp_path / "fresh"
-    for args in (["init", str(project)], ["-C", str(project), "check"], ["-C", str(project), "build", "--no-pdf"]):
-        done = subprocess.run([str(python), "-m", "stratdocs", *args], capture_output=True, text=True, cwd=tmp_path)
-        assert done.returncode == 0, done.stderr
-    assert (project / "site/static/style.css").is_file()
-    assert (project / "site/objectives/SO1.html").is_file()
 
 
 def test_an_item_named_index_is_refused_before_it_could_overwrite_a_folder_index(tmp_path: Path):
