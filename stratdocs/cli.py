@@ -10,7 +10,28 @@ import click
 
 from stratdocs import __version__
 from stratdocs import project as project_mod
+from stratdocs.errors import ConfigError, StratdocsError
 from stratdocs.findings import Severity, format_findings, has_errors, summary
+
+
+class _Failed(click.ClickException):
+    """A `StratdocsError` as click shows it: a config error bare, others after 'Error: '."""
+
+    def __init__(self, exc: StratdocsError):
+        super().__init__(exc.message)
+        self.exit_code = exc.exit_code
+        self.bare = isinstance(exc, ConfigError)
+
+    def show(self, file=None) -> None:
+        click.echo(self.message if self.bare else f"Error: {self.message}", err=True)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except StratdocsError as exc:
+            raise _Failed(exc) from exc
 
 
 @dataclass(frozen=True)
@@ -29,7 +50,7 @@ class Options:
             click.echo(message, err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="stratdocs")
 @click.option("-C", "project_dir", default=".", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
               help="Run as if started in DIR (the project folder).")
@@ -47,15 +68,13 @@ def cli(ctx: click.Context, project_dir: Path, quiet: bool, verbose: bool) -> No
 @click.pass_obj
 def check(opts: Options, strict: bool, fmt: str) -> None:
     """Validate the plan and report every problem with its file and line."""
-    from stratdocs.config import ConfigError
-
     try:
         project = opts.load()
     except ConfigError as exc:
         if fmt == "text":
             raise
-        exc.show()  # for the person reading the CI log
-        click.echo(format_findings(exc.findings(), fmt))  # and parseable for the machine
+        click.echo(exc.message, err=True)  # for the person reading the CI log
+        click.echo(format_findings(list(exc.findings), fmt))  # and parseable for the machine
         sys.exit(2)
     findings = list(project.findings)
     text = format_findings(findings, fmt)

@@ -85,7 +85,7 @@ class Session:
         try:
             project, reread = self.load()
         except config_mod.ConfigError as exc:
-            self.last_error = list(exc.problems)
+            self.last_error = exc.message.split("\n")
             return Outcome(False, time.perf_counter() - start, errors=self.last_error)
         errors = [f.text() for f in project.findings if f.severity is Severity.ERROR]
         if errors:
