@@ -29,7 +29,7 @@ from stratdocs.render.markdown import Rendered
 
 CACHE_DIR = ".stratdocs-cache"
 GRAPH = "*graph*"  # a pseudo-id: "the links between items", read by pages such as the matrices
-FORMAT = 1
+FORMAT = 2
 
 
 def digest(*parts: str) -> str:
@@ -109,11 +109,11 @@ class BuildCache:
         entry = self.bodies.get(key)
         if entry is None:
             return None
-        html, problems, deps = entry
-        return Rendered(html, tuple(problems), tuple(tuple(d) for d in deps))
+        html, deps = entry
+        return Rendered(html, tuple(tuple(d) for d in deps))
 
     def put_body(self, key: str, rendered: Rendered) -> None:
-        self.bodies[key] = [rendered.html, list(rendered.problems), [list(d) for d in rendered.deps]]
+        self.bodies[key] = [rendered.html, [list(d) for d in rendered.deps]]
 
     # -- charts ------------------------------------------------------------------------------
 
@@ -169,9 +169,8 @@ class BuildCache:
 
 
 def _valid_body(entry) -> bool:
-    return (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str)
-            and isinstance(entry[1], list) and isinstance(entry[2], list)
-            and all(isinstance(d, list) and len(d) == 3 and all(isinstance(x, str) for x in d) for d in entry[2]))
+    return (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str) and isinstance(entry[1], list)
+            and all(isinstance(d, list) and len(d) == 3 and all(isinstance(x, str) for x in d) for d in entry[1]))
 
 
 def clear(root: Path) -> None:

@@ -55,9 +55,6 @@ def noun(kind: str) -> str:
     return label if label.isupper() else label[0].lower() + label[1:]
 
 
-HEALTH_ORDER = ("red", "amber", "green")  # worst first; "no-data" is outside the order
-
-
 @dataclass(frozen=True, slots=True)
 class Ref:
     """A reference from an entity to another id, with where it is written."""

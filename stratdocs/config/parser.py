@@ -15,7 +15,7 @@ from stratdocs.config.specs import (CHOICE_KEYS, CONFIG_FILE, DEFAULT_DOCUMENT, 
 from stratdocs.errors import ConfigError
 from stratdocs.findings import WARNING_CODES, Finding, error
 from stratdocs.health import Cutoffs
-from stratdocs.model import KINDS
+from stratdocs.model import FOLDER_KINDS, KINDS
 from stratdocs.periods import parse_date
 from stratdocs.reader import ConfigReader, is_number
 from stratdocs.suggest import did_you_mean
@@ -216,7 +216,7 @@ def _folders(r: ConfigReader, node: Node) -> MappingProxyType | None:
         kind = r.text(value, f"folders.{name}")
         if kind is None:
             continue
-        kind = kind.rstrip("s") if kind.rstrip("s") in KINDS else {"strategies": "strategy"}.get(kind, kind)
+        kind = FOLDER_KINDS.get(kind) or (kind.rstrip("s") if kind.rstrip("s") in KINDS else kind)
         if kind not in KINDS or kind in ("plan", "operational-objective", "task"):
             r.fail(value, f"'folders.{name}' must name a kind: objective, initiative, strategy, operation, "
                           "kpi, review or page")

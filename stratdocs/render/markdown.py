@@ -26,10 +26,10 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from stratdocs.limits import FILE_SECONDS, time_limit
+from stratdocs.links import WIKILINK_RE
 
 PLACEHOLDER = "@@stratdocs/"
 _PLACEHOLDER_RE = re.compile(r'(href|src)="@@stratdocs/([^"]*)"')
-WIKILINK_RE = r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]*))?\]\]"
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div",
@@ -61,7 +61,6 @@ class Target:
 @dataclass(frozen=True, slots=True)
 class Rendered:
     html: str
-    problems: tuple[str, ...]   # broken relative links, for located warnings
     deps: tuple[tuple[str, str, str], ...] = ()  # (kind, key, resolution) of every link it resolved
 
 
@@ -95,8 +94,7 @@ class _RelativeLinks(Treeprocessor):
                 continue
             value = el.attrib[attr]
             rewritten = self.renderer.rewrite_url(value)
-            if rewritten is None:
-                self.renderer.problems.append(f"link '{value}' points to no file in the plan")
+            if rewritten is None:  # reported as a located finding by the check (`project._file_links`)
                 el.attrib.pop(attr)
                 el.set("class", (el.get("class", "") + " broken-link").strip())
             else:
@@ -114,7 +112,6 @@ class MarkdownRenderer:
         self.assets = assets                   # project-relative paths of files under content/assets
         self.raw_html = raw_html
         self.current = ""                      # project-relative path of the file being rendered
-        self.problems: list[str] = []
         self.deps: list[tuple[str, str, str]] = []
         configs = {"toc": {"baselevel": 2}}  # a body's "# Heading" sits under the page's own h1
         configs.update({name: dict(value) for name, value in options.items()})
@@ -133,12 +130,11 @@ class MarkdownRenderer:
     def render(self, text: str, source_file: str) -> Rendered:
         """Render one Markdown body written in `source_file` (project-relative)."""
         self.current = source_file
-        self.problems = []
         self.deps = []
         self.md.reset()
         with time_limit(FILE_SECONDS, f"rendering the Markdown of {source_file}"):
             html = sanitize(self.md.convert(text))
-        return Rendered(html, tuple(self.problems), tuple(self.deps))
+        return Rendered(html, tuple(self.deps))
 
     def still_valid(self, rendered: Rendered, source_file: str) -> bool:
         """Whether every link a cached rendering resolved still resolves the same way.
@@ -187,8 +183,3 @@ def resolve_links(html: str, href: Callable[[str], str | None]) -> str:
         url = href(match[2])
         return f'{match[1]}="{url}"' if url is not None else 'data-unlinked=""'
     return _PLACEHOLDER_RE.sub(swap, html)
-
-
-def inline(text: str) -> str:
-    """Escape plain text for use where Markup is expected (no Markdown)."""
-    return nh3.clean_text(text)
