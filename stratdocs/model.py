@@ -78,6 +78,8 @@ class Point:
 
 @dataclass(frozen=True, slots=True)
 class Period:
+    """A span of days, both ends included, with its label as written (2026-Q4)."""
+
     start: date
     end: date
     label: str
@@ -97,6 +99,8 @@ class Thresholds:
 
 @dataclass(frozen=True, slots=True)
 class Kpi:
+    """A KPI's own keys, normalised; its health is computed in `health`."""
+
     level: str = "operational"
     unit: str = ""
     direction: str = "up"

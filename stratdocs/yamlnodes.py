@@ -41,12 +41,16 @@ class YamlError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Node:
+    """A parsed YAML node with its 1-based position."""
+
     line: int  # 1-based, in the parsed text
     col: int   # 1-based
 
 
 @dataclass(frozen=True, slots=True)
 class Scalar(Node):
+    """A scalar: its resolved value and its text as written."""
+
     value: object  # str, int, float, bool or None (YAML 1.2 core schema)
     text: str      # the scalar exactly as written (without quotes)
     quoted: bool
@@ -54,11 +58,15 @@ class Scalar(Node):
 
 @dataclass(frozen=True, slots=True)
 class Mapping(Node):
+    """A mapping whose items keep their key nodes (for the key's position)."""
+
     items: dict  # str -> (key Scalar, value Node), in source order
 
 
 @dataclass(frozen=True, slots=True)
 class Sequence(Node):
+    """A list of nodes."""
+
     items: tuple
 
 

@@ -21,6 +21,8 @@ DEFAULT_EXTENSIONS = ("tables", "toc", "attr_list", "footnotes", "def_list", "ad
 
 @dataclass(frozen=True, slots=True)
 class MatrixSpec:
+    """A traceability matrix: which items of the `rows` kind reach which of the `columns` kind."""
+
     id: str
     title: str
     rows: str        # a kind, or kpi:strategic / kpi:operational
@@ -30,6 +32,8 @@ class MatrixSpec:
 
 @dataclass(frozen=True, slots=True)
 class DocumentSpec:
+    """A PDF document: its sections in order and the filter that picks its items."""
+
     id: str
     title: str
     subtitle: str = ""
@@ -63,6 +67,8 @@ DEFAULT_DOCUMENT = DocumentSpec(
 
 @dataclass(frozen=True)
 class Config:
+    """The whole `stratdocs.yml`, with defaults for every key it does not set; `root` is the project folder."""
+
     root: Path
     title: str = "Strategic plan"
     content_dir: str = "content"

@@ -60,6 +60,8 @@ class Target:
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
+    """A rendered body and how each link in it resolved, so a cached copy can be re-checked."""
+
     html: str
     deps: tuple[tuple[str, str, str], ...] = ()  # (kind, key, resolution) of every link it resolved
 
@@ -173,6 +175,7 @@ class MarkdownRenderer:
 
 
 def sanitize(html: str) -> str:
+    """`html` with only the allowed tags, attributes and URL schemes left."""
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                      link_rel=None, strip_comments=True)
 
