@@ -38,9 +38,9 @@ from pathlib import Path
 from stratdocs import __version__, git
 
 CACHE_DIR = ".stratdocs-cache"
-FORMAT = 2
-#: A cached body: (html, problems, deps) as plain lists, read back into `render.markdown.Rendered`.
-CachedBody = tuple[str, tuple[str, ...], tuple[tuple[str, str, str], ...]]
+FORMAT = 3
+#: A cached body: (html, deps) as plain data, read back into `render.markdown.Rendered`.
+CachedBody = tuple[str, tuple[tuple[str, str, str], ...]]
 
 
 def digest(*parts: str) -> str:
@@ -130,16 +130,16 @@ class BuildCache:
     # -- bodies ------------------------------------------------------------------------------
 
     def body(self, key: str) -> CachedBody | None:
-        """A cached body as (html, problems, deps), or None."""
+        """A cached body as (html, deps), or None."""
         entry = self.bodies.get(key)
         if entry is None:
             return None
-        html, problems, deps = entry
-        return html, tuple(problems), tuple(tuple(d) for d in deps)
+        html, deps = entry
+        return html, tuple(tuple(d) for d in deps)
 
-    def put_body(self, key: str, html: str, problems, deps) -> None:
+    def put_body(self, key: str, html: str, deps) -> None:
         """Remember a rendered body under `key` (a hash of everything it was made from)."""
-        self.bodies[key] = [html, list(problems), [list(d) for d in deps]]
+        self.bodies[key] = [html, [list(d) for d in deps]]
 
     # -- charts ------------------------------------------------------------------------------
 
@@ -169,9 +169,8 @@ class BuildCache:
 
 
 def _valid_body(entry) -> bool:
-    return (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str)
-            and isinstance(entry[1], list) and isinstance(entry[2], list)
-            and all(isinstance(d, list) and len(d) == 3 and all(isinstance(x, str) for x in d) for d in entry[2]))
+    return (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str) and isinstance(entry[1], list)
+            and all(isinstance(d, list) and len(d) == 3 and all(isinstance(x, str) for x in d) for d in entry[1]))
 
 
 def usable(folder: Path) -> bool:

@@ -65,6 +65,10 @@ class ConfigError(StratdocsError):
 
     exit_code = 2
 
-    def __init__(self, findings: Iterable[Finding]):
+    def __init__(self, findings: Iterable[Finding], message: str | None = None):
+        """:param findings: the located problems; :param message: the text shown to a person
+        (default: the findings, one a line)."""
         findings = tuple(findings)
-        super().__init__("\n".join(f.text() for f in findings), findings)
+        if message is None:
+            message = "\n".join(f"{f.file}:{f.line}:{f.col}: error: {f.message}" for f in findings)
+        super().__init__(message, findings)

@@ -145,7 +145,3 @@ def rollup(kpi_ids: list[str], kpis: Mapping[str, KpiHealth], plan, cutoffs: Cut
         health = min((kpis[k].health for k in known), key=_RANK.__getitem__)
     return ObjectiveHealth(health, tuple(kpi_ids), MappingProxyType(counts))
 
-
-def worst(healths) -> str:
-    known = [h for h in healths if h != NO_DATA]
-    return min(known, key=_RANK.__getitem__) if known else NO_DATA

@@ -7,14 +7,12 @@ import signal
 import threading
 from contextlib import contextmanager
 
-import click
+from stratdocs.errors import TooSlow
+
+__all__ = ["FILE_SECONDS", "TooSlow", "time_limit"]
 
 #: Seconds one file may take to parse, or one Markdown body to render.
 FILE_SECONDS = 20.0
-
-
-class TooSlow(click.ClickException):
-    exit_code = 1
 
 
 @contextmanager

@@ -55,9 +55,6 @@ def noun(kind: str) -> str:
     return label if label.isupper() else label[0].lower() + label[1:]
 
 
-HEALTH_ORDER = ("red", "amber", "green")  # worst first; "no-data" is outside the order
-
-
 @dataclass(frozen=True, slots=True)
 class Ref:
     """A reference from an entity to another id, with where it is written."""
@@ -81,6 +78,8 @@ class Point:
 
 @dataclass(frozen=True, slots=True)
 class Period:
+    """A span of days, both ends included, with its label as written (2026-Q4)."""
+
     start: date
     end: date
     label: str
@@ -100,6 +99,8 @@ class Thresholds:
 
 @dataclass(frozen=True, slots=True)
 class Kpi:
+    """A KPI's own keys, normalised; its health is computed in `health`."""
+
     level: str = "operational"
     unit: str = ""
     direction: str = "up"

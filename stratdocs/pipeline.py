@@ -126,21 +126,17 @@ def _output_clashes(project: project_mod.Project, theme: Theme) -> list[Finding]
     return findings
 
 
-def _position(cfg, key: str) -> tuple[int, int]:
-    return cfg.position(key) if hasattr(cfg, "position") else (1, 1)
-
-
 def _document_problems(project: project_mod.Project) -> list[Finding]:
     cfg = project.config
     problems = []
     if cfg.logo and not _logo_file(cfg).is_file():
-        line, col = _position(cfg, "logo")
+        line, col = cfg.position("logo")
         problems.append(error(config_mod.CONFIG_FILE, line, col, "config",
                               f"logo '{cfg.logo}' is not a file under {cfg.content_dir}/assets; "
                               "put the image there or fix the path"))
     for number, doc in enumerate(cfg.documents):
         if doc.changes_since and "changes" in doc.sections and not git.is_revision(cfg.root, doc.changes_since):
-            line, col = _position(cfg, f"documents[{number}].changes_since")
+            line, col = cfg.position(f"documents[{number}].changes_since")
             problems.append(error(config_mod.CONFIG_FILE, line, col, "config",
                                   f"document '{doc.id}': changes_since '{doc.changes_since}' is not a revision "
                                   "of this git repository; name a commit, tag or branch"))

@@ -25,6 +25,8 @@ _ID_LINE = re.compile(rb"^id:[ \t]*[\"']?([A-Za-z0-9][A-Za-z0-9._-]*)", re.MULTI
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
+    """One content file read: its front-matter nodes and its Markdown body."""
+
     path: str                           # project-relative posix path
     kind: str                           # from its folder; front matter may override
     meta: yamlnodes.Mapping | None      # front matter nodes, None when unreadable
@@ -104,6 +106,10 @@ def guess_id(root: Path, rel: str) -> str:
 
 
 def parse_bytes(rel: str, kind: str, raw: bytes) -> tuple[SourceFile | None, list[Finding]]:
+    """Parse the bytes `raw` of the file `rel` (project-relative) whose folder gives `kind`.
+
+    Returns the source (None if unusable) and its findings.
+    """
     digest = hashlib.sha256(raw).hexdigest()
     if len(raw) > MAX_FILE_BYTES:
         mb = len(raw) / 1024 / 1024

@@ -64,7 +64,7 @@ class Theme:
 
 
 def _config_finding(config, message: str) -> ConfigError:
-    line, col = config.position("theme") if hasattr(config, "position") else (1, 1)
+    line, col = config.position("theme")
     return ConfigError([error("stratdocs.yml", line, col, "config", message)])
 
 

@@ -10,7 +10,6 @@ objective -> parent objective; a KPI points up to what it measures and drives.
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -18,6 +17,7 @@ from typing import Mapping
 
 from stratdocs.findings import Finding, error
 from stratdocs.model import KINDS, Entity, Plan, Ref, noun
+from stratdocs.suggest import did_you_mean
 
 ALL = frozenset(KINDS)
 TARGET_KINDS = {
@@ -282,9 +282,7 @@ def _break_cycles(plan: Plan, up: dict[str, list[Edge]]) -> list[Finding]:
 
 def _broken(entity: Entity, ref: Ref, ids: list[str]) -> Finding:
     key = "[[…]] link" if ref.key == "link" else f"'{ref.key}'"
-    lowered = {i.lower(): i for i in ids}
-    close = difflib.get_close_matches(ref.target.lower(), list(lowered), n=1, cutoff=0.6)
-    hint = f"; did you mean '{lowered[close[0]]}'?" if close else "; check the id or create that item"
+    hint = did_you_mean(ref.target, ids, ignore_case=True) or "; check the id or create that item"
     return error(entity.file, ref.line, ref.col, "broken-ref",
                  f"{key} names '{ref.target}', which does not exist{hint}", entity.id)
 

@@ -41,12 +41,16 @@ class YamlError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Node:
+    """A parsed YAML node with its 1-based position."""
+
     line: int  # 1-based, in the parsed text
     col: int   # 1-based
 
 
 @dataclass(frozen=True, slots=True)
 class Scalar(Node):
+    """A scalar: its resolved value and its text as written."""
+
     value: object  # str, int, float, bool or None (YAML 1.2 core schema)
     text: str      # the scalar exactly as written (without quotes)
     quoted: bool
@@ -54,11 +58,15 @@ class Scalar(Node):
 
 @dataclass(frozen=True, slots=True)
 class Mapping(Node):
+    """A mapping whose items keep their key nodes (for the key's position)."""
+
     items: dict  # str -> (key Scalar, value Node), in source order
 
 
 @dataclass(frozen=True, slots=True)
 class Sequence(Node):
+    """A list of nodes."""
+
     items: tuple
 
 
@@ -89,55 +97,32 @@ def parse(text: str, line_offset: int = 0) -> Node | None:
     try:
         for event in yaml.parse(text, Loader=_Loader):
             etype = type(event)
-            if etype is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    raise _err("front matter holds more than one YAML document; remove the extra '---'", event, base)
-                continue
-            if etype in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
-                continue
-            if etype is yaml.AliasEvent:
-                raise _err("YAML aliases (*name) are not allowed; write the value out", event, base)
-            if getattr(event, "anchor", None):
-                raise _err("YAML anchors (&name) are not allowed; write the value out", event, base)
-            tag = getattr(event, "tag", None)
-            if tag is not None and tag != "!":
-                raise _err(f"YAML tags ({tag}) are not allowed; remove the tag", event, base)
-
             if etype is yaml.ScalarEvent:
+                _refuse(event, base)
                 quoted = bool(event.style)  # None or "" for plain scalars
                 value = event.value if quoted else resolve_plain(event.value)
                 node = Scalar(event.start_mark.line + base, event.start_mark.column + 1, value, event.value, quoted)
             elif etype is yaml.MappingStartEvent or etype is yaml.SequenceStartEvent:
+                _refuse(event, base)
                 if len(stack) >= MAX_DEPTH:
                     raise _err(f"YAML is nested more than {MAX_DEPTH} levels deep", event, base)
                 stack.append([etype, event, {} if etype is yaml.MappingStartEvent else [], None])
                 continue
             elif etype is yaml.MappingEndEvent or etype is yaml.SequenceEndEvent:
-                kind, start, items, _ = stack.pop()
-                line, col = start.start_mark.line + base, start.start_mark.column + 1
-                node = Mapping(line, col, items) if kind is yaml.MappingStartEvent else Sequence(line, col, tuple(items))
-            else:  # pragma: no cover - libyaml emits no other events
+                node = _close(stack.pop(), base)
+            elif etype is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _err("front matter holds more than one YAML document; remove the extra '---'", event, base)
                 continue
-
-            if not stack:
-                root = node
+            elif etype is yaml.AliasEvent:
+                raise _err("YAML aliases (*name) are not allowed; write the value out", event, base)
+            else:  # stream start and end, document end
                 continue
-            frame = stack[-1]
-            if frame[0] is yaml.SequenceStartEvent:
-                frame[2].append(node)
-            elif frame[3] is None:
-                if not isinstance(node, Scalar):
-                    raise YamlError("a mapping key must be a plain name, not a list or mapping", node.line, node.col)
-                key = node.text
-                if key in frame[2]:
-                    first = frame[2][key][0]
-                    raise YamlError(f"duplicate key '{key}' (first set on line {first.line}); keep one", node.line, node.col)
-                frame[3] = node
+            if stack:
+                _attach(stack[-1], node)
             else:
-                keynode = frame[3]
-                frame[2][keynode.text] = (keynode, node)
-                frame[3] = None
+                root = node
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -146,6 +131,40 @@ def parse(text: str, line_offset: int = 0) -> Node | None:
     except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
         raise YamlError(f"invalid YAML: {exc}", base, 1) from None
     return root
+
+
+def _refuse(event, base: int) -> None:
+    """Anchors and tags are errors: front matter is plain data."""
+    if event.anchor:
+        raise _err("YAML anchors (&name) are not allowed; write the value out", event, base)
+    tag = event.tag
+    if tag is not None and tag != "!":
+        raise _err(f"YAML tags ({tag}) are not allowed; remove the tag", event, base)
+
+
+def _close(frame: list, base: int) -> Node:
+    """The mapping or sequence node of a finished frame."""
+    kind, start, items, _ = frame
+    line, col = start.start_mark.line + base, start.start_mark.column + 1
+    return Mapping(line, col, items) if kind is yaml.MappingStartEvent else Sequence(line, col, tuple(items))
+
+
+def _attach(frame: list, node: Node) -> None:
+    """Add a finished node to its parent frame: a list item, a mapping key or its value."""
+    if frame[0] is yaml.SequenceStartEvent:
+        frame[2].append(node)
+    elif frame[3] is None:
+        if not isinstance(node, Scalar):
+            raise YamlError("a mapping key must be a plain name, not a list or mapping", node.line, node.col)
+        key = node.text
+        if key in frame[2]:
+            first = frame[2][key][0]
+            raise YamlError(f"duplicate key '{key}' (first set on line {first.line}); keep one", node.line, node.col)
+        frame[3] = node
+    else:
+        keynode = frame[3]
+        frame[2][keynode.text] = (keynode, node)
+        frame[3] = None
 
 
 def _err(message: str, event, base: int) -> YamlError:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from stratdocs.health import HEALTHS, Cutoffs, KpiHealth, kpi_health, rollup, worst
+from stratdocs.health import HEALTHS, Cutoffs, KpiHealth, kpi_health, rollup
 from stratdocs.model import Kpi, Point, Thresholds
 
 AS_OF = date(2027, 6, 30)
@@ -199,7 +199,6 @@ def rolled(healths: dict[str, str], rule: str = "worst", weights: dict[str, floa
 ])
 def test_rollup_worst(healths, expected):
     assert rolled(healths) == expected
-    assert worst(healths.values()) == expected
 
 
 @pytest.mark.parametrize("healths, weights, expected", [

@@ -26,10 +26,10 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from stratdocs.limits import FILE_SECONDS, time_limit
+from stratdocs.links import WIKILINK_RE
 
 PLACEHOLDER = "@@stratdocs/"
 _PLACEHOLDER_RE = re.compile(r'(href|src)="@@stratdocs/([^"]*)"')
-WIKILINK_RE = r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]*))?\]\]"
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div",
@@ -60,8 +60,9 @@ class Target:
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
+    """A rendered body and how each link in it resolved, so a cached copy can be re-checked."""
+
     html: str
-    problems: tuple[str, ...]   # broken relative links, for located warnings
     deps: tuple[tuple[str, str, str], ...] = ()  # (kind, key, resolution) of every link it resolved
 
 
@@ -95,8 +96,7 @@ class _RelativeLinks(Treeprocessor):
                 continue
             value = el.attrib[attr]
             rewritten = self.renderer.rewrite_url(value)
-            if rewritten is None:
-                self.renderer.problems.append(f"link '{value}' points to no file in the plan")
+            if rewritten is None:  # reported as a located finding by the check (`project._file_links`)
                 el.attrib.pop(attr)
                 el.set("class", (el.get("class", "") + " broken-link").strip())
             else:
@@ -114,7 +114,6 @@ class MarkdownRenderer:
         self.assets = assets                   # project-relative paths of files under content/assets
         self.raw_html = raw_html
         self.current = ""                      # project-relative path of the file being rendered
-        self.problems: list[str] = []
         self.deps: list[tuple[str, str, str]] = []
         configs = {"toc": {"baselevel": 2}}  # a body's "# Heading" sits under the page's own h1
         configs.update({name: dict(value) for name, value in options.items()})
@@ -133,12 +132,11 @@ class MarkdownRenderer:
     def render(self, text: str, source_file: str) -> Rendered:
         """Render one Markdown body written in `source_file` (project-relative)."""
         self.current = source_file
-        self.problems = []
         self.deps = []
         self.md.reset()
         with time_limit(FILE_SECONDS, f"rendering the Markdown of {source_file}"):
             html = sanitize(self.md.convert(text))
-        return Rendered(html, tuple(self.problems), tuple(self.deps))
+        return Rendered(html, tuple(self.deps))
 
     def still_valid(self, rendered: Rendered, source_file: str) -> bool:
         """Whether every link a cached rendering resolved still resolves the same way.
@@ -177,6 +175,7 @@ class MarkdownRenderer:
 
 
 def sanitize(html: str) -> str:
+    """`html` with only the allowed tags, attributes and URL schemes left."""
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                      link_rel=None, strip_comments=True)
 
@@ -187,8 +186,3 @@ def resolve_links(html: str, href: Callable[[str], str | None]) -> str:
         url = href(match[2])
         return f'{match[1]}="{url}"' if url is not None else 'data-unlinked=""'
     return _PLACEHOLDER_RE.sub(swap, html)
-
-
-def inline(text: str) -> str:
-    """Escape plain text for use where Markup is expected (no Markdown)."""
-    return nh3.clean_text(text)

@@ -99,7 +99,7 @@ def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache) -> di
         cached = cache.body(key)
         if cached is not None:
             # Cached HTML re-enters a page here: sanitised again, so a planted cache cannot add script.
-            cached = Rendered(sanitize(cached[0]), cached[1], cached[2])
+            cached = Rendered(sanitize(cached[0]), cached[1])
         if cached is not None and renderer.still_valid(cached, entity.file):
             out[entity.id] = cached
             cache.hits["bodies"] += 1
@@ -113,7 +113,7 @@ def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache) -> di
         results = [renderer.render(body, file) for _, _, body, file in todo]
     for (entity_id, key, _, _), rendered in zip(todo, results):
         out[entity_id] = rendered
-        cache.put_body(key, rendered.html, rendered.problems, rendered.deps)
+        cache.put_body(key, rendered.html, rendered.deps)
     return out
 
 

@@ -1,0 +1,118 @@
+"""What `stratdocs.yml` configures: the `Config` value, its matrices and PDF documents, and
+the names and defaults the parser checks against (SPEC §9)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Mapping
+
+from stratdocs.health import Cutoffs
+
+CONFIG_FILE = "stratdocs.yml"
+SECTIONS = ("cover", "contents", "plan", "scorecard", "objectives", "initiatives", "strategies",
+            "operations", "kpis", "reviews", "pages", "alignment", "changes")
+DOCUMENT_KEYS = ("id", "title", "subtitle", "sections", "filter", "confidential", "draft", "changes_since")
+FILTER_KEYS = ("kind", "id", "function", "owner", "tag")
+PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+DEFAULT_EXTENSIONS = ("tables", "toc", "attr_list", "footnotes", "def_list", "admonition", "sane_lists", "fenced_code")
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixSpec:
+    """A traceability matrix: which items of the `rows` kind reach which of the `columns` kind."""
+
+    id: str
+    title: str
+    rows: str        # a kind, or kpi:strategic / kpi:operational
+    columns: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSpec:
+    """A PDF document: its sections in order and the filter that picks its items."""
+
+    id: str
+    title: str
+    subtitle: str = ""
+    sections: tuple[str, ...] = ()
+    filter: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    confidential: str = ""
+    draft: bool = False
+    changes_since: str = ""   # git revision the `changes` section compares against
+
+
+DEFAULT_MATRICES = (
+    MatrixSpec("objectives-operations", "Strategic objectives × operational plans", "objective", "operation",
+               "Which operational plans execute each strategic objective, directly or through an initiative "
+               "or strategy. A row with no cell is an objective nothing executes; a column with no cell is "
+               "work that serves no objective."),
+    MatrixSpec("objectives-kpis", "Strategic objectives × KPIs", "objective", "kpi",
+               "Which KPIs measure each strategic objective or one of its sub-objectives. A row with no cell "
+               "is an objective nothing measures."),
+    MatrixSpec("kpi-linkage", "KPI linkage: strategic × operational KPIs", "kpi:strategic", "kpi:operational",
+               "Which operational KPIs drive each strategic KPI. A column with no cell is an operational KPI "
+               "that drives nothing strategic."),
+)
+
+DEFAULT_DOCUMENT = DocumentSpec(
+    "board-pack", "Board pack", "Strategic plan and performance",
+    ("cover", "contents", "plan", "scorecard", "objectives", "initiatives", "strategies", "operations",
+     "kpis", "matrix:objectives-operations", "matrix:objectives-kpis", "matrix:kpi-linkage",
+     "reviews", "alignment"),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole `stratdocs.yml`, with defaults for every key it does not set; `root` is the project folder."""
+
+    root: Path
+    title: str = "Strategic plan"
+    content_dir: str = "content"
+    output_dir: str = "site"
+    theme: str = "default"
+    as_of: date = field(default_factory=date.today)
+    base_url: str = ""
+    markdown_extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
+    markdown_options: Mapping[str, Mapping] = field(default_factory=dict)
+    raw_html: str = "sanitize"
+    status: Cutoffs = Cutoffs()
+    checks: Mapping[str, bool] = field(default_factory=dict)
+    matrices: tuple[MatrixSpec, ...] = DEFAULT_MATRICES
+    documents: tuple[DocumentSpec, ...] = (DEFAULT_DOCUMENT,)
+    paper: str = "a4"
+    pdf_variant: str = ""
+    folders: Mapping[str, str] = field(default_factory=dict)
+    logo: str = ""
+    language: str = "en"
+    #: (line, col) of keys in stratdocs.yml, for problems found after loading (see `position`)
+    positions: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
+
+    def position(self, key: str) -> tuple[int, int]:
+        """Where `key` (`theme`, `documents[0].changes_since`) is written in stratdocs.yml; 1:1 if absent."""
+        return self.positions.get(key, (1, 1))
+
+    def check_enabled(self, code: str) -> bool:
+        """Whether the warning `code` is on (every check is, unless `checks:` turns it off)."""
+        return self.checks.get(code, True)
+
+    @property
+    def content_path(self) -> Path:
+        return self.root / self.content_dir
+
+    @property
+    def output_path(self) -> Path:
+        return self.root / self.output_dir
+
+
+TEXT_KEYS = ("title", "theme", "logo", "language")
+FOLDER_KEYS = ("content_dir", "output_dir")
+CHOICE_KEYS = {"raw_html": ("sanitize", "escape"), "paper": ("a4", "letter"), "pdf_variant": PDF_VARIANTS}
+KEYS = ("title", "content_dir", "output_dir", "theme", "as_of", "base_url", "markdown", "raw_html", "status",
+        "checks", "matrices", "documents", "paper", "pdf_variant", "folders", "logo", "language")
+#: What a matrix may have as its rows or columns.
+MATRIX_AXES = ("objective", "initiative", "strategy", "operation", "operational-objective", "task", "kpi",
+               "kpi:strategic", "kpi:operational", "review")
