@@ -46,3 +46,33 @@ def format_compact(value: float, unit: str = "") -> str:
         text = f"{value:.3g}"
     text = "0" if text in ("-0", "-0.0") else text
     return with_unit(text, unit)
+
+
+def format_percent(ratio: float | None) -> str:
+    """A ratio as a whole percentage ("87%"), or "" when there is none.
+
+    :param ratio: 0.87 for 87 %; None when nothing was measured.
+    """
+    return f"{ratio:.0%}" if ratio is not None else ""
+
+
+def plural_word(count: int, singular: str, plural: str | None = None) -> str:
+    """The word for `count` things: "KPI" for 1, "KPIs" otherwise.
+
+    :param count: how many there are.
+    :param singular: the word for one ("KPI", "is").
+    :param plural: the word for any other count; by default `singular` + "s".
+    """
+    if count == 1:
+        return singular
+    return plural if plural is not None else singular + "s"
+
+
+def plural(count: int, singular: str, plural: str | None = None) -> str:
+    """A count with its word, as a reader writes it: "1 KPI", "3 KPIs", "0 findings".
+
+    :param count: how many there are (printed as it is, without separators).
+    :param singular: the word for one.
+    :param plural: the word for any other count; by default `singular` + "s".
+    """
+    return f"{count} {plural_word(count, singular, plural)}"

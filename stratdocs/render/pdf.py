@@ -45,9 +45,9 @@ from stratdocs.config import DocumentSpec
 from stratdocs.findings import Finding, warning
 from stratdocs.model import KIND_LABELS
 from stratdocs.project import Project
-from stratdocs.render import views as views_mod
-from stratdocs.render.pdfviews import DocumentViews
+from stratdocs.render.urls import SiteMap
 from stratdocs.render.views import Views
+from stratdocs.render.views.document import DocumentViews
 from stratdocs.render.writer import MARKER, Writer, check_output_dir
 from stratdocs.theme import environment, static_files, theme_dirs
 
@@ -325,7 +325,8 @@ def document_views(project: Project, commit: str = "") -> Views:
     """The view models PDFs are made of, for callers that did not build the site first."""
     from stratdocs.render.site import renderer_spec
 
-    return Views(project, renderer_spec(project, views_mod.page_paths(project)).make, commit)
+    sitemap = SiteMap.of(project.plan, project.config.content_dir)
+    return Views(project, renderer_spec(project, sitemap.paths).make, commit, sitemap=sitemap)
 
 
 def write_documents(project: Project, views: Views, writer: Writer, *, only=None, commit: str = "",

@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterator
@@ -22,10 +22,10 @@ import jinja2
 from stratdocs import __version__
 from stratdocs import matrices as matrices_mod
 from stratdocs.cache import GRAPH, BuildCache, digest
-from stratdocs.model import KIND_LABELS
+from stratdocs.model import KIND_FOLDERS, KIND_LABELS
 from stratdocs.project import Project
-from stratdocs.render import views as views_mod
 from stratdocs.render.markdown import MarkdownRenderer, Rendered, Target
+from stratdocs.render.urls import SiteMap
 from stratdocs.render.views import Crumb, Page, Views, link_body
 from stratdocs.theme import environment, static_files, theme_dirs
 
@@ -189,7 +189,7 @@ class SiteRenderer:
             page = views.page_for(entity)
             yield Output(page.path, [f"{entity.kind}.html", "entity.html"], page,
                          lambda e=entity, p=page: self._linked(views.entity(e), p))
-        for kind, folder in views_mod.INDEX_FOLDERS.items():
+        for kind, folder in KIND_FOLDERS.items():
             if plan.of_kind(kind):
                 label = KIND_LABELS[kind][1]
                 yield Output(f"{folder}/index.html", "index.html",
@@ -202,7 +202,7 @@ class SiteRenderer:
         yield Output("matrices/index.html", "matrices.html",
                      Page("matrices/index.html", "Traceability matrices", "matrices",
                           (Crumb("Home", "index.html"), Crumb("Traceability matrices"))),
-                     lambda: {"matrices": views.matrix_list()}, reads=graph)
+                     views.matrix_list, reads=graph)
         for spec in self.project.config.matrices:
             name = spec.id
             yield Output(f"matrices/{name}.html", "matrix.html",
@@ -227,9 +227,8 @@ class SiteRenderer:
         yield Output("404.html", "404.html", Page("404.html", "Page not found", "notfound"), dict)
 
     @staticmethod
-    def _linked(view: dict, page: Page) -> dict:
-        view["body"] = link_body(view["body"], page.root)
-        return view
+    def _linked(view, page: Page):
+        return replace(view, body=link_body(view.body, page.root))
 
 
 def entity_states(views: Views) -> dict[str, tuple]:
@@ -250,10 +249,10 @@ def write_site(project: Project, writer, *, commit: str = "", cache: BuildCache 
     is rendered only when its fingerprint changed.
     """
     cache = cache if cache is not None else BuildCache()
-    paths = views_mod.page_paths(project)
+    sitemap = SiteMap.of(project.plan, project.config.content_dir)
     assets = asset_files(project)
-    spec = renderer_spec(project, paths, assets)
-    views = Views(project, spec.make, commit, charts=cache, paths=paths)
+    spec = renderer_spec(project, sitemap.paths, assets)
+    views = Views(project, spec.make, commit, charts=cache, sitemap=sitemap)
     bodies = render_bodies(project, spec, cache)
     views.set_bodies(bodies)
     theme = theme_fingerprint(project)
