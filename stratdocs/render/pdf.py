@@ -1,6 +1,6 @@
 """PDF plan documents (SPEC §9 `documents`, §10, §12): board packs and operational plans.
 
-Each configured document becomes `pdf/ID.pdf`: its view model (`pdfviews`) is printed through the
+Each configured document becomes `pdf/ID.pdf`: its view model (`views.document`) is printed through the
 theme's `pdf/document.html` and `pdf.css`, and WeasyPrint lays it out in a worker process.
 
 - **Hermetic.** One deny-by-default fetcher (`Fetcher`) serves every URL WeasyPrint asks for:

@@ -13,10 +13,10 @@ by what they describe:
 
 from __future__ import annotations
 
-from stratdocs.render.views.common import Crumb, Fact, Group, ItemRef, Page, Traced, health_word, link_body
+from stratdocs.render.views.common import Crumb, Fact, Group, ItemRef, Page, Traced, link_body
 from stratdocs.render.views.reports import ReportViews
 
-__all__ = ["Crumb", "Fact", "Group", "ItemRef", "Page", "Traced", "Views", "health_word", "link_body"]
+__all__ = ["Crumb", "Fact", "Group", "ItemRef", "Page", "Traced", "Views", "link_body"]
 
 
 class Views(ReportViews):

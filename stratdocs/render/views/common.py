@@ -20,6 +20,8 @@ from stratdocs.render.urls import root_of
 PERSPECTIVES = (("financial", "Financial"), ("customer", "Customer"), ("internal", "Internal processes"),
                 ("learning", "Learning & growth"))
 PERSPECTIVE_LABELS = dict(PERSPECTIVES)
+#: The site path of the plan home page.
+HOME = "index.html"
 
 
 def health_word(health: str | None) -> str:
@@ -80,6 +82,11 @@ class Page:
     def root(self) -> str:
         """`../` repeated up to the site root ('' at the root)."""
         return root_of(self.path)
+
+    @property
+    def is_home(self) -> bool:
+        """The plan home page (its title is not followed by the site title)."""
+        return self.path == HOME
 
 
 @dataclass(frozen=True, slots=True)

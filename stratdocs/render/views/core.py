@@ -20,9 +20,8 @@ from stratdocs.project import Project
 from stratdocs.render import charts
 from stratdocs.render.markdown import MarkdownRenderer, Rendered
 from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path
-from stratdocs.render.views.common import Crumb, ItemRef, Page
+from stratdocs.render.views.common import HOME, Crumb, ItemRef, Page
 
-HOME = "index.html"
 #: Sections of the site with an index page, in navigation order.
 KIND_SECTIONS = ("objective", "initiative", "strategy", "operation", "kpi", "review", "page")
 #: Report pages in the navigation: (key, label).
@@ -48,8 +47,8 @@ class ViewsCore:
         self.index = project.index
         self.as_of = project.as_of
         self.commit = commit
+        #: where every item lives on the site
         self.sitemap = sitemap if sitemap is not None else SiteMap.of(project.plan, project.config.content_dir)
-        self.paths = self.sitemap.paths
         #: entity id -> its findings / waivers
         self.entity_findings: dict[str, list] = {}
         for finding in project.findings:
