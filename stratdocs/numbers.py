@@ -10,7 +10,11 @@ TIGHT_UNITS = ("%", "‰", "°")
 
 
 def with_unit(text: str, unit: str = "") -> str:
-    """A formatted number followed by its unit: "59.4%", "196 customers"."""
+    """A formatted number followed by its unit: "59.4%", "196 customers".
+
+    :param text: the number, already formatted.
+    :param unit: the unit ('' for none); `TIGHT_UNITS` follow the number without a space.
+    """
     if not unit:
         return text
     return f"{text}{unit}" if unit in TIGHT_UNITS else f"{text} {unit}"
@@ -33,7 +37,11 @@ def format_number(value: float | None, unit: str = "", decimals: int | None = No
 
 
 def format_compact(value: float, unit: str = "") -> str:
-    """A value for a chart label: thousands separators, M/B/T for huge, significant digits for tiny."""
+    """A value for a chart label: thousands separators, M/B/T for huge, significant digits for tiny.
+
+    :param value: the number.
+    :param unit: its unit ('' for none).
+    """
     size = abs(value)
     if size >= 1e6:
         div, suffix = next((d, s) for d, s in ((1e12, "T"), (1e9, "B"), (1e6, "M")) if size >= d)

@@ -117,7 +117,11 @@ def changes_view(since: str, changes, views) -> ChangesView:
 
 
 def matrix_groups(columns: tuple[MatrixColumn, ...], rows: list[MatrixRow]) -> tuple[MatrixGroup, ...]:
-    """Columns in even groups of at most MATRIX_GROUP: 45 columns -> 15 + 15 + 15, not 20 + 20 + 5."""
+    """Columns in even groups of at most MATRIX_GROUP: 45 columns -> 15 + 15 + 15, not 20 + 20 + 5.
+
+    :param columns: the matrix columns the document shows.
+    :param rows: the rows it shows, each with one cell per column in `columns`.
+    """
     count, size = len(columns), MATRIX_GROUP
     if count > size:
         parts = -(-count // size)
