@@ -10,7 +10,11 @@ TIGHT_UNITS = ("%", "‰", "°")
 
 
 def with_unit(text: str, unit: str = "") -> str:
-    """A formatted number followed by its unit: "59.4%", "196 customers"."""
+    """A formatted number followed by its unit: "59.4%", "196 customers".
+
+    :param text: the number, already formatted.
+    :param unit: the unit ('' for none); `TIGHT_UNITS` follow the number without a space.
+    """
     if not unit:
         return text
     return f"{text}{unit}" if unit in TIGHT_UNITS else f"{text} {unit}"
@@ -33,7 +37,11 @@ def format_number(value: float | None, unit: str = "", decimals: int | None = No
 
 
 def format_compact(value: float, unit: str = "") -> str:
-    """A value for a chart label: thousands separators, M/B/T for huge, significant digits for tiny."""
+    """A value for a chart label: thousands separators, M/B/T for huge, significant digits for tiny.
+
+    :param value: the number.
+    :param unit: its unit ('' for none).
+    """
     size = abs(value)
     if size >= 1e6:
         div, suffix = next((d, s) for d, s in ((1e12, "T"), (1e9, "B"), (1e6, "M")) if size >= d)
@@ -46,3 +54,33 @@ def format_compact(value: float, unit: str = "") -> str:
         text = f"{value:.3g}"
     text = "0" if text in ("-0", "-0.0") else text
     return with_unit(text, unit)
+
+
+def format_percent(ratio: float | None) -> str:
+    """A ratio as a whole percentage ("87%"), or "" when there is none.
+
+    :param ratio: 0.87 for 87 %; None when nothing was measured.
+    """
+    return f"{ratio:.0%}" if ratio is not None else ""
+
+
+def plural_word(count: int, singular: str, plural: str | None = None) -> str:
+    """The word for `count` things: "KPI" for 1, "KPIs" otherwise.
+
+    :param count: how many there are.
+    :param singular: the word for one ("KPI", "is").
+    :param plural: the word for any other count; by default `singular` + "s".
+    """
+    if count == 1:
+        return singular
+    return plural if plural is not None else singular + "s"
+
+
+def plural(count: int, singular: str, plural: str | None = None) -> str:
+    """A count with its word, as a reader writes it: "1 KPI", "3 KPIs", "0 findings".
+
+    :param count: how many there are (printed as it is, without separators).
+    :param singular: the word for one.
+    :param plural: the word for any other count; by default `singular` + "s".
+    """
+    return f"{count} {plural_word(count, singular, plural)}"

@@ -1,6 +1,6 @@
 """PDF plan documents (SPEC §9 `documents`, §10, §12): board packs and operational plans.
 
-Each configured document becomes `pdf/ID.pdf`: its view model (`pdfviews`) is printed through the
+Each configured document becomes `pdf/ID.pdf`: its view model (`views.document`) is printed through the
 theme's `pdf/document.html` and `pdf.css`, and WeasyPrint lays it out in a worker process.
 
 - **Hermetic.** One deny-by-default fetcher (`Fetcher`) serves every URL WeasyPrint asks for:
@@ -40,11 +40,11 @@ from stratdocs.config import DocumentSpec
 from stratdocs.errors import StratdocsError, TooSlow, UsageError
 from stratdocs.findings import Finding, warning
 from stratdocs.project import Project
-from stratdocs.render import views as views_mod
-from stratdocs.render.pdfviews import DocumentViews
+from stratdocs.render.urls import SiteMap
 from stratdocs.render.views import Views
-from stratdocs.render.writer import InPlaceWriter, check_output_dir
 from stratdocs.render.environment import make_environment
+from stratdocs.render.views.document import DocumentViews
+from stratdocs.render.writer import InPlaceWriter, check_output_dir
 from stratdocs.theme import Theme, resolve as resolve_theme, static_files, template_error
 
 DEFAULT_TIMEOUT = 120.0
@@ -306,7 +306,8 @@ def document_views(project: Project, commit: str = "") -> Views:
     """The view models PDFs are made of, for callers that did not build the site first."""
     from stratdocs.render.site import renderer_spec
 
-    return Views(project, renderer_spec(project, views_mod.page_paths(project)).make, commit)
+    sitemap = SiteMap.of(project.plan, project.config.content_dir)
+    return Views(project, renderer_spec(project, sitemap.paths).make, commit, sitemap=sitemap)
 
 
 def write_documents(project: Project, views: Views, writer, theme: Theme | None = None, *, only=None,

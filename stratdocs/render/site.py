@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterator
@@ -21,12 +21,12 @@ import jinja2
 
 from stratdocs import matrices as matrices_mod
 from stratdocs.cache import BuildCache, digest
-from stratdocs.model import KIND_LABELS
+from stratdocs.model import KIND_FOLDERS, KIND_LABELS
 from stratdocs.project import Project
-from stratdocs.render import views as views_mod
 from stratdocs.render.environment import make_environment
 from stratdocs.render.markdown import MarkdownRenderer, Rendered, Target, sanitize
 from stratdocs.render.memory import GRAPH, Memory
+from stratdocs.render.urls import SiteMap
 from stratdocs.render.views import Crumb, Page, Views, link_body
 from stratdocs.theme import Theme, resolve as resolve_theme, static_files, template_error
 
@@ -176,7 +176,7 @@ class SiteRenderer:
             page = views.page_for(entity)
             yield Output(page.path, [f"{entity.kind}.html", "entity.html"], page,
                          lambda e=entity, p=page: self._linked(views.entity(e), p))
-        for kind, folder in views_mod.INDEX_FOLDERS.items():
+        for kind, folder in KIND_FOLDERS.items():
             if plan.of_kind(kind):
                 label = KIND_LABELS[kind][1]
                 yield Output(f"{folder}/index.html", "index.html",
@@ -189,7 +189,7 @@ class SiteRenderer:
         yield Output("matrices/index.html", "matrices.html",
                      Page("matrices/index.html", "Traceability matrices", "matrices",
                           (Crumb("Home", "index.html"), Crumb("Traceability matrices"))),
-                     lambda: {"matrices": views.matrix_list()}, reads=graph)
+                     views.matrix_list, reads=graph)
         for spec in self.project.config.matrices:
             name = spec.id
             yield Output(f"matrices/{name}.html", "matrix.html",
@@ -214,9 +214,8 @@ class SiteRenderer:
         yield Output("404.html", "404.html", Page("404.html", "Page not found", "notfound"), dict)
 
     @staticmethod
-    def _linked(view: dict, page: Page) -> dict:
-        view["body"] = link_body(view["body"], page.root)
-        return view
+    def _linked(view, page: Page):
+        return replace(view, body=link_body(view.body, page.root))
 
 
 def entity_states(views: Views) -> dict[str, tuple]:
@@ -246,10 +245,10 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     theme = theme or resolve_theme(project.config)
     cache = cache if cache is not None else BuildCache()
     memory = memory if memory is not None else Memory()
-    paths = views_mod.page_paths(project)
+    sitemap = SiteMap.of(project.plan, project.config.content_dir)
     assets = project.assets
-    spec = renderer_spec(project, paths, assets)
-    views = Views(project, spec.make, commit, charts=cache, paths=paths)
+    spec = renderer_spec(project, sitemap.paths, assets)
+    views = Views(project, spec.make, commit, charts=cache, sitemap=sitemap)
     bodies = render_bodies(project, spec, cache)
     views.set_bodies(bodies)
     fingerprint = theme_fingerprint(theme)

@@ -1,0 +1,144 @@
+"""The small values every view model is made of: references, facts, crumbs, pages, groups.
+
+Every `href` is a path relative to the site root (`objectives/SO1.html`,
+`operations/sales.html#T-1`); the template filter `url` makes it relative to the page being
+rendered (site) or turns it into an in-document anchor (PDF), so one view model serves both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from markupsafe import Markup
+
+from stratdocs.health import HEALTH_WORDS, HEALTHS
+from stratdocs.render.markdown import resolve_links
+from stratdocs.render.urls import root_of
+
+#: Balanced-scorecard perspectives of strategic objectives: (key in content, label), in order.
+PERSPECTIVES = (("financial", "Financial"), ("customer", "Customer"), ("internal", "Internal processes"),
+                ("learning", "Learning & growth"))
+PERSPECTIVE_LABELS = dict(PERSPECTIVES)
+#: The site path of the plan home page.
+HOME = "index.html"
+
+
+def health_word(health: str | None) -> str:
+    """The word shown beside a health colour ("Green", "No data"); "" for no health.
+
+    :param health: `green`, `amber`, `red`, `no-data` or None.
+    """
+    return HEALTH_WORDS.get(health or "", "")
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRef:
+    """How a page shows a link to one item."""
+
+    id: str                     #: the item's id
+    title: str                  #: its title
+    kind: str                   #: its kind (`objective`, `task`, ...)
+    label: str                  #: the kind as a label ("Strategic objective")
+    href: str                   #: its site path
+    health: str | None = None   #: `green`, `amber`, `red`, `no-data`, or None for kinds without health
+
+    @property
+    def health_word(self) -> str:
+        """The health as a word ("" without health)."""
+        return health_word(self.health)
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One labelled value in a facts list ("Owner: Jane")."""
+
+    label: str                         #: what the value is ("Owner")
+    text: str = ""                     #: the value as text (when it is not references)
+    refs: tuple[ItemRef, ...] = ()     #: the value as item references
+    tag: str = ""                      #: a marker shown after the value, e.g. "overdue"
+    key: str = ""                      #: what the fact is, for code: `owner`, `period`, `perspective`, ...
+
+
+@dataclass(frozen=True, slots=True)
+class Crumb:
+    """One step of the breadcrumb trail."""
+
+    label: str                  #: what it says
+    href: str | None = None     #: its site path, or None when it is not a link
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Where a page is and how to get back to the root; the same for every template."""
+
+    path: str                           #: the page's site path
+    title: str                          #: the `<title>` and heading
+    section: str                        #: the navigation entry shown as current
+    breadcrumbs: tuple[Crumb, ...] = ()  #: the trail from the home page
+    description: str = ""               #: the `<meta name=description>`
+
+    @property
+    def root(self) -> str:
+        """`../` repeated up to the site root ('' at the root)."""
+        return root_of(self.path)
+
+    @property
+    def is_home(self) -> bool:
+        """The plan home page (its title is not followed by the site title)."""
+        return self.path == HOME
+
+
+@dataclass(frozen=True, slots=True)
+class Traced:
+    """An item shown in a list of references, with how it is linked and whether to show its health."""
+
+    ref: ItemRef                #: the item
+    direct: bool = True         #: linked directly (not through another item)
+    show_health: bool = False   #: print its health badge beside it
+
+    @property
+    def tag(self) -> str:
+        """"direct" or "indirect"."""
+        return "direct" if self.direct else "indirect"
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A labelled list of items, cut short after a limit."""
+
+    label: str                  #: the group's heading ("Initiatives")
+    items: tuple = ()           #: the items shown (here `Traced` values)
+    more: int = 0               #: how many more there are beyond `items`
+
+    @property
+    def total(self) -> int:
+        """Items shown plus those left out."""
+        return len(self.items) + self.more
+
+
+@dataclass(frozen=True, slots=True)
+class HealthCount:
+    """How many items have one health."""
+
+    health: str                 #: `green`, `amber`, `red` or `no-data`
+    word: str                   #: the health as a word
+    count: int                  #: how many
+
+
+def health_counts(healths: Iterable[str]) -> tuple[HealthCount, ...]:
+    """A count per health, in the order green, amber, red, no data.
+
+    :param healths: the health of every item counted.
+    """
+    healths = list(healths)
+    return tuple(HealthCount(h, HEALTH_WORDS[h], healths.count(h)) for h in HEALTHS)
+
+
+def link_body(html: str, root: str) -> Markup:
+    """A rendered Markdown body with its link placeholders resolved for a site page.
+
+    :param html: the body as rendered, with placeholders for site paths.
+    :param root: the page's way back to the site root (`Page.root`).
+    """
+    return Markup(resolve_links(html, lambda p: root + p))

@@ -1,0 +1,161 @@
+"""What every view model needs: the project, where items live, references, charts, bodies.
+
+`ViewsCore` also records what a page's view model read, for the incremental build of
+`stratdocs serve` (see `stratdocs.render.site.write_site`): `reads` are the items a page showed
+in full, `ref_reads` those it showed only as references (`ref()`; `item_ref()` does not record).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import PurePosixPath
+from typing import Callable
+
+from markupsafe import Markup
+
+from stratdocs import matrices as matrices_mod
+from stratdocs.cache import digest
+from stratdocs.model import KIND_FOLDERS, KIND_LABELS, KINDS, Entity
+from stratdocs.project import Project
+from stratdocs.render import charts
+from stratdocs.render.markdown import MarkdownRenderer, Rendered
+from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path
+from stratdocs.render.views.common import HOME, Crumb, ItemRef, Page
+
+#: Sections of the site with an index page, in navigation order.
+KIND_SECTIONS = ("objective", "initiative", "strategy", "operation", "kpi", "review", "page")
+#: Report pages in the navigation: (key, label).
+REPORT_NAV = (("scorecard", "KPI scorecard"), ("matrices", "Traceability matrices"),
+              ("alignment", "Alignment report"), ("search", "Search"))
+DEFAULT_TITLE = "Strategic plan"
+
+
+class ViewsCore:
+    """The shared state of the view models of one loaded project."""
+
+    def __init__(self, project: Project, renderer_factory: Callable[[], MarkdownRenderer] | None = None,
+                 commit: str = "", charts=None, sitemap: SiteMap | None = None):
+        """
+        :param project: the loaded, validated project.
+        :param renderer_factory: makes the Markdown renderer for bodies not set with `set_bodies`.
+        :param commit: the source revision printed in footers and on covers ('' for none).
+        :param charts: a `BuildCache` that keeps charts by their inputs, or None.
+        :param sitemap: where every item lives; by default worked out from the project.
+        """
+        self.project = project
+        self.plan = project.plan
+        self.index = project.index
+        self.as_of = project.as_of
+        self.commit = commit
+        #: where every item lives on the site
+        self.sitemap = sitemap if sitemap is not None else SiteMap.of(project.plan, project.config.content_dir)
+        #: entity id -> its findings / waivers
+        self.entity_findings: dict[str, list] = {}
+        for finding in project.findings:
+            if finding.entity:
+                self.entity_findings.setdefault(finding.entity, []).append(finding)
+        self.waivers: dict[str, list] = {}
+        for waiver in project.waivers:
+            self.waivers.setdefault(waiver.entity.id, []).append(waiver)
+        self._renderer = renderer_factory
+        self._charts = charts
+        #: keys of the charts made (or reused) in this build
+        self.chart_keys: set[str] = set()
+        self._bodies: dict[str, Rendered] = {}
+        #: ids a page's view model read in full, while tracking (None: not tracking)
+        self.reads: set[str] | None = None
+        #: ids it only showed as references (`ItemRef`), while tracking
+        self.ref_reads: set[str] | None = None
+        #: KPI rows by entity, kept between preview rebuilds (None: no memo)
+        self.rows_memo: dict | None = None
+
+    @cached_property
+    def matrices(self) -> dict:
+        """Every configured matrix by name."""
+        return matrices_mod.build_all(self.index, self.project.config.matrices)
+
+    def _read(self, entity_id: str) -> None:
+        if self.reads is not None:
+            self.reads.add(entity_id)
+
+    def chart(self, name: str, **kwargs) -> Markup:
+        """An SVG chart from `render.charts`, remembered by its inputs across builds.
+
+        :param name: the chart function (`sparkline`, `kpi_chart`, `strategy_map`).
+        :param kwargs: its arguments.
+        """
+        make = getattr(charts, name)
+        if self._charts is None:
+            return make(**kwargs)
+        key = digest(name, repr(sorted(kwargs.items())))
+        self.chart_keys.add(key)
+        return Markup(self._charts.chart(key, lambda: make(**kwargs)))
+
+    def ref(self, entity_id: str) -> ItemRef:
+        """A reference to an item, recorded as shown by the page being built."""
+        if self.ref_reads is not None:
+            self.ref_reads.add(entity_id)
+        return self.item_ref(entity_id)
+
+    def item_ref(self, entity_id: str) -> ItemRef:
+        """A reference to an item, not recorded (for the build's own comparisons)."""
+        entity = self.plan.entities[entity_id]
+        return ItemRef(entity.id, entity.title, entity.kind, KIND_LABELS[entity.kind][0],
+                       self.sitemap.path(entity.id), self.project.health_of(entity))
+
+    def refs(self, ids) -> tuple[ItemRef, ...]:
+        """References to the items named by `ids` that exist, each once, in order."""
+        out = []
+        for ref_id in ids:
+            entity = self.plan.get(ref_id)
+            if entity is not None:
+                out.append(self.ref(entity.id))
+        return tuple(dict.fromkeys(out))
+
+    def body(self, entity: Entity) -> Rendered:
+        """The entity's Markdown body rendered once (with link placeholders)."""
+        self._read(entity.id)
+        if entity.id not in self._bodies:
+            self._bodies[entity.id] = self._renderer().render(entity.body, entity.file)
+        return self._bodies[entity.id]
+
+    def set_bodies(self, bodies: dict[str, Rendered]) -> None:
+        """Bodies rendered elsewhere (worker processes, cache), by entity id."""
+        self._bodies.update(bodies)
+
+    def site(self) -> dict:
+        """The `site` context of every template: project-wide facts and the navigation."""
+        counts = {kind: len(self.plan.of_kind(kind)) for kind in KINDS}
+        plan = self.plan.root
+        report_counts = {"matrices": len(self.project.config.matrices), "alignment": len(self.project.findings)}
+        groups = [("Plan", [("home", "Home", HOME, None)] + [
+            (kind, KIND_LABELS[kind][1], index_path(kind), counts[kind]) for kind in KIND_SECTIONS if counts[kind]]),
+            ("Reports", [(key, label, REPORT_PAGES[key], report_counts.get(key)) for key, label in REPORT_NAV])]
+        config = self.project.config
+        return {
+            "title": config.title if config.title != DEFAULT_TITLE or plan is None else plan.title,
+            "plan_title": plan.title if plan else config.title,
+            "as_of": self.as_of.isoformat(),
+            "commit": self.commit,
+            "base_url": config.base_url,
+            "language": config.language,
+            "nav": groups,
+            "pages": {"home": HOME, **REPORT_PAGES, "objectives": index_path("objective")},
+        }
+
+    def breadcrumbs(self, entity: Entity) -> tuple[Crumb, ...]:
+        """Home, the kind's index (when the item lives in the kind's folder), sub-folders, the item."""
+        if entity.kind == "plan":
+            return ()
+        crumbs = [Crumb("Home", HOME)]
+        parts = PurePosixPath(self.sitemap.path(entity.id)).parts
+        folder = KIND_FOLDERS.get(entity.kind)
+        crumbs.append(Crumb(KIND_LABELS[entity.kind][1], index_path(entity.kind) if folder == parts[0] else None))
+        crumbs.extend(Crumb(part) for part in parts[1:-1])
+        crumbs.append(Crumb(entity.id))
+        return tuple(crumbs)
+
+    def page_for(self, entity: Entity) -> Page:
+        """The page of a file-level item."""
+        title = entity.title if entity.kind == "plan" else f"{entity.id} · {entity.title}"
+        return Page(self.sitemap.path(entity.id), title, entity.kind, self.breadcrumbs(entity), entity.summary)

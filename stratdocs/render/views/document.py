@@ -1,0 +1,255 @@
+"""View models of PDF plan documents (SPEC §9 `documents`, §10): what each section shows.
+
+A document is a list of sections taken from the configured order. The site's view models
+(`Views`) are reused; this module only decides *which* entities a document shows (see
+`selection`), trims the reports to them, and sends links to places inside the PDF.
+
+The plan section always shows the whole plan (vision, mission, strategy); the scorecard, the
+matrices and the alignment report keep only the rows, columns and findings of the entities the
+document shows.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+
+from stratdocs.config import DocumentSpec
+from stratdocs.errors import ConfigError, StratdocsError, UsageError
+from stratdocs.model import FOLDER_KINDS, KIND_LABELS, Entity
+from stratdocs.render.views import Views
+from stratdocs.render.views.common import Group, health_counts
+from stratdocs.render.views.kpi import Actual
+from stratdocs.render.views.matrix import MatrixView
+from stratdocs.render.views.document_parts import (ChangesView, ContentsEntry, ContentsItem, ContentsView,
+                                                   CoverView, EntitiesView, EntityBlock, Section, changes_view,
+                                                   matrix_groups)
+from stratdocs.render.views.reports import AlignmentView, HomeView, ScorecardView
+from stratdocs.render.views.selection import Links, anchor, section_anchor, select
+
+SECTION_TITLES = {
+    "contents": "Contents", "plan": "Strategic plan", "scorecard": "KPI scorecard",
+    "objectives": "Strategic objectives", "initiatives": "Strategic initiatives",
+    "strategies": "Functional strategies", "operations": "Operational plans", "kpis": "KPIs",
+    "reviews": "Reviews and decisions", "pages": "Appendix", "alignment": "Alignment report",
+    "changes": "Changes",
+}
+#: Sections without a number that are not part of the contents.
+FRONT_MATTER = ("cover", "contents")
+#: Traced-from lists of nested items longer than this are shown as a count.
+NESTED_LIST = 8
+NESTED_LABELS = (KIND_LABELS["task"][1], KIND_LABELS["operational-objective"][1])
+#: Entity sections list their items in the contents only up to this many.
+CONTENTS_ITEMS = 60
+#: Facts printed in an entity's kicker line (after its kind label) rather than in its facts table.
+KICKER_FACTS = ("perspective", "function", "period", "date")
+#: Facts the PDF leaves out of the table (the kicker shows them, the badges show the status).
+HEADER_FACTS = (*KICKER_FACTS, "status")
+#: Kinds whose blocks have no "Traces to" part, and kinds that always show "Traced from".
+UNTRACED_KINDS = ("page", "review")
+SERVED_KINDS = ("objective", "initiative", "strategy")
+#: An entity block lists this many actuals, the latest.
+PDF_ACTUALS = 6
+
+
+class DocumentViews:
+    """The view model of one configured document: its sections, in order, ready to print."""
+
+    def __init__(self, views: Views, spec: DocumentSpec, assets: Path, commit: str = ""):
+        """
+        :param views: the site's view models of the project.
+        :param spec: the document's configuration.
+        :param assets: the content/assets folder (images in bodies are read from there).
+        :param commit: the source revision on the cover ('' for the views' own).
+        """
+        self.views = views
+        self.commit = commit or views.commit
+        self.spec = spec
+        self.project = views.project
+        self.selected = select(views, spec.filter)
+        plan = views.plan
+        present = set(spec.sections)
+        anchored: set[str] = set()
+        for key, kind in FOLDER_KINDS.items():
+            if key in present:
+                for entity in self.entities(kind):
+                    anchored.add(entity.id)
+                    anchored.update(c for c in entity.children if c in plan.entities)
+        if "plan" in present and plan.root is not None:
+            anchored.add(plan.root.id)
+        self.links = Links(views.sitemap, frozenset(anchored), frozenset(present),
+                           plan.root.id if plan.root else None, assets)
+
+    def shows(self, entity_id: str) -> bool:
+        """Whether the document shows the item."""
+        return self.selected is None or entity_id in self.selected
+
+    def entities(self, kind: str) -> list[Entity]:
+        """The items of a kind the document shows, in plan order."""
+        return [e for e in self.views.plan.of_kind(kind) if self.shows(e.id)]
+
+    # -- the document ----------------------------------------------------------------------
+
+    def document(self) -> dict:
+        """The template context of `pdf/document.html`: `sections`, `cover` and `filter`."""
+        sections = []
+        number = 0
+        for key in dict.fromkeys(self.spec.sections):  # a section listed twice is printed once
+            if key in FRONT_MATTER:
+                sections.append(Section(key, "", section_anchor(key), SECTION_TITLES.get(key, ""),
+                                        f"pdf/{key}.html", None))
+                continue
+            number += 1
+            sections.append(self.section(key, str(number)))
+        contents = ContentsView(tuple(
+            ContentsEntry(s.number, s.title, s.anchor, s.items if len(s.items) <= CONTENTS_ITEMS else ())
+            for s in sections if s.key not in FRONT_MATTER))
+        sections = [replace(s, view=contents) if s.key == "contents" else s for s in sections]
+        return {"sections": sections, "cover": self.cover(), "filter": self.filter_text()}
+
+    def section(self, key: str, number: str) -> Section:
+        """One numbered section of the document.
+
+        :param key: the section as configured (`plan`, `kpis`, `matrix:NAME`, ...).
+        :param number: its number in the document.
+        """
+        head = {"key": key, "number": number, "anchor": section_anchor(key)}
+        if key in FOLDER_KINDS:
+            kind = FOLDER_KINDS[key]
+            blocks = tuple(self.entity(e) for e in self.entities(kind))
+            items = tuple(ContentsItem(b.view.entity.title if kind == "page" else
+                                       f"{b.view.entity.id} · {b.view.entity.title}", b.anchor) for b in blocks)
+            label = KIND_LABELS[kind][1]
+            scope = "match this document’s scope" if self.spec.filter else "in the plan"
+            view = EntitiesView(kind, label, blocks, f"No {label.lower()} {scope}")
+            return Section(title=SECTION_TITLES[key], template="pdf/entities.html", view=view, items=items, **head)
+        if key.startswith("matrix:"):
+            matrix = self.matrix(key[len("matrix:"):])
+            return Section(title=matrix.spec.title, template="pdf/matrix.html", view=matrix, **head)
+        makers = {"plan": self.plan, "scorecard": self.scorecard, "alignment": self.alignment,
+                  "changes": self.changes}
+        if key not in makers:
+            raise UsageError(f"document '{self.spec.id}': section '{key}' is not available in PDFs")
+        return Section(title=SECTION_TITLES[key], template=f"pdf/{key}.html", view=makers[key](), **head)
+
+    def filter_text(self) -> str:
+        """The document's filter in words ("Function: Sales; Tag: emea"), '' without one."""
+        return "; ".join(f"{key.capitalize()}: {', '.join(values)}" for key, values in self.spec.filter.items())
+
+    def cover(self) -> CoverView:
+        """What the cover page prints."""
+        cfg = self.project.config
+        plan = self.views.plan.root
+        period = plan.attrs.get("period") if plan else None
+        return CoverView(
+            plan_title=plan.title if plan else cfg.title, owner=plan.owner if plan else "",
+            period=period.label if period else "", as_of=self.project.as_of, commit=self.commit,
+            logo=(self.links.assets / _asset_rel(cfg.logo, cfg.content_dir)).as_uri() if cfg.logo else "",
+            filter=self.filter_text())
+
+    # -- sections -----------------------------------------------------------------------------
+
+    def plan(self) -> HomeView:
+        """The plan section: the home page's view with its body linked for this PDF."""
+        view = self.views.home()
+        return replace(view, body=self.links.body(view.body, view.plan.id if view.plan else ""))
+
+    def entity(self, entity: Entity) -> EntityBlock:
+        """One entity of an entity section."""
+        view = self.views.entity(entity)
+        if view.operation:
+            op = view.operation
+            view = replace(view, operation=replace(
+                op, objectives=tuple(replace(o, anchor=anchor(o.id)) for o in op.objectives),
+                tasks=tuple(replace(t, anchor=anchor(t.id)) for t in op.tasks)))
+        view = replace(view, body=self.links.body(view.body, entity.id),
+                       traced_from=tuple(_summarised(g) for g in view.traced_from))
+        actuals: tuple[Actual, ...] = view.kpi.actuals if view.kpi else ()
+        cut = len(actuals) > PDF_ACTUALS
+        return EntityBlock(
+            view=view, anchor=anchor(entity.id),
+            kicker=tuple(f.text for f in view.facts if f.key in KICKER_FACTS),
+            facts=tuple(f for f in view.facts if f.key not in HEADER_FACTS),
+            show_badges=bool(view.health or entity.status or view.stale),
+            show_trace=entity.kind not in UNTRACED_KINDS,
+            show_traced_from=bool(view.traced_from) or entity.kind in SERVED_KINDS,
+            actuals=actuals[:PDF_ACTUALS],
+            actuals_note=f"latest {PDF_ACTUALS} of {len(actuals)}" if cut else "")
+
+    def scorecard(self) -> ScorecardView:
+        """The scorecard, keeping the KPIs the document shows."""
+        view = self.views.scorecard()
+        groups = []
+        for group in view.groups:
+            rows = tuple(r for r in group.rows if self.shows(r.ref.id))
+            if rows:
+                groups.append(replace(group, rows=rows))
+        kpis = [e.id for e in self.entities("kpi")]
+        health = self.project.kpi_health
+        return ScorecardView(tuple(groups), health_counts(health[k].health for k in kpis), len(kpis),
+                             sum(1 for k in kpis if health[k].stale))
+
+    def matrix(self, name: str) -> MatrixView:
+        """A matrix with the rows and columns the document shows, in column groups.
+
+        :param name: the matrix id in the config.
+        """
+        view = self.views.matrix(name)
+        keep = [i for i, c in enumerate(view.columns) if self.shows(c.ref.id)]
+        rows = []
+        for row in view.rows:
+            if self.shows(row.ref.id):
+                cells = tuple(row.cells[i] for i in keep)
+                rows.append(replace(row, cells=cells, total=sum(1 for c in cells if c.kind != "empty")))
+        columns = tuple(replace(view.columns[i], total=sum(1 for r in rows if r.cells[n].kind != "empty"))
+                        for n, i in enumerate(keep))
+        groups = matrix_groups(columns, rows)
+        return replace(view, columns=columns, rows=tuple(rows), groups=groups,
+                       uncovered=tuple(r for r in view.uncovered if self.shows(r.id)),
+                       orphans=tuple(c for c in view.orphans if self.shows(c.id)),
+                       total=sum(row.total for row in rows), split=len(groups) > 1)
+
+    def alignment(self) -> AlignmentView:
+        """The alignment report, keeping the findings about items the document shows."""
+        view = self.views.alignment()
+        if self.selected is None:
+            return view
+
+        def keep(f) -> bool:
+            return f.ref is not None and self.shows(f.ref.id)
+        modes = tuple(replace(m, findings=tuple(f for f in m.findings if keep(f))) for m in view.modes)
+        return AlignmentView(modes, tuple(f for f in view.errors if keep(f)),
+                             tuple(w for w in view.waivers if self.shows(w.ref.id)))
+
+    def changes(self) -> ChangesView:
+        """What changed in the plan since `changes_since` (see `stratdocs diff`), for the items shown."""
+        from stratdocs import diff
+
+        rev = self.spec.changes_since
+        with tempfile.TemporaryDirectory(prefix="stratdocs-changes-") as tmp:
+            try:
+                before = diff.load_revision(self.views.project.root, rev, Path(tmp))
+            except StratdocsError as exc:
+                raise ConfigError([], f"document '{self.spec.id}', section 'changes': {exc.message}") from None
+            found = diff.compare(before, self.views.project)
+        shown = [c for c in found if c.kind == "removed" or self.shows(c.entity)]
+        return changes_view(rev, shown, self.views)
+
+
+def _summarised(group: Group) -> Group:
+    """Long lists of tasks and operational objectives become a count: a board member reads them
+    under their operational plan, not in a paragraph of ids under every objective."""
+    if group.label in NESTED_LABELS and group.total > NESTED_LIST:
+        return Group(group.label, (), group.total)
+    return group
+
+
+def _asset_rel(logo: str, content_dir: str) -> str:
+    """`logo: logo.svg`, `assets/logo.svg` and `content/assets/logo.svg` all name one file."""
+    rel = logo.replace("\\", "/").lstrip("/")
+    for prefix in (f"{content_dir.rstrip('/')}/assets/", "assets/"):
+        if rel.startswith(prefix):
+            return rel[len(prefix):]
+    return rel

@@ -1,0 +1,151 @@
+"""KPI view models: the scorecard row of a KPI and the detail of its own page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from stratdocs.model import Entity, Kpi
+from stratdocs.numbers import format_number, format_percent
+from stratdocs.render.views.common import Fact, ItemRef, health_word
+from stratdocs.render.views.core import ViewsCore
+
+DIRECTION_TEXT = {"up": "Higher is better", "down": "Lower is better", "range": "Stay in range"}
+BETTER_WHEN = {"up": "higher", "down": "lower", "range": "inside the range"}
+
+
+@dataclass(frozen=True, slots=True)
+class KpiRow:
+    """One KPI as a scorecard row: its health and figures, formatted."""
+
+    ref: ItemRef            #: the KPI
+    owner: str              #: its owner
+    level: str              #: `strategic`, `operational`, ...
+    unit: str               #: its unit ('' for none)
+    health: str             #: `green`, `amber`, `red` or `no-data`
+    health_word: str        #: the health as a word
+    reason: str             #: why it has that health
+    latest: str             #: the latest actual with its unit, or "—"
+    latest_date: str        #: its date (ISO), or ''
+    target: str             #: the target in force, or "—"
+    target_date: str        #: its date, or ''
+    expected: str           #: the planned value at the latest actual's date, or "—"
+    progress: str           #: progress against plan ("87%"), or ''
+    stale: bool             #: no recent actual
+    direction: str          #: "Higher is better", "Lower is better" or "Stay in range"
+    sparkline: Markup       #: SVG of the actuals up to `as_of`
+
+
+@dataclass(frozen=True, slots=True)
+class Actual:
+    """One reported actual of a KPI."""
+
+    date: str               #: ISO date
+    value: str              #: the value with its unit
+    note: str               #: the note reported with it
+    future: bool            #: dated after the plan's `as_of`
+
+
+@dataclass(frozen=True, slots=True)
+class KpiDetail:
+    """What a KPI's own page shows beyond its facts."""
+
+    row: KpiRow                     #: its scorecard row
+    chart: Markup                   #: SVG chart of actuals, plan line and thresholds
+    definition: tuple[Fact, ...]    #: level, unit, direction, frequency, baseline, targets, ...
+    quality: tuple[Fact, ...]       #: source, method, limitations, data file (those given)
+    actuals: tuple[Actual, ...]     #: every actual, newest first
+    has_thresholds: bool            #: health comes from thresholds (the chart shows them)
+
+
+def threshold_text(kpi: Kpi) -> str:
+    """The KPI's thresholds in words ("green ≥ 95, amber ≥ 80"), or '' without thresholds."""
+    if not kpi.thresholds:
+        return ""
+    green, amber = kpi.thresholds.green, kpi.thresholds.amber
+    if kpi.direction == "range":
+        return (f"green {format_number(green[0])}–{format_number(green[1])}, "
+                f"amber {format_number(amber[0])}–{format_number(amber[1])}")
+    sign = "≥" if kpi.direction == "up" else "≤"
+    return f"green {sign} {format_number(green)}, amber {sign} {format_number(amber)}"
+
+
+def decimals(kpi: Kpi) -> int:
+    """The precision a KPI's own figures are written with, for computed values like the plan."""
+    places = 0
+    for point in (*kpi.actuals, *kpi.targets, *((kpi.baseline,) if kpi.baseline else ())):
+        text = repr(point.value)
+        if "e" not in text and not point.value.is_integer():
+            places = max(places, len(text.split(".")[1]))
+    return min(places, 2)
+
+
+class KpiViews(ViewsCore):
+    """KPI rows and KPI details."""
+
+    def kpi_row(self, entity: Entity) -> KpiRow:
+        """The scorecard row of a KPI (kept in `rows_memo` while its inputs are unchanged)."""
+        self._read(entity.id)
+        health = self.project.kpi_health[entity.id]
+        if self.rows_memo is None:
+            return self._kpi_row(entity, health)
+        inputs = (entity, health, self.sitemap.path(entity.id))
+        previous = self.rows_memo.get(entity.id)
+        if previous is not None and previous[0] == inputs:
+            return previous[1]
+        row = self._kpi_row(entity, health)
+        self.rows_memo[entity.id] = (inputs, row)
+        return row
+
+    def _kpi_row(self, entity: Entity, health) -> KpiRow:
+        kpi = entity.kpi
+        latest, target = health.latest, health.target
+        points = [(p.date, p.value) for p in kpi.actuals if p.date <= self.as_of]
+        return KpiRow(
+            ref=self.ref(entity.id), owner=entity.owner, level=kpi.level, unit=kpi.unit,
+            health=health.health, health_word=health_word(health.health), reason=health.reason,
+            latest=format_number(latest.value, kpi.unit) if latest else "—",
+            latest_date=latest.date.isoformat() if latest else "",
+            target=format_number(target.value, kpi.unit) if target else "—",
+            target_date=target.date.isoformat() if target else "",
+            expected=format_number(health.expected, kpi.unit, decimals(kpi)) if health.expected is not None else "—",
+            progress=format_percent(health.progress), stale=health.stale,
+            direction=DIRECTION_TEXT[kpi.direction],
+            sparkline=self.chart("sparkline", points=points, health=health.health))
+
+    def kpi_detail(self, entity: Entity) -> KpiDetail:
+        """The figures, chart, definition and actuals of a KPI's own page."""
+        kpi = entity.kpi
+        thresholds = None
+        if kpi.thresholds:
+            thresholds = {"green": kpi.thresholds.green, "amber": kpi.thresholds.amber}
+        chart = self.chart(
+            "kpi_chart", title=entity.title, unit=kpi.unit, actuals=[(p.date, p.value) for p in kpi.actuals],
+            baseline=(kpi.baseline.date, kpi.baseline.value) if kpi.baseline else None,
+            targets=[(t.date, t.value) for t in kpi.targets], thresholds=thresholds,
+            direction=kpi.direction, as_of=self.as_of)
+        return KpiDetail(
+            row=self.kpi_row(entity), chart=chart, definition=self._definition(kpi),
+            quality=tuple(Fact(label, value) for label, value in (
+                ("Source", kpi.source), ("Method", kpi.method), ("Limitations", kpi.limitations),
+                ("Data file", kpi.data)) if value),
+            actuals=tuple(Actual(p.date.isoformat(), format_number(p.value, kpi.unit), p.note, p.date > self.as_of)
+                          for p in reversed(kpi.actuals)),
+            has_thresholds=bool(kpi.thresholds))
+
+    @staticmethod
+    def _definition(kpi: Kpi) -> tuple[Fact, ...]:
+        thresholds = threshold_text(kpi)
+        baseline = f"{format_number(kpi.baseline.value, kpi.unit)} on {kpi.baseline.date}" if kpi.baseline else "none"
+        targets = "; ".join(f"{format_number(t.value, kpi.unit)} by {t.date}" for t in kpi.targets)
+        return (
+            Fact("Level", kpi.level.capitalize()),
+            Fact("Unit", kpi.unit or "—"),
+            Fact("Better when", BETTER_WHEN[kpi.direction]),
+            Fact("Frequency", kpi.frequency),
+            Fact("Baseline", baseline),
+            Fact("Targets", targets or "none"),
+            *([Fact("Thresholds", thresholds)] if thresholds else []),
+            *([Fact("Weight", format_number(kpi.weight))] if kpi.weight != 1 else []),
+        )

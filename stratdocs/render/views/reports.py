@@ -1,0 +1,350 @@
+"""Report view models: the home page, kind indexes, the scorecard, the alignment report, search."""
+
+from __future__ import annotations
+
+import html as html_mod
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from markupsafe import Markup
+
+from stratdocs.alignment import FAILURE_MODES
+from stratdocs.findings import Severity
+from stratdocs.model import KIND_FOLDERS, KIND_LABELS, KINDS, Entity
+from stratdocs.numbers import format_number, plural, plural_word
+from stratdocs.render.urls import REPORT_PAGES, index_path
+from stratdocs.render.views.common import PERSPECTIVES, PERSPECTIVE_LABELS, HealthCount, ItemRef, health_counts, \
+    health_word
+from stratdocs.render.views.kpi import KpiRow
+from stratdocs.render.views.matrix import MatrixViews
+
+STRATEGY_TEXT = {
+    "cost-leadership": ("Cost leadership", "Win by being the lowest-cost producer in the industry, passing "
+                                          "savings on as lower prices or keeping them as margin."),
+    "differentiation": ("Differentiation", "Win by offering something customers value and competitors do not, "
+                                          "and charging for it."),
+    "focus": ("Focus (segmentation)", "Win by serving one narrow segment better than broad competitors, on cost "
+                                     "or on difference."),
+}
+#: Kind indexes: the heading of the kind's extra column.
+EXTRA_LABELS = {"operation": "Function · period", "kpi": "Latest", "objective": "Perspective", "review": "Date"}
+#: Kind indexes show health for these kinds, and "traces to" for all kinds but these.
+INDEX_HEALTH_KINDS = ("objective", "kpi")
+UNTRACED_KINDS = ("objective", "page", "plan")
+#: Kind indexes list this many "traces to" ids per row.
+INDEX_TRACES = 6
+LATEST_REVIEWS = 3
+#: Search documents keep this much of an item's text.
+SEARCH_TEXT = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class StrategyText:
+    label: str      #: "Cost leadership"
+    text: str       #: what the generic strategy means
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveCard:
+    """A strategic objective on the home page."""
+
+    ref: ItemRef
+    summary: str
+    kpis: int           #: how many KPIs count for it
+    kpis_text: str      #: "3 KPIs"
+
+
+@dataclass(frozen=True, slots=True)
+class Perspective:
+    label: str                          #: "Financial", or "Other objectives"
+    objectives: tuple[ObjectiveCard, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Stat:
+    label: str          #: "Strategic objectives"
+    count: int
+    href: str | None    #: the kind's index page
+
+
+@dataclass(frozen=True, slots=True)
+class HomeView:
+    """The plan home page (and the plan section of a PDF)."""
+
+    plan: Entity | None                 #: the plan entity
+    body: Markup | str                  #: its Markdown body as HTML
+    vision: str
+    mission: str
+    values: tuple[str, ...]
+    strategy: StrategyText | None       #: the generic strategy, if named
+    period: str                         #: the plan period's label
+    owner: str
+    objective_counts: tuple[HealthCount, ...]
+    kpi_counts: tuple[HealthCount, ...]
+    strategy_map: Markup | None         #: SVG, when there are objectives
+    perspectives: tuple[Perspective, ...]
+    stats: tuple[Stat, ...]             #: items per kind
+    reviews: tuple[ItemRef, ...]        #: the latest reviews
+    warnings: int
+    errors: int
+    warnings_text: str                  #: "5 warnings"
+    errors_text: str                    #: "1 error"
+    scorecard_href: str                 #: site path of the scorecard
+    alignment_href: str                 #: site path of the alignment report
+
+
+@dataclass(frozen=True, slots=True)
+class IndexRow:
+    ref: ItemRef
+    owner: str
+    status: str
+    summary: str
+    health: str | None
+    traces_to: tuple[ItemRef, ...]      #: the first INDEX_TRACES items it traces to
+    extra: str                          #: the kind's extra column
+
+
+@dataclass(frozen=True, slots=True)
+class KindIndexView:
+    """The index page of one kind."""
+
+    kind: str
+    label: str                  #: "Strategic objectives"
+    rows: tuple[IndexRow, ...]
+    count_text: str             #: "12 items"
+    extra_label: str            #: heading of the extra column ('' for none)
+    show_health: bool
+    show_traces: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ScorecardGroup:
+    objective: ItemRef | None   #: None for KPIs measuring no objective directly
+    health: str | None
+    health_word: str
+    rows: tuple[KpiRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScorecardView:
+    groups: tuple[ScorecardGroup, ...]
+    counts: tuple[HealthCount, ...]
+    total: int                  #: how many KPIs
+    stale: int                  #: how many of them are stale
+
+    @property
+    def total_text(self) -> str:
+        """"12 KPIs"."""
+        return plural(self.total, "KPI")
+
+    @property
+    def stale_text(self) -> str:
+        """"2 KPIs are stale"."""
+        return f"{plural(self.stale, 'KPI')} {self.stale_verb} stale"
+
+    @property
+    def stale_verb(self) -> str:
+        """"is" or "are", agreeing with `stale`."""
+        return plural_word(self.stale, "is", "are")
+
+
+@dataclass(frozen=True, slots=True)
+class FindingView:
+    ref: ItemRef | None         #: the item it is about
+    message: str
+    code: str
+    where: str                  #: "file:line"
+    severity: str               #: `warning` or `error`
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverView:
+    ref: ItemRef
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class FailureMode:
+    title: str
+    codes: tuple[str, ...]
+    why: str
+    findings: tuple[FindingView, ...]
+    waived: int                 #: how many findings of these codes are waived
+
+
+@dataclass(frozen=True, slots=True)
+class AlignmentView:
+    modes: tuple[FailureMode, ...]
+    errors: tuple[FindingView, ...]
+    waivers: tuple[WaiverView, ...]
+
+    @property
+    def total(self) -> int:
+        """Warnings over all failure modes."""
+        return sum(len(m.findings) for m in self.modes)
+
+    @property
+    def total_text(self) -> str:
+        """"7 findings"."""
+        return plural(self.total, "finding")
+
+    @property
+    def waivers_text(self) -> str:
+        """"2 accepted gaps"."""
+        return plural(len(self.waivers), "accepted gap")
+
+
+class ReportViews(MatrixViews):
+    """Home, kind indexes, scorecard, alignment report and search documents."""
+
+    def kind_index(self, kind: str) -> KindIndexView:
+        """The index page of `kind` (a file kind with items)."""
+        rows = []
+        for entity in self.plan.of_kind(kind):
+            self._read(entity.id)  # the row shows more than a reference: owner, status, summary, links
+            rows.append(IndexRow(self.ref(entity.id), entity.owner, entity.status, entity.summary,
+                                 self.project.health_of(entity),
+                                 self.refs(self.index.traces_to.get(entity.id, ())[:INDEX_TRACES]),
+                                 self._index_extra(entity)))
+        return KindIndexView(kind, KIND_LABELS[kind][1], tuple(rows), plural(len(rows), "item"),
+                             EXTRA_LABELS.get(kind, ""), kind in INDEX_HEALTH_KINDS, kind not in UNTRACED_KINDS)
+
+    def _index_extra(self, entity: Entity) -> str:
+        if entity.kind == "operation":
+            period = entity.attrs.get("period")
+            return " · ".join(x for x in (entity.attrs.get("function", ""), period.label if period else "") if x)
+        if entity.kind == "kpi":
+            latest = self.project.kpi_health[entity.id].latest
+            return format_number(latest.value, entity.kpi.unit) if latest else "—"
+        if entity.kind == "objective":
+            return PERSPECTIVE_LABELS.get(entity.attrs.get("perspective", ""), "")
+        if entity.kind == "review":
+            day = entity.attrs.get("date")
+            return day.isoformat() if day else ""
+        return ""
+
+    def _perspectives(self, objectives: list[Entity]) -> list[tuple[str, list[Entity]]]:
+        by_perspective = []
+        for key, label in PERSPECTIVES:
+            items = [e for e in objectives if e.attrs.get("perspective") == key]
+            if items:
+                by_perspective.append((label, items))
+        unassigned = [e for e in objectives if not e.attrs.get("perspective")]
+        if unassigned:
+            by_perspective.append(("Other objectives", unassigned))
+        return by_perspective
+
+    def _strategy_map(self, objectives: list[Entity], by_perspective) -> Markup | None:
+        if not objectives:
+            return None
+        return self.chart(
+            "strategy_map",
+            perspectives=[(label, [{"id": e.id, "title": e.title, "href": self.sitemap.path(e.id),
+                                    "health": self.project.objective_health[e.id].health} for e in items])
+                          for label, items in by_perspective],
+            links=[(e.id, edge.other) for e in objectives for edge in self.index.up.get(e.id, ())
+                   if edge.key == "parent"])
+
+    def _card(self, entity: Entity) -> ObjectiveCard:
+        kpis = len(self.project.objective_health[entity.id].kpis)
+        return ObjectiveCard(self.ref(entity.id), entity.summary, kpis, plural(kpis, "KPI"))
+
+    def home(self) -> HomeView:
+        """The plan home page."""
+        plan = self.plan.root
+        attrs = plan.attrs if plan else {}
+        objectives = self.plan.of_kind("objective")
+        by_perspective = self._perspectives(objectives)
+        strategy = STRATEGY_TEXT.get(attrs.get("strategy") or "")
+        period = attrs.get("period")
+        reviews = sorted(self.plan.of_kind("review"), key=lambda e: e.attrs.get("date") or date.min, reverse=True)
+        warnings = sum(1 for f in self.project.findings if f.severity is Severity.WARNING)
+        errors = sum(1 for f in self.project.findings if f.severity is Severity.ERROR)
+        return HomeView(
+            plan=plan, body=self.body(plan).html if plan else "",
+            vision=attrs.get("vision", ""), mission=attrs.get("mission", ""), values=tuple(attrs.get("values", ())),
+            strategy=StrategyText(*strategy) if strategy else None,
+            period=period.label if period else "", owner=plan.owner if plan else "",
+            objective_counts=health_counts(self.project.objective_health[e.id].health for e in objectives),
+            kpi_counts=health_counts(h.health for h in self.project.kpi_health.values()),
+            strategy_map=self._strategy_map(objectives, by_perspective),
+            perspectives=tuple(Perspective(label, tuple(self._card(e) for e in items))
+                               for label, items in by_perspective),
+            stats=tuple(Stat(KIND_LABELS[k][1], len(self.plan.of_kind(k)), index_path(k) if k in KIND_FOLDERS else None)
+                        for k in KINDS if k not in ("plan", "page") and self.plan.of_kind(k)),
+            reviews=tuple(self.ref(r.id) for r in reviews[:LATEST_REVIEWS]),
+            warnings=warnings, errors=errors,
+            warnings_text=plural(warnings, "warning"), errors_text=plural(errors, "error"),
+            scorecard_href=REPORT_PAGES["scorecard"], alignment_href=REPORT_PAGES["alignment"])
+
+    def scorecard(self) -> ScorecardView:
+        """Every KPI grouped by the strategic objective it measures directly, the rest last."""
+        groups = []
+        placed: set[str] = set()
+        for objective in self.plan.of_kind("objective"):
+            direct = [self.plan.entities[k] for k in self.index.measured_by(objective.id)]
+            if not direct:
+                continue
+            placed.update(k.id for k in direct)
+            oh = self.project.objective_health[objective.id]
+            groups.append(ScorecardGroup(self.ref(objective.id), oh.health, health_word(oh.health),
+                                         tuple(self.kpi_row(k) for k in direct)))
+        rest = [k for k in self.plan.of_kind("kpi") if k.id not in placed]
+        if rest:
+            groups.append(ScorecardGroup(None, None, "", tuple(self.kpi_row(k) for k in rest)))
+        healths = self.project.kpi_health.values()
+        return ScorecardView(tuple(groups), health_counts(h.health for h in healths), len(healths),
+                             sum(1 for h in healths if h.stale))
+
+    def alignment(self) -> AlignmentView:
+        """The findings by failure mode, content errors and waivers."""
+        modes = []
+        findings = list(self.project.findings)
+        for title, codes, why in FAILURE_MODES:
+            items = tuple(self.finding_view(f) for f in findings if f.code in codes and f.severity is Severity.WARNING)
+            waived = sum(1 for w in self.project.waivers if w.code in codes)
+            modes.append(FailureMode(title, tuple(codes), why, items, waived))
+        errors = tuple(self.finding_view(f) for f in findings if f.severity is Severity.ERROR)
+        waivers = tuple(WaiverView(self.ref(w.entity.id), w.code, w.reason) for w in self.project.waivers)
+        return AlignmentView(tuple(modes), errors, waivers)
+
+    def finding_view(self, finding) -> FindingView:
+        """One finding as the alignment report lists it."""
+        entity = self.plan.get(finding.entity) if finding.entity else None
+        return FindingView(self.ref(entity.id) if entity else None, finding.message, finding.code,
+                           f"{finding.file}:{finding.line}", finding.severity.value)
+
+    def search_docs(self, memo: dict | None = None) -> list[dict]:
+        """One search document (JSON-ready) per item.
+
+        :param memo: id -> (inputs, doc), kept between builds: the documents of items whose
+            entity, health, page and body are what they were last time are reused.
+        """
+        docs = []
+        for entity in self.plan:
+            health = self.project.health_of(entity) or ""
+            html = self.body(entity).html if entity.container is None else ""
+            inputs = (entity, health, self.sitemap.path(entity.id), html)
+            if memo is not None:
+                previous = memo.get(entity.id)
+                if previous is not None and previous[0] == inputs:
+                    docs.append(previous[1])
+                    continue
+            text = _plain_text(html) if entity.container is None else entity.attrs.get("resources") or ""
+            docs.append({"id": entity.id, "title": entity.title, "kind": entity.kind,
+                         "kind_label": KIND_LABELS[entity.kind][0], "href": self.sitemap.path(entity.id),
+                         "summary": entity.summary, "owner": entity.owner,
+                         "health": health, "text": text[:SEARCH_TEXT]})
+            if memo is not None:
+                memo[entity.id] = (inputs, docs[-1])
+        return docs
+
+
+_TAG_RE = re.compile(r"<[^>]+>")
+_SPACE_RE = re.compile(r"\s+")
+
+
+def _plain_text(html: str) -> str:
+    return _SPACE_RE.sub(" ", html_mod.unescape(_TAG_RE.sub(" ", html))).strip()
