@@ -116,9 +116,37 @@ def assemble(entities: list[Entity]) -> tuple[Plan, list[Finding]]:
 
 
 def build(plan: Plan, unreadable=frozenset()) -> tuple[TraceIndex, list[Finding]]:
-    """Resolve references; ids in `unreadable` (files that failed to parse) are skipped, not reported."""
+    """Resolve references and build the read-only index; ids in `unreadable` (files that
+    failed to parse) are skipped, not reported.
+
+    :param plan: the assembled plan.
+    :param unreadable: ids of files that could not be parsed (already reported).
+    """
+    up, down, findings = _resolve(plan, {i.lower() for i in unreadable})
+    findings += _break_cycles(plan, up)
+    for key in list(down):
+        down[key] = _dedupe(down[key])
+    for key in list(up):
+        up[key] = _dedupe(up[key])
+    children: dict[str, list[str]] = defaultdict(list)
+    for entity in plan.of_kind("objective"):
+        for edge in up.get(entity.id, ()):
+            if edge.key == "parent":
+                children[edge.other].append(entity.id)
+    index = TraceIndex(
+        plan=plan,
+        up=MappingProxyType({k: tuple(v) for k, v in up.items()}),
+        down=MappingProxyType({k: tuple(v) for k, v in down.items()}),
+        traces_to=MappingProxyType(_traces(plan, up)),
+        chains=MappingProxyType(_chains(plan, up)),
+        objective_children=MappingProxyType({k: tuple(v) for k, v in children.items()}),
+    )
+    return index, findings
+
+
+def _resolve(plan: Plan, unreadable: set[str]) -> tuple[dict, dict, list[Finding]]:
+    """Edges up and down for every reference that resolves; a finding for every one that does not."""
     findings: list[Finding] = []
-    unreadable = {i.lower() for i in unreadable}
     up: dict[str, list[Edge]] = defaultdict(list)
     down: dict[str, list[Edge]] = defaultdict(list)
     all_ids = None
@@ -128,20 +156,15 @@ def build(plan: Plan, unreadable=frozenset()) -> tuple[TraceIndex, list[Finding]
                 continue
             target = plan.get(ref.target)
             if target is None:
-                if ref.target.lower() in unreadable:
-                    continue
-                if all_ids is None:
-                    all_ids = list(plan.entities)
-                findings.append(_broken(entity, ref, all_ids))
-                continue
-            if target.kind not in TARGET_KINDS[ref.key]:
+                if ref.target.lower() not in unreadable:
+                    all_ids = all_ids if all_ids is not None else list(plan.entities)
+                    findings.append(_broken(entity, ref, all_ids))
+            elif target.kind not in TARGET_KINDS[ref.key]:
                 findings.append(_wrong_kind(entity, ref, target))
-                continue
-            if target.id == entity.id and ref.key != "link":
+            elif target.id == entity.id and ref.key != "link":
                 findings.append(error(entity.file, ref.line, ref.col, "cycle",
                                       f"'{entity.id}' {ref.key} itself; remove that reference", entity.id))
-                continue
-            if ref.key == "kpis":  # an operational objective lists the KPIs that measure it
+            elif ref.key == "kpis":  # an operational objective lists the KPIs that measure it
                 up[target.id].append(Edge("measures", entity.id, ref.line))
                 down[entity.id].append(Edge("measures", target.id, ref.line))
             elif ref.key in UP_KEYS:
@@ -149,88 +172,68 @@ def build(plan: Plan, unreadable=frozenset()) -> tuple[TraceIndex, list[Finding]
                 down[target.id].append(Edge(ref.key, entity.id, ref.line))
             else:
                 down[target.id].append(Edge(ref.key, entity.id, ref.line))
+    return up, down, findings
 
-    findings += _break_cycles(plan, up)
-    for key in list(down):
-        down[key] = _dedupe(down[key])
-    for key in list(up):
-        up[key] = _dedupe(up[key])
 
+def _closure(up: Mapping[str, list[Edge]], start: str, closure: dict[str, frozenset[str]]) -> frozenset[str]:
+    """Everything `start` reaches upward, by an iterative post-order walk memoised in `closure`
+    (the graph is acyclic: cycles were broken before)."""
+    stack = [(start, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if node in closure:
+            continue
+        parents = up.get(node, ())
+        if expanded:
+            acc: set[str] = set()
+            for edge in parents:
+                acc.add(edge.other)
+                acc |= closure[edge.other]
+            closure[node] = frozenset(acc)
+        else:
+            stack.append((node, True))
+            stack.extend((edge.other, False) for edge in parents if edge.other not in closure)
+    return closure[start]
+
+
+def _traces(plan: Plan, up: Mapping[str, list[Edge]]) -> dict[str, tuple[str, ...]]:
+    """The strategic objectives each item traces to (an operation: also through its nested items)."""
     order = {eid: i for i, eid in enumerate(plan.entities)}
     objectives = frozenset(e.id for e in plan if e.kind == "objective")
     closure: dict[str, frozenset[str]] = {}
-
-    def reach(start: str) -> frozenset[str]:
-        # Iterative post-order closure over the acyclic `up` graph, memoised.
-        stack = [(start, False)]
-        while stack:
-            node, expanded = stack.pop()
-            if node in closure:
-                continue
-            parents = up.get(node, ())
-            if expanded:
-                acc: set[str] = set()
-                for edge in parents:
-                    acc.add(edge.other)
-                    acc |= closure[edge.other]
-                closure[node] = frozenset(acc)
-            else:
-                stack.append((node, True))
-                stack.extend((edge.other, False) for edge in parents if edge.other not in closure)
-        return closure[start]
-
     traces: dict[str, tuple[str, ...]] = {}
     for entity in plan:
-        reached = set(reach(entity.id))
+        reached = set(_closure(up, entity.id, closure))
         if entity.kind == "operation":
             for child in entity.children:
                 if child in plan.entities:
-                    reached |= reach(child)
+                    reached |= _closure(up, child, closure)
         traces[entity.id] = tuple(sorted((r for r in reached if r in objectives and r != entity.id),
                                          key=order.__getitem__))
+    return traces
 
+
+def _chains(plan: Plan, up: Mapping[str, list[Edge]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Each item's chains upward (at most MAX_CHAINS), by an iterative post-order walk."""
     chains: dict[str, tuple[tuple[str, ...], ...]] = {}
-
-    def chains_of(node: str) -> tuple[tuple[str, ...], ...]:
-        stack = [(node, False)]
+    for entity in plan:
+        stack = [(entity.id, False)]
         while stack:
             current, expanded = stack.pop()
             if current in chains:
                 continue
             parents = [e.other for e in up.get(current, ())]
-            if expanded:
-                out: list[tuple[str, ...]] = []
-                for parent in parents:
-                    for chain in chains[parent] or ((),):
-                        out.append((parent, *chain))
-                        if len(out) >= MAX_CHAINS:
-                            break
-                    if len(out) >= MAX_CHAINS:
-                        break
-                chains[current] = tuple(out)
-            else:
+            if not expanded:
                 stack.append((current, True))
                 stack.extend((p, False) for p in parents if p not in chains)
-        return chains[node]
-
-    for entity in plan:
-        chains_of(entity.id)
-
-    children: dict[str, list[str]] = defaultdict(list)
-    for entity in plan.of_kind("objective"):
-        for edge in up.get(entity.id, ()):
-            if edge.key == "parent":
-                children[edge.other].append(entity.id)
-
-    index = TraceIndex(
-        plan=plan,
-        up=MappingProxyType({k: tuple(v) for k, v in up.items()}),
-        down=MappingProxyType({k: tuple(v) for k, v in down.items()}),
-        traces_to=MappingProxyType(traces),
-        chains=MappingProxyType(chains),
-        objective_children=MappingProxyType({k: tuple(v) for k, v in children.items()}),
-    )
-    return index, findings
+                continue
+            out: list[tuple[str, ...]] = []
+            for parent in parents:
+                out += [(parent, *chain) for chain in chains[parent] or ((),)][:MAX_CHAINS - len(out)]
+                if len(out) >= MAX_CHAINS:
+                    break
+            chains[current] = tuple(out)
+    return chains
 
 
 def _dedupe(edges: list[Edge]) -> list[Edge]:

@@ -65,90 +65,104 @@ def resolve(root: Path, raw_path: str) -> Path | None:
     return real
 
 
+class PreviewServer(ThreadingHTTPServer):
+    """The preview's HTTP server: what it serves, to whom, and where reload events come from."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], root: Path, broadcaster: Broadcaster, allowed: set[str]):
+        super().__init__(address, Handler)
+        #: the output folder served (nothing outside it is ever read)
+        self.root = root
+        #: reload and error events for open pages
+        self.broadcaster = broadcaster
+        #: Host names requests may carry
+        self.allowed = allowed
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: PreviewServer
+    server_version = "stratdocs"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args) -> None:  # the terminal shows builds, not requests
+        pass
+
+    def _host_ok(self) -> bool:
+        header = (self.headers.get("Host") or "").strip().lower()
+        if header.startswith("["):
+            name = header[: header.find("]") + 1]
+        else:
+            name = header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+        return name in self.server.allowed
+
+    def _send(self, status: int, body: bytes, ctype: str = "text/plain; charset=utf-8", head: bool = False):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def do_HEAD(self) -> None:
+        self.do_GET(head=True)
+
+    def do_GET(self, head: bool = False) -> None:
+        if not self._host_ok():
+            self._send(HTTPStatus.BAD_REQUEST, b"Bad Host header: the preview answers only local names.\n",
+                       head=head)
+            return
+        if urlsplit(self.path).path == EVENTS:
+            self._events()
+            return
+        root = self.server.root
+        target = resolve(root, self.path)
+        if target is None:
+            page = root / "404.html"
+            body = page.read_bytes() if page.is_file() else b"Not found\n"
+            self._send(HTTPStatus.NOT_FOUND, body, TYPES[".html"] if page.is_file() else TYPES[".txt"], head)
+            return
+        self._send(HTTPStatus.OK, target.read_bytes(), TYPES.get(target.suffix.lower(),
+                                                                 "application/octet-stream"), head)
+
+    def _events(self) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        broadcaster = self.server.broadcaster
+        seen = broadcaster.version
+        try:
+            self._event("hello", seen, broadcaster.errors)
+            while True:
+                version, errors, closed = broadcaster.wait(seen, timeout=15)
+                if closed:
+                    return
+                if version == seen:
+                    self.wfile.write(b": keep-alive\n\n")
+                    self.wfile.flush()
+                    continue
+                seen = version
+                self._event("problems" if errors else "reload", version, errors)
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
+            return
+
+    def _event(self, name: str, version: int, errors: list[str]) -> None:
+        data = json.dumps({"version": version, "errors": errors})
+        self.wfile.write(f"event: {name}\ndata: {data}\n\n".encode("utf-8"))
+        self.wfile.flush()
+
+
 def make_server(host: str, port: int, root: Path, broadcaster: Broadcaster,
-                allow_hosts: tuple[str, ...] = ()) -> ThreadingHTTPServer:
+                allow_hosts: tuple[str, ...] = ()) -> PreviewServer:
     """A server for the files under `root` on host:port.
 
     :param allow_hosts: Host names besides the local ones (and `host` itself) that requests may
         carry: the name colleagues use to reach the preview (`serve --allow-host NAME`).
     """
-    root = root.resolve()
     allowed = set(LOCAL_HOSTS) | {host.lower()} | {name.lower() for name in allow_hosts}
-
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "stratdocs"
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args) -> None:  # the terminal shows builds, not requests
-            pass
-
-        def _host_ok(self) -> bool:
-            header = (self.headers.get("Host") or "").strip().lower()
-            if header.startswith("["):
-                name = header[: header.find("]") + 1]
-            else:
-                name = header.rsplit(":", 1)[0] if header.count(":") == 1 else header
-            return name in allowed
-
-        def _send(self, status: int, body: bytes, ctype: str = "text/plain; charset=utf-8", head: bool = False):
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("X-Content-Type-Options", "nosniff")
-            self.end_headers()
-            if not head:
-                self.wfile.write(body)
-
-        def do_HEAD(self) -> None:
-            self.do_GET(head=True)
-
-        def do_GET(self, head: bool = False) -> None:
-            if not self._host_ok():
-                self._send(HTTPStatus.BAD_REQUEST, b"Bad Host header: the preview answers only local names.\n",
-                           head=head)
-                return
-            if urlsplit(self.path).path == EVENTS:
-                self._events()
-                return
-            target = resolve(root, self.path)
-            if target is None:
-                page = root / "404.html"
-                body = page.read_bytes() if page.is_file() else b"Not found\n"
-                self._send(HTTPStatus.NOT_FOUND, body, TYPES[".html"] if page.is_file() else TYPES[".txt"], head)
-                return
-            self._send(HTTPStatus.OK, target.read_bytes(), TYPES.get(target.suffix.lower(),
-                                                                     "application/octet-stream"), head)
-
-        def _events(self) -> None:
-            self.send_response(HTTPStatus.OK)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Connection", "close")
-            self.end_headers()
-            self.close_connection = True
-            seen = broadcaster.version
-            try:
-                self._event("hello", seen, broadcaster.errors)
-                while True:
-                    version, errors, closed = broadcaster.wait(seen, timeout=15)
-                    if closed:
-                        return
-                    if version == seen:
-                        self.wfile.write(b": keep-alive\n\n")
-                        self.wfile.flush()
-                        continue
-                    seen = version
-                    self._event("problems" if errors else "reload", version, errors)
-            except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
-                return
-
-        def _event(self, name: str, version: int, errors: list[str]) -> None:
-            data = json.dumps({"version": version, "errors": errors})
-            self.wfile.write(f"event: {name}\ndata: {data}\n\n".encode("utf-8"))
-            self.wfile.flush()
-
-    server = ThreadingHTTPServer((host, port), Handler)
-    server.daemon_threads = True
-    return server
-
+    return PreviewServer((host, port), root.resolve(), broadcaster, allowed)
