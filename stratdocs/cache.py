@@ -33,6 +33,7 @@ import platform
 import secrets
 import shutil
 import tempfile
+from importlib import resources
 from pathlib import Path
 
 from stratdocs import __version__, git
@@ -54,12 +55,12 @@ def digest(*parts: str) -> str:
 def _code_digest() -> str:
     """A hash of stratdocs' own code and built-in themes: a cache made by other code never applies."""
     if not _CODE:
-        package = Path(__file__).parent
         h = hashlib.sha256()
-        for path in sorted(package.rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".html", ".css", ".js", ".svg"):
-                h.update(path.relative_to(package).as_posix().encode())
-                h.update(path.read_bytes())
+        for package in (Path(__file__).parent, Path(str(resources.files("stratdocs.themes")))):
+            for path in sorted(package.rglob("*")):
+                if path.is_file() and path.suffix in (".py", ".html", ".css", ".js", ".svg"):
+                    h.update(path.relative_to(package).as_posix().encode())
+                    h.update(path.read_bytes())
         _CODE.append(h.hexdigest()[:16])
     return _CODE[0]
 

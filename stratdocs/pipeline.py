@@ -72,23 +72,26 @@ class Stages:
         return now
 
 
-def check(root: Path, stages: Stages | None = None, files: project_mod.FileMemo | None = None) -> Checked:
+def check(root: Path, stages: Stages | None = None, files: project_mod.FileMemo | None = None, *,
+          probe: bool = True) -> Checked:
     """Load and validate the project at `root`: content, config, theme and documents.
 
     :param stages: collects the time of each stage.
     :param files: files kept from an earlier load in this process (the preview).
+    :param probe: render the project's own templates once (`render.probe`); the preview and
+        build skip it, since they render every page anyway.
     :raises ConfigError: for a bad `stratdocs.yml`, theme setting, logo or `changes_since`.
     """
     stages = stages or Stages()
     start = time.perf_counter()
     project = project_mod.load(root, files=files)
     start = stages.done("load and validate the plan", start)
-    theme, found = preflight(project)
+    theme, found = preflight(project, probe)
     stages.done("check theme and documents", start)
     return Checked(project, theme, tuple(sorted(set(project.findings) | set(found))))
 
 
-def preflight(project: project_mod.Project) -> tuple[Theme, list[Finding]]:
+def preflight(project: project_mod.Project, probe: bool = True) -> tuple[Theme, list[Finding]]:
     """What rendering needs beyond the plan: the theme, its templates, the documents' logo and
     revisions. Config problems raise `ConfigError` (all at once); template problems are findings."""
     from stratdocs.render.environment import make_environment
@@ -103,7 +106,13 @@ def preflight(project: project_mod.Project) -> tuple[Theme, list[Finding]]:
     problems += _document_problems(project)
     if problems:
         raise ConfigError(sorted(problems))
-    return theme, check_templates(theme, make_environment(theme)) + _output_clashes(project, theme)
+    from stratdocs.render.probe import template_findings
+
+    found = check_templates(theme, make_environment(theme))
+    if probe and not found and not any(f.severity is Severity.ERROR for f in project.findings):
+        # Rendered only on a sound plan (as build would), and only if compiling found nothing.
+        found = template_findings(project, theme)
+    return theme, found + _output_clashes(project, theme)
 
 
 def _output_clashes(project: project_mod.Project, theme: Theme) -> list[Finding]:
@@ -188,7 +197,7 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
     from stratdocs.render.writer import Writer, check_output_dir
 
     stages = Stages()
-    checked = check(root, stages)
+    checked = check(root, stages, probe=False)
     refuse_errors(checked)
     project = checked.project
     target = output_dir(project, out)
@@ -242,7 +251,7 @@ def preview(root: Path, writer, files: project_mod.FileMemo, cache: cache_mod.Bu
     """
     from stratdocs.render.site import write_site
 
-    checked = check(root, files=files)
+    checked = check(root, files=files, probe=False)
     refuse_errors(checked)
     write_site(checked.project, writer, checked.theme, commit=git.commit(checked.project.root),
                cache=cache, memory=memory, extra_context=extra_context)

@@ -25,7 +25,7 @@ from stratdocs.errors import ConfigError, StratdocsError
 from stratdocs.findings import Finding, error
 
 #: Where the built-in themes live in the installed package.
-BUILTIN_THEMES = Path(str(resources.files("stratdocs") / "themes"))
+BUILTIN_THEMES = Path(str(resources.files("stratdocs.themes")))
 BUILTIN = BUILTIN_THEMES / "default"
 #: The prefix under which the built-in default's templates stay reachable from a theme.
 DEFAULT_PREFIX = "default"
@@ -186,20 +186,22 @@ def check_templates(theme: Theme, env: jinja2.Environment) -> list[Finding]:
 
 def template_error(exc: Exception, theme: Theme) -> TemplateError:
     """A Jinja failure (syntax, undefined name, missing template, sandbox refusal) as one
-    message naming the theme file and line where it happened."""
+    message naming the theme file and line where it happened, with that place as a finding."""
     if isinstance(exc, TemplateError):
         return exc
-    where = ""
+    file, line = "", 1
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
-        where = f"{theme.shown(exc.filename)}:{exc.lineno}: "
+        file, line = theme.shown(exc.filename), exc.lineno or 1
     else:
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
             if frame.filename.endswith((".html", ".xml", ".txt", ".css", ".svg")) and "/templates/" in frame.filename:
-                where = f"{theme.shown(frame.filename)}:{frame.lineno}: "
+                file, line = theme.shown(frame.filename), frame.lineno or 1
                 break
     detail = getattr(exc, "message", None) or str(exc)
     if isinstance(exc, jinja2.TemplateNotFound):
         detail = f"template '{exc.name}' not found in the theme"
     elif isinstance(exc, jinja2.exceptions.SecurityError):
         detail = f"not allowed in a theme template: {detail}"
-    return TemplateError(f"{where}{type(exc).__name__}: {detail}; fix the template")
+    message = f"{type(exc).__name__}: {detail}; fix the template"
+    finding = error(file or "stratdocs.yml", line, 1, "template", message)
+    return TemplateError(f"{file}:{line}: {message}" if file else message, [finding])

@@ -39,3 +39,12 @@ def test_wheel_carries_the_theme_and_init_template(tmp_path: Path):
     assert (project / "site/static/style.css").is_file()
     assert (project / "site/objectives/SO1.html").is_file()
     assert (project / ".gitignore").is_file() and (project / ".github/workflows/stratdocs.yml").is_file()
+
+
+def test_every_package_is_listed_in_pyproject():
+    """pyproject.toml lists the packages by hand (themes/ is mapped to stratdocs.themes)."""
+    import tomllib
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "stratdocs").rglob("__init__.py")}
+    assert found | {"stratdocs.themes"} == listed

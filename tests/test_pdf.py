@@ -352,7 +352,7 @@ def test_fetcher_denies_by_default(tmp_path: Path, url: str, allowed: bool):
     (assets / "ok.png").write_bytes(b"png")
     (tmp_path / "content" / "secret.txt").write_text("secret")
     (assets / "link.png").symlink_to(tmp_path / "content" / "secret.txt")
-    theme = Path(pdf.__file__).parent.parent / "themes" / "default"
+    from stratdocs.theme import BUILTIN as theme
     fetcher = pdf.Fetcher([assets, theme])
     if url.startswith("assets/"):
         url = assets.as_uri() + url[len("assets"):]

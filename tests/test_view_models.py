@@ -9,7 +9,7 @@ import pytest
 from stratdocs.numbers import plural, plural_word
 from stratdocs.render.views import ItemRef
 
-TEMPLATES = Path(__file__).parent.parent / "stratdocs" / "themes" / "default" / "templates"
+TEMPLATES = Path(__file__).parent.parent / "themes" / "default" / "templates"
 #: What a deciding template looks like: plurals, slicing, kind checks, picking facts by label.
 DECISIONS = re.compile(r"[!=]= 1\b|\[:\d|\.kind (==|in|not in)|kind == |label ==|selectattr|rejectattr|"
                        r"\| length [+\-<>]")
