@@ -8,6 +8,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from stratdocs.model import Kpi, Point
+from stratdocs.numbers import format_number
 from stratdocs.trace import TraceIndex
 
 GREEN, AMBER, RED, NO_DATA = "green", "amber", "red", "no-data"
@@ -62,12 +63,12 @@ def kpi_health(kpi: Kpi, as_of: date, cutoffs: Cutoffs = Cutoffs()) -> KpiHealth
                 health = AMBER
             else:
                 health = RED
-            reason = f"{_n(a)} against green band {_n(green[0])}–{_n(green[1])}, amber {_n(amber[0])}–{_n(amber[1])}"
+            reason = f"{format_number(a)} against green band {format_number(green[0])}–{format_number(green[1])}, amber {format_number(amber[0])}–{format_number(amber[1])}"
         else:
             better = (lambda x, t: x >= t) if kpi.direction == "up" else (lambda x, t: x <= t)
             health = GREEN if better(a, green) else AMBER if better(a, amber) else RED
             sign = "≥" if kpi.direction == "up" else "≤"
-            reason = f"{_n(a)} against thresholds green {sign} {_n(green)}, amber {sign} {_n(amber)}"
+            reason = f"{format_number(a)} against thresholds green {sign} {format_number(green)}, amber {sign} {format_number(amber)}"
         return KpiHealth(health, reason, latest, target, stale=stale)
     if target is None:
         return KpiHealth(NO_DATA, "no target and no thresholds", latest, stale=stale)
@@ -79,12 +80,12 @@ def kpi_health(kpi: Kpi, as_of: date, cutoffs: Cutoffs = Cutoffs()) -> KpiHealth
     if expected == p:
         progress = None
         health = GREEN
-        reason = f"plan expects {_n(expected)} at {latest.date}: no change yet"
+        reason = f"plan expects {format_number(expected)} at {latest.date}: no change yet"
     else:
         progress = (a - p) / (expected - p)
         health = GREEN if progress >= cutoffs.green else AMBER if progress >= cutoffs.amber else RED
-        reason = (f"{_n(a)} at {latest.date} against {_n(expected)} planned "
-                  f"(from {_n(p)} towards {_n(target.value)} by {target.date}): {progress:.0%} of planned progress")
+        reason = (f"{format_number(a)} at {latest.date} against {format_number(expected)} planned "
+                  f"(from {format_number(p)} towards {format_number(target.value)} by {target.date}): {progress:.0%} of planned progress")
     return KpiHealth(health, reason, latest, target, expected, progress, stale)
 
 
@@ -108,10 +109,6 @@ def _expected(previous: Point, target: Point, day: date) -> float:
     if day <= previous.date:
         return previous.value
     return previous.value + (target.value - previous.value) * (day - previous.date).days / span
-
-
-def _n(x: float) -> str:
-    return f"{x:,.2f}".rstrip("0").rstrip(".") if x != int(x) else f"{int(x):,}"
 
 
 def compute(index: TraceIndex, as_of: date, cutoffs: Cutoffs) -> tuple[Mapping[str, KpiHealth], Mapping[str, ObjectiveHealth]]:

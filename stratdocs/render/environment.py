@@ -14,7 +14,6 @@ import jinja2
 from markupsafe import Markup
 
 from stratdocs import __version__
-from stratdocs.model import KIND_LABELS
 from stratdocs.theme import Theme, environment, static_files
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -59,7 +58,6 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     env.filters["css_string"] = css_string
     env.filters["long_date"] = long_date
     env.globals["version"] = __version__
-    env.globals["kind_labels"] = KIND_LABELS
     env.globals["extra_css"] = extra_css(theme)
     env.globals["live_reload"] = False  # `stratdocs serve` passes True in the page context
     return env

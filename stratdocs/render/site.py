@@ -26,7 +26,7 @@ from stratdocs.project import Project
 from stratdocs.render.environment import make_environment
 from stratdocs.render.markdown import MarkdownRenderer, Rendered, Target, sanitize
 from stratdocs.render.memory import GRAPH, Memory
-from stratdocs.render.urls import SiteMap
+from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path, matrix_path
 from stratdocs.render.views import Crumb, Page, Views, link_body
 from stratdocs.theme import Theme, resolve as resolve_theme, static_files, template_error
 
@@ -176,42 +176,43 @@ class SiteRenderer:
             page = views.page_for(entity)
             yield Output(page.path, [f"{entity.kind}.html", "entity.html"], page,
                          lambda e=entity, p=page: self._linked(views.entity(e), p))
-        for kind, folder in KIND_FOLDERS.items():
+        home = Crumb("Home", "index.html")
+        for kind in KIND_FOLDERS:
             if plan.of_kind(kind):
-                label = KIND_LABELS[kind][1]
-                yield Output(f"{folder}/index.html", "index.html",
-                             Page(f"{folder}/index.html", label, kind, (Crumb("Home", "index.html"), Crumb(label))),
+                label, path = KIND_LABELS[kind][1], index_path(kind)
+                yield Output(path, "index.html", Page(path, label, kind, (home, Crumb(label))),
                              lambda k=kind: views.kind_index(k))
-        yield Output("scorecard.html", "scorecard.html",
-                     Page("scorecard.html", "KPI scorecard", "scorecard",
-                          (Crumb("Home", "index.html"), Crumb("KPI scorecard"))), views.scorecard)
+        scorecard = REPORT_PAGES["scorecard"]
+        yield Output(scorecard, "scorecard.html",
+                     Page(scorecard, "KPI scorecard", "scorecard", (home, Crumb("KPI scorecard"))), views.scorecard)
         graph = frozenset((GRAPH,))
-        yield Output("matrices/index.html", "matrices.html",
-                     Page("matrices/index.html", "Traceability matrices", "matrices",
-                          (Crumb("Home", "index.html"), Crumb("Traceability matrices"))),
+        matrices = REPORT_PAGES["matrices"]
+        yield Output(matrices, "matrices.html",
+                     Page(matrices, "Traceability matrices", "matrices", (home, Crumb("Traceability matrices"))),
                      views.matrix_list, reads=graph)
         for spec in self.project.config.matrices:
             name = spec.id
-            yield Output(f"matrices/{name}.html", "matrix.html",
-                         Page(f"matrices/{name}.html", spec.title, "matrices",
-                              (Crumb("Home", "index.html"), Crumb("Traceability matrices", "matrices/index.html"),
-                               Crumb(spec.title)), spec.description),
+            yield Output(matrix_path(name), "matrix.html",
+                         Page(matrix_path(name), spec.title, "matrices",
+                              (home, Crumb("Traceability matrices", matrices), Crumb(spec.title)), spec.description),
                          lambda n=name: views.matrix(n), reads=graph)
             axes = {e.id for axis in (spec.rows, spec.columns) for e in matrices_mod.select(views.index, axis)}
-            yield Output(f"matrices/{name}.csv", data=lambda n=name: views.matrices[n].to_csv(),
+            yield Output(matrix_path(name, "csv"), data=lambda n=name: views.matrices[n].to_csv(),
                          reads=graph, ref_reads=frozenset(axes))  # the CSV shows their ids and titles
-        yield Output("alignment.html", "alignment.html",
-                     Page("alignment.html", "Alignment report", "alignment",
-                          (Crumb("Home", "index.html"), Crumb("Alignment report"))), views.alignment, always=True)
-        yield Output("search.html", "search.html",
-                     Page("search.html", "Search", "search", (Crumb("Home", "index.html"), Crumb("Search"))), dict)
+        alignment = REPORT_PAGES["alignment"]
+        yield Output(alignment, "alignment.html",
+                     Page(alignment, "Alignment report", "alignment", (home, Crumb("Alignment report"))),
+                     views.alignment, always=True)
+        search = REPORT_PAGES["search"]
+        yield Output(search, "search.html", Page(search, "Search", "search", (home, Crumb("Search"))), dict)
         docs = views.search_docs(self.docs_memo)
         yield Output("search-index.json", always=True,
                      data=lambda: json.dumps({"docs": docs}, ensure_ascii=False, sort_keys=True) + "\n")
         # A script, not JSON fetched at run time: browsers refuse fetch() from file:// pages.
         yield Output("search-index.js", always=True, data=lambda: "window.STRATDOCS_SEARCH = " + json.dumps(
             {"docs": docs}, ensure_ascii=True, sort_keys=True).replace("<", "\\u003c") + ";\n")
-        yield Output("404.html", "404.html", Page("404.html", "Page not found", "notfound"), dict)
+        notfound = REPORT_PAGES["notfound"]
+        yield Output(notfound, "404.html", Page(notfound, "Page not found", "notfound"), dict)
 
     @staticmethod
     def _linked(view, page: Page):
