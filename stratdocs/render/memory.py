@@ -66,3 +66,32 @@ class Memory:
                 key not in previous or previous[key][-2:] != states[key][-2:] for key in changed):
             changed.add(GRAPH)  # links or the order of items changed
         return changed
+
+
+class Reads:
+    """What one page's view model read while it was built: the preview skips the page next time
+    unless one of these items changed. `start()` before building the view, `stop()` after."""
+
+    def __init__(self) -> None:
+        self._full: set[str] | None = None
+        self._shown: set[str] | None = None
+
+    def start(self) -> None:
+        """Begin recording for one page."""
+        self._full, self._shown = set(), set()
+
+    def stop(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Stop recording: (ids read in full, ids only shown as references)."""
+        full, shown = frozenset(self._full or ()), frozenset(self._shown or ())
+        self._full = self._shown = None
+        return full, shown
+
+    def read(self, entity_id: str) -> None:
+        """The page shows more of this item than a reference (owner, status, body, ...)."""
+        if self._full is not None:
+            self._full.add(entity_id)
+
+    def shown(self, entity_id: str) -> None:
+        """The page shows this item as a reference (id, title, kind, page, health)."""
+        if self._shown is not None:
+            self._shown.add(entity_id)

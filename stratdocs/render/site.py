@@ -297,10 +297,10 @@ def _write_output(output: Output, unchanged: bool, base: str, writer, cache: Bui
     if unchanged and previous and writer.keep(output.rel, previous[1]):
         cache.hits["skipped"] += 1
         return
-    views.reads, views.ref_reads = set(), set()
+    views.tracker.start()
     view = output.view()
-    memory.reads[output.rel] = (base, frozenset(views.reads) | output.reads, frozenset(views.ref_reads))
-    views.reads = views.ref_reads = None
+    full, shown = views.tracker.stop()
+    memory.reads[output.rel] = (base, full | output.reads, shown)
     fingerprint = digest(base, repr(output.template), repr(output.page), repr(view))
     if previous and previous[0] == fingerprint and writer.keep(output.rel, previous[1]):
         cache.hits["pages"] += 1

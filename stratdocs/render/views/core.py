@@ -1,8 +1,9 @@
 """What every view model needs: the project, where items live, references, charts, bodies.
 
-`ViewsCore` also records what a page's view model read, for the incremental build of
-`stratdocs serve` (see `stratdocs.render.site.write_site`): `reads` are the items a page showed
-in full, `ref_reads` those it showed only as references (`ref()`; `item_ref()` does not record).
+`ViewsCore` also tells its `tracker` (`render.memory.Reads`, owned by the incremental build of
+`stratdocs serve`, see `stratdocs.render.site.write_site`) what a page's view model read: the
+items a page showed in full (`_read()`), and those it showed only as references (`ref()`;
+`item_ref()` does not record).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from stratdocs.cache import digest
 from stratdocs.model import KIND_FOLDERS, KIND_LABELS, KINDS, Entity
 from stratdocs.project import Project
 from stratdocs.render import charts
+from stratdocs.render.memory import Reads
 from stratdocs.render.markdown import MarkdownRenderer, Rendered
 from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path
 from stratdocs.render.views.common import HOME, Crumb, ItemRef, Page
@@ -62,10 +64,8 @@ class ViewsCore:
         #: keys of the charts made (or reused) in this build
         self.chart_keys: set[str] = set()
         self._bodies: dict[str, Rendered] = {}
-        #: ids a page's view model read in full, while tracking (None: not tracking)
-        self.reads: set[str] | None = None
-        #: ids it only showed as references (`ItemRef`), while tracking
-        self.ref_reads: set[str] | None = None
+        #: records what the page being built reads (see `render.memory.Reads`)
+        self.tracker = Reads()
         #: KPI rows by entity, kept between preview rebuilds (None: no memo)
         self.rows_memo: dict | None = None
 
@@ -75,8 +75,7 @@ class ViewsCore:
         return matrices_mod.build_all(self.index, self.project.config.matrices)
 
     def _read(self, entity_id: str) -> None:
-        if self.reads is not None:
-            self.reads.add(entity_id)
+        self.tracker.read(entity_id)
 
     def chart(self, name: str, **kwargs) -> Markup:
         """An SVG chart from `render.charts`, remembered by its inputs across builds.
@@ -93,8 +92,7 @@ class ViewsCore:
 
     def ref(self, entity_id: str) -> ItemRef:
         """A reference to an item, recorded as shown by the page being built."""
-        if self.ref_reads is not None:
-            self.ref_reads.add(entity_id)
+        self.tracker.shown(entity_id)
         return self.item_ref(entity_id)
 
     def item_ref(self, entity_id: str) -> ItemRef:
