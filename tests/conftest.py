@@ -257,3 +257,14 @@ def make_project(tmp_path: Path):
         return PlanProject(tmp_path / f"p{next(counter)}", files)
 
     return make
+
+
+#: Modules whose tests are end-to-end runs: a real browser, WeasyPrint, a wheel build, the preview
+#: server. `python -m pytest -m "not slow"` checks a change in seconds; CI runs everything.
+SLOW_MODULES = {"test_browser", "test_pdf", "test_packaging", "test_serve", "test_accessibility"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
