@@ -261,7 +261,7 @@ def make_project(tmp_path: Path):
 
 #: Modules whose tests are end-to-end runs: a real browser, WeasyPrint, a wheel build, the preview
 #: server. `python -m pytest -m "not slow"` checks a change in seconds; CI runs everything.
-SLOW_MODULES = {"test_browser", "test_pdf", "test_packaging", "test_serve", "test_accessibility"}
+SLOW_MODULES = {"test_browser", "test_pdf", "test_pdf_fonts", "test_packaging", "test_serve", "test_accessibility"}
 
 
 def pytest_collection_modifyitems(config, items):

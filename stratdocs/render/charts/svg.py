@@ -23,7 +23,7 @@ PLAN = "#6e7781"
 TARGET = "#2f363d"
 LINK = "#8c959f"
 BAND_OPACITY = {"green": "0.11", "amber": "0.13", "red": "0.08"}
-FONT = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, 'DejaVu Sans', sans-serif"
+FONT = "'Stratdocs Sans', system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
