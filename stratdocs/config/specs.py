@@ -88,6 +88,8 @@ class Config:
     folders: Mapping[str, str] = field(default_factory=dict)
     logo: str = ""
     language: str = "en"
+    #: the organisation the plan belongs to: the PDFs' author, on covers
+    organisation: str = ""
     #: (line, col) of keys in stratdocs.yml, for problems found after loading (see `position`)
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -108,11 +110,11 @@ class Config:
         return self.root / self.output_dir
 
 
-TEXT_KEYS = ("title", "theme", "logo", "language")
+TEXT_KEYS = ("title", "theme", "logo", "language", "organisation")
 FOLDER_KEYS = ("content_dir", "output_dir")
 CHOICE_KEYS = {"raw_html": ("sanitize", "escape"), "paper": ("a4", "letter"), "pdf_variant": PDF_VARIANTS}
 KEYS = ("title", "content_dir", "output_dir", "theme", "as_of", "base_url", "markdown", "raw_html", "status",
-        "checks", "matrices", "documents", "paper", "pdf_variant", "folders", "logo", "language")
+        "checks", "matrices", "documents", "paper", "pdf_variant", "folders", "logo", "language", "organisation")
 #: What a matrix may have as its rows or columns.
 MATRIX_AXES = ("objective", "initiative", "strategy", "operation", "operational-objective", "task", "kpi",
                "kpi:strategic", "kpi:operational", "review")

@@ -112,7 +112,15 @@ def _render_pdf(job: dict) -> tuple[bytes, list[str], int]:
     options = dict(job["options"])
     if "pdf_tags" not in options:
         options["pdf_tags"] = len(document.pages) <= TAGGED_PAGES
-    return document.write_pdf(**options), fetcher.blocked, len(document.pages)
+    return document.write_pdf(finisher=_finish, **options), fetcher.blocked, len(document.pages)
+
+
+def _finish(document, pdf) -> None:
+    """Open the PDF with its bookmarks shown, and label pages as the footers number them."""
+    import pydyf
+
+    pdf.catalog["PageMode"] = "/UseOutlines"
+    pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([0, pydyf.Dictionary({"S": "/D"})])})
 
 
 def _worker(conn, job: dict) -> None:

@@ -51,7 +51,9 @@ HEADER_FACTS = (*KICKER_FACTS, "status")
 UNTRACED_KINDS = ("page", "review")
 SERVED_KINDS = ("objective", "initiative", "strategy")
 #: An entity block lists this many actuals, the latest.
-PDF_ACTUALS = 6
+PDF_ACTUALS = 3
+#: Facts for the plan's editors, not its readers: left out of PDF documents.
+EDITOR_FACTS = frozenset(("Data file",))
 
 
 class DocumentViews:
@@ -135,16 +137,35 @@ class DocumentViews:
         return Section(title=SECTION_TITLES[key], template=f"pdf/{key}.html", view=makers[key](), **head)
 
     def filter_text(self) -> str:
-        """The document's filter in words ("Function: Sales; Tag: emea"), '' without one."""
-        return "; ".join(f"{key.capitalize()}: {', '.join(values)}" for key, values in self.spec.filter.items())
+        """The document's scope in words ("the sales operational plans owned by Head of Sales,
+        with what they serve and measure"), '' without a filter."""
+        filt = self.spec.filter
+        if not filt:
+            return ""
+        kinds = [KIND_LABELS[FOLDER_KINDS.get(v.lower(), v.lower())][1].lower()
+                 if FOLDER_KINDS.get(v.lower(), v.lower()) in KIND_LABELS else v for v in filt.get("kind", ())]
+        what = " and ".join(kinds) or "items"
+        parts = [f"the {', '.join(filt['function'])} {what}" if "function" in filt else f"the {what}"]
+        if "id" in filt:
+            parts.append(f"named {', '.join(filt['id'])}")
+        if "owner" in filt:
+            parts.append(f"owned by {', '.join(filt['owner'])}")
+        if "tag" in filt:
+            parts.append(f"tagged {', '.join(filt['tag'])}")
+        return " ".join(parts) + ", with the objectives, initiatives, KPIs and reviews they connect to"
 
     def cover(self) -> CoverView:
         """What the cover page prints."""
         cfg = self.project.config
         plan = self.views.plan.root
         period = plan.attrs.get("period") if plan else None
+        plan_title = plan.title if plan else cfg.title
+        own = bool(self.spec.filter)  # an operational plan's document carries its own title
         return CoverView(
-            plan_title=plan.title if plan else cfg.title, owner=plan.owner if plan else "",
+            plan_title=plan_title, title=self.spec.title if own else plan_title,
+            kicker=plan_title if own else self.spec.title,
+            author=cfg.organisation or (cfg.title if cfg.title != "Strategic plan" else plan_title),
+            organisation=cfg.organisation, owner=plan.owner if plan else "",
             period=period.label if period else "", as_of=self.project.as_of, commit=self.commit,
             logo=(self.links.assets / _asset_rel(cfg.logo, cfg.content_dir)).as_uri() if cfg.logo else "",
             filter=self.filter_text())
@@ -166,6 +187,9 @@ class DocumentViews:
                 tasks=tuple(replace(t, anchor=anchor(t.id)) for t in op.tasks)))
         view = replace(view, body=self.links.body(view.body, entity.id),
                        traced_from=tuple(_summarised(g) for g in view.traced_from))
+        if view.kpi:  # a board reads no file paths: the data file stays on the site
+            view = replace(view, kpi=replace(view.kpi, quality=tuple(
+                f for f in view.kpi.quality if f.label not in EDITOR_FACTS)))
         actuals: tuple[Actual, ...] = view.kpi.actuals if view.kpi else ()
         cut = len(actuals) > PDF_ACTUALS
         return EntityBlock(

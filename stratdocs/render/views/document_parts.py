@@ -53,12 +53,16 @@ class ContentsView:
 @dataclass(frozen=True, slots=True)
 class CoverView:
     plan_title: str
+    title: str          #: the cover's title: the plan's, or a filtered document's own (an operational plan)
+    kicker: str         #: the line above it: the document's title, or the plan's for a filtered document
+    author: str         #: the PDF's author: the organisation (config), else the plan's title
     owner: str
     period: str
     as_of: date
     commit: str
     logo: str           #: file URL of the logo ('' for none)
     filter: str         #: the document's scope in words ('' for the whole plan)
+    organisation: str = ""  #: the organisation, when configured
 
 
 @dataclass(frozen=True, slots=True)
