@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Mapping
 
 from stratdocs import git, pipeline, project as project_mod
 from stratdocs.diff import Change, compare
@@ -40,6 +41,8 @@ class SinceReport:
     findings: tuple[Finding, ...]     #: every finding now: what plain `check` reports
     #: why the revision's findings could not be read, so that all findings now count as new
     base_problem: str = ""
+    #: the title of every item named in `health` and `changes` (now, or at the revision if removed)
+    titles: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def quiet(self) -> bool:
@@ -68,8 +71,11 @@ class SinceReport:
                        "unchanged": len(self.unchanged), "health": len(self.health),
                        "changes": len(self.changes)},
             "new": [f.as_dict() for f in self.new], "fixed": [f.as_dict() for f in self.fixed],
-            "health": [c.as_dict() for c in self.health], "changes": [c.as_dict() for c in self.changes],
+            "health": [self._change(c) for c in self.health], "changes": [self._change(c) for c in self.changes],
         }
+
+    def _change(self, change: Change) -> dict:
+        return {**change.as_dict(), "title": self.titles.get(change.entity, "")}
 
 
 def finding_key(finding: Finding) -> tuple:
@@ -119,9 +125,12 @@ def since(root: Path, rev: str) -> SinceReport:
         base, base_findings, problem = _base(root, rev, Path(tmp))
     new, fixed, unchanged = match(base_findings, checked.findings)
     changes = compare(base, checked.project) if base is not None else []
+    plans = (base.plan, checked.project.plan) if base is not None else (checked.project.plan,)
+    titles = {e.id: e.title for plan in plans for e in plan}
     return SinceReport(rev, tuple(new), tuple(fixed), tuple(unchanged),
                        tuple(c for c in changes if c.kind == "health"),
-                       tuple(c for c in changes if c.kind != "health"), checked.findings, problem)
+                       tuple(c for c in changes if c.kind != "health"), checked.findings, problem,
+                       {c.entity: titles.get(c.entity, "") for c in changes})
 
 
 def _require_revision(root: Path, rev: str) -> None:

@@ -47,7 +47,7 @@ def headline(report: SinceReport) -> str:
     """
     return (f"Since {report.since}: {_count(len(report.new), 'new finding')}{_severities(report.new)}, "
             f"{len(report.fixed)} fixed, {_count(len(report.health), 'health change')}, "
-            f"{_count(len(report.changes), 'plan change')}; {len(report.unchanged)} unchanged.")
+            f"{_count(len(report.changes), 'plan change')}; {_count(len(report.unchanged), 'older finding')} unchanged.")
 
 
 def text(report: SinceReport) -> str:
@@ -91,10 +91,11 @@ def markdown(report: SinceReport, prefix: str = "", fail_on: str = "new", strict
     out += _table(f"Fixed findings (where they were at `{_code(report.since)}`)", ["", "Where", "Problem"],
                   [_finding_row(f, prefix) for f in _errors_first(report.fixed)])
     out += _table("Health changes", ["Item", "Before", "Now"],
-                  [[_item(c), HEALTH_MARKS.get(c.before, c.before), HEALTH_MARKS.get(c.after, c.after)]
+                  [[_item(c, report.titles), HEALTH_MARKS.get(c.before, c.before), HEALTH_MARKS.get(c.after, c.after)]
                    for c in report.health])
     out += _table("Plan changes", ["Change", "Item", "What"],
-                  [[c.kind, _item(c), _cell(c.summary())] for c in report.changes])
+                  [[c.kind, _item(c, {} if c.kind in ("added", "removed") else report.titles), _cell(c.summary())]
+                   for c in report.changes])
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -102,7 +103,7 @@ def _md_headline(report: SinceReport) -> str:
     new = f"**{_count(len(report.new), 'new finding')}**{_severities(report.new)}"
     parts = [f"Compared with `{_code(report.since)}`: {new}", f"**{len(report.fixed)} fixed**",
              _count(len(report.health), "health change"), _count(len(report.changes), "plan change"),
-             f"{len(report.unchanged)} unchanged"]
+             f"{_count(len(report.unchanged), 'older finding')} unchanged"]
     return " · ".join(parts) + "."
 
 
@@ -125,8 +126,10 @@ def _errors_first(found: tuple[Finding, ...]) -> list[Finding]:
     return sorted(found, key=lambda f: (f.severity is not Severity.ERROR, f))
 
 
-def _item(change: Change) -> str:
-    return f"{noun(change.entity_kind)} `{_code(change.entity)}`"
+def _item(change: Change, titles) -> str:
+    """`KPI `K1` · Annual recurring revenue` (without the title when `titles` lacks it)."""
+    title = titles.get(change.entity, "")
+    return f"{noun(change.entity_kind)} `{_code(change.entity)}`" + (f" · {_cell(title)}" if title else "")
 
 
 def _cell(text: str) -> str:
