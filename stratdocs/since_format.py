@@ -80,10 +80,9 @@ def markdown(report: SinceReport, prefix: str = "", fail_on: str = "new", strict
     if report.base_problem:
         out += [f"> **Note:** {_cell(report.base_problem)}.", ""]
     if report.quiet:
-        already = f" {_count(len(report.unchanged), 'finding')} that were there before stay as they were." \
-            if report.unchanged else ""
-        out.append(f"Nothing changed in the plan's findings, health or items since `{_code(report.since)}`."
-                   f"{already}")
+        already = f" ({_count(len(report.unchanged), 'older finding')} unchanged)" if report.unchanged else ""
+        out.append(f"Nothing changed in the plan's findings, health or items since `{_code(report.since)}`"
+                   f"{already}.")
         return "\n".join(out) + "\n"
     out += [_md_headline(report), ""]
     out += _table("New findings", ["", "Where", "Problem"],
