@@ -79,7 +79,7 @@ def markdown(report: SinceReport, prefix: str = "", fail_on: str = "new", strict
                 f"The check fails on the plan's {what}, old or new (`--fail-on any`).", ""]
     if report.base_problem:
         out += [f"> **Note:** {_cell(report.base_problem)}.", ""]
-    if report.quiet:
+    if report.quiet and not report.base_problem:  # without a base, there was nothing to compare
         already = f" ({_count(len(report.unchanged), 'older finding')} unchanged)" if report.unchanged else ""
         out.append(f"Nothing changed in the plan's findings, health or items since `{_code(report.since)}`"
                    f"{already}.")

@@ -157,6 +157,10 @@ def test_a_bad_config_at_the_revision_is_a_note_and_one_now_is_exit_2(repo: Plan
     assert result.exit_code == 0, result.stderr
     assert "the configuration at HEAD is invalid" in result.stderr and "**Note:**" in result.stdout
     assert "**1 new finding** (1 warning)" in result.stdout  # without a base, the old orphan is new
+    repo.remove("content/initiatives/I2.md")
+    result = since(repo, fmt="markdown")
+    assert "Nothing changed" not in result.stdout and "**0 new findings**" in result.stdout
+    repo.write("content/initiatives/I2.md", ORPHAN)
     repo.write("stratdocs.yml", config + "paper: tabloid\n")
     text = since(repo, fmt="text")
     assert text.exit_code == 2 and "stratdocs.yml:" in text.stderr and "paper" in text.stderr
