@@ -21,8 +21,6 @@ from stratdocs.diff import Change, compare
 from stratdocs.errors import ConfigError, UsageError
 from stratdocs.findings import Finding, Severity
 
-#: `--fail-on`: fail on the findings the change introduced, or on any (as plain `check`).
-FAIL_ON = ("new", "any")
 #: Line and row numbers inside a message (`already used by content/x.md:12`), which move when
 #: lines are added above them and so must not make a finding look new.
 _NUMBERS = re.compile(r"(?<=\.md):\d+(?::\d+)?|(?<=\.csv):\d+(?::\d+)?|\b(?<=line )\d+|\b(?<=row )\d+")
