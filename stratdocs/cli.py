@@ -127,17 +127,26 @@ def cli(ctx: click.Context) -> None:
 
 @command()
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
-def check(opts: Options, strict: bool, fmt: str) -> None:
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "markdown"]), default="text",
+              show_default=True, help="markdown: the --since report for a pull request or job summary.")
+@click.option("--since", metavar="REV", help="Report what the working tree changes against git revision REV: "
+              "new and fixed findings, health changes, plan changes.")
+@click.option("--fail-on", type=click.Choice(["new", "any"]), help="With --since: fail on the findings the "
+              "change introduced (new, the default) or on any finding (any, as without --since).")
+def check(opts: Options, strict: bool, fmt: str, since: str | None, fail_on: str | None) -> None:
     """Validate the plan and report every problem with its file and line."""
     from stratdocs import git, pipeline
 
     root = opts.root()
-    prefix = git.prefix(root) if fmt == "github" else ""
+    if since is None and (fail_on or fmt == "markdown"):
+        raise UsageError(f"{'--fail-on' if fail_on else '--format markdown'} needs --since REV")
+    prefix = git.prefix(root) if fmt in ("github", "markdown") else ""
     try:
+        if since is not None:
+            _check_since(opts, root, since, fail_on or "new", strict, fmt, prefix)
         checked = pipeline.check(root)
     except ConfigError as exc:
-        if fmt == "text":
+        if fmt in ("text", "markdown"):
             raise
         click.echo(exc.message, err=True)  # for the person reading the CI log
         click.echo(format_findings(list(exc.findings), fmt, prefix))  # and parseable for the machine
@@ -303,6 +312,21 @@ def diff_command(opts: Options, rev: str, other: str | None, fmt: str) -> None:
     for change in changes:
         click.echo(change.text())
     opts.say(f"{_count(len(changes), 'change')} in the plan, {described}.")
+
+
+def _check_since(opts: Options, root: Path, rev: str, fail_on: str, strict: bool, fmt: str, prefix: str) -> None:
+    """`check --since REV`: what the working tree changes against REV (`stratdocs.since`); exits."""
+    from stratdocs import since, since_format
+
+    report = since.since(root, rev)
+    output = since_format.render(report, fmt, prefix, fail_on, strict)
+    if output:
+        click.echo(output, nl=not output.endswith("\n"))
+    if report.base_problem:
+        click.echo(f"stratdocs: {report.base_problem}", err=True)
+    if fmt != "json":
+        opts.say(since_format.headline(report))
+    sys.exit(1 if report.failed(fail_on, strict) else 0)
 
 
 def _shell_word(text: str) -> str:

@@ -91,3 +91,15 @@ def export(root: Path, rev: str, into: Path) -> Path:
     if not project_root.is_dir():
         raise UsageError(f"the project did not exist at {rev}")
     return project_root
+
+
+def has_folder(root: Path, rev: str) -> bool:
+    """Whether the project folder `root` existed at `rev` (a revision git knows; see `is_revision`).
+
+    :param root: the project folder, inside a git checkout.
+    :param rev: a commit, tag or branch.
+    """
+    top = toplevel(root)
+    inside = root.resolve().relative_to(top).as_posix()
+    done = run(top, "rev-parse", "--verify", "--quiet", f"{rev}:{'' if inside == '.' else inside}")
+    return done is not None and done.returncode == 0

@@ -97,3 +97,51 @@ def test_changes_section_needs_a_revision(repo: Path):
     done = stratdocs(repo, "check")
     assert done.returncode == 2
     assert "changes_since" in done.stderr
+
+
+def test_diff_lists_targets_thresholds_actuals_from_csv_body_and_health(repo: Path):
+    k1 = repo / "content/kpis/K1.md"
+    text = k1.read_text()
+    text = text.replace("{value: 2400, date: 2026-12-31}", "{value: 2500, date: 2026-12-31}")
+    text = text.replace("actuals:\n  - {date: 2026-03-31, value: 2090}\n  - {date: 2026-06-30, value: 2190}\n",
+                        "data: k1.csv\n")
+    k1.write_text(text)
+    (repo / "content/data").mkdir()
+    (repo / "content/data/k1.csv").write_text("date,value,note\n2026-03-31,2090,\n2026-06-30,2150,restated\n"
+                                              "2026-07-10,2050,\n")
+    k2 = repo / "content/kpis/K2.md"
+    k2.write_text(k2.read_text().replace("target: {value: 20, date: 2026-12-31}",
+                                         "target: {value: 20, date: 2026-12-31}\nthresholds: {green: 8, amber: 5}"))
+    so1 = repo / "content/objectives/SO1.md"
+    so1.write_text(so1.read_text() + "\nA second paragraph.\n")
+    done = stratdocs(repo, "diff", "HEAD", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    changes = {(c["change"], c["id"]): c for c in json.loads(done.stdout)["changes"]}
+    assert (changes["target", "K1"]["before"], changes["target", "K1"]["after"]) == (
+        "2400 by 2026-12-31; 3000 by 2028-12-31", "2500 by 2026-12-31; 3000 by 2028-12-31")
+    assert changes["actuals", "K1"]["detail"] == ("1 new: 2026-07-10 2050; 1 corrected: 2026-06-30 2190 → 2150 "
+                                                  "(in content/data/k1.csv)")
+    assert changes["actuals", "K1"]["after"] == "latest 2050 on 2026-07-10"
+    assert (changes["thresholds", "K2"]["before"], changes["thresholds", "K2"]["after"]) == (
+        "", "green ≥ 8, amber ≥ 5")
+    assert changes["body", "SO1"]["detail"] == "1 line added"
+    assert (changes["health", "K1"]["before"], changes["health", "K1"]["after"]) == ("green", "red")
+    text_lines = stratdocs(repo, "diff", "HEAD").stdout.splitlines()
+    assert "actuals    KPI K1: 1 new: 2026-07-10 2050; 1 corrected: 2026-06-30 2190 → 2150 (in content/data/k1.csv)" \
+        in text_lines
+    assert "thresholds KPI K2: — → green ≥ 8, amber ≥ 5" in text_lines
+    assert "body       strategic objective SO1: 1 line added" in text_lines
+    assert len(text_lines) == len(changes)  # text and json list the same changes
+
+
+def test_body_changes_are_counted_not_shown():
+    from stratdocs.diff import actuals_change, body_change
+    from stratdocs.model import Point
+    from datetime import date
+
+    assert body_change("a\nb\nc\n", "a\nB\nc\nd\n\n") == "1 line changed, 1 added"
+    assert body_change("a\n\nb\n", "a\nb   \n") == ""
+    assert body_change("a\nb\nc\n", "") == "3 lines removed"
+    points = tuple(Point(date(2026, m, 1), m) for m in range(1, 6))
+    assert actuals_change(points[:1], points) == "4 new: 2026-02-01 2 … 2026-05-01 5"
+    assert actuals_change(points, points[1:]) == "1 removed: 2026-01-01 1"
