@@ -305,6 +305,27 @@ def diff_command(opts: Options, rev: str, other: str | None, fmt: str) -> None:
     opts.say(f"{_count(len(changes), 'change')} in the plan, {described}.")
 
 
+@command(name="schema")
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Write stratdocs.schema.json and KIND.schema.json for each kind into DIR. "
+                   "Default: print one combined schema (each under $defs) to stdout.")
+def schema_command(opts: Options, out: Path | None) -> None:
+    """JSON Schema for stratdocs.yml and each kind's front matter, from check's own schema."""
+    from stratdocs import jsonschema
+
+    if out is None:
+        click.echo(jsonschema.dumps(jsonschema.combined()), nl=False)
+    else:
+        opts.say(f"Wrote {_count(len(jsonschema.write(out)), 'schema')} into {out}")
+
+
+@command()
+def lsp(opts: Options) -> None:
+    """A language server on stdio: check's findings while typing, id completion, go to definition."""
+    from stratdocs.lsp.server import serve
+    serve()
+
+
 def _shell_word(text: str) -> str:
     import shlex
 
