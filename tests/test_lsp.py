@@ -187,3 +187,54 @@ def test_finding_positions_become_ranges():
     assert diagnostics.span(lines, 4, 8) == (3, 7, 19)
     assert diagnostics.span(lines, 1, 1) == (0, 0, 3)
     assert diagnostics.span(lines, 5, 1) == (4, 0, 0)
+
+
+def _start(plan: Path) -> Client:
+    client = Client(plan)
+    client.request("initialize", {"processId": None, "rootUri": plan.as_uri(), "capabilities": {}})
+    client.notify("initialized", {})
+    return client
+
+
+def _open(client: Client, path: Path, text: str | None = None) -> None:
+    client.notify("textDocument/didOpen", {"textDocument": {
+        "uri": path.as_uri(), "languageId": "markdown", "version": 1,
+        "text": path.read_text(encoding="utf-8") if text is None else text}})
+
+
+def _stop(client: Client) -> None:
+    try:
+        client.request("shutdown")
+        client.notify("exit")
+        assert client.proc.wait(timeout=TIMEOUT) == 0
+    finally:
+        if client.proc.poll() is None:
+            client.proc.kill()
+        client.proc.wait(timeout=TIMEOUT)
+
+
+def test_an_unsaved_edit_in_one_file_shows_in_another(plan: Path):
+    objective, initiative = plan / "content/objectives/SO1.md", plan / "content/initiatives/I1.md"
+    client = _start(plan)
+    try:
+        _open(client, initiative)
+        assert client.diagnostics_of(initiative.as_uri()) == []
+        renamed = objective.read_text(encoding="utf-8").replace("---\n", "---\nid: SO1-NEW\n", 1)
+        _open(client, objective, renamed)
+        found = client.diagnostics_of(initiative.as_uri(), lambda d: bool(d))
+        assert sorted(d["code"] for d in found) == ["broken-ref", "orphan"]  # I1 now serves nothing
+    finally:
+        _stop(client)
+
+
+def test_a_broken_config_is_reported_on_stratdocs_yml(plan: Path):
+    config = plan / "stratdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "titel: typo\n", encoding="utf-8")
+    client = _start(plan)
+    try:
+        _open(client, plan / "content/initiatives/I1.md")
+        found = client.diagnostics_of(config.as_uri(), lambda d: bool(d))
+        assert [d["code"] for d in found] == ["config"] and "titel" in found[0]["message"]
+        assert found[0]["range"]["start"]["line"] == len(config.read_text().splitlines()) - 1
+    finally:
+        _stop(client)
