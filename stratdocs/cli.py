@@ -329,6 +329,27 @@ def _check_since(opts: Options, root: Path, rev: str, fail_on: str, strict: bool
     sys.exit(1 if report.failed(fail_on, strict) else 0)
 
 
+@command(name="schema")
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Write stratdocs.schema.json and KIND.schema.json for each kind into DIR. "
+                   "Default: print one combined schema (each under $defs) to stdout.")
+def schema_command(opts: Options, out: Path | None) -> None:
+    """JSON Schema for stratdocs.yml and each kind's front matter, from check's own schema."""
+    from stratdocs import jsonschema
+
+    if out is None:
+        click.echo(jsonschema.dumps(jsonschema.combined()), nl=False)
+    else:
+        opts.say(f"Wrote {_count(len(jsonschema.write(out)), 'schema')} into {out}")
+
+
+@command()
+def lsp(opts: Options) -> None:
+    """A language server on stdio: check's findings while typing, id completion, go to definition."""
+    from stratdocs.lsp.server import serve
+    serve()
+
+
 def _shell_word(text: str) -> str:
     import shlex
 

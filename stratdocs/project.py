@@ -63,28 +63,37 @@ class FileResult:
         return tuple(e.kpi.data for e in self.entities if e.kpi is not None and e.kpi.data)
 
 
-def read_file(cfg: config_mod.Config, rel: str, kind: str) -> FileResult:
-    src, found = sources.read(cfg.root, rel, kind)
+def read_file(cfg: config_mod.Config, rel: str, kind: str, text: str | None = None) -> FileResult:
+    """What the content file `rel` (of `kind`) contributes; `text`: its unsaved text (an editor's
+    buffer), read instead of the file on disk."""
+    if text is None:
+        src, found = sources.read(cfg.root, rel, kind)
+    else:
+        src, found = sources.parse_bytes(rel, kind, text.encode("utf-8"))
     if src is None:
         return FileResult(rel, None, (), tuple(found), sources.guess_id(cfg.root, rel))
     built, more = schema.build_entities(src, cfg.root, cfg.content_dir)
     return FileResult(rel, src.digest, tuple(built), tuple(found) + tuple(more))
 
 
-def load(root: Path, cfg: config_mod.Config | None = None, files: "FileMemo | None" = None) -> Project:
+def load(root: Path, cfg: config_mod.Config | None = None, files: "FileMemo | None" = None,
+         overrides: Mapping[str, str] | None = None) -> Project:
     """Load and validate a whole project. Config problems raise `ConfigError`; content problems are findings.
 
     :param cfg: the config, if already loaded.
     :param files: the files read by an earlier load in this process (the preview server): a file
         whose size and modification time (and those of the CSV files it reads) are unchanged is
         not read again. Updated in place.
+    :param overrides: project-relative path -> text read instead of that file on disk (the
+        unsaved buffers of an editor, `stratdocs lsp`); only for files the content folder lists.
     """
     cfg = cfg or config_mod.load(root)
     config_mod.validate_references(cfg)
     listed, found = sources.discover(cfg.root, cfg.content_dir, dict(cfg.folders))
+    overrides = overrides or {}
     if files is None:
-        return combine(cfg, found, [read_file(cfg, rel, kind) for rel, kind in listed])
-    return combine(cfg, found, files.read(cfg, listed))
+        return combine(cfg, found, [read_file(cfg, rel, kind, overrides.get(rel)) for rel, kind in listed])
+    return combine(cfg, found, files.read(cfg, listed, overrides))
 
 
 def _stat(path: str) -> tuple[int, int] | None:
@@ -104,13 +113,20 @@ class FileMemo:
         #: how many files the last `read` parsed again
         self.reread = 0
 
-    def _key(self, cfg: config_mod.Config, rel: str, kind: str, previous: FileResult | None) -> tuple:
+    def _key(self, cfg: config_mod.Config, rel: str, kind: str, previous: FileResult | None,
+             text: str | None = None) -> tuple:
         deps = previous.data_files if previous else ()
         root = str(cfg.root)
-        return (kind, _stat(os.path.join(root, rel)), tuple((d, _stat(os.path.join(root, d))) for d in deps))
+        own = _stat(os.path.join(root, rel)) if text is None else ("text", text)
+        return (kind, own, tuple((d, _stat(os.path.join(root, d))) for d in deps))
 
-    def read(self, cfg: config_mod.Config, listed: list[tuple[str, str]]) -> list[FileResult]:
-        """The results of the listed (file, kind) pairs: kept ones where nothing changed."""
+    def read(self, cfg: config_mod.Config, listed: list[tuple[str, str]],
+             overrides: Mapping[str, str] | None = None) -> list[FileResult]:
+        """The results of the listed (file, kind) pairs: kept ones where nothing changed.
+
+        :param overrides: path -> unsaved text read instead of the file (see `load`).
+        """
+        overrides = overrides or {}
         stamp = (_stat(str(cfg.root / config_mod.CONFIG_FILE)), cfg)
         if stamp != self.config_stamp:  # config decides how files are read: start afresh
             self.files = {}
@@ -118,12 +134,13 @@ class FileMemo:
         results, kept, self.reread = [], {}, 0
         for rel, kind in listed:
             previous = self.files.get(rel)
-            key = self._key(cfg, rel, kind, previous[1] if previous else None)
+            text = overrides.get(rel)
+            key = self._key(cfg, rel, kind, previous[1] if previous else None, text)
             if previous is not None and previous[0] == key:
                 result = previous[1]
             else:
-                result = read_file(cfg, rel, kind)
-                key = self._key(cfg, rel, kind, result)
+                result = read_file(cfg, rel, kind, text)
+                key = self._key(cfg, rel, kind, result, text)
                 self.reread += 1
             kept[rel] = (key, result)
             results.append(result)

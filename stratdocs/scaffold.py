@@ -14,10 +14,11 @@ from stratdocs.theme import theme_dirs
 
 
 def _dest(rel: Path) -> Path:
-    """Where a shipped starter file goes: `_gitignore` -> `.gitignore`, `_github/` -> `.github/`
-    (dot files are kept out of the package under another name)."""
+    """Where a shipped starter file goes: `_gitignore` -> `.gitignore`, `_github/` -> `.github/`,
+    `_vscode/` -> `.vscode/`, `_stratdocs/` -> `.stratdocs/` (dot files are kept out of the
+    package under another name)."""
     parts = list(rel.parts)
-    if parts and parts[0] in ("_gitignore", "_github"):
+    if parts and parts[0] in ("_gitignore", "_github", "_vscode", "_stratdocs"):
         parts[0] = "." + parts[0][1:]
     return Path(*parts)
 

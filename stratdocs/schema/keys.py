@@ -31,3 +31,22 @@ TASK_STATUSES = ("todo", "doing", "done", "blocked")
 LEVELS = ("strategic", "operational")
 DIRECTIONS = ("up", "down", "range")
 FREQUENCIES = ("weekly", "monthly", "quarterly", "yearly")
+
+#: The type of every key above, as the readers in `schema.common`, `schema.kinds`, `schema.kpi` and
+#: `schema.nested` check it: a type name, or the tuple of words a choice allows (matched without
+#: regard to case). `stratdocs schema` writes its JSON Schema from this table (`stratdocs.jsonschema`),
+#: and tests/test_jsonschema.py proves that table, readers and JSON Schema agree.
+KEY_TYPES = {
+    "kind": "kind", "id": "id", "title": "text", "summary": "text", "owner": "text", "status": "text",
+    "tags": "strings", "review_by": "date", "updated": "date", "waive": "waive",
+    "vision": "text", "mission": "text", "values": "strings", "period": "period", "strategy": tuple(STRATEGIES),
+    "perspective": PERSPECTIVES, "parent": "ref", "supports": "refs", "start": "date", "end": "date",
+    "budget": "number", "currency": "text", "function": "text", "objectives": "nested", "tasks": "nested",
+    "level": LEVELS, "measures": "refs", "drives": "refs", "unit": "text", "direction": DIRECTIONS,
+    "frequency": FREQUENCIES, "baseline": "point", "target": "targets", "thresholds": "thresholds",
+    "actuals": "actuals", "data": "text", "source": "text", "method": "text", "limitations": "text",
+    "weight": "weight", "date": "date", "about": "refs", "author": "text", "decisions": "strings",
+    "kpis": "refs", "due": "date", "resources": "text",
+}
+#: Keys whose type differs inside an operation's nested items (a task's status is a choice).
+NESTED_KEY_TYPES = {"task": {"status": TASK_STATUSES}, "operational-objective": {}}
