@@ -305,6 +305,25 @@ def diff_command(opts: Options, rev: str, other: str | None, fmt: str) -> None:
     opts.say(f"{_count(len(changes), 'change')} in the plan, {described}.")
 
 
+@command()
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@click.option("--all", "everything", is_flag=True, help="Re-confirm every link (records the first baseline).")
+@click.option("--by", metavar="NAME", help="Who re-confirms (default: git's user.name).")
+def review(opts: Options, ids: tuple[str, ...], everything: bool, by: str | None) -> None:
+    """Re-confirm items made suspect by a change to what they serve or measure (stratdocs.lock)."""
+    from datetime import date
+
+    from stratdocs import git, pipeline, suspect
+
+    checked = pipeline.check(opts.root(), probe=False)
+    pipeline.refuse_errors(checked)
+    root = checked.project.root
+    done = suspect.confirm(checked.project.index, root, ids, everything, by or git.user_name(root),
+                           date.today().isoformat())
+    for line in done.report():
+        opts.say(line)
+
+
 def _shell_word(text: str) -> str:
     import shlex
 
