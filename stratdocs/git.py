@@ -209,8 +209,9 @@ def checkout(root: Path, inputs: tuple[str, ...], folder: str) -> Checkout:
     :param folder: the content folder, whose files' history pages show.
     """
     stamp = commit(root, inputs)
+    inside = prefix(root)  # edit links need it even before the first commit
     if not stamp:
-        return Checkout()
+        return Checkout(prefix=inside)
     dirty = stamp.endswith(DIRTY)
-    return Checkout(stamp, prefix(root), MappingProxyType(history(root, folder)),
+    return Checkout(stamp, inside, MappingProxyType(history(root, folder)),
                     uncommitted(root, (folder,)) if dirty else frozenset())

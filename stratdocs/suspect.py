@@ -150,8 +150,9 @@ def links(index: TraceIndex) -> list[Link]:
 
 
 def read_lock(root: Path) -> tuple[Lock | None, list[Finding]]:
-    """The entries of `stratdocs.lock` under the project folder `root` (None when there is none),
-    and a warning for every line that cannot be read (its link then counts as never reviewed).
+    """The entries of `stratdocs.lock` under the project folder `root` (None when there is none,
+    or it cannot be read: one warning then), and a warning for every line that cannot be read
+    (its link then counts as never reviewed).
 
     :param root: the project folder.
     """
@@ -167,8 +168,8 @@ def read_lock(root: Path) -> tuple[Lock | None, list[Finding]]:
             raise OSError(f"it is over {MAX_LOCK_BYTES // 1024 // 1024} MB")
         text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        return {}, [warning(LOCK_FILE, 1, 1, "suspect", f"cannot read {LOCK_FILE}: {getattr(exc, 'strerror', None) or exc}"
-                            "; every link counts as never reviewed until 'stratdocs review --all' rewrites it")]
+        return None, [warning(LOCK_FILE, 1, 1, "suspect", f"cannot read {LOCK_FILE}: {getattr(exc, 'strerror', None) or exc}"
+                              "; no link is checked until it is a plain file again")]
     entries: dict[tuple[str, str], Entry] = {}
     findings = []
     for number, line in enumerate(text.splitlines(), 1):
