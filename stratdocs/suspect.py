@@ -312,6 +312,9 @@ def confirm(index: TraceIndex, root: Path, ids: tuple[str, ...], everything: boo
     if not by.strip():
         raise UsageError("say who re-confirms with --by NAME (git has no user.name here)")
     lock, _ = read_lock(root)
+    if lock is None and not everything:  # else every other link would have no line, and warn
+        raise UsageError(f"there is no readable {LOCK_FILE} yet: record the baseline first with "
+                         "'stratdocs review --all'")
     done = review(index, lock, ids, everything, by, on)
     if done.written or done.dropped or lock is None:
         write_lock(root, done.text)

@@ -3,6 +3,7 @@ for GitHub, GitLab and Gitea/Forgejo URL shapes, and for a project in a subfolde
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -87,6 +88,17 @@ def test_a_project_in_a_repository_subfolder_links_the_path_from_the_repository_
     assert project.run("build", "--no-pdf").exit_code == 0
     html = (project.root / "site/objectives/SO1.html").read_text()
     assert edit_links(html) == ["https://gitlab.com/org/handbook/-/edit/trunk/strategy/plan/content/objectives/SO1.md"]
+    # history and uncommitted files are found by their project-relative paths there too
+    env = {"GIT_AUTHOR_NAME": "Ann", "GIT_AUTHOR_EMAIL": "a@example.org", "GIT_COMMITTER_NAME": "Ann",
+           "GIT_COMMITTER_EMAIL": "a@example.org", "GIT_AUTHOR_DATE": "2026-10-01T12:00:00+00:00",
+           "GIT_COMMITTER_DATE": "2026-10-01T12:00:00+00:00", "PATH": os.environ["PATH"]}
+    subprocess.run(["git", "-C", str(repo), "add", "strategy/plan/content"], check=True, env=env)
+    subprocess.run(["git", "-C", str(repo), "-c", "commit.gpgsign=false", "commit", "-qm", "plan"], check=True, env=env)
+    project.edit("content/initiatives/I1.md", "The programme.", "The programme, revised.")
+    assert project.run("build", "--no-pdf").exit_code == 0
+    site = project.root / "site"
+    assert "Last changed 2026-10-01 by Ann</p>" in (site / "objectives/SO1.html").read_text()
+    assert "Last changed 2026-10-01 by Ann, with changes not yet committed" in (site / "initiatives/I1.html").read_text()
 
 
 def test_file_names_are_percent_encoded(plan_project):

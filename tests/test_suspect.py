@@ -68,6 +68,12 @@ def test_without_a_lock_nothing_is_suspect(plan_project):
     assert suspects(plan_project) == []
 
 
+def test_reviewing_single_items_needs_a_baseline_first(plan_project):
+    result = plan_project.run("review", "K-OPS", "--by", "Ann")
+    assert result.exit_code == 2 and "stratdocs review --all" in result.stderr
+    assert not (plan_project.root / "stratdocs.lock").exists()
+
+
 def test_the_lifecycle_baseline_change_warn_review(reviewed):
     root = reviewed.root
     lock = reviewed.read("stratdocs.lock")
