@@ -34,6 +34,9 @@ FAILURE_MODES = (
     ("Different languages and time frames", ("horizon",),
      "Strategic objectives are long-term (years); operational plans are short-term (a year or less). "
      "Mixing the two blurs who decides what."),
+    ("Changes nobody re-confirmed", ("suspect",),
+     "When an objective or KPI changes its meaning, what serves or measures it may no longer fit; "
+     "its owner checks it and runs 'stratdocs review'."),
     ("Content quality", ("unknown-key", "blocked-fetch"),
      "Misspelt keys are silently ignored by readers; they usually hide a missing link or date."),
 )

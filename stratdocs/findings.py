@@ -26,6 +26,7 @@ ERROR_CODES = (
 WARNING_CODES = (
     "no-execution", "orphan", "no-kpi", "kpi-unlinked", "review-overdue", "stale-kpi",
     "horizon", "no-owner", "red-unaddressed", "unknown-key", "blocked-fetch", "asset",
+    "suspect",
 )
 
 

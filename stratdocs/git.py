@@ -11,7 +11,10 @@ import io
 import os
 import subprocess
 import tarfile
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+from typing import Mapping
 
 from stratdocs.errors import UsageError
 
@@ -34,10 +37,23 @@ def run(root: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProc
         return None
 
 
-def commit(root: Path) -> str:
-    """The short hash of the commit the project is checked out at, or '' outside git."""
+#: What `commit` appends when the project's inputs differ from the commit (as `git describe --dirty`).
+DIRTY = "+dirty"
+
+
+def commit(root: Path, inputs: tuple[str, ...] = (".",)) -> str:
+    """The short hash of the commit the project is checked out at, '' outside git, with
+    `DIRTY` appended when any of `inputs` has uncommitted changes (untracked files included).
+
+    :param root: the project folder.
+    :param inputs: the paths, relative to `root`, the build reads (so an untracked output
+        folder or cache does not count as a change).
+    """
     done = run(root, "rev-parse", "--short=12", "HEAD", timeout=5)
-    return done.stdout.decode().strip() if done is not None and done.returncode == 0 else ""
+    if done is None or done.returncode != 0:
+        return ""
+    head = done.stdout.decode().strip()
+    return head + DIRTY if _status(root, inputs) else head
 
 
 def toplevel(root: Path) -> Path:
@@ -103,3 +119,111 @@ def has_folder(root: Path, rev: str) -> bool:
     inside = root.resolve().relative_to(top).as_posix()
     done = run(top, "rev-parse", "--verify", "--quiet", f"{rev}:{'' if inside == '.' else inside}")
     return done is not None and done.returncode == 0
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """The last commit that changed a file."""
+
+    date: str     #: the commit date (committer's), YYYY-MM-DD
+    author: str   #: the author's name
+    commit: str   #: the commit's short hash
+
+
+def history(root: Path, folder: str) -> dict[str, Change]:
+    """The last commit of every file under `folder` that git has seen, from one `git log` pass
+    (newest first, so the first sighting of a path wins); empty outside git.
+
+    Dates are commit dates, never file times, so the answer is the same on every checkout.
+
+    :param root: the project folder.
+    :param folder: the folder to look at, relative to `root` (the content folder).
+    :returns: project-relative posix path -> `Change`.
+    """
+    done = run(root, "log", "-z", "--name-only", "--relative", "--no-renames",
+               "--format=%x1e%cI%x1f%an%x1f%h", "--", folder)
+    if done is None or done.returncode != 0:
+        return {}
+    out: dict[str, Change] = {}
+    for chunk in done.stdout.decode("utf-8", errors="replace").split("\x1e")[1:]:
+        header, _, names = chunk.partition("\0")
+        fields = header.split("\x1f")
+        if len(fields) != 3:
+            continue
+        change = Change(fields[0][:10], fields[1].strip(), fields[2])
+        for name in names.lstrip("\n").split("\0"):
+            if name and name not in out:
+                out[name] = change
+    return out
+
+
+def uncommitted(root: Path, paths: tuple[str, ...] = (".",)) -> frozenset[str]:
+    """Files under `paths` that differ from the checked-out commit: changed, staged, new or
+    deleted (not ignored ones), as project-relative posix paths; empty outside git.
+
+    :param root: the project folder.
+    :param paths: folders or files relative to `root`.
+    """
+    inside = prefix(root) if (names := _status(root, paths)) else ""
+    return frozenset(name[len(inside):] if name.startswith(inside) else name for name in names)
+
+
+def _status(root: Path, paths: tuple[str, ...]) -> list[str]:
+    """`git status` of `paths`: the changed files' paths from the top of the checkout."""
+    done = run(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths, timeout=30)
+    if done is None or done.returncode != 0:
+        return []
+    names, skip = [], False
+    for entry in done.stdout.decode("utf-8", errors="replace").split("\0"):
+        if skip or len(entry) < 4:
+            skip = False
+            continue
+        skip = entry[0] in "RC"  # a rename or copy is followed by its original path
+        names.append(entry[3:])
+    return names
+
+
+def user_name(root: Path) -> str:
+    """`git config user.name` in the checkout holding `root`, or '' when unset or outside git."""
+    done = run(root, "config", "user.name", timeout=5)
+    return done.stdout.decode("utf-8", errors="replace").strip() if done is not None and done.returncode == 0 else ""
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """What git says about the files a build reads; empty outside git."""
+
+    commit: str = ""                    #: the commit stamp (`0123456789ab`, or `0123456789ab+dirty`)
+    prefix: str = ""                    #: the project's folder within the checkout (`plan/`), or ''
+    history: Mapping[str, Change] = field(default_factory=dict)  #: project-relative file -> last change
+    uncommitted: frozenset[str] = frozenset()  #: project-relative files with uncommitted changes
+
+    @property
+    def head(self) -> str:
+        """The commit's hash without the dirty mark."""
+        return self.commit.removesuffix(DIRTY)
+
+    @property
+    def dirty(self) -> bool:
+        return self.commit.endswith(DIRTY)
+
+    @property
+    def last_change(self) -> Change | None:
+        """The newest change of any file in `history`."""
+        return max(self.history.values(), key=lambda c: c.date, default=None)
+
+
+def checkout(root: Path, inputs: tuple[str, ...], folder: str) -> Checkout:
+    """The `Checkout` of the project at `root`, in at most five git processes whatever its size.
+
+    :param root: the project folder.
+    :param inputs: paths relative to `root` the build reads (config, content, theme, lock).
+    :param folder: the content folder, whose files' history pages show.
+    """
+    stamp = commit(root, inputs)
+    inside = prefix(root)  # edit links need it even before the first commit
+    if not stamp:
+        return Checkout(prefix=inside)
+    dirty = stamp.endswith(DIRTY)
+    return Checkout(stamp, inside, MappingProxyType(history(root, folder)),
+                    uncommitted(root, (folder,)) if dirty else frozenset())

@@ -197,7 +197,7 @@ def _config_properties() -> dict:
     props.update({key: folder for key in specs.FOLDER_KEYS})
     props.update({key: choice(words, strip=False) for key, words in specs.CHOICE_KEYS.items()})
     props.update({
-        "as_of": DATE, "base_url": VALUE,
+        "as_of": DATE, "base_url": VALUE, "repo_url": VALUE, "edit_uri": VALUE,
         "markdown": {"type": "object", "additionalProperties": False, "properties": {
             "extensions": {"type": "array"},
             "options": {"type": "object", "additionalProperties": {"type": "object"}}}},

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -203,7 +203,8 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
     target = output_dir(project, out)
     check_output_dir(target, project.root, project.config.content_path)
     start = time.perf_counter()
-    commit = git.commit(project.root)
+    project = with_checkout(checked)
+    commit = project.checkout.commit
     cache = cache_mod.for_project(project.root) if use_cache else cache_mod.BuildCache()
     writer = Writer(target)
     pages = 0
@@ -253,7 +254,8 @@ def preview(root: Path, writer, files: project_mod.FileMemo, cache: cache_mod.Bu
 
     checked = check(root, files=files, probe=False)
     refuse_errors(checked)
-    write_site(checked.project, writer, checked.theme, commit=git.commit(checked.project.root),
+    project = with_checkout(checked)  # per rebuild: an edit or a commit changes the stamp
+    write_site(project, writer, checked.theme, commit=project.checkout.commit,
                cache=cache, memory=memory, extra_context=extra_context)
     writer.commit()
     return checked
@@ -266,9 +268,25 @@ def pdf(root: Path, documents: tuple[str, ...] | None = None,
 
     checked = check(root)
     refuse_errors(checked)
-    project = checked.project
-    return write_documents_in_place(project, checked.theme, documents or None, git.commit(project.root),
+    project = with_checkout(checked)
+    return write_documents_in_place(project, checked.theme, documents or None, project.checkout.commit,
                                     progress=progress)
+
+
+def with_checkout(checked: Checked) -> project_mod.Project:
+    """The checked project with what git says about its inputs: the commit stamp (marked when
+    they have uncommitted changes) and the last change of every content file, for pages and
+    covers. A handful of git processes, whatever the size of the plan.
+
+    :param checked: the result of `check`.
+    """
+    from stratdocs.suspect import LOCK_FILE
+
+    project = checked.project
+    root, cfg = project.root, project.config
+    themes = tuple(d.relative_to(root).as_posix() for d in checked.theme.dirs if root in d.parents)
+    inputs = (config_mod.CONFIG_FILE, LOCK_FILE, cfg.content_dir, *themes)
+    return replace(project, checkout=git.checkout(root, inputs, cfg.content_dir))
 
 
 def is_interactive() -> bool:

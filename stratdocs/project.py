@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Mapping
 
-from stratdocs import alignment, assets as assets_mod, config as config_mod, health, schema, sources, trace
+from stratdocs import alignment, assets as assets_mod, config as config_mod, git, health, schema, sources, suspect, trace
 from stratdocs.findings import Finding, error
 from stratdocs.model import Entity, Plan
 
@@ -30,6 +30,8 @@ class Project:
     digests: Mapping[str, str]   # content file -> sha256, for caches
     #: (path relative to content/assets, file) of every asset the site publishes
     assets: tuple[tuple[str, Path], ...] = ()
+    #: what git says about the files (commit, history); filled in by the commands that show it
+    checkout: git.Checkout = git.Checkout()
 
     @property
     def root(self) -> Path:
@@ -91,9 +93,11 @@ def load(root: Path, cfg: config_mod.Config | None = None, files: "FileMemo | No
     config_mod.validate_references(cfg)
     listed, found = sources.discover(cfg.root, cfg.content_dir, dict(cfg.folders))
     overrides = overrides or {}
+    lock, lock_findings = suspect.read_lock(cfg.root)
+    found += lock_findings if cfg.check_enabled("suspect") else []
     if files is None:
-        return combine(cfg, found, [read_file(cfg, rel, kind, overrides.get(rel)) for rel, kind in listed])
-    return combine(cfg, found, files.read(cfg, listed, overrides))
+        return combine(cfg, found, [read_file(cfg, rel, kind, overrides.get(rel)) for rel, kind in listed], lock)
+    return combine(cfg, found, files.read(cfg, listed, overrides), lock)
 
 
 def _stat(path: str) -> tuple[int, int] | None:
@@ -148,8 +152,10 @@ class FileMemo:
         return results
 
 
-def combine(cfg: config_mod.Config, discovery: list[Finding], results: list[FileResult]) -> Project:
-    """A project from the per-file results (fresh, or reused by the preview server)."""
+def combine(cfg: config_mod.Config, discovery: list[Finding], results: list[FileResult],
+            lock: suspect.Lock | None = None) -> Project:
+    """A project from the per-file results (fresh, or reused by the preview server); `lock` is
+    the entries of `stratdocs.lock` (None without one)."""
     findings = list(discovery)
     entities: list[Entity] = []
     digests: dict[str, str] = {}
@@ -161,15 +167,17 @@ def combine(cfg: config_mod.Config, discovery: list[Finding], results: list[File
             digests[result.rel] = result.digest
         if result.unreadable_id is not None:
             unreadable.add(result.unreadable_id)
-    return assemble(cfg, entities, findings, digests, frozenset(unreadable))
+    return assemble(cfg, entities, findings, digests, frozenset(unreadable), lock)
 
 
 def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Finding],
-             digests: Mapping[str, str], unreadable: frozenset[str] = frozenset()) -> Project:
+             digests: Mapping[str, str], unreadable: frozenset[str] = frozenset(),
+             lock: suspect.Lock | None = None) -> Project:
     """Everything after reading files: plan, trace index, health and alignment findings.
 
     `unreadable` holds the ids of files that could not be parsed (already reported), so that
-    references to them do not cascade into broken-ref errors.
+    references to them do not cascade into broken-ref errors. `lock` is the entries of
+    `stratdocs.lock` for the suspect-link check (None: no lock, nothing is suspect).
     """
     findings = list(findings)
     plan, found = trace.assemble(entities)
@@ -185,6 +193,8 @@ def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Find
     kpi_health, objective_health = health.compute(index, cfg.as_of, cfg.status)
     found, waivers = alignment.check(index, kpi_health, objective_health, cfg.as_of, cfg.check_enabled)
     findings += found
+    findings += [f for f in suspect.check(index, lock, cfg.check_enabled)  # waivers listed by alignment
+                 if "suspect" not in plan.entities[f.entity].waive]
     if not cfg.check_enabled("unknown-key"):
         findings = [f for f in findings if f.code != "unknown-key"]
     else:  # unknown-key comes from the schema, so its waivers apply here (alignment lists them)

@@ -112,6 +112,11 @@ def _unknown_key(p):
     p.edit("content/initiatives/I1.md", "owner: COO", "owner: COO\nonwer: COO")
 
 
+def _suspect(p):
+    assert p.run("review", "--all", "--by", "Ann").exit_code == 0  # the baseline (tests/test_suspect.py)
+    p.edit("content/kpis/K-REV.md", "target: {value: 20,", "target: {value: 25,")
+
+
 SCENARIOS = {
     "no-execution": Scenario(_no_execution, "content/objectives/SO2.md", 1, 1, "SO2",
                              waive_file("content/objectives/SO2.md"), "'SO2' is not executed"),
@@ -137,6 +142,8 @@ SCENARIOS = {
                                 waive_file("content/objectives/SO2.md"), "'SO2' is red"),
     "unknown-key": Scenario(_unknown_key, "content/initiatives/I1.md", 5, 1, "I1",
                             waive_file("content/initiatives/I1.md"), "did you mean 'owner'"),
+    "suspect": Scenario(_suspect, "content/kpis/K-OPS.md", 4, 10, "K-OPS",
+                        waive_file("content/kpis/K-OPS.md"), "'K-REV', which it drives, changed"),
 }
 
 

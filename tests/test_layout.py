@@ -13,7 +13,7 @@ PACKAGE = Path(stratdocs.__file__).parent
 #: The analysis side: model, loading and validation. It never imports rendering, the pipeline or the CLI.
 ANALYSIS = ("yamlnodes", "sources", "schema", "model", "trace", "health", "alignment", "config", "findings",
             "csvdata", "periods", "matrices", "export", "project", "errors", "suggest", "numbers", "git",
-            "reader", "links", "limits", "assets", "spreadsheet")
+            "reader", "links", "limits", "assets", "spreadsheet", "suspect")
 #: Size limits of STYLE.md and the architecture issue.
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
@@ -56,7 +56,7 @@ def test_analysis_never_imports_the_cli_rendering_or_the_pipeline():
 
 def test_nothing_below_the_cli_imports_click():
     offenders = [path.relative_to(PACKAGE).as_posix() for path in sorted(PACKAGE.rglob("*.py"))
-                 if path.name != "cli.py" and any(i == "click" or i.startswith("click.") for i in imports_of(path))]
+                 if path.parent.name != "cli" and any(i == "click" or i.startswith("click.") for i in imports_of(path))]
     assert offenders == []
 
 
@@ -84,7 +84,7 @@ def test_modules_and_functions_stay_small():
 def test_only_the_cli_exits_or_prints():
     offenders = []
     for path in sorted(PACKAGE.rglob("*.py")):
-        if path.name in ("cli.py", "__main__.py"):
+        if path.name == "__main__.py" or path.parent.name == "cli":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call):

@@ -7,11 +7,12 @@ from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from types import MappingProxyType
+from urllib.parse import urlsplit
 
 from stratdocs import yamlnodes
 from stratdocs.config import documents
 from stratdocs.config.specs import (CHOICE_KEYS, CONFIG_FILE, DEFAULT_DOCUMENT, DEFAULT_EXTENSIONS,
-                                    DEFAULT_MATRICES, FOLDER_KEYS, KEYS, TEXT_KEYS, Config, DocumentSpec)
+                                    DEFAULT_MATRICES, EDIT_URIS, FOLDER_KEYS, KEYS, TEXT_KEYS, Config, DocumentSpec)
 from stratdocs.errors import ConfigError
 from stratdocs.findings import WARNING_CODES, Finding, error
 from stratdocs.health import Cutoffs
@@ -65,6 +66,7 @@ def parse(root: Path, node: Node | None) -> Config:
             findings.append(problem)
             bare.add(problem)
     _check_folders(r, node, values)
+    _edit_links(r, node, values)
     _fit_documents(values, default_sections)
     if findings:
         raise config_error(findings, frozenset(bare))
@@ -239,5 +241,43 @@ def _folders(r: ConfigReader, node: Node) -> MappingProxyType | None:
     return MappingProxyType(folders)
 
 
+def _repo_url(r: ConfigReader, node: Node) -> str | None:
+    """``repo_url``: an http(s) URL with a host (it becomes a link on every page)."""
+    if (v := r.text(node, "repo_url")) is None:
+        return None
+    parts = urlsplit(v.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in v.strip()):
+        r.fail(node, f"'repo_url' must be an http(s) URL like https://github.com/org/plan, not '{v}'")
+        return None
+    url = v.strip().rstrip("/")
+    return url[:-4] if url.endswith(".git") else url
+
+
+def _edit_uri(r: ConfigReader, node: Node) -> str | None:
+    """``edit_uri``: a path relative to `repo_url` (`edit/main/`), an absolute http(s) URL, or ''."""
+    if isinstance(node, Scalar) and node.value is None:
+        return ""  # `edit_uri:` or `edit_uri: ''` turns edit links off
+    if (v := r.text(node, "edit_uri")) is None:
+        return None
+    v = v.strip()
+    parts = urlsplit(v)
+    if any(c.isspace() for c in v) or v.startswith("//") or (parts.scheme and parts.scheme not in ("http", "https")) \
+            or (parts.scheme and not parts.netloc):
+        r.fail(node, f"'edit_uri' must be a path like edit/main/ or an http(s) URL, not '{v}'")
+        return None
+    return v if not v or v.endswith(("/", "=")) else v + "/"
+
+
+def _edit_links(r: ConfigReader, node: Mapping, values: dict) -> None:
+    """The default `edit_uri` for the forge of `repo_url`; a relative one needs `repo_url`."""
+    repo = values.get("repo_url", "")
+    if "edit_uri" not in values:
+        host = urlsplit(repo).hostname or ""
+        values["edit_uri"] = next((uri for name, uri in EDIT_URIS if name in host), "")
+    elif values["edit_uri"] and "://" not in values["edit_uri"] and not repo and "repo_url" not in node.items:
+        r.fail(node.items["edit_uri"][1], "'edit_uri' is relative to 'repo_url'; set repo_url or give a full URL")
+
+
 #: The readers of the keys that are more than text or a choice; each returns the value or None.
-_READERS = {"as_of": _as_of, "base_url": _base_url, "status": _status, "checks": _checks, "folders": _folders}
+_READERS = {"as_of": _as_of, "base_url": _base_url, "status": _status, "checks": _checks, "folders": _folders,
+            "repo_url": _repo_url, "edit_uri": _edit_uri}

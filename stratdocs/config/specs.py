@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import urljoin
 
 from stratdocs.health import Cutoffs
 
@@ -90,6 +91,10 @@ class Config:
     language: str = "en"
     #: the organisation the plan belongs to: the PDFs' author, on covers
     organisation: str = ""
+    #: the repository's web page (`https://github.com/org/plan`), '' for none
+    repo_url: str = ""
+    #: the forge's editor, relative to `repo_url` or absolute ('': no edit links); default by host
+    edit_uri: str = ""
     #: (line, col) of keys in stratdocs.yml, for problems found after loading (see `position`)
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -100,6 +105,16 @@ class Config:
     def check_enabled(self, code: str) -> bool:
         """Whether the warning `code` is on (every check is, unless `checks:` turns it off)."""
         return self.checks.get(code, True)
+
+    @property
+    def edit_base(self) -> str:
+        """The URL the repository-relative path of a file is appended to for its "Edit this page"
+        link ('' for none), resolved as MkDocs does: `edit_uri` joined to `repo_url`."""
+        if not self.edit_uri:
+            return ""
+        if "://" in self.edit_uri:
+            return self.edit_uri
+        return urljoin(self.repo_url.rstrip("/") + "/", self.edit_uri) if self.repo_url else ""
 
     @property
     def content_path(self) -> Path:
@@ -114,7 +129,12 @@ TEXT_KEYS = ("title", "theme", "logo", "language", "organisation")
 FOLDER_KEYS = ("content_dir", "output_dir")
 CHOICE_KEYS = {"raw_html": ("sanitize", "escape"), "paper": ("a4", "letter"), "pdf_variant": PDF_VARIANTS}
 KEYS = ("title", "content_dir", "output_dir", "theme", "as_of", "base_url", "markdown", "raw_html", "status",
-        "checks", "matrices", "documents", "paper", "pdf_variant", "folders", "logo", "language", "organisation")
+        "checks", "matrices", "documents", "paper", "pdf_variant", "folders", "logo", "language",
+        "organisation", "repo_url", "edit_uri")
+#: The default `edit_uri` by forge, chosen by the host name of `repo_url` (MkDocs does so for
+#: github.com and gitlab.com); self-hosted forges usually carry their name in the host.
+EDIT_URIS = (("github", "edit/main/"), ("gitlab", "-/edit/main/"), ("gitea", "_edit/main/"),
+             ("forgejo", "_edit/main/"), ("codeberg", "_edit/main/"))
 #: What a matrix may have as its rows or columns.
 MATRIX_AXES = ("objective", "initiative", "strategy", "operation", "operational-objective", "task", "kpi",
                "kpi:strategic", "kpi:operational", "review")

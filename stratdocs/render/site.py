@@ -224,7 +224,8 @@ def entity_states(views: Views) -> dict[str, tuple]:
     project, index = views.project, views.index
     return {e.id: (e, project.kpi_health.get(e.id), project.objective_health.get(e.id),
                    index.traces_to.get(e.id), index.chains.get(e.id), tuple(views.entity_findings.get(e.id, ())),
-                   tuple(views.waivers.get(e.id, ())), index.up.get(e.id), index.down.get(e.id))
+                   tuple(views.waivers.get(e.id, ())), views.edit_url(e), views.last_change(e),
+                   index.up.get(e.id), index.down.get(e.id))
             for e in project.plan}
 
 

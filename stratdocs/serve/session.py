@@ -64,10 +64,10 @@ class Session:
 
 
 def watched_paths(root: Path) -> list[Path]:
-    """What the preview watches: the content, the config and the theme folders."""
+    """What the preview watches: the content, the config, the review lock and the theme folders."""
     from stratdocs.theme import theme_dirs
 
-    paths = [root / config_mod.CONFIG_FILE]
+    paths = [root / config_mod.CONFIG_FILE, root / "stratdocs.lock"]  # the lock: `stratdocs review`
     themes = root / "themes"
     if themes.is_dir():
         paths.append(themes)

@@ -61,6 +61,15 @@ class Fact:
 
 
 @dataclass(frozen=True, slots=True)
+class LastChange:
+    """When git last saw an item's file change: "Last changed 2026-11-02 by Jane Doe"."""
+
+    date: str           #: the day of the last commit that changed it, YYYY-MM-DD ('' if none did yet)
+    author: str         #: that commit's author
+    uncommitted: bool   #: the file has changes no commit holds yet (a new file: `date` is '')
+
+
+@dataclass(frozen=True, slots=True)
 class Crumb:
     """One step of the breadcrumb trail."""
 

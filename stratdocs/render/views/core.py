@@ -11,18 +11,20 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Callable
+from urllib.parse import quote
 
 from markupsafe import Markup
 
 from stratdocs import matrices as matrices_mod
 from stratdocs.cache import digest
+from stratdocs.git import DIRTY
 from stratdocs.model import KIND_FOLDERS, KIND_LABELS, KINDS, Entity
 from stratdocs.project import Project
 from stratdocs.render import charts
 from stratdocs.render.memory import Reads
 from stratdocs.render.markdown import MarkdownRenderer, Rendered
 from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path
-from stratdocs.render.views.common import HOME, Crumb, ItemRef, Page
+from stratdocs.render.views.common import HOME, Crumb, ItemRef, LastChange, Page
 
 #: Sections of the site with an index page, in navigation order.
 KIND_SECTIONS = ("objective", "initiative", "strategy", "operation", "kpi", "review", "page")
@@ -121,6 +123,23 @@ class ViewsCore:
         """Bodies rendered elsewhere (worker processes, cache), by entity id."""
         self._bodies.update(bodies)
 
+    def edit_url(self, entity: Entity) -> str:
+        """The forge's web editor for the item's file ('' without `repo_url`/`edit_uri`): the file's
+        path from the top of the repository (`git.prefix`) appended to `Config.edit_base`."""
+        base = self.project.config.edit_base
+        return base + quote(self.project.checkout.prefix + entity.file) if base else ""
+
+    def last_change(self, entity: Entity) -> LastChange | None:
+        """When git last saw the item's file change (None outside git)."""
+        checkout = self.project.checkout
+        if not checkout.commit:
+            return None
+        change = checkout.history.get(entity.file)
+        uncommitted = entity.file in checkout.uncommitted
+        if change is None:
+            return LastChange("", "", True)
+        return LastChange(change.date, change.author, uncommitted)
+
     def site(self) -> dict:
         """The `site` context of every template: project-wide facts and the navigation."""
         counts = {kind: len(self.plan.of_kind(kind)) for kind in KINDS}
@@ -135,6 +154,9 @@ class ViewsCore:
             "plan_title": plan.title if plan else config.title,
             "as_of": self.as_of.isoformat(),
             "commit": self.commit,
+            "commit_head": self.commit.removesuffix(DIRTY),  # the hash alone
+            "dirty": self.commit.endswith(DIRTY),             # built with uncommitted changes
+            "repo_url": config.repo_url,
             "base_url": config.base_url,
             "language": config.language,
             "nav": groups,

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from stratdocs.config import DocumentSpec
 from stratdocs.errors import ConfigError, StratdocsError, UsageError
+from stratdocs.git import DIRTY
 from stratdocs.model import FOLDER_KINDS, KIND_LABELS, Entity
 from stratdocs.render.views import Views
 from stratdocs.render.views.common import Group, health_counts
@@ -166,9 +167,10 @@ class DocumentViews:
             kicker=plan_title if own else self.spec.title,
             author=cfg.organisation or (cfg.title if cfg.title != "Strategic plan" else plan_title),
             organisation=cfg.organisation, owner=plan.owner if plan else "",
-            period=period.label if period else "", as_of=self.project.as_of, commit=self.commit,
+            period=period.label if period else "", as_of=self.project.as_of, commit=self.commit.removesuffix(DIRTY),
             logo=(self.links.assets / _asset_rel(cfg.logo, cfg.content_dir)).as_uri() if cfg.logo else "",
-            filter=self.filter_text())
+            filter=self.filter_text(), dirty=self.commit.endswith(DIRTY),
+            last_changed=last.date if (last := self.project.checkout.last_change) else "")
 
     # -- sections -----------------------------------------------------------------------------
 

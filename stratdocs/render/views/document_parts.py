@@ -63,6 +63,8 @@ class CoverView:
     logo: str           #: file URL of the logo ('' for none)
     filter: str         #: the document's scope in words ('' for the whole plan)
     organisation: str = ""  #: the organisation, when configured
+    dirty: bool = False  #: built from `commit` with uncommitted changes
+    last_changed: str = ""  #: the day of the newest commit that changed the content ('' outside git)
 
 
 @dataclass(frozen=True, slots=True)

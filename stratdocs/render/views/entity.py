@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from stratdocs.model import KIND_LABELS, KINDS, Entity
 from stratdocs.numbers import format_number, plural
-from stratdocs.render.views.common import PERSPECTIVE_LABELS, Fact, Group, ItemRef, Traced, health_word
+from stratdocs.render.views.common import PERSPECTIVE_LABELS, Fact, Group, ItemRef, LastChange, Traced, health_word
 from stratdocs.render.views.kpi import KpiDetail, KpiRow, KpiViews
 
 #: Traced-from groups list this many items, then say how many more.
@@ -108,6 +108,9 @@ class EntityView:
     findings: tuple                 #: its findings (`Finding`)
     waivers: tuple                  #: its waivers (`Waiver`)
     source: str                     #: its content file
+    edit_url: str = ""              #: the forge's web editor for `source` ('' without repo_url/edit_uri)
+    last_change: LastChange | None = None  #: when git last saw `source` change (None outside git)
+    suspect: bool = False           #: something it serves or measures changed since it was reviewed
     stale: bool = False             #: a KPI without a recent actual
     kpi: KpiDetail | None = None            #: for a KPI
     objective: ObjectiveDetail | None = None  #: for a strategic objective
@@ -135,7 +138,8 @@ class EntityViews(KpiViews):
             reviews=tuple(self.ref(e.id) for e in self.index.reviews_of(entity.id)),
             mentions=tuple(self.ref(e.id) for e in self.index.mentions_of(entity.id)),
             findings=tuple(self.entity_findings.get(entity.id, ())), waivers=tuple(self.waivers.get(entity.id, ())),
-            source=entity.file, stale=kind == "kpi" and self.project.kpi_health[entity.id].stale,
+            source=entity.file, edit_url=self.edit_url(entity), last_change=self.last_change(entity),
+            suspect=any(f.code == "suspect" for f in self.entity_findings.get(entity.id, ())), stale=kind == "kpi" and self.project.kpi_health[entity.id].stale,
             kpi=self.kpi_detail(entity) if kind == "kpi" else None,
             objective=self.objective_detail(entity) if kind == "objective" else None,
             operation=self.operation_detail(entity) if kind == "operation" else None,
