@@ -21,8 +21,8 @@ def init(opts: Options, directory: Path) -> None:
     written = scaffold.init(target)
     where = os.path.relpath(target.resolve(), Path.cwd())
     step = "stratdocs check" if where == "." else f"stratdocs -C {_shell_word(where)} check"
-    opts.say(f"Created a plan project in {target} ({len(written)} files, with a .gitignore and a GitHub "
-             f"Actions workflow). Next: {step}")
+    opts.say(f"Created a plan project in {target} ({len(written)} files, with a .gitignore, a GitHub "
+             f"Actions workflow and VS Code settings that validate stratdocs.yml). Next: {step}")
 
 
 @command()
