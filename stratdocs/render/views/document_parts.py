@@ -15,7 +15,8 @@ from stratdocs.render.views.matrix import MatrixColumn, MatrixGroup, MatrixRow
 MATRIX_GROUP = 20
 #: Changes as words, by the kind of change (`stratdocs diff`); others keep their kind.
 CHANGE_WORDS = {"health": "health changed", "owner": "owner changed", "status": "status changed",
-                "title": "renamed"}
+                "title": "renamed", "target": "target changed", "baseline": "baseline changed",
+                "thresholds": "thresholds changed", "actuals": "with new figures", "body": "text changed"}
 
 
 @dataclass(frozen=True, slots=True)
