@@ -112,6 +112,10 @@ def _unknown_key(p):
     p.edit("content/initiatives/I1.md", "owner: COO", "owner: COO\nonwer: COO")
 
 
+def _external_image(p):
+    p.edit("content/initiatives/I1.md", "The programme.", "The programme. ![pixel](https://tracker.example/p.png)")
+
+
 SCENARIOS = {
     "no-execution": Scenario(_no_execution, "content/objectives/SO2.md", 1, 1, "SO2",
                              waive_file("content/objectives/SO2.md"), "'SO2' is not executed"),
@@ -137,6 +141,8 @@ SCENARIOS = {
                                 waive_file("content/objectives/SO2.md"), "'SO2' is red"),
     "unknown-key": Scenario(_unknown_key, "content/initiatives/I1.md", 5, 1, "I1",
                             waive_file("content/initiatives/I1.md"), "did you mean 'owner'"),
+    "external-image": Scenario(_external_image, "content/initiatives/I1.md", 11, 16, "I1",
+                               waive_file("content/initiatives/I1.md"), "image 'https://tracker.example/p.png'"),
 }
 
 
