@@ -42,10 +42,10 @@ class Image:
     col: int
 
 
-def mask_code(body: str) -> str:
-    """`body` with fenced code and code spans blanked out (same length, same lines)."""
-    masked = _FENCE_RE.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), body)
-    return _CODE_RE.sub(lambda m: " " * len(m[0]), masked)
+def mask_code(body: str, fill: str = " ") -> str:
+    """`body` with fenced code and code spans blanked out with `fill` (same length, same lines)."""
+    masked = _FENCE_RE.sub(lambda m: re.sub(r"[^\n]", fill, m[0]), body)
+    return _CODE_RE.sub(lambda m: fill * len(m[0]), masked)
 
 
 def body_links(body: str, body_line: int) -> list[Ref]:

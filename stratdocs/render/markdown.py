@@ -42,7 +42,7 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "dir"},  # `id` and `class` only as `_keep_attribute` allows
-    "a": {"href", "name"},
+    "a": {"href"},  # no `name`: `<a name=X>` would clobber `window.X` as an id would
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan", "align"},
     "th": {"colspan", "rowspan", "align", "scope"},

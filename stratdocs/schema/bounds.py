@@ -19,10 +19,17 @@ from stratdocs.links import mask_code
 BRACKET_SCAN = 500_000
 #: Open emphasis delimiters (``*``, ``_``) at one point; rendering recurses at several thousand.
 EMPHASIS_DEPTH = 200
+#: Markup characters in one paragraph (or list item, table row): each is a match the renderer re-scans the paragraph after.
+#: (``_`` counts only at a word's edge: ``snake_case`` is not markup.)
+INLINE_MARKUP, MARKUP = 10_000, "\\&<*[`"
+#: Characters of one body (rendering is about linear, but not fast: ~1 MB a second).
+BODY_CHARS = 2_000_000
 #: Nested quotes (``>``) on one line, leading spaces of a line (list nesting), open HTML tags.
 QUOTE_DEPTH, INDENT, HTML_DEPTH = 50, 200, 200
 
-_BLANK_RE = re.compile(r"\n[ \t]*+(?=\n)")
+_CUT_RE = re.compile(r"\n[ \t]*+(?=\n)|\n(?=[ \t]*+(?:[-*+][ \t]|\d{1,9}[.)][ \t]|\||#))")
+_EDGE_UNDERSCORE_RE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_BRACKET_RE = re.compile(r"\\.|[\[\]()]", re.DOTALL)  # an escaped character is skipped whole
 _RUN_RE = re.compile(r"\*++|_++")
 _QUOTES_RE = re.compile(r"^[ \t]*+(?:>[ \t]*+)++", re.MULTILINE)
 _INDENT_RE = re.compile(r"^[ \t]++", re.MULTILINE)
@@ -36,7 +43,10 @@ def body_problems(body: str, body_line: int) -> list[tuple[int, int, str]]:
 
     :param body: the Markdown text; `body_line` the line of the file where it starts.
     """
-    masked = mask_code(body)
+    if len(body) > BODY_CHARS:
+        return [(body_line, 1, f"the body has {len(body):,} characters, over the limit of {BODY_CHARS:,} "
+                               "that can be rendered in time; split the page")]
+    masked = mask_code(body, fill="x")  # not spaces: code must not look like indentation
     problems: list[tuple[int, str]] = []
     scanned = 0
     paragraphs = _paragraphs(masked)
@@ -47,6 +57,11 @@ def body_problems(body: str, body_line: int) -> list[tuple[int, int, str]]:
             problems.append((where, "too many '[' or '(' here are never closed, so rendering would take "
                                     "minutes; close them, or write \\[ and \\( for literal brackets"))
             break
+    crowded = next((a for a, b in paragraphs if b - a > INLINE_MARKUP and _markup(masked, a, b) > INLINE_MARKUP),
+                   None)
+    if crowded is not None:
+        problems.append((crowded, f"this paragraph has more than {INLINE_MARKUP:,} markup characters "
+                                  f"({' '.join(MARKUP)} _), too many to render in time; split it with blank lines"))
     for start, end in paragraphs:
         if (where := _deep_emphasis(masked, start, end)) is not None:
             problems.append((where, f"emphasis ('*' or '_') is nested more than {EMPHASIS_DEPTH} deep here; "
@@ -57,45 +72,48 @@ def body_problems(body: str, body_line: int) -> list[tuple[int, int, str]]:
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each run of lines between blank lines: what the renderer scans inline."""
+    """(start, end) of each piece of text the renderer processes inline on its own: lines between
+    blank lines, cut again before each list item, table row and heading."""
     spans, start = [], 0
-    for blank in _BLANK_RE.finditer(text):
-        spans.append((start, blank.start()))
-        start = blank.end()
+    for cut in _CUT_RE.finditer(text):
+        spans.append((start, cut.start()))
+        start = cut.end()
     spans.append((start, len(text)))
     return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _markup(text: str, start: int, end: int) -> int:
+    count = sum(text.count(c, start, end) for c in MARKUP)
+    if text.count("_", start, end):
+        count += len(_EDGE_UNDERSCORE_RE.findall(text, start, end))
+    return count
 
 
 def _bracket_scan(text: str, start: int, end: int) -> tuple[int, int]:
     """How far the renderer scans for closing brackets in text[start:end], and where the first
     bracket left open is."""
-    cost, opened, parens, first = 0, [], [], end
-    i = start
-    while i < end:
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
+    cost, opened, parens = 0, [], []
+    after_close = -1
+    for match in _BRACKET_RE.finditer(text, start, end):
+        c, i = match[0], match.start()
         if c == "[":
             opened.append(i)
         elif c == "]" and opened:
             cost += i - opened.pop()
-            if i + 1 < end and text[i + 1] == "(":
-                parens.append(i + 1)
-                i += 1
-        elif c == "(" and parens:
+            after_close = i + 1
+        elif c == "(" and (parens or i == after_close):
             parens.append(i)
         elif c == ")" and parens:
             cost += i - parens.pop()
-        i += 1
-    for pos in opened + parens:
-        cost += end - pos
-        first = min(first, pos)
-    return cost, first if first < end else start
+    left = opened + parens
+    cost += sum(end - pos for pos in left)
+    return cost, min(left) if left else start
 
 
 def _deep_emphasis(text: str, start: int, end: int) -> int | None:
     """Where runs of ``*``/``_`` that open emphasis first pile up beyond `EMPHASIS_DEPTH`."""
+    if text.count("*", start, end) + text.count("_", start, end) <= EMPHASIS_DEPTH:
+        return None  # cannot pile up that deep
     depth = 0
     for run in _RUN_RE.finditer(text, start, end):
         before = text[run.start() - 1] if run.start() > start else " "
