@@ -10,6 +10,7 @@ could backtrack are possessive (``*+``). ``'[a](' * 30000`` or 100,000 ``[`` sca
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ _IMAGE_REF_RE = re.compile(r"!" + _TEXT + r"(?:\[([^\[\]\n]*+)\])?+(?![(:])")
 #: ``[label]: url`` (a footnote ``[^1]: text`` is not a link definition)
 _REFDEF_RE = re.compile(r"^ {0,3}\[(?!\^)([^\[\]\n]++)\]:[ \t]*+<?([^\s<>]++)>?", re.MULTILINE)
 _IMG_TAG_RE = re.compile(r"<img\b[^<>]*?\bsrc\s*=\s*(?:\"([^\"<>]*)\"|'([^'<>]*)'|([^\s\"'<>`=]+))", re.IGNORECASE)
+_TAB_NEWLINE_RE = re.compile(r"[\t\n\r]")
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -72,9 +74,17 @@ def body_links(body: str, body_line: int) -> list[Ref]:
 
 
 def external(url: str) -> bool:
-    """Whether `url` leaves the content folder's links: a scheme, ``//host``, ``/path`` or ``#anchor``."""
-    url = url.strip()
+    """Whether `url` leaves the content folder's links: a scheme, ``//host``, ``/path`` or ``#anchor``.
+
+    Read as a browser reads it (WHATWG URL): tabs and newlines anywhere are removed and spaces
+    and control characters at either end stripped, so ``ht\ttp://host`` is external too.
+    """
+    url = _browser_view(url)
     return url.startswith(("#", "/", "\\")) or bool(_SCHEME_RE.match(url))
+
+
+def _browser_view(url: str) -> str:
+    return _TAB_NEWLINE_RE.sub("", url).strip("".join(map(chr, range(33))))
 
 
 def outside_images(body: str, body_line: int) -> list[Image]:
@@ -95,7 +105,7 @@ def outside_images(body: str, body_line: int) -> list[Image]:
         if label in labels:
             found.append((labels[label], m.start(0)))
     for m in _IMG_TAG_RE.finditer(masked):
-        found.append((next(g for g in m.groups() if g is not None), m.start(0)))
+        found.append((html.unescape(next(g for g in m.groups() if g is not None)), m.start(0)))
     return [Image(url.strip(), *_position(masked, offset, body_line))
             for url, offset in sorted(found, key=lambda item: item[1]) if url.strip() and external(url)
             and not url.strip().startswith("#")]

@@ -12,6 +12,7 @@ page and the PDF: `resolve_links()` turns them into page-relative hrefs or PDF a
 
 from __future__ import annotations
 
+import html as html_mod
 import importlib
 import posixpath
 import re
@@ -29,7 +30,7 @@ from markdown.util import AtomicString
 from stratdocs.config.markdown import EXTENSIONS, canonical
 from stratdocs.errors import ContentError
 from stratdocs.limits import FILE_SECONDS, time_limit
-from stratdocs.links import WIKILINK_RE
+from stratdocs.links import WIKILINK_RE, external
 
 PLACEHOLDER = "@@stratdocs/"
 _PLACEHOLDER_RE = re.compile(r'(href|src)="@@stratdocs/([^"]*)"')
@@ -226,14 +227,14 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 
 def _image_as_link(match: re.Match) -> str:
-    """An image whose source is not a published asset of the site, as a plain link to it: the
-    reader's browser never fetches it (the check reports it as `external-image`)."""
+    """An image whose source is outside the site (a scheme, ``//host``, ``/path``), as a plain link
+    to it: the reader's browser never fetches it (the check reports it as `external-image`)."""
     attrs = {name: value or "" for name, value in _ATTR_RE.findall(match[1])}
-    src = attrs.get("src", "")
-    if not src or src.startswith(PLACEHOLDER):
+    src = html_mod.unescape(attrs.get("src", ""))
+    if not src or src.startswith(PLACEHOLDER) or not external(src):  # relative: a file of the site
         return match[0]
-    alt = attrs.get("alt") or src
-    return f'<a href="{src}">{alt}</a>'
+    alt = attrs.get("alt") or attrs.get("src", "")
+    return f'<a href="{attrs.get("src", "")}">{alt}</a>'
 
 
 def sanitize(html: str) -> str:
