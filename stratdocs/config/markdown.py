@@ -24,13 +24,14 @@ _BOOL, _TEXT, _LEVEL, _DEPTH, _PERMALINK = "true or false", "text", "a heading l
 #: The extensions a project may use, each with its options and what each option takes.
 #: Left out on purpose: ``codehilite`` (needs Pygments, not a dependency), ``wikilinks`` (stratdocs'
 #: own ``[[ID]]`` links take that syntax), ``extra`` (name its parts instead), options that take a
-#: function or a mapping (``toc.slugify``, ``abbr.glossary``, ``smarty.substitutions``) and options
-#: that only set CSS classes, which the sanitiser drops from bodies anyway.
+#: function or a mapping (``toc.slugify``, ``abbr.glossary``, ``smarty.substitutions``), options
+#: that only set CSS classes, which the sanitiser drops from bodies anyway, and
+#: ``footnotes.SEPARATOR`` (footnote ids keep their ``fn:`` colon, see `render.markdown`).
 EXTENSIONS: MappingProxyType = MappingProxyType({
     "abbr": {}, "admonition": {}, "attr_list": {}, "def_list": {}, "fenced_code": {}, "md_in_html": {},
     "meta": {}, "nl2br": {}, "sane_lists": {}, "legacy_attrs": {}, "legacy_em": {},
     "footnotes": {"PLACE_MARKER": _TEXT, "UNIQUE_IDS": _BOOL, "BACKLINK_TEXT": _TEXT, "SUPERSCRIPT_TEXT": _TEXT,
-                  "BACKLINK_TITLE": _TEXT, "SEPARATOR": _TEXT, "USE_DEFINITION_ORDER": _BOOL},
+                  "BACKLINK_TITLE": _TEXT, "USE_DEFINITION_ORDER": _BOOL},
     "smarty": {"smart_quotes": _BOOL, "smart_angled_quotes": _BOOL, "smart_dashes": _BOOL, "smart_ellipses": _BOOL},
     "tables": {"use_align_attribute": _BOOL},
     "toc": {"marker": _TEXT, "title": _TEXT, "anchorlink": _BOOL, "permalink": _PERMALINK, "permalink_title": _TEXT,

@@ -199,7 +199,7 @@ def _extensions(names, options: Mapping) -> list:
 #: (wikilinks, footnotes, admonitions, the table of contents). Any other class - one of the
 #: theme's, say - is dropped, so a contributor cannot dress text up as the theme's own parts.
 BODY_CLASSES = frozenset({"wikilink", "ref", "broken-link", "footnote", "footnote-ref", "footnote-backref",
-                          "admonition", "admonition-title", "toc", "toctitle", "headerlink"}
+                          "admonition", "admonition-title", "toc", "toctitle", "toclink", "headerlink"}
                          | {f"kind-{kind}" for kind in ("plan", "objective", "initiative", "strategy", "operation",
                                                         "operational-objective", "task", "kpi", "review", "page",
                                                         "risk")})
@@ -208,7 +208,7 @@ ADMONITION_TYPES = frozenset({"note", "tip", "hint", "important", "warning", "ca
 #: Ids a body may carry: a heading's slug (as `toc` makes it) and footnote anchors (`fn:1`,
 #: `fnref:1`, `fnref2:1`). Neither can name a global the theme's scripts read (`STRATDOCS_SEARCH`).
 _HEADING_ID_RE = re.compile(r"^[a-z0-9_][a-z0-9_-]{0,99}$")
-_FOOTNOTE_ID_RE = re.compile(r"^fn(ref\d*)?:[\w-]{1,100}$")
+_FOOTNOTE_ID_RE = re.compile(r"^fn(ref\d*)?:\S{1,100}$")  # the colon: never a JavaScript name
 _IMG_RE = re.compile(r'<img((?:\s+[\w:-]+(?:="[^"]*")?)*)\s*/?>')
 _ATTR_RE = re.compile(r'([\w:-]+)(?:="([^"]*)")?')
 
