@@ -15,8 +15,8 @@ import re
 
 from stratdocs.links import mask_code
 
-#: Characters Python-Markdown would scan for unmatched brackets in one body (~0.5 s of rendering).
-BRACKET_SCAN = 500_000
+#: Characters Python-Markdown would scan for unmatched brackets in one body (~1 s of rendering).
+BRACKET_SCAN = 1_000_000
 #: Open emphasis delimiters (``*``, ``_``) at one point; rendering recurses at several thousand.
 EMPHASIS_DEPTH = 200
 #: Markup characters in one paragraph (or list item, table row): each is a match the renderer re-scans the paragraph after.
