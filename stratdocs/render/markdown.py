@@ -4,7 +4,9 @@ Python-Markdown renders with the configured extensions plus two of ours: `[[ID]]
 `[[ID|text]]` links, and rewriting of relative links (`../objectives/SO1.md`, images under
 assets/) to site paths. Raw HTML is either escaped (never parsed) or sanitised with nh3's
 allow-list; either way no script, no `on*` attribute and no `javascript:` URL survives
-(SPEC §12).
+(SPEC §12). Extensions are built from the allow-list of `stratdocs.config.markdown`, never
+imported by name; `id` and `class` survive only as stratdocs' own output uses them, and an image
+from outside the site becomes a plain link (docs/threat-model.md, issue 10).
 
 Links are emitted as `@@stratdocs/<site path>` placeholders, so one rendering serves every
 page and the PDF: `resolve_links()` turns them into page-relative hrefs or PDF anchors.
