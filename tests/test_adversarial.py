@@ -546,7 +546,8 @@ def test_a_body_that_would_crash_or_hang_the_renderer_is_a_located_error_in_chec
         result = command()
         assert time.perf_counter() - started < 10
         assert result.exit_code == 1, result.stdout + result.stderr
-        assert re.search(r"content/objectives/SO1\.md:\d+:\d+: error", result.stdout + result.stderr)
+        located = re.search(r"content/objectives/SO1\.md:(\d+):\d+: error", result.stdout + result.stderr)
+        assert located and int(located[1]) >= (8 if name == "huge-body" else 11)  # in the body, not its heading
         assert "internal error" not in result.stderr
     assert not (plan_project.root / "site").exists()
 

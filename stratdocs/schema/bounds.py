@@ -30,6 +30,7 @@ QUOTE_DEPTH, INDENT, HTML_DEPTH = 50, 200, 200
 _CUT_RE = re.compile(r"\n[ \t]*+(?=\n)|\n(?=[ \t]*+(?:[-*+][ \t]|\d{1,9}[.)][ \t]|\||#))")
 _EDGE_UNDERSCORE_RE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 _BRACKET_RE = re.compile(r"\\.|[\[\]()]", re.DOTALL)  # an escaped character is skipped whole
+_VISIBLE_RE = re.compile(r"\S")
 _RUN_RE = re.compile(r"\*++|_++")
 _QUOTES_RE = re.compile(r"^[ \t]*+(?:>[ \t]*+)++", re.MULTILINE)
 _INDENT_RE = re.compile(r"^[ \t]++", re.MULTILINE)
@@ -79,7 +80,11 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
         spans.append((start, cut.start()))
         start = cut.end()
     spans.append((start, len(text)))
-    return [(a, b) for a, b in spans if text[a:b].strip()]
+    found = []
+    for a, b in spans:  # each from its first visible character, so a finding points at its line
+        if (first := _VISIBLE_RE.search(text, a, b)) is not None:
+            found.append((first.start(), b))
+    return found
 
 
 def _markup(text: str, start: int, end: int) -> int:
