@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Mapping
 
 from stratdocs import alignment, assets as assets_mod, config as config_mod, git, health, schema, sources, suspect, trace
-from stratdocs.findings import Finding, error
+from stratdocs.findings import SCHEMA_WARNINGS, Finding, error
 from stratdocs.model import Entity, Plan
 
 
@@ -195,11 +195,12 @@ def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Find
     findings += found
     findings += [f for f in suspect.check(index, lock, cfg.check_enabled)  # waivers listed by alignment
                  if "suspect" not in plan.entities[f.entity].waive]
-    if not cfg.check_enabled("unknown-key"):
-        findings = [f for f in findings if f.code != "unknown-key"]
-    else:  # unknown-key comes from the schema, so its waivers apply here (alignment lists them)
-        waived = {e.id for e in plan if "unknown-key" in e.waive}
-        findings = [f for f in findings if not (f.code == "unknown-key" and f.entity in waived)]
+    for code in SCHEMA_WARNINGS:
+        if not cfg.check_enabled(code):
+            findings = [f for f in findings if f.code != code]
+        else:  # these come from the schema, so their waivers apply here (alignment lists them)
+            waived = {e.id for e in plan if code in e.waive}
+            findings = [f for f in findings if not (f.code == code and f.entity in waived)]
     return Project(cfg, plan, index, kpi_health, objective_health, tuple(sorted(set(findings))),
                    tuple(waivers), digests, published)
 

@@ -76,9 +76,16 @@ class Reader:
 
     def number(self, node: Node, key: str) -> float | None:
         """A finite int or float written unquoted (not a boolean)."""
-        if is_number(node) and math.isfinite(node.value):
-            return float(node.value)
-        shown = node.text if isinstance(node, Scalar) else "a list or mapping"
+        if is_number(node):
+            try:
+                value = float(node.value)
+            except OverflowError:  # an int too large for a float (hundreds of digits)
+                value = math.inf
+            if math.isfinite(value):
+                return value
+            self.fail(node, f"'{key}' is too large a number; write it with fewer digits")
+            return None
+        shown = node.text[:40] if isinstance(node, Scalar) else "a list or mapping"
         self.fail(node, f"'{key}' must be a number, not '{shown}'")
         return None
 

@@ -14,6 +14,7 @@ import errno
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,7 @@ from conftest import PlanProject
 from stratdocs import pipeline
 from stratdocs.cache import CACHE_DIR
 from stratdocs.errors import OutputError
+from stratdocs.links import external
 from stratdocs.spreadsheet import csv_cell
 
 CANARY = "stratdocs-canary-3f1a"
@@ -287,3 +289,313 @@ def test_a_full_disk_is_a_clear_message_and_the_site_stays(plan_project, monkeyp
     result = subprocess.run([sys.executable, "-c", "import sys; from stratdocs.cli import main; main()",
                              "-C", str(plan_project.root), "build", "--no-pdf"], capture_output=True, text=True)
     assert result.returncode == 0
+
+
+# --------------------------------------------------------------------------- stratdocs.yml: Markdown extensions
+
+
+def _canary_module(project: PlanProject) -> Path:
+    """A Python module in the project that leaves a canary when imported."""
+    canary = project.root / "CANARY"
+    project.write("evilmod.py", f"open({str(canary)!r}, 'w').write('ran')\n")
+    return canary
+
+
+EXTENSION_ATTACKS = {
+    "popen": "markdown:\n  extensions: ['subprocess:Popen']\n  options: {'subprocess:Popen': {args: 'touch CANARY', "
+             "shell: true}}\n",
+    "os": "markdown: {extensions: [os]}\n",
+    "missing": "markdown: {extensions: [no_such_ext]}\n",
+    "project-module": "markdown: {extensions: [evilmod]}\n",
+    "prefixed-module": "markdown: {extensions: [markdown.extensions.evilmod]}\n",
+    "dotted-path": "markdown: {extensions: ['markdown.extensions.toc:TocExtension']}\n",
+    "relative": "markdown: {extensions: ['..evilmod']}\n",
+    "codehilite": "markdown: {extensions: [codehilite]}\n",
+    "not-text": "markdown: {extensions: [{os: 1}]}\n",
+    "options-only": "markdown: {options: {evilmod: {x: 1}}}\n",
+    "extension-configs": "markdown: {options: {toc: {extension_configs: {evilmod: {}}}}}\n",
+    "callable-option": "markdown: {options: {toc: {slugify: 'os:system'}}}\n",
+    "option-type": "markdown: {extensions: [smarty], options: {smarty: {smart_dashes: [1]}}}\n",
+    "option-mapping": "markdown: {options: {footnotes: {BACKLINK_TEXT: {a: 1}}}}\n",
+    "option-range": "markdown: {options: {toc: {baselevel: 99}}}\n",
+    "options-not-enabled": "markdown: {options: {smarty: {smart_dashes: true}}}\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXTENSION_ATTACKS))
+def test_markdown_extensions_come_only_from_the_allow_list(plan_project, name):
+    canary = _canary_module(plan_project)
+    with_config(plan_project, EXTENSION_ATTACKS[name].replace("CANARY", str(canary)))
+    for result in (plan_project.check("--format", "text"), build(plan_project)):
+        assert result.exit_code == 2, result.stdout + result.stderr
+        assert "stratdocs.yml:" in result.stdout + result.stderr
+        assert "internal error" not in result.stderr
+    assert not canary.exists()
+    assert not (plan_project.root / "site").exists()
+
+
+def test_positive_control_allowed_extensions_and_options_work(plan_project):
+    canary = _canary_module(plan_project)
+    with_config(plan_project, "markdown:\n  extensions: [markdown.extensions.abbr, smarty]\n"
+                              "  options: {smarty: {smart_dashes: true}, toc: {permalink: true}}\n")
+    plan_project.edit("content/objectives/SO1.md", "Why growth matters.",
+                      "## Why\n\nWhy HTML growth matters -- now.\n\n*[HTML]: Hypertext")
+    assert plan_project.check().findings == []
+    assert build(plan_project).exit_code == 0
+    page = (plan_project.root / "site" / "objectives" / "SO1.html").read_text(encoding="utf-8")
+    assert "<abbr" in page and ("&ndash;" in page or "\u2013" in page)
+    assert 'class="headerlink"' in page
+    assert not canary.exists()
+
+
+def test_the_renderer_itself_refuses_an_extension_outside_the_allow_list(tmp_path):
+    """Defence in depth: a Config made in code (not read from stratdocs.yml) cannot import one either."""
+    from stratdocs.errors import ContentError
+    from stratdocs.render.markdown import MarkdownRenderer
+
+    with pytest.raises(ContentError, match="not allowed"):
+        MarkdownRenderer(("subprocess",), {}, "sanitize", {}, {}, "content", frozenset())
+
+
+# --------------------------------------------------------------------------- stratdocs.yml: base_url
+
+
+BAD_BASE_URLS = ["javascript:alert(1)//", "JavaScript:alert(1)", "data:text/html,<script>x</script>",
+                 "vbscript:msgbox(1)", "//evil.example/", "http://", "https:/no-host", "ftp://host/",
+                 "https://host/\"><script>", " https://host/", "file:///etc/passwd"]
+
+
+@pytest.mark.parametrize("url", BAD_BASE_URLS)
+def test_base_url_must_be_http_or_https_with_a_host(plan_project, url):
+    with_config(plan_project, f"base_url: {json.dumps(url)}\n")
+    for result in (plan_project.check("--format", "text"), build(plan_project)):
+        assert result.exit_code == 2
+        assert "stratdocs.yml:3:" in result.stdout + result.stderr and "base_url" in result.stdout + result.stderr
+    assert not (plan_project.root / "site").exists()
+
+
+def test_positive_control_an_https_base_url_is_the_canonical_link(plan_project):
+    with_config(plan_project, "base_url: https://intranet.example.com/strategy\n")
+    assert build(plan_project).exit_code == 0
+    assert "https://intranet.example.com/strategy/" in (plan_project.root / "site" / "index.html").read_text()
+
+
+# --------------------------------------------------------------------------- what a reader's browser loads
+
+
+TRACKER = "tracker.example"
+#: Ways a body could make a reader's browser fetch from outside the site; `True`: an image
+#: the check reports (`external-image`), `False`: markup the sanitiser drops without a word.
+OUTSIDE_FETCHES = {
+    "markdown": ("![pixel](https://tracker.example/p.png)", True),
+    "titled": ("![pixel](<https://tracker.example/p.png> \"t\")", True),
+    "reference": ("![pixel][t]\n\n[t]: https://tracker.example/p.png", True),
+    "shortcut-reference": ("![T]\n\n[t]: //tracker.example/p.png", True),
+    "protocol-relative": ("![pixel](//tracker.example/p.png)", True),
+    "raw-img": ("<img src=\"https://tracker.example/p.png\" alt=\"x\">", True),
+    "raw-img-unquoted": ("<IMG SRC=https://tracker.example/p.png>", True),
+    "picture": ("<picture><source srcset=\"https://tracker.example/p.png\"><img src=\"https://tracker.example/"
+                "q.png\"></picture>", True),
+    "tab-in-scheme": ("<img src=\"ht\ttps://tracker.example/p.png\">", True),
+    "entity-in-scheme": ("<img src=\"&#104;ttps://tracker.example/p.png\">", True),
+    "leading-space": ("<img src=\" //tracker.example/p.png\">", True),
+    "srcset": ("<img srcset=\"https://tracker.example/p.png 2x\" src=\"../assets/ok.png\">", False),
+    "style": ("<span style=\"background:url(https://tracker.example/p.png)\">x</span>", False),
+    "svg-image": ("<svg><image href=\"https://tracker.example/p.png\"/></svg>", False),
+    "video-poster": ("<video poster=\"https://tracker.example/p.png\"></video>", False),
+    "input-image": ("<input type=\"image\" src=\"https://tracker.example/p.png\">", False),
+    "stylesheet": ("<link rel=\"stylesheet\" href=\"https://tracker.example/p.css\">", False),
+    "iframe": ("<iframe src=\"https://tracker.example/\"></iframe>", False),
+    "object": ("<object data=\"https://tracker.example/p.swf\"></object>", False),
+    "background": ("<table background=\"https://tracker.example/p.png\"><tr><td>x</td></tr></table>", False),
+}
+
+
+def _outside_references(html: str) -> list[tuple[str, str]]:
+    """(tag, attribute) of every attribute in `html` that names the tracker, other than a link's href."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Scan(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.extend((tag, name) for name, value in attrs
+                         if TRACKER in (value or "") and (tag, name) != ("a", "href")
+                         and ((tag, name) != ("img", "src") or external(value)))
+
+    Scan().feed(html)
+    return found
+
+
+def _so1_page(project: PlanProject) -> str:
+    return (project.root / "site" / "objectives" / "SO1.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(OUTSIDE_FETCHES))
+def test_nothing_in_a_body_loads_from_outside_the_site(plan_project, name):
+    markup, warned = OUTSIDE_FETCHES[name]
+    plan_project.write("content/assets/ok.png", b"\x89PNG\r\n\x1a\n")
+    plan_project.edit("content/objectives/SO1.md", "Why growth matters.", "Why growth matters.\n\n" + markup)
+    result = plan_project.check()
+    assert result.exit_code == 0
+    images = [f for f in result.findings if f["code"] == "external-image"]
+    assert bool(images) == warned, result.findings
+    assert all(f["file"] == "content/objectives/SO1.md" and f["line"] >= 11 for f in images)
+    assert build(plan_project).exit_code == 0
+    page = _so1_page(plan_project)
+    assert _outside_references(page) == []
+    if warned and name != "tab-in-scheme":  # Markdown turns that tab into spaces: a relative path then
+        assert re.search(r'<a href="\s*(https:)?//' + TRACKER, page)  # kept, as a plain link
+
+
+def test_positive_control_a_published_image_stays_an_image(plan_project):
+    plan_project.write("content/assets/ok.png", b"\x89PNG\r\n\x1a\n")
+    plan_project.edit("content/objectives/SO1.md", "Why growth matters.",
+                      "![chart](../assets/ok.png) <img src=\"https://tracker.example/p.png\">")
+    assert build(plan_project).exit_code == 0
+    page = _so1_page(plan_project)
+    assert '<img src="../assets/ok.png" alt="chart">' in page or 'src="../assets/ok.png"' in page
+    assert _outside_references('<img src="https://tracker.example/p.png">') == [("img", "src")]  # the scan sees one
+
+
+@pytest.mark.parametrize("href", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "vbscript:msgbox(1)",
+                                  "data:text/html;base64,PHNjcmlwdD4=", "java\tscript:alert(1)"])
+def test_links_with_script_schemes_lose_their_target(plan_project, href):
+    plan_project.edit("content/objectives/SO1.md", "Why growth matters.",
+                      f"[md]({href}) <a href=\"{href}\">raw</a> [ok](https://example.com/)")
+    assert build(plan_project).exit_code == 0
+    page = _so1_page(plan_project)
+    hrefs = re.findall(r'href="([^"]*)"', page)
+    assert not [h for h in hrefs if h.lower().replace("\t", "").startswith(("javascript", "vbscript", "data"))]
+    assert "https://example.com/" in hrefs  # positive control
+
+
+CLOBBERING = {
+    "raw-id": "<div id=\"STRATDOCS_SEARCH\">x</div>",
+    "raw-class": "<p class=\"page-header site-nav\">x</p>",
+    "attr-list": "A paragraph.\n{: #STRATDOCS_SEARCH .page-header }",
+    "heading-attr": "## Heading {#STRATDOCS_SEARCH .page-header}",
+    "anchor-name": "<a name=\"STRATDOCS_SEARCH\">x</a>",
+    "img-name": "<img name=\"STRATDOCS_SEARCH\" src=\"../assets/ok.png\">",
+    "form": "<form id=\"STRATDOCS_SEARCH\" name=\"STRATDOCS_SEARCH\"><input name=\"q\"></form>",
+    "admonition-class": "!!! page-header \"Title\"\n    spoof",
+    "legacy-attrs": "Text {@id=STRATDOCS_SEARCH} {@class=page-header}",
+    "md-in-html": "<div markdown=\"1\" id=\"STRATDOCS_SEARCH\" class=\"page-header\">*x*</div>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CLOBBERING))
+def test_contributor_ids_and_classes_cannot_clobber_or_spoof_the_theme(plan_project, name):
+    with_config(plan_project, "markdown: {extensions: [legacy_attrs, md_in_html]}\n")
+    plan_project.write("content/assets/ok.png", b"\x89PNG\r\n\x1a\n")
+    plan_project.edit("content/objectives/SO1.md", "Why growth matters.", "Why growth matters.\n\n" + CLOBBERING[name])
+    assert build(plan_project).exit_code == 0
+    page = _so1_page(plan_project)
+    body = page[page.index("Why growth matters."):]
+    assert "STRATDOCS_SEARCH" not in page
+    assert not re.search(r'class="[^"]*(page-header|site-nav)', body)
+
+
+def test_attribute_syntax_cannot_add_handlers_or_styles(plan_project):
+    with_config(plan_project, "markdown: {extensions: [legacy_attrs]}\n")
+    plan_project.edit("content/objectives/SO1.md", "Why growth matters.",
+                      "Why growth matters. {@onclick=alert(1)}\n{: onmouseover=\"alert(1)\" "
+                      "style=\"background:url(https://tracker.example/p.png)\" }")
+    assert build(plan_project).exit_code == 0
+    page = _so1_page(plan_project)
+    assert "alert(1)" not in page.replace("{@onclick=alert(1)}", "") and TRACKER not in page
+
+
+def test_positive_control_generated_anchors_stay(plan_project):
+    plan_project.edit("content/objectives/SO1.md", "Why growth matters.",
+                      "## Market size\n\nText[^1] and [[SO1]].\n\n!!! note\n    n\n\n[^1]: This is a footnote.")
+    assert plan_project.check().findings == []  # a footnote is not a broken link (issue 10, item 13)
+    assert build(plan_project).exit_code == 0
+    page = _so1_page(plan_project)
+    for generated in ('id="market-size"', 'id="fn:1"', 'href="#fn:1"', 'id="fnref:1"', 'class="footnote-ref"',
+                      'class="admonition note"', "wikilink"):
+        assert generated in page, generated
+
+
+# --------------------------------------------------------------------------- inputs that crash or hang
+
+
+HEAVY_BODIES = {
+    "underscores": "_" * 50000 + "x" + "_" * 50000,
+    "stars": "*" * 50000 + "x" + "*" * 50000,
+    "nested-emphasis": "*a " * 3000 + "b" + " a*" * 3000,
+    "open-links": "[a](" * 30000,
+    "brackets": "[" * 100000,
+    "images": "![" * 50000,
+    "quotes": ">" * 100000 + " x",
+    "html": "<div>" * 50000,
+    "lists": "".join(" " * (2 * i) + "- x\n" for i in range(400)),
+    "entities": "&#x41;" * 50000,
+    "escapes": "\\" * 100000,
+    "huge-body": "word " * 420000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HEAVY_BODIES))
+def test_a_body_that_would_crash_or_hang_the_renderer_is_a_located_error_in_check_and_build(plan_project, name):
+    import time
+
+    plan_project.edit("content/objectives/SO1.md", "Why growth matters.", "Why growth matters.\n\n" + HEAVY_BODIES[name])
+    for command in (lambda: plan_project.check("--format", "text"), lambda: build(plan_project)):
+        started = time.perf_counter()
+        result = command()
+        assert time.perf_counter() - started < 10
+        assert result.exit_code == 1, result.stdout + result.stderr
+        located = re.search(r"content/objectives/SO1\.md:(\d+):\d+: error", result.stdout + result.stderr)
+        assert located and int(located[1]) >= (8 if name == "huge-body" else 11)  # in the body, not its heading
+        assert "internal error" not in result.stderr
+    assert not (plan_project.root / "site").exists()
+
+
+HEAVY_BUT_FINE = {
+    "hr-and-blanks": "Name: ________________________\n\n" + "_" * 300 + "\n\n" + "*" * 300,
+    "many-links": " ".join(f"[link {i}](https://example.com/{i})" for i in range(3000)),
+    "snake-case": " ".join(["a_long_snake_case_name"] * 3000) + " 2 * 3 * 4 " * 300,
+    "bold-list": "\n".join(f"* **item {i}** with *emphasis* and `code [`" for i in range(3000)),
+    "long-heading-line": "# Title" + " " * 50000 + "x",
+    "big-table": "| a | b |\n|---|---|\n" + "".join(f"| *x{i}* | [[SO1]] & `c` |\n" for i in range(3000)),
+    "code": "```\n" + "[" * 50000 + "\n" + "_" * 5000 + "x" + "_" * 5000 + "\n```\n\n`" + "*" * 30000 + "`",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HEAVY_BUT_FINE))
+def test_positive_control_large_ordinary_bodies_still_build(plan_project, name):
+    plan_project.edit("content/objectives/SO1.md", "Why growth matters.", "Why growth matters.\n\n" + HEAVY_BUT_FINE[name])
+    assert [f for f in plan_project.check().findings if f["severity"] == "error"] == []
+    assert build(plan_project).exit_code == 0
+
+
+def test_the_renderer_turns_recursion_into_a_located_error():
+    """Defence in depth behind the check: whatever still recurses names its file, not a traceback."""
+    from stratdocs.config import DEFAULT_EXTENSIONS
+    from stratdocs.errors import ContentError
+    from stratdocs.render.markdown import MarkdownRenderer
+
+    renderer = MarkdownRenderer(DEFAULT_EXTENSIONS, {}, "sanitize", {}, {}, "content", frozenset())
+    with pytest.raises(ContentError, match="content/x.md: the Markdown body is nested too deeply"):
+        renderer.render("*" * 5000 + "x" + "*" * 5000, "content/x.md")
+
+
+def test_a_number_too_large_for_a_float_is_a_located_error(plan_project):
+    plan_project.edit("content/kpis/K-OPS.md", "value: 9}", "value: " + "9" * 400 + "}")
+    finding = plan_project.check().only("schema")
+    assert (finding["file"], finding["line"]) == ("content/kpis/K-OPS.md", 10)
+    assert "too large" in finding["message"]
+
+
+@pytest.mark.xfail(reason="yamlnodes bounds integer digits (the yamlnodes owner's branch)", strict=False)
+@pytest.mark.parametrize("where", ["config", "front matter"])
+def test_a_5000_digit_integer_is_a_located_error(plan_project, where):
+    big = "9" * 5000
+    if where == "config":
+        with_config(plan_project, f"status: {{green: {big}}}\n")
+    else:
+        plan_project.edit("content/objectives/SO1.md", "owner: CEO", f"owner: CEO\nx-big: {big}")
+    result = plan_project.check("--format", "text")
+    assert result.exit_code in (1, 2) and "internal error" not in result.stderr
+    assert ("stratdocs.yml:3" if where == "config" else "content/objectives/SO1.md:7") in result.stdout + result.stderr

@@ -117,6 +117,10 @@ def _suspect(p):
     p.edit("content/kpis/K-REV.md", "target: {value: 20,", "target: {value: 25,")
 
 
+def _external_image(p):
+    p.edit("content/initiatives/I1.md", "The programme.", "The programme. ![pixel](https://tracker.example/p.png)")
+
+
 SCENARIOS = {
     "no-execution": Scenario(_no_execution, "content/objectives/SO2.md", 1, 1, "SO2",
                              waive_file("content/objectives/SO2.md"), "'SO2' is not executed"),
@@ -144,6 +148,8 @@ SCENARIOS = {
                             waive_file("content/initiatives/I1.md"), "did you mean 'owner'"),
     "suspect": Scenario(_suspect, "content/kpis/K-OPS.md", 4, 10, "K-OPS",
                         waive_file("content/kpis/K-OPS.md"), "'K-REV', which it drives, changed"),
+    "external-image": Scenario(_external_image, "content/initiatives/I1.md", 11, 16, "I1",
+                               waive_file("content/initiatives/I1.md"), "image 'https://tracker.example/p.png'"),
 }
 
 

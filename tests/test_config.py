@@ -89,6 +89,14 @@ def test_config_with_a_tag(plan_project):
     ("documents: [{id: pack, draft: maybe}]\n", "1:31", "true or false"),
     ("documents: [{id: pack, filter: {colour: red}}]\n", "1:33", "unknown filter 'colour'"),
     ("markdown: {extensons: [toc]}\n", "1:12", "did you mean 'extensions'"),
+    ("markdown: {extensions: [tabels]}\n", "1:25", "did you mean 'tables'"),
+    ("markdown: {extensions: [os]}\n", "1:25", "is not allowed"),
+    ("markdown: {extensions: toc}\n", "1:24", "must be a list"),
+    ("markdown: {options: {toc: {permalnk: true}}}\n", "1:28", "did you mean 'permalink'"),
+    ("markdown: {options: {toc: {toc_depth: '4-x'}}}\n", "1:39", "a range like '2-4'"),
+    ("markdown: {options: {admonition: {x: 1}}}\n", "1:35", "takes none"),
+    ("markdown: {options: {toc: [permalink]}}\n", "1:27", "mapping of option names"),
+    ("base_url: intranet.example.com\n", "1:11", "http:// or https://"),
 ])
 def test_bad_config_values_are_located(plan_project, text, where, fragment):
     lines = config_error(plan_project, "as_of: 2026-11-15\n" + text if not text.startswith("as_of") else text)
@@ -147,3 +155,25 @@ def test_default_document_follows_the_configured_matrices(tmp_path):
     assert "matrix:objectives-kpis" in pack.sections
     assert "matrix:kpi-linkage" not in pack.sections and "scorecard" in pack.sections
     assert short.sections == ("cover", "scorecard")
+
+
+def test_extensions_with_and_without_the_prefix_are_one(tmp_path):
+    (tmp_path / "stratdocs.yml").write_text("as_of: 2026-11-15\nmarkdown:\n  extensions: [markdown.extensions.abbr, "
+                                            "abbr, markdown.extensions.toc]\n  options:\n"
+                                            "    markdown.extensions.toc: {permalink: '#', toc_depth: '2-4'}\n")
+    cfg = config_mod.load(tmp_path)
+    assert cfg.markdown_extensions == config_mod.DEFAULT_EXTENSIONS + ("abbr",)
+    assert dict(cfg.markdown_options["toc"]) == {"permalink": "#", "toc_depth": "2-4"}
+
+
+def test_every_extension_of_the_allow_list_builds(tmp_path):
+    """The allow-list and its options match what the installed Python-Markdown accepts."""
+    from stratdocs.config.markdown import EXTENSIONS
+    from stratdocs.render.markdown import MarkdownRenderer
+
+    sample = {"text": "x", "true or false": True, "a heading level 1-6": 3,
+              "a heading level 1-6 or a range like '2-4'": "2-4", "true, false or the link's text": "#"}
+    options = {name: {key: sample[kind] for key, kind in accepted.items()} for name, accepted in EXTENSIONS.items()}
+    options["toc"]["marker"] = "[TOC]"
+    renderer = MarkdownRenderer(tuple(EXTENSIONS), options, "sanitize", {}, {}, "content", frozenset())
+    assert "<h" in renderer.render("# Title\n\nText", "content/x.md").html

@@ -9,8 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
-from stratdocs import yamlnodes
-from stratdocs.config import documents
+from stratdocs.config import documents, markdown
 from stratdocs.config.specs import (CHOICE_KEYS, CONFIG_FILE, DEFAULT_DOCUMENT, DEFAULT_EXTENSIONS,
                                     DEFAULT_MATRICES, EDIT_URIS, FOLDER_KEYS, KEYS, TEXT_KEYS, Config, DocumentSpec)
 from stratdocs.errors import ConfigError
@@ -159,32 +158,39 @@ def _as_of(r: ConfigReader, node: Node) -> date | None:
 
 
 def _base_url(r: ConfigReader, node: Node) -> str | None:
-    if (v := r.text(node, "base_url")) is not None:
-        return v if v.endswith("/") else v + "/"
-    return None
+    """An ``http(s)`` URL with a host; every page's canonical link starts with it."""
+    if (v := r.text(node, "base_url")) is None:
+        return None
+    try:
+        parts = urlsplit(v.strip())
+        ok = parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and v.strip() == v \
+            and not any(c.isspace() or ord(c) < 32 or c in "<>\"'`\\" for c in v)
+    except ValueError:  # a malformed host, like http://[x
+        ok = False
+    if not ok:
+        r.fail(node, f"'base_url' is '{v}'; it must be an http:// or https:// URL with a host, "
+                     "like https://intranet.example.com/strategy/")
+        return None
+    return v if v.endswith("/") else v + "/"
 
 
 def _markdown(r: ConfigReader, node: Node) -> dict | None:
-    """``markdown:``: the extensions and options, as the Config fields they set."""
+    """``markdown:``: the extensions (from an allow-list) and their options, as the Config fields they set."""
     if not isinstance(node, Mapping):
         r.fail(node, "'markdown' must be a mapping with 'extensions' (a list) and optional 'options'")
         return None
     out: dict = {}
-    for key, (knode, value) in node.items.items():
-        if key == "extensions":
-            if not isinstance(value, Sequence):
-                r.fail(value, "'markdown.extensions' must be a list of extension names")
-                continue
-            names = [n.text for n in value.items if isinstance(n, Scalar)]
-            out["markdown_extensions"] = tuple(dict.fromkeys(DEFAULT_EXTENSIONS + tuple(names)))
-        elif key == "options":
-            plain = yamlnodes.to_python(value)
-            if not isinstance(plain, dict) or not all(isinstance(v, dict) for v in plain.values()):
-                r.fail(value, "'markdown.options' maps extension names to their options")
-                continue
-            out["markdown_options"] = MappingProxyType(plain)
-        else:
+    for key, (knode, _) in node.items.items():
+        if key not in ("extensions", "options"):
             r.fail(knode, f"unknown key 'markdown.{key}'{did_you_mean(key, ('extensions', 'options'))}")
+    enabled = DEFAULT_EXTENSIONS
+    if "extensions" in node.items:
+        enabled = markdown.extensions(r, node.items["extensions"][1], DEFAULT_EXTENSIONS)
+        if enabled is not None:
+            out["markdown_extensions"] = enabled
+    if "options" in node.items and enabled is not None:
+        if (options := markdown.options(r, node.items["options"][1], enabled)) is not None:
+            out["markdown_options"] = options
     return out
 
 

@@ -4,7 +4,9 @@ Python-Markdown renders with the configured extensions plus two of ours: `[[ID]]
 `[[ID|text]]` links, and rewriting of relative links (`../objectives/SO1.md`, images under
 assets/) to site paths. Raw HTML is either escaped (never parsed) or sanitised with nh3's
 allow-list; either way no script, no `on*` attribute and no `javascript:` URL survives
-(SPEC §12).
+(SPEC §12). Extensions are built from the allow-list of `stratdocs.config.markdown`, never
+imported by name; `id` and `class` survive only as stratdocs' own output uses them, and an image
+from outside the site becomes a plain link (docs/threat-model.md, issue 10).
 
 Links are emitted as `@@stratdocs/<site path>` placeholders, so one rendering serves every
 page and the PDF: `resolve_links()` turns them into page-relative hrefs or PDF anchors.
@@ -12,6 +14,8 @@ page and the PDF: `resolve_links()` turns them into page-relative hrefs or PDF a
 
 from __future__ import annotations
 
+import html as html_mod
+import importlib
 import posixpath
 import re
 import xml.etree.ElementTree as etree
@@ -25,8 +29,10 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from stratdocs.config.markdown import EXTENSIONS, canonical
+from stratdocs.errors import ContentError
 from stratdocs.limits import FILE_SECONDS, time_limit
-from stratdocs.links import WIKILINK_RE
+from stratdocs.links import WIKILINK_RE, external
 
 PLACEHOLDER = "@@stratdocs/"
 _PLACEHOLDER_RE = re.compile(r'(href|src)="@@stratdocs/([^"]*)"')
@@ -38,8 +44,8 @@ ALLOWED_TAGS = {
     "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
 }
 ALLOWED_ATTRIBUTES = {
-    "*": {"class", "id", "title", "lang", "dir"},
-    "a": {"href", "name"},
+    "*": {"class", "id", "title", "lang", "dir"},  # `id` and `class` only as `_keep_attribute` allows
+    "a": {"href"},  # no `name`: `<a name=X>` would clobber `window.X` as an id would
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan", "align"},
     "th": {"colspan", "rowspan", "align", "scope"},
@@ -115,9 +121,7 @@ class MarkdownRenderer:
         self.raw_html = raw_html
         self.current = ""                      # project-relative path of the file being rendered
         self.deps: list[tuple[str, str, str]] = []
-        configs = {"toc": {"baselevel": 2}}  # a body's "# Heading" sits under the page's own h1
-        configs.update({name: dict(value) for name, value in options.items()})
-        self.md = markdown.Markdown(extensions=list(extensions), extension_configs=configs, output_format="html")
+        self.md = markdown.Markdown(extensions=_extensions(extensions, options), output_format="html")
         if raw_html == "escape":
             self.md.preprocessors.deregister("html_block")
             self.md.inlinePatterns.deregister("html")
@@ -134,8 +138,12 @@ class MarkdownRenderer:
         self.current = source_file
         self.deps = []
         self.md.reset()
-        with time_limit(FILE_SECONDS, f"rendering the Markdown of {source_file}"):
-            html = sanitize(self.md.convert(text))
+        try:
+            with time_limit(FILE_SECONDS, f"rendering the Markdown of {source_file}"):
+                html = sanitize(self.md.convert(text))
+        except RecursionError:  # `check` refuses the usual causes first (`stratdocs.schema.bounds`)
+            raise ContentError(f"{source_file}: the Markdown body is nested too deeply to render; flatten its "
+                               "emphasis, brackets, quotes or lists") from None
         return Rendered(html, tuple(self.deps))
 
     def still_valid(self, rendered: Rendered, source_file: str) -> bool:
@@ -174,10 +182,74 @@ class MarkdownRenderer:
         return None
 
 
+def _extensions(names, options: Mapping) -> list:
+    """The allow-listed extensions as instances: a name is never imported as given (issue 10)."""
+    out = []
+    for name in names:
+        short = canonical(name)
+        if short is None:  # config refuses it with its line; a Config made in code cannot sneak one in
+            raise ContentError(f"stratdocs.yml: Markdown extension '{name}' is not allowed; use one of: "
+                               f"{', '.join(EXTENSIONS)}")
+        config = {"baselevel": 2} if short == "toc" else {}  # a body's "# Heading" sits under the page's h1
+        config.update({k: v for k, v in dict(options.get(short, options.get(name, {}))).items()
+                       if k in EXTENSIONS[short]})
+        out.append(importlib.import_module(f"markdown.extensions.{short}").makeExtension(**config))
+    return out
+
+
+#: The classes a body may carry: those stratdocs' own links and the allowed extensions make
+#: (wikilinks, footnotes, admonitions, the table of contents). Any other class - one of the
+#: theme's, say - is dropped, so a contributor cannot dress text up as the theme's own parts.
+BODY_CLASSES = frozenset({"wikilink", "ref", "broken-link", "footnote", "footnote-ref", "footnote-backref",
+                          "admonition", "admonition-title", "toc", "toctitle", "toclink", "headerlink"}
+                         | {f"kind-{kind}" for kind in ("plan", "objective", "initiative", "strategy", "operation",
+                                                        "operational-objective", "task", "kpi", "review", "page",
+                                                        "risk")})
+ADMONITION_TYPES = frozenset({"note", "tip", "hint", "important", "warning", "caution", "danger", "error",
+                              "attention"})
+#: Ids a body may carry: a heading's slug (as `toc` makes it) and footnote anchors (`fn:1`,
+#: `fnref:1`, `fnref2:1`). Neither can name a global the theme's scripts read (`STRATDOCS_SEARCH`).
+_HEADING_ID_RE = re.compile(r"^[a-z0-9_][a-z0-9_-]{0,99}$")
+_FOOTNOTE_ID_RE = re.compile(r"^fn(ref\d*)?:\S{1,100}$")  # the colon: never a JavaScript name
+_IMG_RE = re.compile(r'<img((?:\s+[\w:-]+(?:="[^"]*")?)*)\s*/?>')
+_ATTR_RE = re.compile(r'([\w:-]+)(?:="([^"]*)")?')
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """nh3's attribute filter: `id` and `class` only as the allow-lists above permit."""
+    if attribute == "class":
+        tokens = value.split()
+        kept = [t for t in tokens if t in BODY_CLASSES or (t in ADMONITION_TYPES and "admonition" in tokens)]
+        return " ".join(kept) or None
+    if attribute == "id":
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6") and _HEADING_ID_RE.match(value):
+            return value
+        return value if tag in ("sup", "li") and _FOOTNOTE_ID_RE.match(value) else None
+    return value
+
+
+def _image_as_link(match: re.Match) -> str:
+    """An image whose source is outside the site (a scheme, ``//host``, ``/path``), as a plain link
+    to it: the reader's browser never fetches it (the check reports it as `external-image`)."""
+    attrs = {name: value or "" for name, value in _ATTR_RE.findall(match[1])}
+    src = html_mod.unescape(attrs.get("src", ""))
+    if not src or src.startswith(PLACEHOLDER) or not external(src):  # relative: a file of the site
+        return match[0]
+    alt = attrs.get("alt") or attrs.get("src", "")
+    return f'<a href="{attrs.get("src", "")}">{alt}</a>'
+
+
 def sanitize(html: str) -> str:
-    """`html` with only the allowed tags, attributes and URL schemes left."""
+    """`html` with only the allowed tags, attributes, classes, ids and URL schemes left, and every
+    image that would load from outside the site turned into a plain link."""
+    clean = _clean(html)
+    linked = _IMG_RE.sub(_image_as_link, clean)
+    return clean if linked == clean else _clean(linked)
+
+
+def _clean(html: str) -> str:
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-                     link_rel=None, strip_comments=True)
+                     link_rel=None, strip_comments=True, attribute_filter=_keep_attribute)
 
 
 def resolve_links(html: str, href: Callable[[str], str | None]) -> str:

@@ -279,12 +279,13 @@ def render_documents(project: Project, views: Views, docs: Sequence[DocumentSpec
     out = {}
     for doc in docs:
         data, blocked, _ = rendered[doc.id]
-        out[doc.id] = (data, blocked_findings(project, doc, blocked))
+        out[doc.id] = (data, blocked_findings(project, doc, blocked, theme))
     return out
 
 
-def blocked_findings(project: Project, doc: DocumentSpec, urls: Iterable[str]) -> list[Finding]:
-    """A located `blocked-fetch` warning per refused URL: the content file and line that wrote it."""
+def blocked_findings(project: Project, doc: DocumentSpec, urls: Iterable[str],
+                     theme: Theme | None = None) -> list[Finding]:
+    """A located `blocked-fetch` warning per refused URL: the file and line that wrote it."""
     if not project.config.check_enabled("blocked-fetch"):
         return []
     findings = []
@@ -292,12 +293,14 @@ def blocked_findings(project: Project, doc: DocumentSpec, urls: Iterable[str]) -
         shown = url if len(url) <= 120 else url[:117] + "..."
         message = (f"document '{doc.id}': refused to fetch '{shown}'; PDFs use only files under "
                    f"{project.config.content_dir}/assets, the theme and data: URIs")
-        file, line, col, entity = _locate(project, url)
+        file, line, col, entity = _locate(project, url, theme)
         findings.append(warning(file, line, col, "blocked-fetch", message, entity))
     return sorted(findings)
 
 
-def _locate(project: Project, url: str) -> tuple[str, int, int, str | None]:
+def _locate(project: Project, url: str, theme: Theme | None = None) -> tuple[str, int, int, str | None]:
+    """Where a refused URL was written: a content body, else a stylesheet of the project's
+    theme, else the config (a logo, say)."""
     needles = [url, url.replace("&", "&amp;"), unquote(url)]
     for entity in project.plan:
         if not entity.body:
@@ -307,6 +310,13 @@ def _locate(project: Project, url: str) -> tuple[str, int, int, str | None]:
             if at >= 0:
                 before = entity.body[:at]
                 return entity.file, entity.body_line + before.count("\n"), at - before.rfind("\n"), entity.id
+    for rel, path in (static_files(theme).items() if theme is not None else ()):
+        if path.suffix == ".css" and any(d in path.parents for d in theme.own_dirs):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            at = next((i for i in (text.find(n) for n in needles) if i >= 0), -1)
+            if at >= 0:
+                before = text[:at]
+                return theme.shown(path), before.count("\n") + 1, at - before.rfind("\n"), None
     return "stratdocs.yml", 1, 1, None
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
-from stratdocs.findings import Finding
-from stratdocs.links import body_links
+from stratdocs.findings import Finding, error, warning
+from stratdocs.links import body_links, outside_images
 from stratdocs.model import FILE_KINDS, Entity, Ref
 from stratdocs.reader import Reader
+from stratdocs.schema.bounds import body_problems
 from stratdocs.schema.common import check_id, common, first_heading, unknown_keys
 from stratdocs.schema.keys import (COMMON_KEYS, DIRECTIONS, FREQUENCIES, ID_RE, KIND_KEYS, LEVELS, NESTED_KEYS,
                                    PERSPECTIVES, REF_KEYS, STRATEGIES, TASK_STATUSES)
@@ -52,6 +53,7 @@ def build_entities(src: SourceFile, root: Path, content_dir: str) -> tuple[list[
         if key in items and key in allowed and key != "parent":
             refs += r.refs(items[key][1], key)
     refs += body_links(src.body, src.body_line)
+    findings += _body_findings(src, entity_id)
     children = _operation_items(r, items, entity_id, refs, attrs) if kind == "operation" else []
     entity = Entity(
         id=entity_id, kind=kind, title=title, file=src.path, line=items["id"][1].line if "id" in items else 1,
@@ -61,6 +63,19 @@ def build_entities(src: SourceFile, root: Path, content_dir: str) -> tuple[list[
         kpi=kpi, **values,
     )
     return [entity, *children], findings
+
+
+def _body_findings(src: SourceFile, entity_id: str) -> list[Finding]:
+    """What the body of `src` holds that the site will not show as written: parts too deeply
+    nested to render (errors), and images that would load from outside the site (`external-image`,
+    shown to readers as plain links)."""
+    found = [error(src.path, line, col, "schema", message, entity_id)
+             for line, col, message in body_problems(src.body, src.body_line)]
+    found += [warning(src.path, image.line, image.col, "external-image",
+                      f"image '{image.url[:200]}' is not a file of the site, so readers see a link instead; put it "
+                      "under content/assets and link it relatively", entity_id)
+              for image in outside_images(src.body, src.body_line)]
+    return found
 
 
 def _entity_id(r: Reader, src: SourceFile, allowed: tuple[str, ...], kind: str) -> str:

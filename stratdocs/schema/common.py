@@ -11,13 +11,15 @@ from stratdocs.schema.keys import ID_RE
 from stratdocs.suggest import did_you_mean
 from stratdocs.yamlnodes import Mapping, Node
 
-_HEADING_RE = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_HEADING_RE = re.compile(r"^#[ \t]+([^\n]+)$", re.MULTILINE)  # no lazy match: linear on long lines
 
 
 def first_heading(body: str) -> str | None:
     """The text of the first ``# Heading`` of a Markdown body, if any."""
     match = _HEADING_RE.search(body)
-    return match[1].strip() if match else None
+    if not match:
+        return None
+    return (match[1].rstrip(" \t#") or match[1][:1]).strip()
 
 
 def unknown_keys(file: str, items: dict, allowed: tuple[str, ...], kind: str, entity_id: str) -> list[Finding]:
