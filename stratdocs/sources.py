@@ -46,9 +46,16 @@ def discover(root: Path, content_dir: str, folders: dict[str, str]) -> tuple[lis
         return found, [error(content_dir, 1, 1, "schema", f"content folder '{content_dir}' does not exist; "
                              "create it with 'stratdocs init' or set content_dir in stratdocs.yml")]
     root_resolved = root.resolve()
+    if leaves_project(root, base):
+        return found, [error(content_dir, 1, 1, "schema", f"content folder '{content_dir}' is a symlink that points "
+                             "outside the project; refused (move or copy the content into the project)")]
     for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
         here = Path(dirpath)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        for name in [d for d in dirnames if leaves_project(root, here / d)]:
+            findings.append(error(_rel(root, here / name), 1, 1, "schema",
+                                  "folder is a symlink that points outside the project; refused"))
+            dirnames.remove(name)
         rel_dir = here.relative_to(base).parts
         top = rel_dir[0] if rel_dir else ""
         if top in RESOURCE_FOLDERS:
@@ -183,6 +190,11 @@ def _bare_front_matter(lines: list[str]) -> int | None:
 
 def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
+
+
+def leaves_project(root: Path, path: Path) -> bool:
+    """Whether `path` (under `root`) is, or passes through, a symlink that leads outside the project."""
+    return not _inside(path.resolve(), root.resolve())
 
 
 def _inside(path: Path, root: Path) -> bool:
