@@ -111,7 +111,8 @@ def _gaps(index: TraceIndex, kpi_health, objective_health, as_of: date) -> Itera
         if kind == "kpi":
             yield from _kpi_gaps(index, entity, kpi_health[entity.id], as_of)
         if kind in OWNED_KINDS and not entity.owner:
-            yield entity, "no-owner", "owner", f"{entity.noun} '{entity.id}' has no owner; add 'owner: …'"
+            key = "owner" if "owner" in entity.key_lines else ""  # an empty 'owner:' at its line
+            yield entity, "no-owner", key, f"{entity.noun} '{entity.id}' has no owner; add 'owner: …'"
         if entity.review_by is not None and entity.review_by < as_of:
             yield entity, "review-overdue", "review_by", (f"{entity.noun} '{entity.id}' was due for review "
                                                           f"on {entity.review_by}; review it and set a new review_by")
