@@ -341,3 +341,54 @@ def test_a_csv_with_another_separator_is_named_as_such(plan_project, text, line,
     finding = plan_project.check().only("csv")
     assert (finding["file"], finding["line"], finding["col"]) == ("content/data/ops.csv", line, 1)
     assert f"separated by {name}, not commas" in finding["message"]
+
+
+# --------------------------------------------------------------------------- lowest dependency versions
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _bounds() -> dict[str, str]:
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    bounds = {}
+    for requirement in [*project["dependencies"], *project["optional-dependencies"]["test"]]:
+        name, _, version = requirement.partition(">=")
+        assert version, f"'{requirement}' in pyproject.toml has no lower bound"
+        bounds[name.strip().lower()] = version.strip()
+    return bounds
+
+
+def _pins() -> dict[str, str]:
+    lines = (REPO / "constraints-min.txt").read_text(encoding="utf-8").splitlines()
+    pairs = [line.split("==") for line in lines if line.strip() and not line.startswith("#")]
+    return {name.strip().lower(): version.strip() for name, version in pairs}
+
+
+def test_every_lower_bound_is_pinned_in_constraints_min():
+    def norm(version: str) -> tuple[int, ...]:
+        parts = [int(p) for p in version.split(".")]
+        while parts and parts[-1] == 0:
+            parts.pop()
+        return tuple(parts)
+    assert {k: norm(v) for k, v in _pins().items()} == {k: norm(v) for k, v in _bounds().items()}
+
+
+@pytest.mark.skipif(os.environ.get("STRATDOCS_MIN_VERSIONS") != "1",
+                    reason="installs the lowest versions in a fresh venv; set STRATDOCS_MIN_VERSIONS=1")
+def test_the_lowest_versions_install_and_run(tmp_path):
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    install = subprocess.run([str(python), "-m", "pip", "install", "-q", "-c", str(REPO / "constraints-min.txt"),
+                              str(REPO)], capture_output=True, text=True, timeout=900)
+    assert install.returncode == 0, install.stderr[-3000:]
+    project = tmp_path / "plan"
+    for args in (["init", str(project)], ["-C", str(project), "check", "--strict"],
+                 ["-C", str(project), "build"], ["-C", str(project), "export", "-o", str(tmp_path / "x.xlsx")]):
+        proc = subprocess.run([str(python), "-m", "stratdocs", *args], capture_output=True, text=True, timeout=300,
+                              cwd=tmp_path)
+        assert proc.returncode == 0, (args, proc.stderr[-3000:])
+    assert (project / "site" / "pdf" / "board-pack.pdf").is_file()
