@@ -101,17 +101,17 @@ def parse(text: str, line_offset: int = 0) -> Node | None:
     `line_offset` is added to every line, for YAML that starts further down a file.
     """
     base = 1 + line_offset
+    stack: list[list] = []  # frames: [kind, node_start_event, items, pending_key]
     try:
-        return _build(yaml.parse(text, Loader=_Loader), base)
+        return _build(yaml.parse(text, Loader=_Loader), base, stack)
     except yaml.MarkedYAMLError as exc:
-        raise _located(exc, text, base) from None
+        raise _located(exc, text, base, len(stack)) from None
     except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
         raise YamlError(f"invalid YAML: {exc}", base, 1) from None
 
 
-def _build(events, base: int) -> Node | None:
-    """The node tree of a stream of parser events."""
-    stack: list[list] = []  # frames: [kind, node_start_event, items, pending_key]
+def _build(events, base: int, stack: list[list]) -> Node | None:
+    """The node tree of a stream of parser events; `stack` holds the open collections."""
     root: Node | None = None
     documents = 0
     for event in events:
@@ -161,18 +161,23 @@ _OPENERS = {"[": "the list '[' opened here", "{": "the mapping '{' opened here",
             '"': "the quoted text opened here", "'": "the quoted text opened here"}
 
 
-def _located(exc: yaml.MarkedYAMLError, text: str, base: int) -> YamlError:
+def _located(exc: yaml.MarkedYAMLError, text: str, base: int, depth: int) -> YamlError:
     """Our own located message for a parser error, decided by positions, never by the parser's wording.
 
-    Too deep nesting is counted again with the pure-Python scanner (which has no depth limit of its
-    own), so the limit and its message are ours whatever libyaml's limit is. Something left open (a
-    '[', '{' or quote) is reported where it was opened, with the line where the parser gave up.
+    Nesting deeper than ours is normally refused from the events (`_build`), but libyaml may give up
+    on its own limit before it hands them over: `depth` collections were open when it did, and what
+    it had not handed over lies on the line where it stopped (its look-ahead ends at a line). When
+    that line could take the depth past our limit, the text is counted again with the pure-Python
+    scanner (which has no limit of its own), so the limit and its message are ours whatever
+    libyaml's are. Something left open (a '[', '{' or quote) is reported where it was opened, with
+    the line where the parser gave up.
     """
-    deep = _deep_mark(text)
-    if deep is not None:
-        return _too_deep(deep, base)
-    problem = exc.problem or exc.context or "invalid YAML"
     mark, context = exc.problem_mark or exc.context_mark, exc.context_mark
+    if mark is not None:
+        upto = text.split("\n")[mark.line][:mark.column + 1] if mark.line < text.count("\n") + 1 else ""
+        if depth + sum(upto.count(c) for c in "[{-?:") > MAX_DEPTH and (deep := _deep_mark(text)) is not None:
+            return _too_deep(deep, base)
+    problem = exc.problem or exc.context or "invalid YAML"
     if context is not None and mark is not None and (mark.line, mark.column) != (context.line, context.column):
         opened = _OPENERS.get(_char_at(text, context.line, context.column))
         if opened:
