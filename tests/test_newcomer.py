@@ -16,9 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import PlanProject, run_module
+from conftest import PlanProject, run_module, runner as cli_runner
 from stratdocs.cli import cli
 from stratdocs.serve import server as server_mod
 from stratdocs.serve.server import Broadcaster, make_server
@@ -88,7 +87,7 @@ def test_the_init_project_stays_clean_as_time_passes(tmp_path, monkeypatch):
     from stratdocs.config import parser
 
     monkeypatch.setattr(parser, "date", _Future)
-    runner = CliRunner()
+    runner = cli_runner()
     assert runner.invoke(cli, ["init", str(tmp_path / "p")]).exit_code == 0
     assert "as_of:" in (tmp_path / "p" / "stratdocs.yml").read_text(encoding="utf-8")
     result = runner.invoke(cli, ["-C", str(tmp_path / "p"), "check", "--strict"])
