@@ -8,7 +8,10 @@ so `NO` and `on` stay strings) and every scalar keeps its source text, so a sche
 expects a string gets `1.10`, not `1.1`.
 
 The event stream comes from libyaml (`CSafeLoader`) when available, which is several times
-faster than the pure-Python parser and still reports marks.
+faster than the pure-Python parser and still reports marks. Our limits (nesting deeper than
+`MAX_DEPTH`, integers longer than `MAX_INT_DIGITS`) and our messages never depend on the
+installed PyYAML or libyaml: they are decided from events, tokens and positions, never from a
+library's wording.
 """
 
 from __future__ import annotations
@@ -174,7 +177,7 @@ def _located(exc: yaml.MarkedYAMLError, text: str, base: int, depth: int) -> Yam
     """
     mark, context = exc.problem_mark or exc.context_mark, exc.context_mark
     if mark is not None:
-        upto = text.split("\n")[mark.line][:mark.column + 1] if mark.line < text.count("\n") + 1 else ""
+        upto = _line(text, mark.line)[:mark.column + 1]
         if depth + sum(upto.count(c) for c in "[{-?:") > MAX_DEPTH and (deep := _deep_mark(text)) is not None:
             return _too_deep(deep, base)
     problem = exc.problem or exc.context or "invalid YAML"
@@ -188,9 +191,14 @@ def _located(exc: yaml.MarkedYAMLError, text: str, base: int, depth: int) -> Yam
     return YamlError(f"invalid YAML: {problem}", mark.line + base, mark.column + 1)
 
 
-def _char_at(text: str, line: int, column: int) -> str:
+def _line(text: str, number: int) -> str:
+    """Line `number` (0-based) of the text, or '' past its end."""
     lines = text.split("\n")
-    return lines[line][column] if line < len(lines) and column < len(lines[line]) else ""
+    return lines[number] if number < len(lines) else ""
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    return _line(text, line)[column:column + 1]
 
 
 _OPEN_TOKENS = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken,
