@@ -7,11 +7,11 @@ separately so the alignment report can list every accepted gap with its reason.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Iterator, Mapping
 
 from stratdocs.findings import Finding, warning
-from stratdocs.health import RED, KpiHealth, ObjectiveHealth
+from stratdocs.health import FREQUENCY_DAYS, RED, KpiHealth, ObjectiveHealth
 from stratdocs.model import EXECUTION_KINDS, Entity
 from stratdocs.trace import TraceIndex
 
@@ -89,7 +89,9 @@ def _gaps(index: TraceIndex, kpi_health, objective_health, as_of: date) -> Itera
         if kind == "objective":
             if entity.id not in executed:
                 yield entity, "no-execution", "", (f"strategic objective '{entity.id}' is not executed: no initiative, "
-                                                   "strategy or operational plan supports it")
+                                                   "strategy or operational plan supports it; add "
+                                                   f"'supports: [{entity.id}]' to the work that serves it, or "
+                                                   "waive it with 'waive: {no-execution: reason}'")
             if not objective_health[entity.id].kpis:  # the same KPIs its health is computed from
                 yield entity, "no-kpi", "", (f"strategic objective '{entity.id}' has no KPI: add a KPI that "
                                              f"'measures: [{entity.id}]' (or one of its sub-objectives)")
@@ -110,23 +112,30 @@ def _gaps(index: TraceIndex, kpi_health, objective_health, as_of: date) -> Itera
                 yield entity, "horizon", "period", (f"operational plan '{entity.id}' spans {period.label}, more than "
                                                     "a year; split it into yearly or quarterly plans")
         if kind == "kpi":
-            kpi = entity.kpi
-            if kpi.level == "operational" and not _drives_strategic(index, entity.id):
-                yield entity, "kpi-unlinked", "drives", (f"operational KPI '{entity.id}' drives no strategic KPI; "
-                                                         "add 'drives: [KPI-ID]'")
-            health = kpi_health[entity.id]
-            if health.stale:
-                if health.latest is None:
-                    message = f"KPI '{entity.id}' has no actuals yet; report at least one"
-                else:
-                    message = (f"KPI '{entity.id}' is stale: latest actual {health.latest.date} is more than two "
-                               f"{kpi.frequency} periods before {as_of}")
-                yield entity, "stale-kpi", "data" if kpi.data else "actuals", message
+            yield from _kpi_gaps(index, entity, kpi_health[entity.id], as_of)
         if kind in OWNED_KINDS and not entity.owner:
-            yield entity, "no-owner", "", f"{entity.noun} '{entity.id}' has no owner; add 'owner: …'"
+            key = "owner" if "owner" in entity.key_lines else ""  # an empty 'owner:' at its line
+            yield entity, "no-owner", key, f"{entity.noun} '{entity.id}' has no owner; add 'owner: …'"
         if entity.review_by is not None and entity.review_by < as_of:
             yield entity, "review-overdue", "review_by", (f"{entity.noun} '{entity.id}' was due for review "
                                                           f"on {entity.review_by}; review it and set a new review_by")
+
+
+def _kpi_gaps(index: TraceIndex, entity: Entity, health: KpiHealth, as_of: date) -> Iterator[tuple[Entity, str, str, str]]:
+    kpi = entity.kpi
+    if kpi.level == "operational" and not _drives_strategic(index, entity.id):
+        yield entity, "kpi-unlinked", "drives", (f"operational KPI '{entity.id}' drives no strategic KPI; "
+                                                 "add 'drives: [KPI-ID]'")
+    if health.stale:
+        where = f"to {kpi.data}" if kpi.data else "under 'actuals:'"
+        fix = f"or waive it with 'waive: {{stale-kpi: reason}}'"
+        if health.latest is None:
+            message = f"KPI '{entity.id}' has no actuals yet; add one {where}, {fix}"
+        else:
+            fresh = as_of - timedelta(days=2 * FREQUENCY_DAYS[kpi.frequency])
+            message = (f"KPI '{entity.id}' is stale: latest actual {health.latest.date} is more than two "
+                       f"{kpi.frequency} periods before {as_of}; add an actual dated {fresh} or later {where}, {fix}")
+        yield entity, "stale-kpi", "data" if kpi.data else "actuals", message
 
 
 def _drives_strategic(index: TraceIndex, kpi_id: str) -> bool:

@@ -41,6 +41,19 @@ def read_actuals(root: Path, rel: str, ref_file: str, ref_line: int, ref_col: in
     return parse_actuals(rel, text)
 
 
+_SEPARATORS = {";": "semicolons (;)", "\t": "tabs", "|": "bars (|)"}
+
+
+def _separator(row: list[str]) -> str | None:
+    """The message for a row written with another separator than the comma, else None."""
+    if len(row) != 1:
+        return None
+    for sep, name in _SEPARATORS.items():
+        if sep in row[0]:
+            return f"this row is separated by {name}, not commas; save the CSV with commas between date,value,note"
+    return None
+
+
 def parse_actuals(rel: str, text: str) -> tuple[tuple[Point, ...], list[Finding]]:
     findings: list[Finding] = []
     points: list[Point] = []
@@ -55,12 +68,12 @@ def parse_actuals(rel: str, text: str) -> tuple[tuple[Point, ...], list[Finding]
             if header is None:
                 header = [cell.strip().lower() for cell in row]
                 if header[:2] != ["date", "value"] or len(header) > 3 or (len(header) == 3 and header[2] != "note"):
-                    findings.append(error(rel, line, 1, "csv", "the first row must be the header 'date,value' "
-                                          "or 'date,value,note'"))
+                    findings.append(error(rel, line, 1, "csv", _separator(row) or "the first row must be the header "
+                                          "'date,value' or 'date,value,note'"))
                     return (), findings
                 continue
             if len(row) < 2 or len(row) > len(header):
-                findings.append(error(rel, line, 1, "csv", f"expected {len(header)} columns "
+                findings.append(error(rel, line, 1, "csv", _separator(row) or f"expected {len(header)} columns "
                                       f"({','.join(header)}), found {len(row)}"))
                 continue
             try:

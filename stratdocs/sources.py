@@ -46,9 +46,16 @@ def discover(root: Path, content_dir: str, folders: dict[str, str]) -> tuple[lis
         return found, [error(content_dir, 1, 1, "schema", f"content folder '{content_dir}' does not exist; "
                              "create it with 'stratdocs init' or set content_dir in stratdocs.yml")]
     root_resolved = root.resolve()
+    if leaves_project(root, base):
+        return found, [error(content_dir, 1, 1, "schema", f"content folder '{content_dir}' is a symlink that points "
+                             "outside the project; refused (move or copy the content into the project)")]
     for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
         here = Path(dirpath)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        for name in [d for d in dirnames if leaves_project(root, here / d)]:
+            findings.append(error(_rel(root, here / name), 1, 1, "schema",
+                                  "folder is a symlink that points outside the project; refused"))
+            dirnames.remove(name)
         rel_dir = here.relative_to(base).parts
         top = rel_dir[0] if rel_dir else ""
         if top in RESOURCE_FOLDERS:
@@ -131,6 +138,11 @@ def parse_bytes(rel: str, kind: str, raw: bytes) -> tuple[SourceFile | None, lis
 
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
+        bare = _bare_front_matter(lines)
+        if bare is not None:
+            return None, [error(rel, bare, 1, "yaml", "front matter must start with a line '---' and end with "
+                                "another; this file starts with 'key: value' lines without them, so add '---' "
+                                "above and below the keys")]
         # No front matter: a plain Markdown page, titled by its first heading.
         return SourceFile(rel, kind, yamlnodes.Mapping(1, 1, {}), text, 1, digest), []
     close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
@@ -154,8 +166,35 @@ def parse_bytes(rel: str, kind: str, raw: bytes) -> tuple[SourceFile | None, lis
     return SourceFile(rel, kind, meta, body, close + 2, digest), []
 
 
+_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:[ \t]|$)")
+
+
+def _bare_front_matter(lines: list[str]) -> int | None:
+    """The line of the first key when a file opens with front-matter keys but no '---' line, else None.
+
+    Such a file is what the README's examples give when copied as shown: maybe a `# content/...`
+    comment, then `key: value` lines. It is not a page titled by that comment. It looks like front
+    matter when, after comment lines, it opens with two key lines of which one is a key we know.
+    """
+    from stratdocs.schema.keys import COMMON_KEYS, KIND_KEYS  # here: the schema package imports this module
+
+    known = frozenset(COMMON_KEYS).union(*KIND_KEYS.values())
+    start = 0
+    while start < len(lines) and (not lines[start].strip() or lines[start].startswith("#")):
+        start += 1
+    keys = [_KEY_LINE.match(line) for line in lines[start:start + 2]]
+    if len(keys) == 2 and all(keys) and any(m[1] in known for m in keys):
+        return start + 1
+    return None
+
+
 def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
+
+
+def leaves_project(root: Path, path: Path) -> bool:
+    """Whether `path` (under `root`) is, or passes through, a symlink that leads outside the project."""
+    return not _inside(path.resolve(), root.resolve())
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -254,3 +255,44 @@ def test_no_traceback_for_any_hostile_file(tmp_path):
     located = {f["file"] for f in json.loads(proc.stdout) if f["severity"] == "error"}
     assert located == set(nasty)
     assert not Path("pwned").exists()
+
+
+DEEP = ["x: " + "[" * 5000 + "]" * 5000 + "\n", "x: " + "{a: " * 1500 + "1" + "}" * 1500 + "\n",
+        "x: " + "[" * 100 + "]" * 100 + "\n", "x:\n" + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(1200)),
+        "x: " + "[" * 5000 + "\n"]
+
+
+@pytest.mark.parametrize("text", DEEP)
+def test_the_nesting_limit_and_its_message_are_ours_whatever_the_parser(monkeypatch, text):
+    """libyaml has a limit of its own (1000 levels in 0.2.6) and its own words; neither may show."""
+    seen = set()
+    for loader in {yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)}:
+        monkeypatch.setattr(yamlnodes, "_Loader", loader)
+        with pytest.raises(YamlError) as caught:
+            yamlnodes.parse(text, line_offset=1)
+        seen.add((caught.value.line, caught.value.message))
+    assert len(seen) == 1
+    line, message = seen.pop()
+    assert message == f"YAML is nested more than {yamlnodes.MAX_DEPTH} levels deep; flatten it"
+    assert line >= 2
+
+
+def test_nesting_up_to_the_limit_is_fine():
+    depth = yamlnodes.MAX_DEPTH
+    node = yamlnodes.parse("[" * depth + "]" * depth)
+    for _ in range(depth - 1):
+        node = node.items[0]
+    assert node.items == ()
+
+
+@pytest.mark.parametrize("text, value", [("1" * 100, int("1" * 100)), ("-" + "9" * 100, -int("9" * 100)),
+                                         ('"' + "1" * 5000 + '"', "1" * 5000)])
+def test_long_numbers_up_to_the_limit_and_quoted_ones_are_fine(text, value):
+    assert yamlnodes.parse(f"a: {text}\n").items["a"][1].value == value
+
+
+def test_a_number_over_the_digit_limit_is_located():
+    with pytest.raises(YamlError) as caught:
+        yamlnodes.parse("a: 1\nb: [" + "1" * 101 + "]\n")
+    assert (caught.value.line, caught.value.col) == (2, 5)
+    assert "101 digits" in caught.value.message

@@ -17,6 +17,7 @@ from stratdocs.config.specs import (CHOICE_KEYS, CONFIG_FILE, DEFAULT_DOCUMENT, 
                                     Config, DocumentSpec, MatrixSpec)
 from stratdocs.errors import ConfigError
 from stratdocs.findings import error
+from stratdocs.sources import leaves_project
 from stratdocs.suggest import did_you_mean
 
 __all__ = ["CHOICE_KEYS", "CONFIG_FILE", "DEFAULT_DOCUMENT", "DEFAULT_EXTENSIONS", "DEFAULT_MATRICES",
@@ -39,6 +40,9 @@ def load(root: Path) -> Config:
     """
     root = root.resolve()
     path = root / CONFIG_FILE
+    if path.is_symlink() and leaves_project(root, path):  # SPEC §12: nothing read from outside the project
+        raise config_error([error(CONFIG_FILE, 1, 1, "config", f"{CONFIG_FILE} is a symlink that points outside "
+                                  "the project; refused (copy the file into the project)")])
     if not path.exists():
         return Config(root=root, as_of=default_as_of())
     try:
