@@ -27,7 +27,8 @@ def parse(svg: Markup) -> ET.Element:
     assert isinstance(svg, Markup)
     root = ET.fromstring(str(svg))
     assert root.tag == f"{SVG}svg"
-    assert root.get("role") == "img"
+    # The strategy map holds links: a group (an image's children are hidden from screen readers).
+    assert root.get("role") == ("group" if "sd-strategy-map" in root.get("class") else "img")
     assert root.get("aria-label")
     assert root[0].tag == f"{SVG}title" and root[0].text == root.get("aria-label")
     assert re.fullmatch(r"0 0 [\d.]+ [\d.]+", root.get("viewBox"))

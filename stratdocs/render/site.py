@@ -28,6 +28,7 @@ from stratdocs.render.markdown import MarkdownRenderer, Rendered, Target, saniti
 from stratdocs.render.memory import GRAPH, Memory
 from stratdocs.render.urls import SiteMap
 from stratdocs.render.views import Crumb, Page, Views, link_body
+from stratdocs.render.views.common import NotFoundView, not_found_base
 from stratdocs.theme import Theme, resolve as resolve_theme, static_files, template_error
 
 #: Below this many bodies to render, worker processes cost more than they save.
@@ -211,7 +212,9 @@ class SiteRenderer:
         # A script, not JSON fetched at run time: browsers refuse fetch() from file:// pages.
         yield Output("search-index.js", always=True, data=lambda: "window.STRATDOCS_SEARCH = " + json.dumps(
             {"docs": docs}, ensure_ascii=True, sort_keys=True).replace("<", "\\u003c") + ";\n")
-        yield Output("404.html", "404.html", Page("404.html", "Page not found", "notfound"), dict)
+        base = not_found_base(self.project.config.base_url, bool(self.extra.get("live_reload")))
+        yield Output("404.html", "404.html", Page("404.html", "Page not found", "notfound"),
+                     lambda: NotFoundView(base))
 
     @staticmethod
     def _linked(view, page: Page):

@@ -20,7 +20,7 @@ from stratdocs.project import Project
 from stratdocs.render import charts
 from stratdocs.render.markdown import MarkdownRenderer, Rendered
 from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path
-from stratdocs.render.views.common import HOME, Crumb, ItemRef, Page
+from stratdocs.render.views.common import HOME, Crumb, ItemRef, Page, logo_path
 
 #: Sections of the site with an index page, in navigation order.
 KIND_SECTIONS = ("objective", "initiative", "strategy", "operation", "kpi", "review", "page")
@@ -138,6 +138,7 @@ class ViewsCore:
             "as_of": self.as_of.isoformat(),
             "commit": self.commit,
             "base_url": config.base_url,
+            "logo": logo_path(config.logo, config.content_dir),
             "language": config.language,
             "nav": groups,
             "pages": {"home": HOME, **REPORT_PAGES, "objectives": index_path("objective")},

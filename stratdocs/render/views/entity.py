@@ -108,11 +108,17 @@ class EntityView:
     findings: tuple                 #: its findings (`Finding`)
     waivers: tuple                  #: its waivers (`Waiver`)
     source: str                     #: its content file
-    stale: bool = False             #: a KPI without a recent actual
+    stale: bool = False             #: a KPI that had values, but none recent
+    no_data: bool = False           #: a KPI that never had a value ("no data yet", not "stale")
     kpi: KpiDetail | None = None            #: for a KPI
     objective: ObjectiveDetail | None = None  #: for a strategic objective
     operation: OperationDetail | None = None  #: for an operational plan
     review: ReviewDetail | None = None        #: for a review
+
+    @property
+    def nothing_traced(self) -> bool:
+        """Nothing serves, measures, reviews or mentions it (only then does the page say so)."""
+        return not (self.traced_from or self.reviews or self.mentions)
 
 
 class EntityViews(KpiViews):
@@ -135,12 +141,17 @@ class EntityViews(KpiViews):
             reviews=tuple(self.ref(e.id) for e in self.index.reviews_of(entity.id)),
             mentions=tuple(self.ref(e.id) for e in self.index.mentions_of(entity.id)),
             findings=tuple(self.entity_findings.get(entity.id, ())), waivers=tuple(self.waivers.get(entity.id, ())),
-            source=entity.file, stale=kind == "kpi" and self.project.kpi_health[entity.id].stale,
+            source=entity.file, stale=kind == "kpi" and self._kpi_stale(entity.id),
+            no_data=kind == "kpi" and self.project.kpi_health[entity.id].latest is None,
             kpi=self.kpi_detail(entity) if kind == "kpi" else None,
             objective=self.objective_detail(entity) if kind == "objective" else None,
             operation=self.operation_detail(entity) if kind == "operation" else None,
             review=ReviewDetail(tuple(entity.attrs.get("decisions", ())), self.refs(entity.ref_ids("about")))
             if kind == "review" else None)
+
+    def _kpi_stale(self, kpi_id: str) -> bool:
+        health = self.project.kpi_health[kpi_id]
+        return health.stale and health.latest is not None
 
     def health_reason(self, entity: Entity) -> str:
         """Why a KPI or objective has its health ('' for other kinds)."""
