@@ -210,3 +210,19 @@ def test_long_plan_pages_read_well(served, chromium):
         assert first.locator("details.editor").count() == 1
     finally:
         context.close()
+
+
+def test_search_text_has_no_space_before_punctuation():
+    from stratdocs.render.views.words import plain_text
+    assert plain_text("<p>Churn is <strong>red</strong>. See <a href='x'>I4</a>, then <em>act</em>!</p>") \
+        == "Churn is red. See I4, then act!"
+
+
+def test_findings_split_into_the_readers_sentence_and_the_editors_fix():
+    from stratdocs.render.views.words import reader_words
+    assert reader_words("task 'T-1' serves no strategic objective; link it with 'supports:'", "T-1") \
+        == ("serves no strategic objective", "Link it with 'supports:'")
+    assert reader_words("strategic objective 'SO9' has no KPI: add a KPI that 'measures: [SO9]'", "SO9") \
+        == ("has no KPI", "Add a KPI that 'measures: [SO9]'")
+    assert reader_words("KPI 'K1' is stale: latest actual 2026-06-30 is old", "") \
+        == ("KPI 'K1' is stale: latest actual 2026-06-30 is old", "")
