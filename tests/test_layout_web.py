@@ -225,4 +225,4 @@ def test_findings_split_into_the_readers_sentence_and_the_editors_fix():
     assert reader_words("strategic objective 'SO9' has no KPI: add a KPI that 'measures: [SO9]'", "SO9") \
         == ("has no KPI", "Add a KPI that 'measures: [SO9]'")
     assert reader_words("KPI 'K1' is stale: latest actual 2026-06-30 is old", "") \
-        == ("KPI 'K1' is stale: latest actual 2026-06-30 is old", "")
+        == ("KPI &#39;K1&#39; is stale: latest actual <span class=\"date\">2026-06-30</span> is old", "")

@@ -131,7 +131,7 @@ def served(tmp_path_factory):
         server.shutdown()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # one Playwright at a time: test_browser.py starts its own
 def chromium():
     api = pytest.importorskip("playwright.sync_api")
     with api.sync_playwright() as p:

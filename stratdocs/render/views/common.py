@@ -7,11 +7,12 @@ rendered (site) or turns it into an in-document anchor (PDF), so one view model 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable
 from urllib.parse import urlsplit
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from stratdocs.health import HEALTH_WORDS, HEALTHS
 from stratdocs.render.markdown import resolve_links
@@ -23,8 +24,15 @@ PERSPECTIVES = (("financial", "Financial"), ("customer", "Customer"), ("internal
 PERSPECTIVE_LABELS = dict(PERSPECTIVES)
 #: Facts whose value is a date or a short token: printed on one line (issue 12: dates broke at the hyphen).
 NOWRAP_FACTS = frozenset({"status", "date", "review_by", "updated", "runs", "budget", "period"})
+#: An ISO date in running text.
+DATE_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 #: The site path of the plan home page.
 HOME = "index.html"
+
+
+def dated(text: str) -> Markup:
+    """`text` escaped, each ISO date in a `<span class="date">` so it never breaks at a hyphen."""
+    return Markup(DATE_RE.sub(lambda m: f'<span class="date">{m.group(0)}</span>', str(escape(text))))
 
 
 def health_word(health: str | None) -> str:
@@ -61,6 +69,11 @@ class Fact:
     refs: tuple[ItemRef, ...] = ()     #: the value as item references
     tag: str = ""                      #: a marker shown after the value, e.g. "overdue"
     key: str = ""                      #: what the fact is, for code: `owner`, `period`, `perspective`, ...
+
+    @property
+    def html(self) -> Markup:
+        """`text` escaped, with its dates kept on one line."""
+        return dated(self.text)
 
     @property
     def nowrap(self) -> bool:

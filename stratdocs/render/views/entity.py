@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from stratdocs.model import KIND_LABELS, KINDS, Entity
 from stratdocs.numbers import format_number, plural
-from stratdocs.render.views.common import PERSPECTIVE_LABELS, Fact, Group, ItemRef, Traced, health_word
+from stratdocs.render.views.common import PERSPECTIVE_LABELS, Fact, Group, ItemRef, Traced, dated, health_word
 from stratdocs.render.views.kpi import KpiDetail, KpiRow, KpiViews
 
 #: Traced-from groups list this many items, then say how many more.
@@ -114,6 +114,11 @@ class EntityView:
     objective: ObjectiveDetail | None = None  #: for a strategic objective
     operation: OperationDetail | None = None  #: for an operational plan
     review: ReviewDetail | None = None        #: for a review
+
+    @property
+    def health_reason_html(self) -> Markup:
+        """`health_reason` escaped, its dates kept on one line."""
+        return dated(self.health_reason)
 
     @property
     def nothing_traced(self) -> bool:

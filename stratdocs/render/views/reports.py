@@ -159,7 +159,7 @@ class FindingView:
     code: str
     where: str                  #: "file:line"
     severity: str               #: `warning` or `error`
-    sentence: str = ""          #: the reader's words: the message without the item's kind and id or the fix
+    sentence: Markup | str = ""  #: the reader's words (HTML): the message without the item's kind and id or the fix
     fix: str = ""               #: the editor's part of the message ("link it with 'supports:'"), or ''
 
 

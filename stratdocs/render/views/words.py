@@ -6,6 +6,10 @@ from __future__ import annotations
 import html as html_mod
 import re
 
+from markupsafe import Markup
+
+from stratdocs.render.views.common import dated
+
 _TAG_RE = re.compile(r"<[^>]+>")
 _SPACE_RE = re.compile(r"\s+")
 #: A space the tag removal left before punctuation ("the <b>plan</b>." -> "the plan ." -> "the plan.").
@@ -19,7 +23,7 @@ def plain_text(html: str) -> str:
     return _PUNCT_RE.sub(r"\1", text)
 
 
-def reader_words(message: str, entity_id: str) -> tuple[str, str]:
+def reader_words(message: str, entity_id: str) -> tuple[Markup, str]:
     """A finding's message split for the alignment report: (what a reader needs, the editor's fix).
 
     The item's kind and id are dropped when the page shows the item beside the sentence; the fix
@@ -27,6 +31,7 @@ def reader_words(message: str, entity_id: str) -> tuple[str, str]:
 
     :param message: the finding's message as `stratdocs check` prints it.
     :param entity_id: the id of the item it is about ('' for none).
+    :returns: the sentence as HTML (its dates kept on one line) and the fix as text.
     """
     match = _SUBJECT_RE.match(message)
     named = bool(entity_id and match and match.group(1) == entity_id)
@@ -39,4 +44,4 @@ def reader_words(message: str, entity_id: str) -> tuple[str, str]:
         sentence, fix = message.split(": ", 1)
     if not named:
         sentence = sentence[:1].upper() + sentence[1:]
-    return sentence, fix[:1].upper() + fix[1:]
+    return dated(sentence), fix[:1].upper() + fix[1:]
