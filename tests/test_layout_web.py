@@ -204,6 +204,17 @@ def test_long_plan_pages_read_well(served, chromium):
         page.goto(base + "matrices/objectives-kpis.html")
         clipped = page.eval_on_selector_all("th.row-head", "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).length")
         assert clipped == 0
+        page.goto(base + "reviews/review-q3.html")  # an "About" of 11 links: one row, wide value column
+        about = page.locator(".fact-about dd").bounding_box()
+        assert about["width"] > 0.5 * page.locator("main").bounding_box()["width"]
+        rows = page.eval_on_selector_all(".facts > .fact", "els => els.map(e => e.getBoundingClientRect().x)")
+        assert len(set(rows)) == 1  # key/value rows, one under another: no boxes beside a tall one
+        page.goto(base + "objectives/SO1.html")  # 19 items trace to it: compact columns, not one long one
+        xs = page.eval_on_selector_all(".traced-from .refs-grid li", "els => els.map(e => Math.round(e.getBoundingClientRect().x))")
+        assert len(xs) >= 19 and len(set(xs)) >= 2
+        page.goto(base + "kpis/K-LONG-1.html")  # the chart uses the panel's width
+        chart = page.locator(".kpi-chart svg:visible").bounding_box()["width"]
+        assert chart > 0.9 * page.locator(".kpi-now").bounding_box()["width"] - 60
         page.goto(base + "alignment.html")
         first = page.locator(".finding").first
         assert ".md:" not in first.locator(".finding-text").inner_text()
