@@ -14,7 +14,17 @@ WRAPPED = """() => [...document.querySelectorAll('main .entity-id, main .date, m
   .filter(e => e.offsetParent !== null && e.getClientRects().length > 1
           || e.offsetParent !== null && e.getClientRects().length === 1
              && e.getBoundingClientRect().height > 2.2 * parseFloat(getComputedStyle(e).fontSize))
-  .map(e => e.textContent)"""
+  .map(e => e.textContent)
+  .concat([...(function* () {  // and every ISO date in running text
+    const walk = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (!n.parentElement.checkVisibility()) continue;
+      for (const m of n.data.matchAll(/\d{4}-\d{2}-\d{2}/g)) {
+        const r = document.createRange(); r.setStart(n, m.index); r.setEnd(n, m.index + 10);
+        if (new Set([...r.getClientRects()].map(b => Math.round(b.top))).size > 1) yield m[0];
+      }
+    }
+  })()])"""
 
 #: Text in the visible charts drawn smaller than 10 CSS px.
 SMALL_CHART_TEXT = """() => [...document.querySelectorAll('main svg.sd-kpi-chart text, main svg.sd-strategy-map text')]

@@ -12,8 +12,8 @@ from stratdocs.findings import Severity
 from stratdocs.model import KIND_FOLDERS, KIND_LABELS, KINDS, Entity
 from stratdocs.numbers import format_number, plural, plural_word
 from stratdocs.render.urls import REPORT_PAGES, index_path
-from stratdocs.render.views.common import PERSPECTIVES, PERSPECTIVE_LABELS, HealthCount, ItemRef, health_counts, \
-    health_word
+from stratdocs.render.views.common import PERSPECTIVES, PERSPECTIVE_LABELS, HealthCount, ItemRef, dated, \
+    health_counts, health_word
 from stratdocs.render.views.kpi import KpiRow
 from stratdocs.render.views.matrix import MatrixViews
 from stratdocs.render.views.words import plain_text, reader_words
@@ -102,8 +102,8 @@ class IndexRow:
     summary: str
     health: str | None
     traces_to: tuple[ItemRef, ...]      #: the first INDEX_TRACES items it traces to
-    extra: str                          #: the kind's extra column
-    target: str = ""                    #: KPIs: the target in force with its date ("40 NPS by 2026-12-31")
+    extra: Markup | str                 #: the kind's extra column (HTML: its dates kept on one line)
+    target: Markup | str = ""           #: KPIs: the target in force with its date ("40 NPS by 2026-12-31"), HTML
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +222,7 @@ class ReportViews(MatrixViews):
             rows.append(IndexRow(self.ref(entity.id), entity.owner, entity.status, entity.summary,
                                  self.project.health_of(entity),
                                  self.refs(self.index.traces_to.get(entity.id, ())[:INDEX_TRACES]),
-                                 self._index_extra(entity), self._index_target(entity)))
+                                 dated(self._index_extra(entity)), self._index_target(entity)))
         return KindIndexView(kind, KIND_LABELS[kind][1], tuple(rows), plural(len(rows), "item"),
                              EXTRA_LABELS.get(kind, ""), kind in INDEX_HEALTH_KINDS, kind not in UNTRACED_KINDS,
                              show_status=any(r.status for r in rows), show_target=kind == "kpi")
@@ -233,7 +233,7 @@ class ReportViews(MatrixViews):
         target = self.project.kpi_health[entity.id].target
         if target is None:
             return "—"
-        return f"{format_number(target.value, entity.kpi.unit)} by {target.date.isoformat()}"
+        return dated(f"{format_number(target.value, entity.kpi.unit)} by {target.date.isoformat()}")
 
     def _index_extra(self, entity: Entity) -> str:
         if entity.kind == "operation":
