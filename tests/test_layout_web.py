@@ -10,7 +10,7 @@ from web_fixtures import PLANS, WIDTHS, chromium, served  # noqa: F401  (fixture
 CASES = [(plan, width) for plan in PLANS for width in WIDTHS]
 
 #: Every visible id chip, date and one-line fact value that wraps onto a second line.
-WRAPPED = """() => [...document.querySelectorAll('main .entity-id, main .date, main dd.nowrap, main .badge')]
+WRAPPED = r"""() => [...document.querySelectorAll('main .entity-id, main .date, main dd.nowrap, main .badge')]
   .filter(e => e.offsetParent !== null && e.getClientRects().length > 1
           || e.offsetParent !== null && e.getClientRects().length === 1
              && e.getBoundingClientRect().height > 2.2 * parseFloat(getComputedStyle(e).fontSize))
