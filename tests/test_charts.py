@@ -27,7 +27,8 @@ def parse(svg: Markup) -> ET.Element:
     assert isinstance(svg, Markup)
     root = ET.fromstring(str(svg))
     assert root.tag == f"{SVG}svg"
-    assert root.get("role") == "img"
+    # The strategy map holds links: a group (an image's children are hidden from screen readers).
+    assert root.get("role") == ("group" if "sd-strategy-map" in root.get("class") else "img")
     assert root.get("aria-label")
     assert root[0].tag == f"{SVG}title" and root[0].text == root.get("aria-label")
     assert re.fullmatch(r"0 0 [\d.]+ [\d.]+", root.get("viewBox"))
@@ -683,3 +684,15 @@ def test_strategy_map_any_text_is_well_formed(title, oid):
     svg = strategy_map(perspectives=[(title, [objective(oid, title), objective("B", title)])],
                        links=[(oid, "B")])
     assert_inside(parse(svg))
+
+
+def test_kpi_chart_axis_shows_the_target_and_the_green_band():
+    # Issue 12, KPI-READMIT-like: lower is better, data above the green edge, the last target on it.
+    root = basic_chart(title="Readmission rate", unit="%", direction="down",
+                       actuals=monthly([15.8, 15.2, 14.9, 14.6, 14.4, 14.1]), baseline=(date(2024, 12, 31), 16.0),
+                       targets=[(date(2026, 12, 31), 12.0)], thresholds={"green": 12, "amber": 14})
+    root = parse(root)
+    green = [e for e in by_class(root, "sd-band-green") if e.tag == f"{SVG}rect"]
+    assert green and all(float(e.get("height")) >= 8 for e in green)  # drawn, not squeezed off the axis
+    ticks = [float(t.text) for t in root.iter(f"{SVG}text") if (t.text or "").replace(".", "").isdigit()]
+    assert min(ticks) < 12 <= max(ticks)

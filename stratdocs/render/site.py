@@ -28,6 +28,7 @@ from stratdocs.render.markdown import MarkdownRenderer, Rendered, Target, saniti
 from stratdocs.render.memory import GRAPH, Memory
 from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path, matrix_path
 from stratdocs.render.views import Crumb, Page, Views, link_body
+from stratdocs.render.views.common import NotFoundView, not_found_base
 from stratdocs.theme import Theme, resolve as resolve_theme, static_files, template_error
 
 #: Below this many bodies to render, worker processes cost more than they save.
@@ -212,7 +213,9 @@ class SiteRenderer:
         yield Output("search-index.js", always=True, data=lambda: "window.STRATDOCS_SEARCH = " + json.dumps(
             {"docs": docs}, ensure_ascii=True, sort_keys=True).replace("<", "\\u003c") + ";\n")
         notfound = REPORT_PAGES["notfound"]
-        yield Output(notfound, "404.html", Page(notfound, "Page not found", "notfound"), dict)
+        base = not_found_base(self.project.config.base_url, bool(self.extra.get("live_reload")))
+        yield Output(notfound, "404.html", Page(notfound, "Page not found", "notfound"),
+                     lambda: NotFoundView(base))
 
     @staticmethod
     def _linked(view, page: Page):

@@ -144,7 +144,17 @@ def _y_domain(data: _Data) -> tuple[list[float], float]:
     """Round ticks over all values and the finite threshold edges (so every zone shows)."""
     edges = [x for _, lo, hi in data.zones for x in (lo, hi) if math.isfinite(x)]
     values = [v for _, v in data.dated] + edges
-    return axes.y_ticks(min(values), max(values)) if values else ([0.0, 0.5, 1.0], 0.5)
+    if not values:
+        return [0.0, 0.5, 1.0], 0.5
+    # A zone open to one side (green below 12) shows a tenth of the span beyond its edge (issue 12).
+    span = (max(values) - min(values)) or abs(max(values)) or 1.0
+    floor = 0.0 if min(values) >= 0 else -math.inf  # a band of non-negative data stops at zero
+    for _, lo, hi in data.zones:
+        if math.isfinite(hi) and not math.isfinite(lo):
+            values.append(max(floor, hi - span / 10))
+        elif math.isfinite(lo) and not math.isfinite(hi):
+            values.append(lo + span / 10)
+    return axes.y_ticks(min(values), max(values))
 
 
 # --------------------------------------------------------------------------- legend

@@ -44,8 +44,8 @@ def _box(obj: dict, x: float, y: float, bw: float) -> tuple[str, str]:
            f"{coord(x + r)},{coord(y)} H{coord(x + bw - r)} A{coord(r)},{coord(r)} 0 0 1 "
            f"{coord(x + bw)},{coord(y + r)} V{coord(y + _BAR_H)} Z")
     parts.append(svg.tag("path", {"d": bar, "class": f"sd-health-{h}", "fill": colour}))
-    word_w = svg.text_width(word.upper(), 9.5, bold=True)
-    parts.append(svg.text(x + bw - 10, y + 22, word.upper(), size=9.5, cls=f"sd-health-{h}",
+    word_w = svg.text_width(word.upper(), 10, bold=True)
+    parts.append(svg.text(x + bw - 10, y + 22, word.upper(), size=10, cls=f"sd-health-{h}",
                           fill=colour, anchor="end", weight="bold"))
     parts.append(svg.text(x + 10, y + 22, svg.fit(oid, bw - 28 - word_w, 11, bold=True), size=11,
                           cls="sd-muted", fill=svg.MUTED, weight="bold"))
@@ -55,9 +55,10 @@ def _box(obj: dict, x: float, y: float, bw: float) -> tuple[str, str]:
     inner = svg.title(desc) + "".join(parts)
     href = svg.safe_href(obj.get("href"))
     if href:
-        # Both forms: SVG 2 readers use href, SVG 1.1 readers only know xlink:href.
-        return svg.tag("a", {"href": href, "xlink:href": href, "class": "sd-objective",
-                             "aria-label": desc}, inner), desc
+        # Both forms: SVG 2 readers use href, SVG 1.1 readers only know xlink:href. No
+        # aria-label: the <title> (the full title, also the tooltip) starts with the visible id
+        # and title, so what is said matches what is seen (WCAG 2.5.3).
+        return svg.tag("a", {"href": href, "xlink:href": href, "class": "sd-objective"}, inner), desc
     return svg.tag("g", {"class": "sd-objective"}, inner), desc
 
 
@@ -242,5 +243,7 @@ def strategy_map(*, perspectives: list[tuple[str, list[dict]]], links: list[tupl
     if pairs:
         label += ". Links: " + "; ".join(f"{c} contributes to {p}" for c, p in pairs)
     # Arrows go under the cards, so they never hide a card's text.
+    # A group, not an image: an image's children are hidden from assistive technology, so
+    # links inside one are "nested interactive" content (axe-core).
     return svg.document("sd-strategy-map", w, height, label,
-                        body_bands + body_links + body_boxes + [key], links=True)
+                        body_bands + body_links + body_boxes + [key], links=True, role="group")

@@ -68,14 +68,15 @@ def title(s: str) -> str:
 
 
 def document(kind: str, width: float, height: float, label: str, body: list[str], *,
-             fixed: bool = False, links: bool = False) -> Markup:
+             fixed: bool = False, links: bool = False, role: str = "img") -> Markup:
     """The whole ``<svg>``: ``label`` is both its ``aria-label`` and its ``<title>``; ``fixed``
-    gives it a fixed size instead of the container's width; ``links`` declares ``xlink``."""
+    gives it a fixed size instead of the container's width; ``links`` declares ``xlink``; ``role``
+    is `img`, or `group` for a chart holding links."""
     attrs = {"xmlns": "http://www.w3.org/2000/svg",
              "xmlns:xlink": "http://www.w3.org/1999/xlink" if links else None,
              "class": f"sd-chart {kind}", "viewBox": f"0 0 {coord(width)} {coord(height)}",
              "width": coord(width) if fixed else "100%", "height": coord(height) if fixed else None,
-             "role": "img", "aria-label": label, "font-family": FONT}
+             "role": role, "aria-label": label, "font-family": FONT}
     return Markup(tag("svg", attrs, title(label) + "".join(body)))
 
 

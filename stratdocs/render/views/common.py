@@ -7,10 +7,12 @@ rendered (site) or turns it into an in-document anchor (PDF), so one view model 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable
+from urllib.parse import urlsplit
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from stratdocs.health import HEALTH_WORDS, HEALTHS
 from stratdocs.render.markdown import resolve_links
@@ -20,8 +22,17 @@ from stratdocs.render.urls import root_of
 PERSPECTIVES = (("financial", "Financial"), ("customer", "Customer"), ("internal", "Internal processes"),
                 ("learning", "Learning & growth"))
 PERSPECTIVE_LABELS = dict(PERSPECTIVES)
+#: Facts whose value is a date or a short token: printed on one line (issue 12: dates broke at the hyphen).
+NOWRAP_FACTS = frozenset({"status", "date", "review_by", "updated", "runs", "budget", "period"})
+#: An ISO date in running text.
+DATE_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 #: The site path of the plan home page.
 HOME = "index.html"
+
+
+def dated(text: str) -> Markup:
+    """`text` escaped, each ISO date in a `<span class="date">` so it never breaks at a hyphen."""
+    return Markup(DATE_RE.sub(lambda m: f'<span class="date">{m.group(0)}</span>', str(escape(text))))
 
 
 def health_word(health: str | None) -> str:
@@ -58,6 +69,16 @@ class Fact:
     refs: tuple[ItemRef, ...] = ()     #: the value as item references
     tag: str = ""                      #: a marker shown after the value, e.g. "overdue"
     key: str = ""                      #: what the fact is, for code: `owner`, `period`, `perspective`, ...
+
+    @property
+    def html(self) -> Markup:
+        """`text` escaped, with its dates kept on one line."""
+        return dated(self.text)
+
+    @property
+    def nowrap(self) -> bool:
+        """A short token that must not break across lines (a date, a date range, a status)."""
+        return self.key in NOWRAP_FACTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,3 +172,44 @@ def link_body(html: str, root: str) -> Markup:
     :param root: the page's way back to the site root (`Page.root`).
     """
     return Markup(resolve_links(html, lambda p: root + p))
+
+
+@dataclass(frozen=True, slots=True)
+class NotFoundView:
+    """The 404 page, which a web server sends for a missing URL at any depth."""
+
+    #: the `<base href>` its links resolve against: the path of `base_url` (`/strategy/`), or `/`
+    #: (the preview server and sites at the server root)
+    base: str
+
+
+def not_found_base(base_url: str, preview: bool = False) -> str:
+    """Where the 404 page's links start: the path of `base_url`, or `/` without one.
+
+    The server sends 404.html's bytes at the missing URL (`/strategy/a/b/missing.html`), so
+    links relative to 404.html would point into `/strategy/a/b/`; an absolute path does not.
+    Only the path of `base_url` is used, so no page fetches from another host.
+
+    :param base_url: the configured `base_url` ('' for none).
+    :param preview: for `stratdocs serve`, which serves the site at `/`.
+    """
+    if preview or not base_url:
+        return "/"
+    path = urlsplit(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def logo_path(logo: str, content_dir: str) -> str:
+    """The site path of the configured logo (`assets/logo.svg`), or '' for none.
+
+    `logo: logo.svg`, `assets/logo.svg` and `content/assets/logo.svg` all name one file, as for
+    the PDF cover (`views.document`).
+    """
+    if not logo:
+        return ""
+    rel = logo.replace("\\", "/").lstrip("/")
+    for prefix in (f"{content_dir.rstrip('/')}/assets/", "assets/"):
+        if rel.startswith(prefix):
+            rel = rel[len(prefix):]
+            break
+    return f"assets/{rel}"

@@ -24,7 +24,7 @@ from stratdocs.render import charts
 from stratdocs.render.memory import Reads
 from stratdocs.render.markdown import MarkdownRenderer, Rendered
 from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path
-from stratdocs.render.views.common import HOME, Crumb, ItemRef, LastChange, Page
+from stratdocs.render.views.common import HOME, Crumb, ItemRef, LastChange, Page, logo_path
 
 #: Sections of the site with an index page, in navigation order.
 KIND_SECTIONS = ("objective", "initiative", "strategy", "operation", "kpi", "review", "page")
@@ -158,6 +158,7 @@ class ViewsCore:
             "dirty": self.commit.endswith(DIRTY),             # built with uncommitted changes
             "repo_url": config.repo_url,
             "base_url": config.base_url,
+            "logo": logo_path(config.logo, config.content_dir),
             "language": config.language,
             "nav": groups,
             "pages": {"home": HOME, **REPORT_PAGES, "objectives": index_path("objective")},

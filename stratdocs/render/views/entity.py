@@ -8,7 +8,8 @@ from markupsafe import Markup
 
 from stratdocs.model import KIND_LABELS, KINDS, Entity
 from stratdocs.numbers import format_number, plural
-from stratdocs.render.views.common import PERSPECTIVE_LABELS, Fact, Group, ItemRef, LastChange, Traced, health_word
+from stratdocs.render.views.common import (PERSPECTIVE_LABELS, Fact, Group, ItemRef, LastChange, Traced, dated,
+                                           health_word)
 from stratdocs.render.views.kpi import KpiDetail, KpiRow, KpiViews
 
 #: Traced-from groups list this many items, then say how many more.
@@ -111,11 +112,22 @@ class EntityView:
     edit_url: str = ""              #: the forge's web editor for `source` ('' without repo_url/edit_uri)
     last_change: LastChange | None = None  #: when git last saw `source` change (None outside git)
     suspect: bool = False           #: something it serves or measures changed since it was reviewed
-    stale: bool = False             #: a KPI without a recent actual
+    stale: bool = False             #: a KPI that had values, but none recent
+    no_data: bool = False           #: a KPI that never had a value ("no data yet", not "stale")
     kpi: KpiDetail | None = None            #: for a KPI
     objective: ObjectiveDetail | None = None  #: for a strategic objective
     operation: OperationDetail | None = None  #: for an operational plan
     review: ReviewDetail | None = None        #: for a review
+
+    @property
+    def health_reason_html(self) -> Markup:
+        """`health_reason` escaped, its dates kept on one line."""
+        return dated(self.health_reason)
+
+    @property
+    def nothing_traced(self) -> bool:
+        """Nothing serves, measures, reviews or mentions it (only then does the page say so)."""
+        return not (self.traced_from or self.reviews or self.mentions)
 
 
 class EntityViews(KpiViews):
@@ -139,12 +151,18 @@ class EntityViews(KpiViews):
             mentions=tuple(self.ref(e.id) for e in self.index.mentions_of(entity.id)),
             findings=tuple(self.entity_findings.get(entity.id, ())), waivers=tuple(self.waivers.get(entity.id, ())),
             source=entity.file, edit_url=self.edit_url(entity), last_change=self.last_change(entity),
-            suspect=any(f.code == "suspect" for f in self.entity_findings.get(entity.id, ())), stale=kind == "kpi" and self.project.kpi_health[entity.id].stale,
+            suspect=any(f.code == "suspect" for f in self.entity_findings.get(entity.id, ())),
+            stale=kind == "kpi" and self._kpi_stale(entity.id),
+            no_data=kind == "kpi" and self.project.kpi_health[entity.id].latest is None,
             kpi=self.kpi_detail(entity) if kind == "kpi" else None,
             objective=self.objective_detail(entity) if kind == "objective" else None,
             operation=self.operation_detail(entity) if kind == "operation" else None,
             review=ReviewDetail(tuple(entity.attrs.get("decisions", ())), self.refs(entity.ref_ids("about")))
             if kind == "review" else None)
+
+    def _kpi_stale(self, kpi_id: str) -> bool:
+        health = self.project.kpi_health[kpi_id]
+        return health.stale and health.latest is not None
 
     def health_reason(self, entity: Entity) -> str:
         """Why a KPI or objective has its health ('' for other kinds)."""

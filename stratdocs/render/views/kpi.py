@@ -11,6 +11,9 @@ from stratdocs.numbers import format_number, format_percent
 from stratdocs.render.views.common import Fact, ItemRef, health_word
 from stratdocs.render.views.core import ViewsCore
 
+#: KPI page charts: the viewBox widths for a desktop panel and for a 390 px phone, so that the
+#: 11 px chart text is drawn at about its size in both (issue 12: 4 px axis labels on a phone).
+CHART_WIDE, CHART_NARROW = 960, 260
 DIRECTION_TEXT = {"up": "Higher is better", "down": "Lower is better", "range": "Stay in range"}
 BETTER_WHEN = {"up": "higher", "down": "lower", "range": "inside the range"}
 
@@ -32,7 +35,8 @@ class KpiRow:
     target_date: str        #: its date, or ''
     expected: str           #: the planned value at the latest actual's date, or "—"
     progress: str           #: progress against plan ("87%"), or ''
-    stale: bool             #: no recent actual
+    stale: bool             #: it had a value, but none recent
+    no_data: bool           #: it never had a value up to `as_of` (pages say "no data yet", not "stale")
     direction: str          #: "Higher is better", "Lower is better" or "Stay in range"
     sparkline: Markup       #: SVG of the actuals up to `as_of`
 
@@ -52,7 +56,9 @@ class KpiDetail:
     """What a KPI's own page shows beyond its facts."""
 
     row: KpiRow                     #: its scorecard row
-    chart: Markup                   #: SVG chart of actuals, plan line and thresholds
+    chart: Markup                   #: SVG chart of actuals, plan line and thresholds (640 wide: PDFs)
+    chart_wide: Markup              #: the same chart drawn for a desktop panel (the site)
+    chart_narrow: Markup            #: the same chart drawn for a phone-width panel (text stays >= 10 px)
     definition: tuple[Fact, ...]    #: level, unit, direction, frequency, baseline, targets, ...
     quality: tuple[Fact, ...]       #: source, method, limitations, data file (those given)
     actuals: tuple[Actual, ...]     #: every actual, newest first
@@ -110,7 +116,8 @@ class KpiViews(ViewsCore):
             target=format_number(target.value, kpi.unit) if target else "—",
             target_date=target.date.isoformat() if target else "",
             expected=format_number(health.expected, kpi.unit, decimals(kpi)) if health.expected is not None else "—",
-            progress=format_percent(health.progress), stale=health.stale,
+            progress=format_percent(health.progress), stale=health.stale and latest is not None,
+            no_data=latest is None,
             direction=DIRECTION_TEXT[kpi.direction],
             sparkline=self.chart("sparkline", points=points, health=health.health))
 
@@ -120,13 +127,16 @@ class KpiViews(ViewsCore):
         thresholds = None
         if kpi.thresholds:
             thresholds = {"green": kpi.thresholds.green, "amber": kpi.thresholds.amber}
-        chart = self.chart(
-            "kpi_chart", title=entity.title, unit=kpi.unit, actuals=[(p.date, p.value) for p in kpi.actuals],
+        inputs = dict(
+            title=entity.title, unit=kpi.unit, actuals=[(p.date, p.value) for p in kpi.actuals],
             baseline=(kpi.baseline.date, kpi.baseline.value) if kpi.baseline else None,
             targets=[(t.date, t.value) for t in kpi.targets], thresholds=thresholds,
             direction=kpi.direction, as_of=self.as_of)
         return KpiDetail(
-            row=self.kpi_row(entity), chart=chart, definition=self._definition(kpi),
+            row=self.kpi_row(entity), chart=self.chart("kpi_chart", **inputs),
+            chart_wide=self.chart("kpi_chart", width=CHART_WIDE, height=320, **inputs),
+            chart_narrow=self.chart("kpi_chart", width=CHART_NARROW, height=300, **inputs),
+            definition=self._definition(kpi),
             quality=tuple(Fact(label, value) for label, value in (
                 ("Source", kpi.source), ("Method", kpi.method), ("Limitations", kpi.limitations),
                 ("Data file", kpi.data)) if value),

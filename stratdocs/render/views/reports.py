@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html as html_mod
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,10 +12,11 @@ from stratdocs.findings import Severity
 from stratdocs.model import KIND_FOLDERS, KIND_LABELS, KINDS, Entity
 from stratdocs.numbers import format_number, plural, plural_word
 from stratdocs.render.urls import REPORT_PAGES, index_path
-from stratdocs.render.views.common import PERSPECTIVES, PERSPECTIVE_LABELS, HealthCount, ItemRef, health_counts, \
-    health_word
+from stratdocs.render.views.common import PERSPECTIVES, PERSPECTIVE_LABELS, HealthCount, ItemRef, dated, \
+    health_counts, health_word
 from stratdocs.render.views.kpi import KpiRow
 from stratdocs.render.views.matrix import MatrixViews
+from stratdocs.render.views.words import plain_text, reader_words
 
 STRATEGY_TEXT = {
     "cost-leadership": ("Cost leadership", "Win by being the lowest-cost producer in the industry, passing "
@@ -53,6 +52,7 @@ class ObjectiveCard:
     summary: str
     kpis: int           #: how many KPIs count for it
     kpis_text: str      #: "3 KPIs"
+    contributes_to: tuple[ItemRef, ...] = ()  #: its parent objectives (the strategy map's arrows, in words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +102,8 @@ class IndexRow:
     summary: str
     health: str | None
     traces_to: tuple[ItemRef, ...]      #: the first INDEX_TRACES items it traces to
-    extra: str                          #: the kind's extra column
+    extra: Markup | str                 #: the kind's extra column (HTML: its dates kept on one line)
+    target: Markup | str = ""           #: KPIs: the target in force with its date ("40 NPS by 2026-12-31"), HTML
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,8 @@ class KindIndexView:
     extra_label: str            #: heading of the extra column ('' for none)
     show_health: bool
     show_traces: bool
+    show_status: bool = True    #: some row has a status (KPIs have none: no empty column)
+    show_target: bool = False   #: a target column (KPIs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +159,8 @@ class FindingView:
     code: str
     where: str                  #: "file:line"
     severity: str               #: `warning` or `error`
+    sentence: Markup | str = ""  #: the reader's words (HTML): the message without the item's kind and id or the fix
+    fix: str = ""               #: the editor's part of the message ("link it with 'supports:'"), or ''
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,9 +181,19 @@ class FailureMode:
 
 @dataclass(frozen=True, slots=True)
 class AlignmentView:
-    modes: tuple[FailureMode, ...]
+    modes: tuple[FailureMode, ...]      #: every failure mode, in the order of `FAILURE_MODES`
     errors: tuple[FindingView, ...]
     waivers: tuple[WaiverView, ...]
+
+    @property
+    def open_modes(self) -> tuple[FailureMode, ...]:
+        """The failure modes with findings: what a reader should see first."""
+        return tuple(m for m in self.modes if m.findings)
+
+    @property
+    def clear_modes(self) -> tuple[FailureMode, ...]:
+        """The failure modes without findings."""
+        return tuple(m for m in self.modes if not m.findings)
 
     @property
     def total(self) -> int:
@@ -207,9 +222,18 @@ class ReportViews(MatrixViews):
             rows.append(IndexRow(self.ref(entity.id), entity.owner, entity.status, entity.summary,
                                  self.project.health_of(entity),
                                  self.refs(self.index.traces_to.get(entity.id, ())[:INDEX_TRACES]),
-                                 self._index_extra(entity)))
+                                 dated(self._index_extra(entity)), self._index_target(entity)))
         return KindIndexView(kind, KIND_LABELS[kind][1], tuple(rows), plural(len(rows), "item"),
-                             EXTRA_LABELS.get(kind, ""), kind in INDEX_HEALTH_KINDS, kind not in UNTRACED_KINDS)
+                             EXTRA_LABELS.get(kind, ""), kind in INDEX_HEALTH_KINDS, kind not in UNTRACED_KINDS,
+                             show_status=any(r.status for r in rows), show_target=kind == "kpi")
+
+    def _index_target(self, entity: Entity) -> str:
+        if entity.kind != "kpi":
+            return ""
+        target = self.project.kpi_health[entity.id].target
+        if target is None:
+            return "—"
+        return dated(f"{format_number(target.value, entity.kpi.unit)} by {target.date.isoformat()}")
 
     def _index_extra(self, entity: Entity) -> str:
         if entity.kind == "operation":
@@ -249,7 +273,8 @@ class ReportViews(MatrixViews):
 
     def _card(self, entity: Entity) -> ObjectiveCard:
         kpis = len(self.project.objective_health[entity.id].kpis)
-        return ObjectiveCard(self.ref(entity.id), entity.summary, kpis, plural(kpis, "KPI"))
+        return ObjectiveCard(self.ref(entity.id), entity.summary, kpis, plural(kpis, "KPI"),
+                             self.refs(entity.ref_ids("parent")))
 
     def home(self) -> HomeView:
         """The plan home page."""
@@ -313,8 +338,9 @@ class ReportViews(MatrixViews):
     def finding_view(self, finding) -> FindingView:
         """One finding as the alignment report lists it."""
         entity = self.plan.get(finding.entity) if finding.entity else None
+        sentence, fix = reader_words(finding.message, entity.id if entity else "")
         return FindingView(self.ref(entity.id) if entity else None, finding.message, finding.code,
-                           f"{finding.file}:{finding.line}", finding.severity.value)
+                           f"{finding.file}:{finding.line}", finding.severity.value, sentence, fix)
 
     def search_docs(self, memo: dict | None = None) -> list[dict]:
         """One search document (JSON-ready) per item.
@@ -332,7 +358,7 @@ class ReportViews(MatrixViews):
                 if previous is not None and previous[0] == inputs:
                     docs.append(previous[1])
                     continue
-            text = _plain_text(html) if entity.container is None else entity.attrs.get("resources") or ""
+            text = plain_text(html) if entity.container is None else entity.attrs.get("resources") or ""
             docs.append({"id": entity.id, "title": entity.title, "kind": entity.kind,
                          "kind_label": KIND_LABELS[entity.kind][0], "href": self.sitemap.path(entity.id),
                          "summary": entity.summary, "owner": entity.owner,
@@ -340,11 +366,3 @@ class ReportViews(MatrixViews):
             if memo is not None:
                 memo[entity.id] = (inputs, docs[-1])
         return docs
-
-
-_TAG_RE = re.compile(r"<[^>]+>")
-_SPACE_RE = re.compile(r"\s+")
-
-
-def _plain_text(html: str) -> str:
-    return _SPACE_RE.sub(" ", html_mod.unescape(_TAG_RE.sub(" ", html))).strip()
