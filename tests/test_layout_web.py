@@ -92,6 +92,42 @@ def test_404_at_a_nested_missing_url_is_styled_with_working_links(served, chromi
         context.close()
 
 
+def test_404_without_base_url_finds_the_site_root_under_any_sub_path(chromium, tmp_path):
+    """No base_url: the intranet serves the site under /strategy/ and sends 404.html's bytes at a
+    nested missing URL; the page finds the root itself, so it is styled and its links work."""
+    import functools
+    import shutil
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    from web_fixtures import MOUNT, IntranetHandler, build, example_project
+
+    project = example_project(tmp_path / "plan")
+    config = project / "stratdocs.yml"
+    config.write_text("\n".join(ln for ln in config.read_text(encoding="utf-8").splitlines()
+                                if not ln.startswith("base_url:")) + "\n", encoding="utf-8")
+    docroot = tmp_path / "www"
+    shutil.copytree(build(project), docroot / MOUNT.strip("/"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(IntranetHandler, directory=str(docroot)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}{MOUNT}"
+    context = chromium.new_context()
+    page = context.new_page()
+    try:
+        response = page.goto(base + "objectives/objectives/deeper/missing.html")
+        assert response.status == 404
+        page.wait_for_function("document.querySelector('base').getAttribute('href') !== '/'", timeout=10_000)
+        page.wait_for_function("getComputedStyle(document.querySelector('.site-header')).backgroundColor"
+                               " !== 'rgba(0, 0, 0, 0)'", timeout=10_000)
+        hrefs = page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)")
+        assert hrefs and all(h.startswith(base) for h in hrefs), hrefs
+        for href in set(h.split("#")[0] for h in hrefs):
+            assert page.request.get(href).status == 200, href
+    finally:
+        context.close()
+        server.shutdown()
+
+
 PRINT_OVERLAPS = """() => {
   const boxes = sel => [...document.querySelectorAll(sel)].filter(e => e.offsetParent !== null)
       .map(e => [e, e.getBoundingClientRect()]);

@@ -213,9 +213,11 @@ class SiteRenderer:
         yield Output("search-index.js", always=True, data=lambda: "window.STRATDOCS_SEARCH = " + json.dumps(
             {"docs": docs}, ensure_ascii=True, sort_keys=True).replace("<", "\\u003c") + ";\n")
         notfound = REPORT_PAGES["notfound"]
-        base = not_found_base(self.project.config.base_url, bool(self.extra.get("live_reload")))
+        preview = bool(self.extra.get("live_reload"))
+        base = not_found_base(self.project.config.base_url, preview)
+        find_root = not preview and not self.project.config.base_url
         yield Output(notfound, "404.html", Page(notfound, "Page not found", "notfound"),
-                     lambda: NotFoundView(base))
+                     lambda: NotFoundView(base, find_root))
 
     @staticmethod
     def _linked(view, page: Page):

@@ -181,6 +181,9 @@ class NotFoundView:
     #: the `<base href>` its links resolve against: the path of `base_url` (`/strategy/`), or `/`
     #: (the preview server and sites at the server root)
     base: str
+    #: without `base_url`: look for the site root in the browser (the nearest folder above the
+    #: missing URL that holds the site's search index), since the site may sit under any path
+    find_root: bool = False
 
 
 def not_found_base(base_url: str, preview: bool = False) -> str:
