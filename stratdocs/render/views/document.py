@@ -145,7 +145,7 @@ class DocumentViews:
             return ""
         kinds = [KIND_LABELS[FOLDER_KINDS.get(v.lower(), v.lower())][1].lower()
                  if FOLDER_KINDS.get(v.lower(), v.lower()) in KIND_LABELS else v for v in filt.get("kind", ())]
-        what = " and ".join(kinds) or "items"
+        what = " and ".join(kinds) or ("operational plans and strategies" if "function" in filt else "items")
         parts = [f"the {', '.join(filt['function'])} {what}" if "function" in filt else f"the {what}"]
         if "id" in filt:
             parts.append(f"named {', '.join(filt['id'])}")
