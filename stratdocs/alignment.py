@@ -128,7 +128,7 @@ def _kpi_gaps(index: TraceIndex, entity: Entity, health: KpiHealth, as_of: date)
                                                  "add 'drives: [KPI-ID]'")
     if health.stale:
         where = f"to {kpi.data}" if kpi.data else "under 'actuals:'"
-        fix = "or waive it with 'waive: {{stale-kpi: reason}}'"
+        fix = "or waive it with 'waive: {stale-kpi: reason}'"
         if health.latest is None:
             message = f"KPI '{entity.id}' has no actuals yet; add one {where}, {fix}"
         else:

@@ -101,3 +101,13 @@ def discover(root: Path, content_dir: str) -> tuple[tuple[tuple[str, Path], ...]
             continue
         out.append((rel, path))
     return tuple(out), findings
+
+
+def logo_rel(logo: str, content_dir: str) -> str:
+    """The configured logo's path under `content/assets/`: `logo: logo.svg`, `assets/logo.svg`
+    and `content/assets/logo.svg` all name one file ('' for no logo)."""
+    rel = logo.replace("\\", "/").lstrip("/")
+    for prefix in (f"{content_dir.rstrip('/')}/assets/", "assets/"):
+        if rel.startswith(prefix):
+            return rel[len(prefix):]
+    return rel

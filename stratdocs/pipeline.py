@@ -24,7 +24,7 @@ from typing import Callable
 
 from stratdocs import cache as cache_mod
 from stratdocs import config as config_mod
-from stratdocs import git, project as project_mod
+from stratdocs import assets as assets_mod, git, project as project_mod
 from stratdocs.errors import ConfigError, ContentError
 from stratdocs.findings import Finding, Severity, error
 from stratdocs.theme import Theme, check_templates, resolve as resolve_theme
@@ -153,13 +153,9 @@ def _document_problems(project: project_mod.Project) -> list[Finding]:
 
 
 def _logo_file(cfg) -> Path:
-    rel = cfg.logo.replace("\\", "/").lstrip("/")
-    for prefix in (f"{cfg.content_dir.rstrip('/')}/assets/", "assets/"):
-        if rel.startswith(prefix):
-            rel = rel[len(prefix):]
-            break
+    """The logo's file, or a path that is never a file when it would leave content/assets."""
     assets = (cfg.content_path / "assets").resolve()
-    path = (assets / rel).resolve()
+    path = (assets / assets_mod.logo_rel(cfg.logo, cfg.content_dir)).resolve()
     return path if assets in path.parents else assets / ".outside"
 
 

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
+from stratdocs.assets import logo_rel
 from stratdocs.health import HEALTH_WORDS, HEALTHS
 from stratdocs.render.markdown import resolve_links
 from stratdocs.render.urls import root_of
@@ -203,16 +204,5 @@ def not_found_base(base_url: str, preview: bool = False) -> str:
 
 
 def logo_path(logo: str, content_dir: str) -> str:
-    """The site path of the configured logo (`assets/logo.svg`), or '' for none.
-
-    `logo: logo.svg`, `assets/logo.svg` and `content/assets/logo.svg` all name one file, as for
-    the PDF cover (`views.document`).
-    """
-    if not logo:
-        return ""
-    rel = logo.replace("\\", "/").lstrip("/")
-    for prefix in (f"{content_dir.rstrip('/')}/assets/", "assets/"):
-        if rel.startswith(prefix):
-            rel = rel[len(prefix):]
-            break
-    return f"assets/{rel}"
+    """The site path of the configured logo (`assets/logo.svg`), or '' for none."""
+    return f"assets/{logo_rel(logo, content_dir)}" if logo else ""

@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 
+from stratdocs.assets import logo_rel
 from stratdocs.config import DocumentSpec
 from stratdocs.errors import ConfigError, StratdocsError, UsageError
 from stratdocs.git import DIRTY
@@ -168,7 +169,7 @@ class DocumentViews:
             author=cfg.organisation or (cfg.title if cfg.title != "Strategic plan" else plan_title),
             organisation=cfg.organisation, owner=plan.owner if plan else "",
             period=period.label if period else "", as_of=self.project.as_of, commit=self.commit.removesuffix(DIRTY),
-            logo=(self.links.assets / _asset_rel(cfg.logo, cfg.content_dir)).as_uri() if cfg.logo else "",
+            logo=(self.links.assets / logo_rel(cfg.logo, cfg.content_dir)).as_uri() if cfg.logo else "",
             filter=self.filter_text(), dirty=self.commit.endswith(DIRTY),
             last_changed=last.date if (last := self.project.checkout.last_change) else "")
 
@@ -270,12 +271,3 @@ def _summarised(group: Group) -> Group:
     if group.label in NESTED_LABELS and group.total > NESTED_LIST:
         return Group(group.label, (), group.total)
     return group
-
-
-def _asset_rel(logo: str, content_dir: str) -> str:
-    """`logo: logo.svg`, `assets/logo.svg` and `content/assets/logo.svg` all name one file."""
-    rel = logo.replace("\\", "/").lstrip("/")
-    for prefix in (f"{content_dir.rstrip('/')}/assets/", "assets/"):
-        if rel.startswith(prefix):
-            return rel[len(prefix):]
-    return rel
