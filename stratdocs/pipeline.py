@@ -188,7 +188,6 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
     :param progress: called with each site file written.
     :param pdf_progress: called with (document id, pages) as each PDF is finished.
     """
-    from stratdocs.render.pdf import write_documents
     from stratdocs.render.site import write_site
     from stratdocs.render.writer import Writer, check_output_dir
 
@@ -217,6 +216,8 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
         views = write_site(project, writer, checked.theme, commit=commit, cache=cache, progress=count)
         start = stages.done("render the site", start)
         if pdf:
+            from stratdocs.render.pdf import write_documents  # WeasyPrint takes a second to import
+
             documents, found = write_documents(project, views, writer, checked.theme, commit=commit,
                                                progress=pdf_progress)
             start = stages.done("render the PDF documents", start)
