@@ -60,7 +60,7 @@ def body_links(body: str, body_line: int) -> list[Ref]:
     masked = mask_code(body)
     refs = []
     for match in _LINK_RE.finditer(masked):
-        refs.append(Ref("link", match[1].strip(), *_position(masked, match.start(), body_line)))
+        refs.append(Ref("link", match[1].strip(), *position(masked, match.start(), body_line)))
     targets = [(m[3] if m[3] is not None else m[4], m.start(3) if m[3] is not None else m.start(4))
                for m in _MDLINK_RE.finditer(masked)]
     targets += [(m[2], m.start(2)) for m in _REFDEF_RE.finditer(masked)]
@@ -69,7 +69,7 @@ def body_links(body: str, body_line: int) -> list[Ref]:
             continue
         path = url.split("#", 1)[0].split("?", 1)[0]
         if path:
-            refs.append(Ref("file", path, *_position(masked, offset, body_line)))
+            refs.append(Ref("file", path, *position(masked, offset, body_line)))
     return refs
 
 
@@ -106,11 +106,12 @@ def outside_images(body: str, body_line: int) -> list[Image]:
             found.append((labels[label], m.start(0)))
     for m in _IMG_TAG_RE.finditer(masked):
         found.append((html.unescape(next(g for g in m.groups() if g is not None)), m.start(0)))
-    return [Image(url.strip(), *_position(masked, offset, body_line))
+    return [Image(url.strip(), *position(masked, offset, body_line))
             for url, offset in sorted(found, key=lambda item: item[1]) if url.strip() and external(url)
             and not url.strip().startswith("#")]
 
 
-def _position(text: str, offset: int, first_line: int) -> tuple[int, int]:
+def position(text: str, offset: int, first_line: int) -> tuple[int, int]:
+    """(line, column), both 1-based, of `offset` in `text` whose first line is `first_line`."""
     line = first_line + text.count("\n", 0, offset)
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1

@@ -134,13 +134,18 @@ def did_close(ls: StratdocsServer, params: types.DidCloseTextDocumentParams) -> 
         ls.schedule(others[0])
 
 
+def _cursor(ls: StratdocsServer, params):
+    """The open document, its lines and the request's position in our (code point) units."""
+    doc, lines = ls.document(params.text_document.uri)
+    return doc, lines, doc.position_codec.position_from_client_units(lines, params.position)
+
+
 @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=completion.TRIGGERS))
 def complete(ls: StratdocsServer, params: types.CompletionParams) -> types.CompletionList | None:
     plan = ls.loaded_plan(params.text_document.uri)
     if plan is None:
         return None
-    doc, lines = ls.document(params.text_document.uri)
-    where = doc.position_codec.position_from_client_units(lines, params.position)
+    doc, lines, where = _cursor(ls, params)
     found = completion.complete(plan, lines, where.line, where.character)
     if found is None:
         return None
@@ -156,8 +161,7 @@ def goto_definition(ls: StratdocsServer, params: types.DefinitionParams) -> type
     project_plan = ls.plan_of(params.text_document.uri)
     if plan is None or project_plan is None:
         return None
-    doc, lines = ls.document(params.text_document.uri)
-    where = doc.position_codec.position_from_client_units(lines, params.position)
+    _, lines, where = _cursor(ls, params)
     entity = definition.target(plan, lines, where.line, where.character)
     if entity is None:
         return None

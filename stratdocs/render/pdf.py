@@ -39,6 +39,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from stratdocs.config import DocumentSpec
 from stratdocs.errors import StratdocsError, TooSlow, UsageError
 from stratdocs.findings import Finding, warning
+from stratdocs.links import position
 from stratdocs.project import Project
 from stratdocs.render.urls import SiteMap
 from stratdocs.render.views import Views
@@ -308,15 +309,13 @@ def _locate(project: Project, url: str, theme: Theme | None = None) -> tuple[str
         for needle in needles:
             at = entity.body.find(needle)
             if at >= 0:
-                before = entity.body[:at]
-                return entity.file, entity.body_line + before.count("\n"), at - before.rfind("\n"), entity.id
+                return (entity.file, *position(entity.body, at, entity.body_line), entity.id)
     for rel, path in (static_files(theme).items() if theme is not None else ()):
         if path.suffix == ".css" and any(d in path.parents for d in theme.own_dirs):
             text = path.read_text(encoding="utf-8", errors="replace")
             at = next((i for i in (text.find(n) for n in needles) if i >= 0), -1)
             if at >= 0:
-                before = text[:at]
-                return theme.shown(path), before.count("\n") + 1, at - before.rfind("\n"), None
+                return (theme.shown(path), *position(text, at, 1), None)
     return "stratdocs.yml", 1, 1, None
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from stratdocs.links import mask_code
+from stratdocs.links import mask_code, position
 
 #: Characters Python-Markdown would scan for unmatched brackets in one body (~1 s of rendering).
 BRACKET_SCAN = 1_000_000
@@ -69,7 +69,7 @@ def body_problems(body: str, body_line: int) -> list[tuple[int, int, str]]:
                                     "close it, or write \\* and \\_ for literal characters"))
             break
     problems += _nesting(masked)
-    return [(*_position(masked, offset, body_line), message) for offset, message in problems]
+    return [(*position(masked, offset, body_line), message) for offset, message in problems]
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -154,6 +154,3 @@ def _nesting(text: str) -> list[tuple[int, str]]:
     return found
 
 
-def _position(text: str, offset: int, first_line: int) -> tuple[int, int]:
-    line = first_line + text.count("\n", 0, offset)
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
