@@ -18,6 +18,7 @@ from pathlib import Path
 
 from stratdocs import git, project as project_mod
 from stratdocs.model import Entity, Kpi, Point, Thresholds, noun
+from stratdocs.numbers import plural
 
 REF_KEYS = ("supports", "parent", "measures", "drives", "kpis")
 #: The kinds of change, in the order they are listed.
@@ -170,7 +171,7 @@ def body_change(old: str, new: str) -> str:
 
 def _lines(body: str) -> str:
     count = sum(1 for line in body.splitlines() if line.strip())
-    return f"{count} line{'' if count == 1 else 's'}" if count else ""
+    return plural(count, "line") if count else ""
 
 
 def _links(entity: Entity) -> str:

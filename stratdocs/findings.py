@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass, field
 from enum import Enum
 
+from stratdocs.numbers import plural
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -101,4 +103,4 @@ def summary(findings: list[Finding]) -> str:
     warnings = len(findings) - errors
     if not findings:
         return "No problems found."
-    return f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}."
+    return f"{plural(errors, 'error')}, {plural(warnings, 'warning')}."

@@ -75,6 +75,12 @@ def prefix(root: Path) -> str:
     return done.stdout.decode().strip()
 
 
+def _place(root: Path) -> tuple[Path, str]:
+    """The top of the checkout holding `root`, and `root`'s folder within it ('.' at the top)."""
+    top = toplevel(root)
+    return top, root.resolve().relative_to(top).as_posix()
+
+
 def is_revision(root: Path, rev: str) -> bool:
     """Whether `rev` names a commit of the repository holding `root`."""
     done = run(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
@@ -88,8 +94,7 @@ def export(root: Path, rev: str, into: Path) -> Path:
     :param rev: a commit, tag or branch.
     :param into: an empty folder to extract into.
     """
-    top = toplevel(root)
-    inside = root.resolve().relative_to(top).as_posix()
+    top, inside = _place(root)
     if not rev or rev.startswith("-") or not is_revision(root, rev):
         raise UsageError(f"'{rev}' is not a revision of this repository")
     args = ["archive", "--format=tar", rev, *([inside] if inside != "." else [])]
@@ -115,8 +120,7 @@ def has_folder(root: Path, rev: str) -> bool:
     :param root: the project folder, inside a git checkout.
     :param rev: a commit, tag or branch.
     """
-    top = toplevel(root)
-    inside = root.resolve().relative_to(top).as_posix()
+    top, inside = _place(root)
     done = run(top, "rev-parse", "--verify", "--quiet", f"{rev}:{'' if inside == '.' else inside}")
     return done is not None and done.returncode == 0
 

@@ -13,6 +13,7 @@ import json
 from stratdocs.diff import Change
 from stratdocs.findings import Finding, Severity
 from stratdocs.model import noun
+from stratdocs.numbers import plural
 from stratdocs.since import SinceReport
 
 #: Rows per Markdown table; the rest are counted (a job summary is limited to 1 MiB).
@@ -45,9 +46,9 @@ def headline(report: SinceReport) -> str:
 
     :param report: what `since.since` found.
     """
-    return (f"Since {report.since}: {_count(len(report.new), 'new finding')}{_severities(report.new)}, "
-            f"{len(report.fixed)} fixed, {_count(len(report.health), 'health change')}, "
-            f"{_count(len(report.changes), 'plan change')}; {_count(len(report.unchanged), 'older finding')} unchanged.")
+    return (f"Since {report.since}: {plural(len(report.new), 'new finding')}{_severities(report.new)}, "
+            f"{len(report.fixed)} fixed, {plural(len(report.health), 'health change')}, "
+            f"{plural(len(report.changes), 'plan change')}; {plural(len(report.unchanged), 'older finding')} unchanged.")
 
 
 def text(report: SinceReport) -> str:
@@ -80,7 +81,7 @@ def markdown(report: SinceReport, prefix: str = "", fail_on: str = "new", strict
     if report.base_problem:
         out += [f"> **Note:** {_cell(report.base_problem)}.", ""]
     if report.quiet and not report.base_problem:  # without a base, there was nothing to compare
-        already = f" ({_count(len(report.unchanged), 'older finding')} unchanged)" if report.unchanged else ""
+        already = f" ({plural(len(report.unchanged), 'older finding')} unchanged)" if report.unchanged else ""
         out.append(f"Nothing changed in the plan's findings, health or items since `{_code(report.since)}`"
                    f"{already}.")
         return "\n".join(out) + "\n"
@@ -99,10 +100,10 @@ def markdown(report: SinceReport, prefix: str = "", fail_on: str = "new", strict
 
 
 def _md_headline(report: SinceReport) -> str:
-    new = f"**{_count(len(report.new), 'new finding')}**{_severities(report.new)}"
+    new = f"**{plural(len(report.new), 'new finding')}**{_severities(report.new)}"
     parts = [f"Compared with `{_code(report.since)}`: {new}", f"**{len(report.fixed)} fixed**",
-             _count(len(report.health), "health change"), _count(len(report.changes), "plan change"),
-             f"{_count(len(report.unchanged), 'older finding')} unchanged"]
+             plural(len(report.health), "health change"), plural(len(report.changes), "plan change"),
+             f"{plural(len(report.unchanged), 'older finding')} unchanged"]
     return " · ".join(parts) + "."
 
 
@@ -148,9 +149,7 @@ def _severities(found: tuple[Finding, ...]) -> str:
     if not found:
         return ""
     errors = sum(1 for f in found if f.severity is Severity.ERROR)
-    parts = [_count(n, word) for n, word in ((errors, "error"), (len(found) - errors, "warning")) if n]
+    parts = [plural(n, word) for n, word in ((errors, "error"), (len(found) - errors, "warning")) if n]
     return f" ({', '.join(parts)})"
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"

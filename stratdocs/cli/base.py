@@ -17,6 +17,7 @@ import click
 
 from stratdocs import __version__
 from stratdocs.errors import ConfigError, StratdocsError, UsageError
+from stratdocs.numbers import plural
 
 NOT_A_PROJECT = "not a stratdocs project (run `stratdocs init` or use -C)"
 
@@ -131,9 +132,6 @@ def _shell_word(text: str) -> str:
     return shlex.quote(text)
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
 
 class _Progress:
     """A one-line counter on an interactive terminal; nothing in CI or with -q."""
@@ -152,7 +150,7 @@ class _Progress:
 
     def document(self, name: str, pages: int) -> None:
         if self.on:
-            self._show(f"PDF {name}: {_count(pages, 'page')} done")
+            self._show(f"PDF {name}: {plural(pages, 'page')} done")
 
     def _show(self, text: str) -> None:
         click.echo(f"\r\033[K{text}", nl=False, err=True)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from stratdocs.cli.base import Options, _count, _shell_word, command
+from stratdocs.cli.base import Options, _shell_word, command
+from stratdocs.numbers import plural
 
 
 @command()
@@ -50,7 +51,7 @@ def schema_command(opts: Options, out: Path | None) -> None:
     if out is None:
         click.echo(jsonschema.dumps(jsonschema.combined()), nl=False)
     else:
-        opts.say(f"Wrote {_count(len(jsonschema.write(out)), 'schema')} into {out}")
+        opts.say(f"Wrote {plural(len(jsonschema.write(out)), 'schema')} into {out}")
 
 
 @command()

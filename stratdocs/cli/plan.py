@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from stratdocs.cli.base import Options, _count, command
+from stratdocs.cli.base import Options, command
+from stratdocs.numbers import plural
 from stratdocs.errors import ConfigError, UsageError
 from stratdocs.findings import Severity, format_findings, has_errors, summary
 
@@ -88,7 +89,7 @@ def export(opts: Options, fmt: str | None, output: Path | None) -> None:
         opts.say(f"Wrote {output}")
     errors = sum(1 for f in project.findings if f.severity is Severity.ERROR)
     if errors:
-        click.echo(f"stratdocs: the plan has {_count(errors, 'error')}; the export shows the plan as it is "
+        click.echo(f"stratdocs: the plan has {plural(errors, 'error')}; the export shows the plan as it is "
                    "(run 'stratdocs check')", err=True)
         sys.exit(1)
 
@@ -110,7 +111,7 @@ def diff_command(opts: Options, rev: str, other: str | None, fmt: str) -> None:
         return
     for change in changes:
         click.echo(change.text())
-    opts.say(f"{_count(len(changes), 'change')} in the plan, {described}.")
+    opts.say(f"{plural(len(changes), 'change')} in the plan, {described}.")
 
 
 def _check_since(opts: Options, root: Path, rev: str, fail_on: str, strict: bool, fmt: str, prefix: str) -> None:

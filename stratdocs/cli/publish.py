@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from stratdocs.cli.base import Options, _count, _Progress, command
+from stratdocs.cli.base import Options, _Progress, command
+from stratdocs.numbers import plural
 
 
 @command()
@@ -28,12 +29,12 @@ def build(opts: Options, out: Path | None, no_pdf: bool, clean: bool) -> None:
         progress.clear()
     opts.warn(f for f in result.warnings if f.code == "blocked-fetch")
     opts.timings(result.timings)
-    docs = f" and {_count(len(result.documents), 'PDF document')}" if result.documents else ""
+    docs = f" and {plural(len(result.documents), 'PDF document')}" if result.documents else ""
     warnings = len(result.warnings)
-    warn = f" ({_count(warnings, 'warning')}: see stratdocs check)" if warnings else ""
+    warn = f" ({plural(warnings, 'warning')}: see stratdocs check)" if warnings else ""
     opts.say(f"Built {result.pages} pages{docs} into {result.output}{warn}")
     if result.kept:
-        opts.say(f"Kept {_count(len(result.kept), 'PDF document')} from an earlier build, not rebuilt "
+        opts.say(f"Kept {plural(len(result.kept), 'PDF document')} from an earlier build, not rebuilt "
                  f"(--no-pdf): {', '.join(result.kept)}")
 
 

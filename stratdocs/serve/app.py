@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from stratdocs.errors import UsageError
+from stratdocs.numbers import plural
 from stratdocs.render.writer import InPlaceWriter
 from stratdocs.serve.server import LOCAL_HOSTS, Broadcaster, make_server
 from stratdocs.serve.session import Outcome, Session, watched_paths
@@ -22,9 +23,9 @@ def describe(outcome: Outcome) -> str:
     if not outcome.ok:
         return ("\n".join(outcome.errors) + "\nThe plan has errors: fix them and save. Until then the preview "
                 "shows the last good version, or the errors if there is none yet.")
-    warn = f", {outcome.warnings} warning{'s' if outcome.warnings != 1 else ''}" if outcome.warnings else ""
-    return (f"Rebuilt in {outcome.seconds:.2f} s: {outcome.reread} file{'s' if outcome.reread != 1 else ''} "
-            f"re-read, {len(outcome.changed)} output file{'s' if len(outcome.changed) != 1 else ''} changed{warn}.")
+    warn = f", {plural(outcome.warnings, 'warning')}" if outcome.warnings else ""
+    return (f"Rebuilt in {outcome.seconds:.2f} s: {plural(outcome.reread, 'file')} re-read, "
+            f"{plural(len(outcome.changed), 'output file')} changed{warn}.")
 
 
 def _error_page(writer: InPlaceWriter, errors: list[str]) -> None:
