@@ -16,6 +16,7 @@ from stratdocs.errors import ConfigError
 from stratdocs.findings import WARNING_CODES, Finding, error
 from stratdocs.health import Cutoffs
 from stratdocs.model import FOLDER_KINDS, KINDS
+from stratdocs.numbers import known_language
 from stratdocs.periods import parse_date
 from stratdocs.reader import ConfigReader, is_number
 from stratdocs.suggest import did_you_mean
@@ -94,6 +95,8 @@ def _read_keys(r: ConfigReader, node: Mapping, values: dict) -> set[str]:
             r.fail(knode, f"unknown config key '{key}'{did_you_mean(key, KEYS)}")
         elif key in TEXT_KEYS:
             _keep(values, key, r.text(value, key))
+            if key == "language" and values.get(key) and not known_language(values[key]):
+                r.fail(value, f"unknown language '{values[key]}': use a language code such as en, de or fr")
         elif key in FOLDER_KEYS:
             _keep(values, key, _folder(r, value, key))
         elif key in CHOICE_KEYS:
