@@ -199,9 +199,10 @@ class DocumentViews:
             view=view, anchor=anchor(entity.id),
             kicker=tuple(f.text for f in view.facts if f.key in KICKER_FACTS),
             facts=tuple(f for f in view.facts if f.key not in HEADER_FACTS),
-            show_badges=bool(view.health or entity.status or view.stale),
+            # A KPI's headline carries its health; its entry keeps to one page (issue 11).
+            show_badges=bool(entity.status or view.stale) if view.kpi else bool(view.health or entity.status or view.stale),
             show_trace=entity.kind not in UNTRACED_KINDS,
-            show_traced_from=bool(view.traced_from) or entity.kind in SERVED_KINDS,
+            show_traced_from=not view.kpi and (bool(view.traced_from) or entity.kind in SERVED_KINDS),
             actuals=actuals[:PDF_ACTUALS],
             actuals_note=f"latest {PDF_ACTUALS} of {len(actuals)}" if cut else "")
 

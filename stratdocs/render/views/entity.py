@@ -166,8 +166,8 @@ class EntityViews(KpiViews):
 
     def health_reason(self, entity: Entity) -> str:
         """Why a KPI or objective has its health ('' for other kinds)."""
-        if entity.kind == "kpi":
-            return self.project.kpi_health[entity.id].reason
+        if entity.kind == "kpi":  # a KPI's page opens with its headline instead (KpiHeadline)
+            return ""
         if entity.kind != "objective":
             return ""
         kpis = self.project.objective_health[entity.id].kpis

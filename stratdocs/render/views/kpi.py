@@ -10,6 +10,7 @@ from stratdocs.model import Entity, Kpi
 from stratdocs.numbers import format_number, format_percent
 from stratdocs.render.views.common import Fact, ItemRef, health_word
 from stratdocs.render.views.core import ViewsCore
+from stratdocs.render.views.kpi_headline import KpiHeadline, headline, kpi_format, threshold_words
 
 #: KPI page charts: the viewBox widths for a desktop panel and for a 390 px phone, so that the
 #: 11 px chart text is drawn at about its size in both (issue 12: 4 px axis labels on a phone).
@@ -28,17 +29,19 @@ class KpiRow:
     unit: str               #: its unit ('' for none)
     health: str             #: `green`, `amber`, `red` or `no-data`
     health_word: str        #: the health as a word
-    reason: str             #: why it has that health
+    reason: str             #: why it has that health, for a reader (the headline as a sentence)
     latest: str             #: the latest actual with its unit, or "—"
     latest_date: str        #: its date (ISO), or ''
-    target: str             #: the target in force, or "—"
+    target: str             #: the target in force, or the thresholds in words ("green at 10% or less"), or "—"
     target_date: str        #: its date, or ''
     expected: str           #: the planned value at the latest actual's date, or "—"
-    progress: str           #: progress against plan ("87%"), or ''
+    progress: str           #: progress against plan ("87%"), or '' (for `check`-like detail, not printed)
+    against: str            #: latest against plan in the KPI's unit ("EUR 0.3m behind plan"), or ''
     stale: bool             #: it had a value, but none recent
     no_data: bool           #: it never had a value up to `as_of` (pages say "no data yet", not "stale")
     direction: str          #: "Higher is better", "Lower is better" or "Stay in range"
     sparkline: Markup       #: SVG of the actuals up to `as_of`
+    headline: KpiHeadline   #: health, latest against plan, target: what a board reads first
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,26 +68,9 @@ class KpiDetail:
     has_thresholds: bool            #: health comes from thresholds (the chart shows them)
 
 
-def threshold_text(kpi: Kpi) -> str:
-    """The KPI's thresholds in words ("green ≥ 95, amber ≥ 80"), or '' without thresholds."""
-    if not kpi.thresholds:
-        return ""
-    green, amber = kpi.thresholds.green, kpi.thresholds.amber
-    if kpi.direction == "range":
-        return (f"green {format_number(green[0])}–{format_number(green[1])}, "
-                f"amber {format_number(amber[0])}–{format_number(amber[1])}")
-    sign = "≥" if kpi.direction == "up" else "≤"
-    return f"green {sign} {format_number(green)}, amber {sign} {format_number(amber)}"
-
-
-def decimals(kpi: Kpi) -> int:
-    """The precision a KPI's own figures are written with, for computed values like the plan."""
-    places = 0
-    for point in (*kpi.actuals, *kpi.targets, *((kpi.baseline,) if kpi.baseline else ())):
-        text = repr(point.value)
-        if "e" not in text and not point.value.is_integer():
-            places = max(places, len(text.split(".")[1]))
-    return min(places, 2)
+def threshold_text(kpi: Kpi, language: str = "en") -> str:
+    """The KPI's thresholds in words ("green at 95% or more, amber at 80% or more"), or ''."""
+    return threshold_words(kpi, kpi_format(kpi, language))
 
 
 class KpiViews(ViewsCore):
@@ -106,24 +92,27 @@ class KpiViews(ViewsCore):
 
     def _kpi_row(self, entity: Entity, health) -> KpiRow:
         kpi = entity.kpi
+        fmt = kpi_format(kpi, self.project.config.language)
         latest, target = health.latest, health.target
         points = [(p.date, p.value) for p in kpi.actuals if p.date <= self.as_of]
+        head = headline(kpi, health, fmt, DIRECTION_TEXT[kpi.direction], self.as_of)
         return KpiRow(
             ref=self.ref(entity.id), owner=entity.owner, level=kpi.level, unit=kpi.unit,
-            health=health.health, health_word=health_word(health.health), reason=health.reason,
-            latest=format_number(latest.value, kpi.unit) if latest else "—",
+            health=health.health, health_word=health_word(health.health), reason=head.sentence,
+            latest=fmt.value(latest.value) if latest else "—",
             latest_date=latest.date.isoformat() if latest else "",
-            target=format_number(target.value, kpi.unit) if target else "—",
+            target=fmt.value(target.value) if target else (threshold_words(kpi, fmt) or "—"),
             target_date=target.date.isoformat() if target else "",
-            expected=format_number(health.expected, kpi.unit, decimals(kpi)) if health.expected is not None else "—",
-            progress=format_percent(health.progress), stale=health.stale and latest is not None,
-            no_data=latest is None,
+            expected=fmt.value(health.expected) if health.expected is not None else "—",
+            progress=format_percent(health.progress), against=head.against,
+            stale=health.stale and latest is not None, no_data=latest is None,
             direction=DIRECTION_TEXT[kpi.direction],
-            sparkline=self.chart("sparkline", points=points, health=health.health))
+            sparkline=self.chart("sparkline", points=points, health=health.health), headline=head)
 
     def kpi_detail(self, entity: Entity) -> KpiDetail:
         """The figures, chart, definition and actuals of a KPI's own page."""
         kpi = entity.kpi
+        fmt = kpi_format(kpi, self.project.config.language)
         thresholds = None
         if kpi.thresholds:
             thresholds = {"green": kpi.thresholds.green, "amber": kpi.thresholds.amber}
@@ -136,19 +125,19 @@ class KpiViews(ViewsCore):
             row=self.kpi_row(entity), chart=self.chart("kpi_chart", **inputs),
             chart_wide=self.chart("kpi_chart", width=CHART_WIDE, height=320, **inputs),
             chart_narrow=self.chart("kpi_chart", width=CHART_NARROW, height=300, **inputs),
-            definition=self._definition(kpi),
+            definition=self._definition(kpi, fmt),
             quality=tuple(Fact(label, value) for label, value in (
                 ("Source", kpi.source), ("Method", kpi.method), ("Limitations", kpi.limitations),
                 ("Data file", kpi.data)) if value),
-            actuals=tuple(Actual(p.date.isoformat(), format_number(p.value, kpi.unit), p.note, p.date > self.as_of)
+            actuals=tuple(Actual(p.date.isoformat(), fmt.value(p.value), p.note, p.date > self.as_of)
                           for p in reversed(kpi.actuals)),
             has_thresholds=bool(kpi.thresholds))
 
     @staticmethod
-    def _definition(kpi: Kpi) -> tuple[Fact, ...]:
-        thresholds = threshold_text(kpi)
-        baseline = f"{format_number(kpi.baseline.value, kpi.unit)} on {kpi.baseline.date}" if kpi.baseline else "none"
-        targets = "; ".join(f"{format_number(t.value, kpi.unit)} by {t.date}" for t in kpi.targets)
+    def _definition(kpi: Kpi, fmt) -> tuple[Fact, ...]:
+        thresholds = threshold_words(kpi, fmt)
+        baseline = f"{fmt.value(kpi.baseline.value)} on {fmt.date(kpi.baseline.date)}" if kpi.baseline else "none"
+        targets = "; ".join(f"{fmt.value(t.value)} by {fmt.date(t.date)}" for t in kpi.targets)
         return (
             Fact("Level", kpi.level.capitalize()),
             Fact("Unit", kpi.unit or "—"),
@@ -157,5 +146,5 @@ class KpiViews(ViewsCore):
             Fact("Baseline", baseline),
             Fact("Targets", targets or "none"),
             *([Fact("Thresholds", thresholds)] if thresholds else []),
-            *([Fact("Weight", format_number(kpi.weight))] if kpi.weight != 1 else []),
+            *([Fact("Weight", format_number(kpi.weight, language=fmt.language))] if kpi.weight != 1 else []),
         )
