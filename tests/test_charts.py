@@ -13,6 +13,7 @@ from markupsafe import Markup
 from stratdocs.health import HEALTH_WORDS
 from stratdocs.numbers import format_compact
 from stratdocs.render.charts import HEALTH_COLOURS, axes, kpi_chart, sparkline, strategy_map, svg
+from stratdocs.render.charts.kpi_parts import PLAN_ZONE_WORDS
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
@@ -142,7 +143,8 @@ def test_value_format(value, text):
 
 def test_value_format_with_unit():
     assert format_compact(42, "%") == "42%"
-    assert format_compact(1500, "EUR") == "1,500 EUR"
+    assert format_compact(1500, "EUR") == "EUR 1,500"  # a currency reads as the language writes money
+    assert format_compact(1500, "days") == "1,500 days"
 
 
 def test_wrap_limits_lines_and_ends_with_ellipsis():
@@ -249,8 +251,10 @@ def test_kpi_chart_basic_structure():
     assert len(by_class(root, "sd-actual-point")) >= 6
     plan = [e for e in by_class(root, "sd-plan") if e.tag == f"{SVG}path"]
     assert len(plan) == 1 and plan[0].get("stroke-dasharray")
-    assert len(re.findall(r"[\d.]+,[\d.]+", plan[0].get("d"))) == 3  # baseline + 2 milestones
-    assert len([e for e in by_class(root, "sd-target") if e.tag == f"{SVG}path"]) >= 2
+    # The window ends at the next target after as_of: baseline + that milestone; the later one as text.
+    assert len(re.findall(r"[\d.]+,[\d.]+", plan[0].get("d"))) == 2
+    assert "Next: 50% by 31 Dec 2026" in texts(root)
+    assert len([e for e in by_class(root, "sd-target") if e.tag == f"{SVG}path"]) == 1  # the target in the window
     words = texts(root)
     assert "Actual" in words and "Plan" in words and "Target" in words
     assert "42%" in words and "50%" in words  # targets labelled
@@ -264,7 +268,7 @@ def test_kpi_chart_basic_structure():
 def test_kpi_chart_y_ticks_and_x_labels():
     root = parse(basic_chart())
     y_labels = [e.text for e in by_class(root, "sd-y-tick")]
-    assert y_labels == ["30", "35", "40", "45", "50"]
+    assert y_labels == ["30", "35", "40", "45"]  # up to the next target (42), not the later 50
     x_labels = by_class(root, "sd-x-tick")
     assert len(x_labels) >= 3
     assert all(re.fullmatch(r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}|\d{4}", e.text)
@@ -334,7 +338,7 @@ def test_kpi_chart_single_actual():
     assert len([p for p in points if p.tag == f"{SVG}circle"]) == 1
     assert not [e for e in by_class(root, "sd-actual") if e.tag == f"{SVG}path"]
     assert "Plan" not in texts(root)  # one target and no baseline: no planned line
-    assert "1.2M EUR" in texts(root)
+    assert "EUR 1.2M" in texts(root)
     assert_inside(root)
 
 
@@ -380,12 +384,14 @@ def test_kpi_chart_small_magnitudes():
 
 
 def test_kpi_chart_targets_far_in_the_future():
+    # Issue 11: the axis ends at the next target after as_of; a milestone decades away is text.
     root = parse(basic_chart(targets=[(date(2026, 12, 31), 45.0), (date(2045, 12, 31), 90.0)]))
     x_labels = by_class(root, "sd-x-tick")
-    assert all(re.fullmatch(r"\d{4}", e.text) for e in x_labels)
     assert_labels_do_not_overlap(x_labels)
-    assert x_labels[-1].text in ("2044", "2045")
-    assert "90%" in texts(root)
+    assert x_labels[-1].text in ("Oct 2026", "Nov 2026", "Dec 2026", "2026")
+    assert "Next: 90% by 31 Dec 2045" in texts(root)
+    assert "90%" not in texts(root)
+    assert "target 90% by 2045-12-31" in root.get("aria-label")
     assert_inside(root)
 
 
@@ -439,7 +445,9 @@ def test_kpi_chart_range_thresholds_are_shaded_bands():
 def test_kpi_chart_ignores_unusable_thresholds(thresholds, direction):
     root = parse(basic_chart(thresholds=thresholds, direction=direction))
     assert not [e for e in root.iter() if "sd-band-" in (e.get("class") or "")]
-    assert not any(t.startswith(("Green", "Amber", "Red")) for t in texts(root))
+    # No threshold words; a target-based KPI still names its zones around the planned line.
+    assert not any(t.startswith(("Green", "Amber", "Red")) and t not in PLAN_ZONE_WORDS.values()
+                   for t in texts(root))
     assert_inside(root)
 
 

@@ -120,7 +120,8 @@ class KpiViews(ViewsCore):
             title=entity.title, unit=kpi.unit, actuals=[(p.date, p.value) for p in kpi.actuals],
             baseline=(kpi.baseline.date, kpi.baseline.value) if kpi.baseline else None,
             targets=[(t.date, t.value) for t in kpi.targets], thresholds=thresholds,
-            direction=kpi.direction, as_of=self.as_of)
+            direction=kpi.direction, as_of=self.as_of, decimals=fmt.decimals, language=fmt.language,
+            cutoffs=(self.project.config.status.green, self.project.config.status.amber))
         return KpiDetail(
             row=self.kpi_row(entity), chart=self.chart("kpi_chart", **inputs),
             chart_wide=self.chart("kpi_chart", width=CHART_WIDE, height=320, **inputs),
