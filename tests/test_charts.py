@@ -257,7 +257,7 @@ def test_kpi_chart_basic_structure():
     assert len([e for e in by_class(root, "sd-target") if e.tag == f"{SVG}path"]) == 1  # the target in the window
     words = texts(root)
     assert "Actual" in words and "Plan" in words and "Target" in words
-    assert "42%" in words and "50%" in words  # targets labelled
+    assert "42%" in words and "Next: 50% by 31 Dec 2026" in words  # targets labelled; the later one noted
     assert "36%" in words  # latest actual labelled
     assert any(t.startswith("As of") for t in words)
     label = root.get("aria-label")
