@@ -21,6 +21,7 @@ from stratdocs.config import DocumentSpec
 from stratdocs.errors import ConfigError, StratdocsError, UsageError
 from stratdocs.git import DIRTY
 from stratdocs.model import FOLDER_KINDS, KIND_LABELS, Entity
+from stratdocs.numbers import plural
 from stratdocs.render.views import Views
 from stratdocs.render.views.common import Group, health_counts
 from stratdocs.render.views.kpi import Actual
@@ -54,6 +55,10 @@ UNTRACED_KINDS = ("page", "review")
 SERVED_KINDS = ("objective", "initiative", "strategy")
 #: An entity block lists this many actuals, the latest.
 PDF_ACTUALS = 3
+#: A KPI's entry prints at most this many trace chains, so that it keeps to one page (issue 11).
+PDF_KPI_CHAINS = 2
+#: Editor facts a KPI's pack entry leaves to the site, so that it keeps to one page.
+KPI_SITE_FACTS = ("tags", "updated")
 #: Facts for the plan's editors, not its readers: left out of PDF documents.
 EDITOR_FACTS = frozenset(("Data file",))
 
@@ -195,16 +200,21 @@ class DocumentViews:
                 f for f in view.kpi.quality if f.label not in EDITOR_FACTS)))
         actuals: tuple[Actual, ...] = view.kpi.actuals if view.kpi else ()
         cut = len(actuals) > PDF_ACTUALS
+        more = max(0, len(view.chains) - PDF_KPI_CHAINS) if view.kpi else 0
+        more_chains = f"and {plural(more, 'more route')} to the strategy, listed on the site" if more else ""
+        if more:
+            view = replace(view, chains=view.chains[:PDF_KPI_CHAINS])
         return EntityBlock(
             view=view, anchor=anchor(entity.id),
             kicker=tuple(f.text for f in view.facts if f.key in KICKER_FACTS),
-            facts=tuple(f for f in view.facts if f.key not in HEADER_FACTS),
+            facts=tuple(f for f in view.facts if f.key not in HEADER_FACTS
+                        and not (view.kpi and f.key in KPI_SITE_FACTS)),
             # A KPI's headline carries its health; its entry keeps to one page (issue 11).
-            show_badges=bool(entity.status or view.stale) if view.kpi else bool(view.health or entity.status or view.stale),
+            show_badges=bool(entity.status) if view.kpi else bool(view.health or entity.status or view.stale),
             show_trace=entity.kind not in UNTRACED_KINDS,
             show_traced_from=not view.kpi and (bool(view.traced_from) or entity.kind in SERVED_KINDS),
             actuals=actuals[:PDF_ACTUALS],
-            actuals_note=f"latest {PDF_ACTUALS} of {len(actuals)}" if cut else "")
+            actuals_note=f"latest {PDF_ACTUALS} of {len(actuals)}" if cut else "", more_chains=more_chains)
 
     def scorecard(self) -> ScorecardView:
         """The scorecard, keeping the KPIs the document shows."""

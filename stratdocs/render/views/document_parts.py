@@ -81,6 +81,7 @@ class EntityBlock:
     show_traced_from: bool          #: print "Traced from" (also when empty, for what should be served)
     actuals: tuple[Actual, ...]     #: the latest actuals (KPIs)
     actuals_note: str               #: "latest 6 of 14" when some are left out, else ''
+    more_chains: str = ""           #: "and 3 more routes …" when trace chains were left out (a KPI keeps to one page)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,8 @@ from stratdocs.render.views.kpi_headline import KpiHeadline, headline, kpi_forma
 #: KPI page charts: the viewBox widths for a desktop panel and for a 390 px phone, so that the
 #: 11 px chart text is drawn at about its size in both (issue 12: 4 px axis labels on a phone).
 CHART_WIDE, CHART_NARROW = 960, 260
+#: The pack's chart spans the text width of an A4 page (170 mm): 11 px text prints at about 7.5 pt.
+CHART_PRINT = (700, 230)
 DIRECTION_TEXT = {"up": "Higher is better", "down": "Lower is better", "range": "Stay in range"}
 BETTER_WHEN = {"up": "higher", "down": "lower", "range": "inside the range"}
 
@@ -62,6 +64,7 @@ class KpiDetail:
     chart: Markup                   #: SVG chart of actuals, plan line and thresholds (640 wide: PDFs)
     chart_wide: Markup              #: the same chart drawn for a desktop panel (the site)
     chart_narrow: Markup            #: the same chart drawn for a phone-width panel (text stays >= 10 px)
+    chart_print: Markup             #: the same chart drawn for the width of an A4 page (text about 8 pt)
     definition: tuple[Fact, ...]    #: level, unit, direction, frequency, baseline, targets, ...
     quality: tuple[Fact, ...]       #: source, method, limitations, data file (those given)
     actuals: tuple[Actual, ...]     #: every actual, newest first
@@ -126,6 +129,7 @@ class KpiViews(ViewsCore):
             row=self.kpi_row(entity), chart=self.chart("kpi_chart", **inputs),
             chart_wide=self.chart("kpi_chart", width=CHART_WIDE, height=320, **inputs),
             chart_narrow=self.chart("kpi_chart", width=CHART_NARROW, height=300, **inputs),
+            chart_print=self.chart("kpi_chart", width=CHART_PRINT[0], height=CHART_PRINT[1], **inputs),
             definition=self._definition(kpi, fmt),
             quality=tuple(Fact(label, value) for label, value in (
                 ("Source", kpi.source), ("Method", kpi.method), ("Limitations", kpi.limitations),

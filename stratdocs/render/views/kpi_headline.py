@@ -56,6 +56,7 @@ class KpiHeadline:
     target: str                 #: "EUR 62m by 31 December 2026" or "green at 10% or less", or "—"
     later: str                  #: milestones after the target in force ("EUR 82m by …; …"), or ''
     direction: str              #: "Higher is better", ...
+    stale: bool = False         #: it had a value, but none recent (SPEC §6)
     change: str | None = None       #: change since the last period (filled in by the trend module)
     commentary: str | None = None   #: the latest commentary (filled in by the commentary module)
 
@@ -113,4 +114,5 @@ def headline(kpi: Kpi, health: KpiHealth, fmt: NumberFormat, direction_text: str
         health=health.health, health_word=HEALTH_WORDS[health.health], symbol=HEALTH_SYMBOLS[health.health],
         latest=fmt.value(latest.value) if latest else "—",
         latest_date=fmt.date(latest.date) if latest else "", latest_iso=latest.date.isoformat() if latest else "",
-        against=against, plan=plan, target=target_text, later=later, direction=direction_text)
+        against=against, plan=plan, target=target_text, later=later, direction=direction_text,
+        stale=health.stale and latest is not None)
