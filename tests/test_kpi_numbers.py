@@ -180,3 +180,11 @@ def test_french_plan_and_machine_formats_stay_locale_free(tmp_path):
     assert "59.4" in json.dumps(arr) and "59,4" not in json.dumps(arr)
     check = project.run("check", "--format", "text")
     assert "59,4" not in check.stdout + check.stderr
+
+
+@pytest.mark.parametrize("language", ["../../../../etc/passwd", "en/../../x", "de_DE.UTF-8@/x", "C:\\\\boot"])
+def test_language_cannot_name_a_file(plan_project, language):
+    """Babel's locale data is read from its own package only: a path as `language` is refused."""
+    plan_project.write("stratdocs.yml", f'title: Test plan\nas_of: 2026-11-15\nlanguage: "{language}"\n')
+    result = plan_project.run("check")
+    assert result.exit_code == 2 and "unknown language" in result.stderr
