@@ -42,8 +42,14 @@ def locale_for(language: str) -> Locale:
         return Locale.parse("en")
 
 
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+
+
 def known_language(language: str) -> bool:
-    """Whether Babel has number and date data for `language` (config refuses others)."""
+    """Whether `language` is a plain language tag ("de", "de-CH") Babel has data for (config
+    refuses others: no encodings, modifiers or anything path-like)."""
+    if not _LANGUAGE.fullmatch(language or ""):
+        return False
     try:
         Locale.parse(language.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
