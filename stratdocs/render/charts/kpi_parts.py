@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from stratdocs.health import HEALTH_WORDS
-from stratdocs.numbers import NumberFormat, format_compact
+from stratdocs.numbers import NumberFormat, format_compact, format_number
 from stratdocs.render.charts import svg
 from stratdocs.render.charts.svg import HEALTH_COLOURS, coord
 
@@ -20,6 +20,8 @@ _FS = 11.0  # font size of the ticks, unit, legend and latest value
 _ZONES = ("green", "amber", "red")
 _Point = tuple[date, float]
 _Zone = tuple[str, float, float]  # (health, lo, hi)
+#: Units wider than this (px at 11 px text) are left out of value labels: the axis names them.
+LABEL_UNIT_WIDTH = 48.0
 #: The zones around the planned line, in words (the legend: never colour alone).
 PLAN_ZONE_WORDS = {"green": "Green: on plan", "amber": "Amber: slightly behind", "red": "Red: behind plan"}
 
@@ -50,10 +52,12 @@ class Data:
     cutoffs: tuple[float, float] = (0.95, 0.80)  # progress for green and amber (SPEC §6)
 
     def text(self, value: float) -> str:
-        """A value label in the KPI's unit and precision, for the plan's language."""
+        """A value label in the KPI's unit and precision, for the plan's language; a long unit
+        ("percentage points of pipeline") is written once above the axis, not after every label."""
+        unit = self.fmt.unit if svg.text_width(self.fmt.unit, 11) <= LABEL_UNIT_WIDTH else ""
         if abs(value) >= 1e6:
-            return format_compact(value, self.fmt.unit, self.fmt.language)
-        return self.fmt.value(value)
+            return format_compact(value, unit, self.fmt.language)
+        return format_number(value, unit, self.fmt.decimals, self.fmt.language)
 
     @property
     def later_text(self) -> str:
@@ -136,7 +140,8 @@ def zones_of(thresholds, direction: str) -> list[_Zone]:
 
 def zone_words(zones: list[_Zone], direction: str, fmt: NumberFormat) -> dict[str, str]:
     """The legend text of each zone, e.g. "Green ≥ 80%", so zones never rely on colour alone."""
-    f = lambda v: fmt.value(v)  # noqa: E731
+    short = svg.text_width(fmt.unit, 11) <= LABEL_UNIT_WIDTH
+    f = lambda v: format_number(v, fmt.unit if short else "", fmt.decimals, fmt.language)  # noqa: E731
     out = {}
     for zone in _ZONES:
         parts = [z for z in zones if z[0] == zone]

@@ -56,9 +56,9 @@ SERVED_KINDS = ("objective", "initiative", "strategy")
 #: An entity block lists this many actuals, the latest.
 PDF_ACTUALS = 3
 #: A KPI's entry prints at most this many trace chains, so that it keeps to one page (issue 11).
-PDF_KPI_CHAINS = 2
+PDF_KPI_CHAINS = 1
 #: Editor facts a KPI's pack entry leaves to the site, so that it keeps to one page.
-KPI_SITE_FACTS = ("tags", "updated")
+KPI_SITE_FACTS = ("tags", "updated", "measures")  # "Traces to" starts with what it measures
 #: Facts for the plan's editors, not its readers: left out of PDF documents.
 EDITOR_FACTS = frozenset(("Data file",))
 
@@ -204,6 +204,8 @@ class DocumentViews:
         more_chains = f"and {plural(more, 'more route')} to the strategy, listed on the site" if more else ""
         if more:
             view = replace(view, chains=view.chains[:PDF_KPI_CHAINS])
+        if view.kpi:  # the pack's reviews section lists what each review is about
+            view = replace(view, reviews=())
         return EntityBlock(
             view=view, anchor=anchor(entity.id),
             kicker=tuple(f.text for f in view.facts if f.key in KICKER_FACTS),
@@ -213,8 +215,10 @@ class DocumentViews:
             show_badges=bool(entity.status) if view.kpi else bool(view.health or entity.status or view.stale),
             show_trace=entity.kind not in UNTRACED_KINDS,
             show_traced_from=not view.kpi and (bool(view.traced_from) or entity.kind in SERVED_KINDS),
-            actuals=actuals[:PDF_ACTUALS],
-            actuals_note=f"latest {PDF_ACTUALS} of {len(actuals)}" if cut else "", more_chains=more_chains)
+            # The chart draws every actual and the headline the latest: the table keeps their notes.
+            actuals=tuple(a for a in actuals[:PDF_ACTUALS] if a.note),
+            actuals_note=f"those with notes among the latest {min(PDF_ACTUALS, len(actuals))}" if cut or any(
+                not a.note for a in actuals[:PDF_ACTUALS]) else "", more_chains=more_chains)
 
     def scorecard(self) -> ScorecardView:
         """The scorecard, keeping the KPIs the document shows."""

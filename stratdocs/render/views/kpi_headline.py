@@ -99,6 +99,8 @@ def _against_thresholds(kpi: Kpi, a: float, fmt: NumberFormat) -> str:
 def headline(kpi: Kpi, health: KpiHealth, fmt: NumberFormat, direction_text: str, as_of: date) -> KpiHeadline:
     """The headline of `kpi` with `health`, its figures written by `fmt`."""
     latest, target = health.latest, health.target
+    if target is None and kpi.targets:  # no actual yet: the next target after as_of, else the last
+        target = next((t for t in kpi.targets if t.date >= as_of), kpi.targets[-1])
     against = plan = ""
     if latest is not None and kpi.thresholds is not None:
         against = _against_thresholds(kpi, latest.value, fmt)
