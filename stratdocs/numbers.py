@@ -164,6 +164,13 @@ def format_date(day: date, language: str = "en") -> str:
     return _babel_date(day, "long", locale=locale_for(language))
 
 
+def format_short_date(day: date, language: str = "en") -> str:
+    """A date for a narrow column: "31 Oct 2026" (en), "31.10.2026" (de), "31 oct. 2026" (fr)."""
+    if locale_for(language).language == "en":
+        return f"{day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
+    return _babel_date(day, "medium", locale=locale_for(language))
+
+
 @dataclass(frozen=True, slots=True)
 class NumberFormat:
     """How one series' figures are written: its unit, its precision and the plan's language.

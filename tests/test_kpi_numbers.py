@@ -155,7 +155,8 @@ def test_scorecard_shows_thresholds_where_a_target_would_be(tmp_path):
     assert project.run("build", "--no-pdf").exit_code == 0
     row = next(r for r in _page(project, "scorecard.html").split("<tr") if "K-LOGOS" in r)
     # Planned: "—" (no target, no line); target column: the thresholds in words.
-    assert _text(row).strip().endswith("33 2026-10-31 — green at 30 or more, amber at 20 or more")
+    assert _text(row).strip().endswith("33 31 Oct 2026 — green at 30 or more, amber at 20 or more")
+    assert '<time class="muted date" datetime="2026-10-31">31 Oct 2026</time>' in row
 
 
 def test_german_plan_writes_numbers_and_dates_in_german(tmp_path):
@@ -168,6 +169,7 @@ def test_german_plan_writes_numbers_and_dates_in_german(tmp_path):
     assert "59,4" in arr.split("sd-kpi-chart", 1)[1]  # chart labels in German too
     churn = _text(_page(project, "kpis/K-CHURN.html"))
     assert re.search(r"3,\d points behind plan", churn)
+    assert "31.10.2026" in _text(_page(project, "scorecard.html"))  # narrow columns: the medium form
 
 
 def test_french_plan_and_machine_formats_stay_locale_free(tmp_path):

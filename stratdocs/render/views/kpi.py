@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from stratdocs.model import Entity, Kpi
-from stratdocs.numbers import format_number, format_percent
+from stratdocs.numbers import format_number, format_percent, format_short_date
 from stratdocs.render.views.common import Fact, ItemRef, health_word
 from stratdocs.render.views.core import ViewsCore
 from stratdocs.render.views.kpi_headline import KpiHeadline, headline, kpi_format, threshold_words
@@ -34,8 +34,10 @@ class KpiRow:
     reason: str             #: why it has that health, for a reader (the headline as a sentence)
     latest: str             #: the latest actual with its unit, or "—"
     latest_date: str        #: its date (ISO), or ''
+    latest_day: str         #: the same date for a reader in a narrow column ("31 Oct 2026"), or ''
     target: str             #: the target in force, or the thresholds in words ("green at 10% or less"), or "—"
     target_date: str        #: its date, or ''
+    target_day: str         #: the same date for a reader ("31 Dec 2026"), or ''
     expected: str           #: the planned value at the latest actual's date, or "—"
     progress: str           #: progress against plan ("87%"), or '' (for `check`-like detail, not printed)
     against: str            #: latest against plan in the KPI's unit ("EUR 0.3m behind plan"), or ''
@@ -104,8 +106,10 @@ class KpiViews(ViewsCore):
             health=health.health, health_word=health_word(health.health), reason=head.sentence,
             latest=fmt.value(latest.value) if latest else "—",
             latest_date=latest.date.isoformat() if latest else "",
+            latest_day=format_short_date(latest.date, fmt.language) if latest else "",
             target=fmt.value(target.value) if target else (threshold_words(kpi, fmt) or "—"),
             target_date=target.date.isoformat() if target else "",
+            target_day=format_short_date(target.date, fmt.language) if target else "",
             expected=fmt.value(health.expected) if health.expected is not None else "—",
             progress=format_percent(health.progress), against=head.against,
             stale=health.stale and latest is not None, no_data=latest is None,
