@@ -35,4 +35,4 @@ def stale_message(entity: Entity, health: KpiHealth) -> str | None:
         return None
     when = newest.period or newest.date.isoformat()
     return (f"KPI '{entity.id}' is {health.health} and its latest commentary ({when}) is older than its latest "
-            f"actual ({actual}); add a 'commentary:' entry for {actual}")
+            f"actual ({actual}); add a 'commentary:' entry dated {actual} or later (or for its period)")

@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from stratdocs.model import Entity, Kpi
 from stratdocs.numbers import format_number, format_percent
+from stratdocs.render.views.change import TrendView, kpi_trend_view
 from stratdocs.render.views.common import Fact, ItemRef, health_word
 from stratdocs.render.views.core import ViewsCore
 
@@ -39,6 +40,7 @@ class KpiRow:
     no_data: bool           #: it never had a value up to `as_of` (pages say "no data yet", not "stale")
     direction: str          #: "Higher is better", "Lower is better" or "Stay in range"
     sparkline: Markup       #: SVG of the actuals up to `as_of`
+    trend: TrendView | None = None  #: the change since the previous reporting period
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +98,7 @@ class KpiViews(ViewsCore):
         health = self.project.kpi_health[entity.id]
         if self.rows_memo is None:
             return self._kpi_row(entity, health)
-        inputs = (entity, health, self.sitemap.path(entity.id))
+        inputs = (entity, health, self.project.kpi_trend.get(entity.id), self.sitemap.path(entity.id))
         previous = self.rows_memo.get(entity.id)
         if previous is not None and previous[0] == inputs:
             return previous[1]
@@ -119,7 +121,8 @@ class KpiViews(ViewsCore):
             progress=format_percent(health.progress), stale=health.stale and latest is not None,
             no_data=latest is None,
             direction=DIRECTION_TEXT[kpi.direction],
-            sparkline=self.chart("sparkline", points=points, health=health.health))
+            sparkline=self.chart("sparkline", points=points, health=health.health),
+            trend=kpi_trend_view(self.project.kpi_trend.get(entity.id), kpi, decimals(kpi)))
 
     def kpi_detail(self, entity: Entity) -> KpiDetail:
         """The figures, chart, definition and actuals of a KPI's own page."""
