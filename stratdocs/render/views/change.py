@@ -6,6 +6,7 @@ the KPI's `direction`), and always comes with its word: never by colour or symbo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from stratdocs.model import Comment, Kpi
@@ -94,13 +95,18 @@ class CommentaryView:
     history: tuple[CommentView, ...]
 
 
+#: A first sentence shorter than this ("Amber.") takes the next one with it.
+SHORT_SENTENCE = 40
+
+
 def first_sentence(text: str, limit: int = 140) -> str:
-    """The first sentence of `text`, cut at a word with an ellipsis beyond `limit` characters."""
+    """The first sentence of `text` (with the next when it is very short), cut at a word with an
+    ellipsis beyond `limit` characters."""
     text = " ".join(text.split())
-    for stop in (". ", "? ", "! "):
-        at = text.find(stop)
-        if 0 < at < len(text):
-            text = text[:at + 1]
+    ends = sorted(m.end() for m in re.finditer(r"[.?!](?= )", text))
+    for end in ends:
+        if end >= SHORT_SENTENCE:
+            text = text[:end]
             break
     if len(text) <= limit:
         return text
