@@ -29,7 +29,7 @@ RED_UNADDRESSED, RED_KPI, NOT_EXECUTED, AMBER_KPI, NO_FIGURES = 0, 1, 2, 3, 4
 #: The summary lists this many gaps; the rest are counted.
 GAP_LIMIT = 6
 #: The one-line commentary of a summary row is cut at this many characters.
-ONE_LINE = 110
+ONE_LINE = 100
 _RANK = {RED: 0, AMBER: 1, GREEN: 2}
 
 
