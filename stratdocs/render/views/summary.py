@@ -24,6 +24,9 @@ from stratdocs.render.views.matrix import MatrixViews
 
 #: A symbol beside each health word: a distinct shape, so health reads in greyscale too.
 HEALTH_SYMBOLS = {GREEN: "●", AMBER: "◆", RED: "■", NO_DATA: "○"}
+#: Gaps that are not a health (nothing executes an objective) are marked `attention`.
+ATTENTION = "attention"
+GAP_SYMBOLS = {**HEALTH_SYMBOLS, ATTENTION: "▲"}
 #: Gap severities, most serious first (lower sorts first).
 RED_UNADDRESSED, RED_KPI, NOT_EXECUTED, AMBER_KPI, NO_FIGURES = 0, 1, 2, 3, 4
 #: The summary lists this many gaps; the rest are counted.
@@ -56,7 +59,7 @@ class GapRow:
     """One gap the board should know about."""
 
     severity: int               #: lower is more serious (RED_UNADDRESSED … NO_FIGURES, or a caller's own)
-    health: str                 #: the colour it is shown with (`red`, `amber`, `no-data`)
+    health: str                 #: the colour it is shown with (`red`, `amber`, `no-data`, `attention`)
     ref: ItemRef | None         #: the item the sentence is about, printed before it
     sentence: str               #: what is wrong, in plain words, after the item's name
     order: int = 0              #: ties broken by plan order
@@ -64,7 +67,7 @@ class GapRow:
     @property
     def health_symbol(self) -> str:
         """The shape printed before the sentence."""
-        return HEALTH_SYMBOLS.get(self.health, HEALTH_SYMBOLS[NO_DATA])
+        return GAP_SYMBOLS.get(self.health, GAP_SYMBOLS[ATTENTION])
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +173,7 @@ class SummaryViews(MatrixViews):
                 out.append(GapRow(RED_UNADDRESSED, RED, self.ref(entity.id),
                                   "is red and no initiative or plan under way works on it.", position[entity.id]))
             elif (entity.id, "no-execution") in found:
-                out.append(GapRow(NOT_EXECUTED, health if health in (RED, AMBER) else NO_DATA, self.ref(entity.id),
+                out.append(GapRow(NOT_EXECUTED, health if health in (RED, AMBER) else ATTENTION, self.ref(entity.id),
                                   "has nothing executing it: no initiative, strategy or operational plan.",
                                   position[entity.id]))
         for entity in self.plan.of_kind("kpi"):
