@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import EXAMPLE_ROOT, PlanProject
+from web_fixtures import chromium, served  # noqa: F401  (fixtures)
 
 OWNERS = ("Chief Executive Officer", "Chief Financial Officer", "Chief Revenue Officer", "Chief Operating Officer",
           "VP Customer Success")
@@ -160,3 +161,32 @@ def test_example_board_pack_has_the_summary_after_the_contents():
     assert "sections: [cover, contents, summary," in text
     from stratdocs.config.specs import DEFAULT_DOCUMENT
     assert DEFAULT_DOCUMENT.sections[:3] == ("cover", "contents", "summary")
+
+
+def test_summary_and_trends_in_a_browser(served, chromium):
+    """What a reader sees: the summary first on the home page, one block per objective on a phone
+    without sideways scrolling, and trends that say their word (the arrow is hidden from screen
+    readers), on the home page and the scorecard."""
+    _, base = served["example"]
+    for width in (1366, 390):
+        context = chromium.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        try:
+            page.goto(base + "index.html")
+            briefing = page.locator("section.briefing")
+            assert briefing.bounding_box()["y"] < page.locator("section.hero").bounding_box()["y"]
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            rows = page.locator("table.summary-table tr.summary-row")
+            assert rows.count() == 8
+            sub = page.locator("table.summary-table tr.depth-1 th a").first.bounding_box()
+            top = page.locator("table.summary-table tr.depth-0 th a").first.bounding_box()
+            assert sub["x"] > top["x"]  # indented under its parent
+            assert page.locator("section.briefing .trend-arrow[aria-hidden='true']").count() >= 8
+            assert "Improving" in rows.first.inner_text()
+            page.goto(base + "scorecard.html")
+            churn = page.locator("table.scorecard-all tr", has_text="K-CHURN")
+            text = churn.inner_text()
+            assert "Worsening" in text and "+0.3 points" in text  # churn rose: worse for a 'down' KPI
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+        finally:
+            context.close()
