@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterator, Mapping
 
+from stratdocs.commentary import stale_message
 from stratdocs.findings import Finding, warning
 from stratdocs.health import FREQUENCY_DAYS, RED, KpiHealth, ObjectiveHealth
 from stratdocs.model import EXECUTION_KINDS, Entity
@@ -25,8 +26,9 @@ FAILURE_MODES = (
      "KPI optimise something the strategy does not need."),
     ("Problems nobody acts on", ("red-unaddressed",),
      "A red objective with no active work under it is a known problem without a response."),
-    ("Limited feedback from operations", ("stale-kpi",),
-     "KPIs without recent actuals hide how the plan is really going."),
+    ("Limited feedback from operations", ("stale-kpi", "stale-commentary"),
+     "KPIs without recent actuals hide how the plan is really going, and a red or amber KPI "
+     "nobody has commented on since its latest figures has news nobody has explained."),
     ("Overly rigid plans", ("review-overdue",),
      "Plans past their review date are no longer checked against reality."),
     ("No accountability", ("no-owner",),
@@ -136,6 +138,8 @@ def _kpi_gaps(index: TraceIndex, entity: Entity, health: KpiHealth, as_of: date)
             message = (f"KPI '{entity.id}' is stale: latest actual {health.latest.date} is more than two "
                        f"{kpi.frequency} periods before {as_of}; add an actual dated {fresh} or later {where}, {fix}")
         yield entity, "stale-kpi", "data" if kpi.data else "actuals", message
+    if (message := stale_message(entity, health)) is not None:
+        yield entity, "stale-commentary", "commentary" if "commentary" in entity.key_lines else "", message
 
 
 def _drives_strategic(index: TraceIndex, kpi_id: str) -> bool:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from stratdocs import matrices as matrices_mod
+from stratdocs.model import Comment
 from stratdocs.project import Project
 from stratdocs.spreadsheet import append_row, csv_text
 
@@ -36,6 +37,11 @@ def entity_records(project: Project) -> list[dict]:
             record["waive"] = dict(entity.waive)
         if entity.kpi is not None:
             record.update(_kpi_record(project, entity))
+        trend = project.kpi_trend.get(entity.id) or project.objective_trend.get(entity.id)
+        if trend is not None:
+            record["trend"] = {"direction": trend.direction, "previous_health": trend.previous_health,
+                               "previous_value": trend.previous_value, "change": trend.change,
+                               "previous_date": trend.previous_date.isoformat() if trend.previous_date else None}
         records.append(record)
     return records
 
@@ -65,6 +71,9 @@ def _point(point) -> dict | None:
 
 
 def _plain(value):
+    if isinstance(value, Comment):
+        return {"date": value.date.isoformat(), "period": value.period, "author": value.author,
+                "analysis": value.analysis, "recommendation": value.recommendation}
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if isinstance(value, tuple):

@@ -105,12 +105,21 @@ def key_schema(key: str, kind: str) -> dict:
               "ref": {"anyOf": [{"type": "null"}, VALUE, {"type": "array", "items": VALUE, "maxItems": 1}]},
               "point": _point(), "targets": {"anyOf": [_point(), {"type": "array", "items": _point()}]},
               "actuals": {"anyOf": [{"type": "null"}, {"type": "array", "items": _point(note=True)}]},
-              "weight": {"type": "number", "minimum": 0}, "kind": choice((kind,))}
+              "weight": {"type": "number", "minimum": 0}, "kind": choice((kind,)), "commentary": _commentary()}
     if kind_type == "nested":
         return _one_or_many_items(_nested("operational-objective" if key == "objectives" else "task"))
     if kind_type == "thresholds":
         return {"type": "object"}  # numbers or [min, max] bands by direction: see `kind_schema`
     return simple[kind_type]
+
+
+def _commentary() -> dict:
+    """`commentary:` entries (`schema.commentary`): period or date, author, analysis, recommendation."""
+    entry = {"type": "object", "properties": {"period": SPAN, "date": DATE, "author": TEXT, "analysis": TEXT,
+                                              "recommendation": TEXT},
+             "required": ["author", "analysis"], "additionalProperties": False,
+             "oneOf": [{"required": ["period"]}, {"required": ["date"]}]}
+    return _one_or_many_items(entry)
 
 
 def _one_or_many_items(item: dict) -> dict:

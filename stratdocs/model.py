@@ -90,6 +90,21 @@ class Period:
 
 
 @dataclass(frozen=True, slots=True)
+class Comment:
+    """One commentary entry of a KPI or objective: analysis and recommendation for a period.
+
+    `date` is the day it speaks for: its `date`, or the last day of its `period`.
+    """
+
+    date: date
+    period: str          # as written (2026-10), or '' when dated
+    author: str
+    analysis: str
+    recommendation: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Thresholds:
     """Absolute health thresholds; for `range` KPIs each is a (min, max) band."""
 

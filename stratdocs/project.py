@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Mapping
 
 from stratdocs import alignment, assets as assets_mod, config as config_mod, git, health, schema, sources, suspect, trace
+from stratdocs import trend as trend_mod
 from stratdocs.findings import SCHEMA_WARNINGS, Finding, error
 from stratdocs.model import Entity, Plan
 
@@ -32,6 +33,9 @@ class Project:
     assets: tuple[tuple[str, Path], ...] = ()
     #: what git says about the files (commit, history); filled in by the commands that show it
     checkout: git.Checkout = git.Checkout()
+    #: each KPI's and objective's change since its previous reporting period (`stratdocs.trend`)
+    kpi_trend: Mapping[str, trend_mod.Trend] = field(default_factory=dict)
+    objective_trend: Mapping[str, trend_mod.Trend] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:
@@ -201,8 +205,9 @@ def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Find
         else:  # these come from the schema, so their waivers apply here (alignment lists them)
             waived = {e.id for e in plan if code in e.waive}
             findings = [f for f in findings if not (f.code == code and f.entity in waived)]
+    kpi_trend, objective_trend = trend_mod.compute(plan, kpi_health, objective_health, cfg.as_of, cfg.status)
     return Project(cfg, plan, index, kpi_health, objective_health, tuple(sorted(set(findings))),
-                   tuple(waivers), digests, published)
+                   tuple(waivers), digests, published, kpi_trend=kpi_trend, objective_trend=objective_trend)
 
 
 def _file_links(cfg: config_mod.Config, plan: Plan, digests: Mapping[str, str], published: set[str]) -> list[Finding]:

@@ -102,10 +102,19 @@ def _red_unaddressed(p):
         thresholds: {green: 8, amber: 5}
         actuals:
           - {date: 2026-11-01, value: 1}
+        commentary:
+          - {period: 2026-11, author: CMO, analysis: Far behind; the campaign starts in December.}
         ---
         """)
     # Work that is done does not address a red objective any more.
     p.write("content/initiatives/I2.md", I2.replace("owner: COO", "owner: COO\nsupports: [SO2]\nstatus: done"))
+
+
+def _stale_commentary(p):
+    # Amber (17.5 against 18.3 planned), and the latest commentary speaks for September only.
+    p.edit("content/kpis/K-REV.md", "value: 19}", "value: 17.5}")
+    p.edit("content/kpis/K-REV.md", "owner: CFO\n", "owner: CFO\ncommentary:\n"
+           "  - {period: 2026-09, author: CFO, analysis: On plan after the summer.}\n")
 
 
 def _unknown_key(p):
@@ -115,6 +124,9 @@ def _unknown_key(p):
 def _suspect(p):
     assert p.run("review", "--all", "--by", "Ann").exit_code == 0  # the baseline (tests/test_suspect.py)
     p.edit("content/kpis/K-REV.md", "target: {value: 20,", "target: {value: 25,")
+    # Now behind plan; its October commentary keeps stale-commentary quiet.
+    p.edit("content/kpis/K-REV.md", "value: 19}\n", "value: 19}\ncommentary:\n"
+           "  - {period: 2026-10, author: CFO, analysis: Behind the raised target.}\n")
 
 
 def _external_image(p):
@@ -144,6 +156,8 @@ SCENARIOS = {
                          waive_file("content/initiatives/I1.md"), "'I1' has no owner"),
     "red-unaddressed": Scenario(_red_unaddressed, "content/objectives/SO2.md", 1, 1, "SO2",
                                 waive_file("content/objectives/SO2.md"), "'SO2' is red"),
+    "stale-commentary": Scenario(_stale_commentary, "content/kpis/K-REV.md", 6, 1, "K-REV",
+                                 waive_file("content/kpis/K-REV.md"), "latest commentary (2026-09) is older"),
     "unknown-key": Scenario(_unknown_key, "content/initiatives/I1.md", 5, 1, "I1",
                             waive_file("content/initiatives/I1.md"), "did you mean 'owner'"),
     "suspect": Scenario(_suspect, "content/kpis/K-OPS.md", 4, 10, "K-OPS",

@@ -79,11 +79,13 @@ def workflow_steps(work: Path) -> list[dict]:
 
 
 def new_actual(work: Path) -> None:
-    """A department manager reports a KPI figure and hands an initiative to a new owner."""
+    """A department manager reports a KPI figure with its commentary and hands an initiative to a new owner."""
     kpi = work / "content/kpis/K1.md"
     kpi.write_text(kpi.read_text().replace("  - {date: 2026-06-30, value: 2190}",
                                            "  - {date: 2026-06-30, value: 2190}\n"
-                                           "  - {date: 2026-07-10, value: 2050}"))
+                                           "  - {date: 2026-07-10, value: 2050}")
+                   .replace("commentary:\n", "commentary:\n  - {period: 2026-Q3, author: CFO, analysis: "
+                            "Two renewals lost in July., recommendation: Review the renewal pipeline.}\n"))
     initiative = work / "content/initiatives/I1.md"
     text = initiative.read_text()
     owner = re.search(r"^owner: .*$", text, re.M).group(0)

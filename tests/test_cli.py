@@ -290,6 +290,7 @@ def test_entry_point_version():
 # --- the example plan -------------------------------------------------------------------------
 
 EXAMPLE_WARNINGS = {
+    ("content/kpis/K-NEW-LOGOS.md", "stale-commentary"),
     ("content/kpis/K-SEC-CONTROLS.md", "kpi-unlinked"),
     ("content/kpis/K-SUPPORT-CSAT.md", "stale-kpi"),
     ("content/objectives/SO8-north-america.md", "no-execution"),

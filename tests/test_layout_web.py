@@ -66,7 +66,7 @@ def test_scorecard_is_one_table_with_the_owner_under_the_kpi(served, chromium, p
         assert page.locator("main table").count() == 1
         assert page.locator("main tr.group-row").count() >= 2
         first = page.locator("main tbody tr:not(.group-row)").first
-        assert page.locator("main thead th").count() == 6  # no owner column: the owner is under the name
+        assert page.locator("main thead th").count() == 7  # no owner column: the owner is under the name
         assert first.locator("td").first.locator(".kpi-owner").inner_text().strip()
     finally:
         context.close()

@@ -98,7 +98,8 @@ def test_health_changes_and_new_actuals(repo: PlanProject):
         ("K-REV", "green", "red"), ("SO1", "green", "red")]
     actuals = next(c for c in data["changes"] if c["change"] == "actuals")
     assert actuals["detail"] == "1 new: 2026-11-10 12" and actuals["title"] == "Revenue"
-    assert data["new"] == []  # SO1 is red, but I1 works on it: not red-unaddressed
+    # SO1 is red, but I1 works on it: not red-unaddressed; the red K-REV has no commentary on its new figure.
+    assert [(f["code"], f["entity"]) for f in data["new"]] == [("stale-commentary", "K-REV")]
 
 
 def test_markdown_when_nothing_changed(repo: PlanProject):

@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 from stratdocs.health import Cutoffs
 
 CONFIG_FILE = "stratdocs.yml"
-SECTIONS = ("cover", "contents", "plan", "scorecard", "objectives", "initiatives", "strategies",
+SECTIONS = ("cover", "contents", "summary", "plan", "scorecard", "objectives", "initiatives", "strategies",
             "operations", "kpis", "reviews", "pages", "alignment", "changes")
 DOCUMENT_KEYS = ("id", "title", "subtitle", "sections", "filter", "confidential", "draft", "changes_since")
 FILTER_KEYS = ("kind", "id", "function", "owner", "tag")
@@ -60,7 +60,7 @@ DEFAULT_MATRICES = (
 
 DEFAULT_DOCUMENT = DocumentSpec(
     "board-pack", "Board pack", "Strategic plan and performance",
-    ("cover", "contents", "plan", "scorecard", "objectives", "initiatives", "strategies", "operations",
+    ("cover", "contents", "summary", "plan", "scorecard", "objectives", "initiatives", "strategies", "operations",
      "kpis", "matrix:objectives-operations", "matrix:objectives-kpis", "matrix:kpi-linkage",
      "reviews", "alignment"),
 )

@@ -228,7 +228,7 @@ def entity_states(views: Views) -> dict[str, tuple]:
     """Everything a page may show of each item; the links come last (see `BuildCache.changes`)."""
     project, index = views.project, views.index
     return {e.id: (e, project.kpi_health.get(e.id), project.objective_health.get(e.id),
-                   index.traces_to.get(e.id), index.chains.get(e.id), tuple(views.entity_findings.get(e.id, ())),
+                   project.kpi_trend.get(e.id), project.objective_trend.get(e.id), index.traces_to.get(e.id), index.chains.get(e.id), tuple(views.entity_findings.get(e.id, ())),
                    tuple(views.waivers.get(e.id, ())), views.edit_url(e), views.last_change(e),
                    index.up.get(e.id), index.down.get(e.id))
             for e in project.plan}

@@ -17,6 +17,7 @@ from stratdocs.links import body_links, outside_images
 from stratdocs.model import FILE_KINDS, Entity, Ref
 from stratdocs.reader import Reader
 from stratdocs.schema.bounds import body_problems
+from stratdocs.schema.commentary import commentary
 from stratdocs.schema.common import check_id, common, first_heading, unknown_keys
 from stratdocs.schema.keys import (COMMON_KEYS, DIRECTIONS, FREQUENCIES, ID_RE, KIND_KEYS, LEVELS, NESTED_KEYS,
                                    PERSPECTIVES, REF_KEYS, STRATEGIES, TASK_STATUSES)
@@ -48,6 +49,8 @@ def build_entities(src: SourceFile, root: Path, content_dir: str) -> tuple[list[
     title = _title(r, src, entity_id)
     values = common(r, items)
     attrs, refs = KIND_READERS[kind](r, items)
+    if "commentary" in items and "commentary" in allowed:
+        attrs["commentary"] = commentary(r, items["commentary"][1])
     kpi = read_kpi(r, items, root, content_dir) if kind == "kpi" else None
     for key in REF_KEYS:
         if key in items and key in allowed and key != "parent":

@@ -9,13 +9,13 @@ ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
 COMMON_KEYS = ("kind", "id", "title", "summary", "owner", "status", "tags", "review_by", "updated", "waive")
 KIND_KEYS = {
     "plan": ("vision", "mission", "values", "period", "strategy"),
-    "objective": ("perspective", "period", "parent"),
+    "objective": ("perspective", "period", "parent", "commentary"),
     "initiative": ("supports", "start", "end", "budget", "currency"),
     "strategy": ("function", "supports"),
     "operation": ("function", "period", "supports", "objectives", "tasks"),
     "kpi": ("level", "measures", "drives", "unit", "direction", "frequency", "baseline", "target",
-            "thresholds", "actuals", "data", "source", "method", "limitations", "weight"),
-    "review": ("date", "about", "author", "decisions"),
+            "thresholds", "actuals", "data", "source", "method", "limitations", "weight", "commentary"),
+    "review": ("date", "about", "author", "decisions", "decisions_requested"),
     "page": (),
 }
 NESTED_KEYS = {
@@ -47,6 +47,7 @@ KEY_TYPES = {
     "actuals": "actuals", "data": "text", "source": "text", "method": "text", "limitations": "text",
     "weight": "weight", "date": "date", "about": "refs", "author": "text", "decisions": "strings",
     "kpis": "refs", "due": "date", "resources": "text",
+    "commentary": "commentary", "decisions_requested": "strings",
 }
 #: Keys whose type differs inside an operation's nested items (a task's status is a choice).
 NESTED_KEY_TYPES = {"task": {"status": TASK_STATUSES}, "operational-objective": {}}

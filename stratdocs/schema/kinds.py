@@ -79,6 +79,8 @@ def _review(r: Reader, items: dict) -> tuple[dict, list[Ref]]:
         attrs["author"] = r.text(items["author"][1], "author") or ""
     if "decisions" in items:
         attrs["decisions"] = r.strings(items["decisions"][1], "decisions")
+    if "decisions_requested" in items:
+        attrs["decisions_requested"] = r.strings(items["decisions_requested"][1], "decisions_requested")
     return attrs, []
 
 

@@ -30,10 +30,11 @@ from stratdocs.render.views.document_parts import (ChangesView, ContentsEntry, C
                                                    CoverView, EntitiesView, EntityBlock, Section, changes_view,
                                                    matrix_groups)
 from stratdocs.render.views.reports import AlignmentView, HomeView, ScorecardView
+from stratdocs.render.views.summary import SummaryView
 from stratdocs.render.views.selection import Links, anchor, section_anchor, select
 
 SECTION_TITLES = {
-    "contents": "Contents", "plan": "Strategic plan", "scorecard": "KPI scorecard",
+    "contents": "Contents", "summary": "Executive summary", "plan": "Strategic plan", "scorecard": "KPI scorecard",
     "objectives": "Strategic objectives", "initiatives": "Strategic initiatives",
     "strategies": "Functional strategies", "operations": "Operational plans", "kpis": "KPIs",
     "reviews": "Reviews and decisions", "pages": "Appendix", "alignment": "Alignment report",
@@ -138,7 +139,7 @@ class DocumentViews:
             matrix = self.matrix(key[len("matrix:"):])
             return Section(title=matrix.spec.title, template="pdf/matrix.html", view=matrix, **head)
         makers = {"plan": self.plan, "scorecard": self.scorecard, "alignment": self.alignment,
-                  "changes": self.changes}
+                  "changes": self.changes, "summary": self.summary}
         if key not in makers:
             raise UsageError(f"document '{self.spec.id}': section '{key}' is not available in PDFs")
         return Section(title=SECTION_TITLES[key], template=f"pdf/{key}.html", view=makers[key](), **head)
@@ -184,6 +185,14 @@ class DocumentViews:
         """The plan section: the home page's view with its body linked for this PDF."""
         view = self.views.home()
         return replace(view, body=self.links.body(view.body, view.plan.id if view.plan else ""))
+
+    def summary(self) -> SummaryView:
+        """The executive summary, keeping the objectives and gaps the document shows."""
+        view = self.views.summary()
+        if self.selected is None:
+            return view
+        return replace(view, rows=tuple(r for r in view.rows if self.shows(r.ref.id)),
+                       gaps=tuple(g for g in view.gaps if g.ref is None or self.shows(g.ref.id)))
 
     def entity(self, entity: Entity) -> EntityBlock:
         """One entity of an entity section."""

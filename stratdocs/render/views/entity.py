@@ -10,6 +10,7 @@ from stratdocs.model import KIND_LABELS, KINDS, Entity
 from stratdocs.numbers import format_number, plural
 from stratdocs.render.views.common import (PERSPECTIVE_LABELS, Fact, Group, ItemRef, LastChange, Traced, dated,
                                            health_word)
+from stratdocs.render.views.change import CommentaryView, TrendView, commentary_view, objective_trend_view
 from stratdocs.render.views.kpi import KpiDetail, KpiRow, KpiViews
 
 #: Traced-from groups list this many items, then say how many more.
@@ -118,6 +119,8 @@ class EntityView:
     objective: ObjectiveDetail | None = None  #: for a strategic objective
     operation: OperationDetail | None = None  #: for an operational plan
     review: ReviewDetail | None = None        #: for a review
+    commentary: CommentaryView | None = None  #: KPIs and objectives: the latest commentary and the older ones
+    trend: TrendView | None = None            #: objectives: health now against the previous period
 
     @property
     def health_reason_html(self) -> Markup:
@@ -158,7 +161,9 @@ class EntityViews(KpiViews):
             objective=self.objective_detail(entity) if kind == "objective" else None,
             operation=self.operation_detail(entity) if kind == "operation" else None,
             review=ReviewDetail(tuple(entity.attrs.get("decisions", ())), self.refs(entity.ref_ids("about")))
-            if kind == "review" else None)
+            if kind == "review" else None,
+            commentary=commentary_view(entity.attrs.get("commentary", ())),
+            trend=objective_trend_view(self.project.objective_trend.get(entity.id)) if kind == "objective" else None)
 
     def _kpi_stale(self, kpi_id: str) -> bool:
         health = self.project.kpi_health[kpi_id]

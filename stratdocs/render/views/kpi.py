@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
 from stratdocs.model import Entity, Kpi
 from stratdocs.numbers import format_number, format_percent, format_short_date
+from stratdocs.render.views.change import TrendView, commentary_view, kpi_trend_view
 from stratdocs.render.views.common import Fact, ItemRef, health_word
 from stratdocs.render.views.core import ViewsCore
 from stratdocs.render.views.kpi_headline import KpiHeadline, headline, kpi_format, threshold_words
@@ -46,6 +47,7 @@ class KpiRow:
     direction: str          #: "Higher is better", "Lower is better" or "Stay in range"
     sparkline: Markup       #: SVG of the actuals up to `as_of`
     headline: KpiHeadline   #: health, latest against plan, target: what a board reads first
+    trend: TrendView | None = None  #: the change since the previous reporting period
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +89,7 @@ class KpiViews(ViewsCore):
         health = self.project.kpi_health[entity.id]
         if self.rows_memo is None:
             return self._kpi_row(entity, health)
-        inputs = (entity, health, self.sitemap.path(entity.id))
+        inputs = (entity, health, self.project.kpi_trend.get(entity.id), self.sitemap.path(entity.id))
         previous = self.rows_memo.get(entity.id)
         if previous is not None and previous[0] == inputs:
             return previous[1]
@@ -101,6 +103,8 @@ class KpiViews(ViewsCore):
         latest, target = health.latest, health.target
         points = [(p.date, p.value) for p in kpi.actuals if p.date <= self.as_of]
         head = headline(kpi, health, fmt, DIRECTION_TEXT[kpi.direction], self.as_of)
+        trend = kpi_trend_view(self.project.kpi_trend.get(entity.id), kpi, fmt)
+        comments = commentary_view(entity.attrs.get("commentary", ()))
         return KpiRow(
             ref=self.ref(entity.id), owner=entity.owner, level=kpi.level, unit=kpi.unit,
             health=health.health, health_word=health_word(health.health), reason=head.sentence,
@@ -114,7 +118,10 @@ class KpiViews(ViewsCore):
             progress=format_percent(health.progress), against=head.against,
             stale=health.stale and latest is not None, no_data=latest is None,
             direction=DIRECTION_TEXT[kpi.direction],
-            sparkline=self.chart("sparkline", points=points, health=health.health), headline=head)
+            sparkline=self.chart("sparkline", points=points, health=health.health),
+            headline=replace(head, change=trend.label if trend.known else None,
+                             commentary=comments.latest.one_line if comments else None),
+            trend=trend)
 
     def kpi_detail(self, entity: Entity) -> KpiDetail:
         """The figures, chart, definition and actuals of a KPI's own page."""

@@ -15,7 +15,7 @@ from stratdocs.render.urls import REPORT_PAGES, index_path
 from stratdocs.render.views.common import PERSPECTIVES, PERSPECTIVE_LABELS, HealthCount, ItemRef, dated, \
     health_counts, health_word
 from stratdocs.render.views.kpi import KpiRow
-from stratdocs.render.views.matrix import MatrixViews
+from stratdocs.render.views.summary import SummaryView, SummaryViews
 from stratdocs.render.views.words import plain_text, reader_words
 
 STRATEGY_TEXT = {
@@ -92,6 +92,7 @@ class HomeView:
     errors_text: str                    #: "1 error"
     scorecard_href: str                 #: site path of the scorecard
     alignment_href: str                 #: site path of the alignment report
+    summary: SummaryView | None = None  #: the executive summary (the `briefing` block)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +212,7 @@ class AlignmentView:
         return plural(len(self.waivers), "accepted gap")
 
 
-class ReportViews(MatrixViews):
+class ReportViews(SummaryViews):
     """Home, kind indexes, scorecard, alignment report and search documents."""
 
     def kind_index(self, kind: str) -> KindIndexView:
@@ -302,7 +303,8 @@ class ReportViews(MatrixViews):
             reviews=tuple(self.ref(r.id) for r in reviews[:LATEST_REVIEWS]),
             warnings=warnings, errors=errors,
             warnings_text=plural(warnings, "warning"), errors_text=plural(errors, "error"),
-            scorecard_href=REPORT_PAGES["scorecard"], alignment_href=REPORT_PAGES["alignment"])
+            scorecard_href=REPORT_PAGES["scorecard"], alignment_href=REPORT_PAGES["alignment"],
+            summary=self.summary())
 
     def scorecard(self) -> ScorecardView:
         """Every KPI grouped by the strategic objective it measures directly, the rest last."""
