@@ -24,6 +24,7 @@ NESTED_KEYS = {
 }
 REF_KEYS = ("supports", "parent", "measures", "drives", "about", "kpis")
 
+#: The default perspectives (labels in `config.perspectives`); a plan may name its own in stratdocs.yml.
 PERSPECTIVES = ("financial", "customer", "internal", "learning")
 STRATEGIES = {"cost-leadership": "cost-leadership", "differentiation": "differentiation",
               "focus": "focus", "segmentation": "focus"}

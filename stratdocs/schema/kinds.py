@@ -29,10 +29,11 @@ def _plan(r: Reader, items: dict) -> tuple[dict, list[Ref]]:
     return attrs, []
 
 
-def _objective(r: Reader, items: dict) -> tuple[dict, list[Ref]]:
+def _objective(r: Reader, items: dict, perspectives=PERSPECTIVES) -> tuple[dict, list[Ref]]:
+    """:param perspectives: the keys `perspective:` may take (the config's `perspectives`)."""
     attrs: dict = {}
     if "perspective" in items:
-        attrs["perspective"] = r.choice(items["perspective"][1], "perspective", PERSPECTIVES)
+        attrs["perspective"] = r.choice(items["perspective"][1], "perspective", tuple(perspectives))
     if "period" in items:
         attrs["period"] = r.period(items["period"][1], "period")
     if "parent" not in items:

@@ -23,6 +23,7 @@ CHANGE_WORDS = {"health": "health changed", "owner": "owner changed", "status": 
 class ContentsItem:
     label: str          #: "SO1 · Grow revenue" (pages: the title)
     anchor: str
+    depth: int = 0      #: 1 for a sub-objective, listed under its parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,8 @@ class EntityBlock:
     show_traced_from: bool          #: print "Traced from" (also when empty, for what should be served)
     actuals: tuple[Actual, ...]     #: the latest actuals (KPIs)
     actuals_note: str               #: "latest 6 of 14" when some are left out, else ''
+    notes: tuple = ()               #: its alignment notes in the reader's words (HTML), no rule id or fix
+    depth: int = 0                  #: 1 for a sub-objective (a nested bookmark under its parent), ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from stratdocs.model import KIND_LABELS, KINDS, Entity
 from stratdocs.numbers import format_number, plural
-from stratdocs.render.views.common import (PERSPECTIVE_LABELS, Fact, Group, ItemRef, LastChange, Traced, dated,
+from stratdocs.render.views.common import (Fact, Group, ItemRef, LastChange, Traced, dated,
                                            health_word)
 from stratdocs.render.views.kpi import KpiDetail, KpiRow, KpiViews
 
@@ -195,7 +195,8 @@ class EntityViews(KpiViews):
             add(Fact("Status", entity.status, key="status"))
         if entity.kind == "objective":
             if a.get("perspective"):
-                add(Fact("Perspective", PERSPECTIVE_LABELS[a["perspective"]], key="perspective"))
+                add(Fact("Perspective", self.perspective_names.get(a["perspective"], a["perspective"]),
+                         key="perspective"))
             parent = entity.ref_ids("parent")
             if parent:
                 add(Fact("Parent objective", refs=self.refs(parent), key="parent"))

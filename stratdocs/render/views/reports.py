@@ -12,8 +12,8 @@ from stratdocs.findings import Severity
 from stratdocs.model import KIND_FOLDERS, KIND_LABELS, KINDS, Entity
 from stratdocs.numbers import format_number, plural, plural_word
 from stratdocs.render.urls import REPORT_PAGES, index_path
-from stratdocs.render.views.common import PERSPECTIVES, PERSPECTIVE_LABELS, HealthCount, ItemRef, dated, \
-    health_counts, health_word
+from stratdocs.objectives import reading_order, tree
+from stratdocs.render.views.common import HealthCount, ItemRef, dated, health_counts, health_word
 from stratdocs.render.views.kpi import KpiRow
 from stratdocs.render.views.matrix import MatrixViews
 from stratdocs.render.views.words import plain_text, reader_words
@@ -104,6 +104,7 @@ class IndexRow:
     traces_to: tuple[ItemRef, ...]      #: the first INDEX_TRACES items it traces to
     extra: Markup | str                 #: the kind's extra column (HTML: its dates kept on one line)
     target: Markup | str = ""           #: KPIs: the target in force with its date ("40 NPS by 2026-12-31"), HTML
+    depth: int = 0                      #: objectives: 1 for a sub-objective (listed under its parent), ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,8 @@ class ScorecardGroup:
     health: str | None
     health_word: str
     rows: tuple[KpiRow, ...]
+    depth: int = 0              #: 1 for a sub-objective (listed under its parent), ...
+    perspective: str = ""       #: the perspective's name on the first group of each perspective, else ''
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,12 +220,14 @@ class ReportViews(MatrixViews):
     def kind_index(self, kind: str) -> KindIndexView:
         """The index page of `kind` (a file kind with items)."""
         rows = []
-        for entity in self.plan.of_kind(kind):
+        depths = {p.entity.id: p.depth for p in tree(self.plan, self.perspective_names)}
+        for entity in reading_order(self.plan, kind, self.perspective_names):
             self._read(entity.id)  # the row shows more than a reference: owner, status, summary, links
             rows.append(IndexRow(self.ref(entity.id), entity.owner, entity.status, entity.summary,
                                  self.project.health_of(entity),
                                  self.refs(self.index.traces_to.get(entity.id, ())[:INDEX_TRACES]),
-                                 dated(self._index_extra(entity)), self._index_target(entity)))
+                                 dated(self._index_extra(entity)), self._index_target(entity),
+                                 depths.get(entity.id, 0)))
         return KindIndexView(kind, KIND_LABELS[kind][1], tuple(rows), plural(len(rows), "item"),
                              EXTRA_LABELS.get(kind, ""), kind in INDEX_HEALTH_KINDS, kind not in UNTRACED_KINDS,
                              show_status=any(r.status for r in rows), show_target=kind == "kpi")
@@ -243,7 +248,7 @@ class ReportViews(MatrixViews):
             latest = self.project.kpi_health[entity.id].latest
             return format_number(latest.value, entity.kpi.unit) if latest else "—"
         if entity.kind == "objective":
-            return PERSPECTIVE_LABELS.get(entity.attrs.get("perspective", ""), "")
+            return self.perspective_names.get(entity.attrs.get("perspective", ""), "")
         if entity.kind == "review":
             day = entity.attrs.get("date")
             return day.isoformat() if day else ""
@@ -251,7 +256,7 @@ class ReportViews(MatrixViews):
 
     def _perspectives(self, objectives: list[Entity]) -> list[tuple[str, list[Entity]]]:
         by_perspective = []
-        for key, label in PERSPECTIVES:
+        for key, label in self.perspective_names.items():
             items = [e for e in objectives if e.attrs.get("perspective") == key]
             if items:
                 by_perspective.append((label, items))
@@ -308,14 +313,18 @@ class ReportViews(MatrixViews):
         """Every KPI grouped by the strategic objective it measures directly, the rest last."""
         groups = []
         placed: set[str] = set()
-        for objective in self.plan.of_kind("objective"):
+        last_perspective = None
+        for item in tree(self.plan, self.perspective_names):
+            objective = item.entity
             direct = [self.plan.entities[k] for k in self.index.measured_by(objective.id)]
             if not direct:
                 continue
             placed.update(k.id for k in direct)
             oh = self.project.objective_health[objective.id]
+            head = "" if item.perspective == last_perspective else self.perspective_names.get(item.perspective, "")
+            last_perspective = item.perspective
             groups.append(ScorecardGroup(self.ref(objective.id), oh.health, health_word(oh.health),
-                                         tuple(self.kpi_row(k) for k in direct)))
+                                         tuple(self.kpi_row(k) for k in direct), item.depth, head))
         rest = [k for k in self.plan.of_kind("kpi") if k.id not in placed]
         if rest:
             groups.append(ScorecardGroup(None, None, "", tuple(self.kpi_row(k) for k in rest)))
@@ -352,7 +361,10 @@ class ReportViews(MatrixViews):
         for entity in self.plan:
             health = self.project.health_of(entity) or ""
             html = self.body(entity).html if entity.container is None else ""
-            inputs = (entity, health, self.sitemap.path(entity.id), html)
+            kind_label = KIND_LABELS[entity.kind][0]
+            if entity.kind == "objective" and entity.attrs.get("perspective"):
+                kind_label += " · " + self.perspective_names.get(entity.attrs["perspective"], "")
+            inputs = (entity, health, self.sitemap.path(entity.id), html, kind_label)
             if memo is not None:
                 previous = memo.get(entity.id)
                 if previous is not None and previous[0] == inputs:
@@ -360,7 +372,7 @@ class ReportViews(MatrixViews):
                     continue
             text = plain_text(html) if entity.container is None else entity.attrs.get("resources") or ""
             docs.append({"id": entity.id, "title": entity.title, "kind": entity.kind,
-                         "kind_label": KIND_LABELS[entity.kind][0], "href": self.sitemap.path(entity.id),
+                         "kind_label": kind_label, "href": self.sitemap.path(entity.id),
                          "summary": entity.summary, "owner": entity.owner,
                          "health": health, "text": text[:SEARCH_TEXT]})
             if memo is not None:
