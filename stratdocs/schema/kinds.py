@@ -17,7 +17,7 @@ KindReader = Callable[[Reader, dict], tuple[dict, list[Ref]]]
 
 def _plan(r: Reader, items: dict) -> tuple[dict, list[Ref]]:
     attrs: dict = {}
-    for key in ("vision", "mission"):
+    for key in ("vision", "mission", "strategy_text"):
         if key in items:
             attrs[key] = r.text(items[key][1], key) or ""
     if "values" in items:

@@ -16,16 +16,9 @@ from stratdocs.objectives import reading_order, tree
 from stratdocs.render.views.common import HealthCount, ItemRef, dated, health_counts, health_word
 from stratdocs.render.views.kpi import KpiRow
 from stratdocs.render.views.matrix import MatrixViews
+from stratdocs.render.views.strategy import StrategyText, strategy_text
 from stratdocs.render.views.words import plain_text, reader_words
 
-STRATEGY_TEXT = {
-    "cost-leadership": ("Cost leadership", "Win by being the lowest-cost producer in the industry, passing "
-                                          "savings on as lower prices or keeping them as margin."),
-    "differentiation": ("Differentiation", "Win by offering something customers value and competitors do not, "
-                                          "and charging for it."),
-    "focus": ("Focus (segmentation)", "Win by serving one narrow segment better than broad competitors, on cost "
-                                     "or on difference."),
-}
 #: Kind indexes: the heading of the kind's extra column.
 EXTRA_LABELS = {"operation": "Function · period", "kpi": "Latest", "objective": "Perspective", "review": "Date"}
 #: Kind indexes show health for these kinds, and "traces to" for all kinds but these.
@@ -36,12 +29,6 @@ INDEX_TRACES = 6
 LATEST_REVIEWS = 3
 #: Search documents keep this much of an item's text.
 SEARCH_TEXT = 2000
-
-
-@dataclass(frozen=True, slots=True)
-class StrategyText:
-    label: str      #: "Cost leadership"
-    text: str       #: what the generic strategy means
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,7 +261,9 @@ class ReportViews(MatrixViews):
                                     "health": self.project.objective_health[e.id].health} for e in items])
                           for label, items in by_perspective],
             links=[(e.id, edge.other) for e in objectives for edge in self.index.up.get(e.id, ())
-                   if edge.key == "parent"])
+                   if edge.key == "parent"],
+            causes=[(e.id, target) for e in objectives for target in e.ref_ids("enables")
+                    if (t := self.plan.get(target)) is not None and t.kind == "objective"])
 
     def _card(self, entity: Entity) -> ObjectiveCard:
         kpis = len(self.project.objective_health[entity.id].kpis)
@@ -287,7 +276,6 @@ class ReportViews(MatrixViews):
         attrs = plan.attrs if plan else {}
         objectives = self.plan.of_kind("objective")
         by_perspective = self._perspectives(objectives)
-        strategy = STRATEGY_TEXT.get(attrs.get("strategy") or "")
         period = attrs.get("period")
         reviews = sorted(self.plan.of_kind("review"), key=lambda e: e.attrs.get("date") or date.min, reverse=True)
         warnings = sum(1 for f in self.project.findings if f.severity is Severity.WARNING)
@@ -295,7 +283,7 @@ class ReportViews(MatrixViews):
         return HomeView(
             plan=plan, body=self.body(plan).html if plan else "",
             vision=attrs.get("vision", ""), mission=attrs.get("mission", ""), values=tuple(attrs.get("values", ())),
-            strategy=StrategyText(*strategy) if strategy else None,
+            strategy=strategy_text(attrs),
             period=period.label if period else "", owner=plan.owner if plan else "",
             objective_counts=health_counts(self.project.objective_health[e.id].health for e in objectives),
             kpi_counts=health_counts(h.health for h in self.project.kpi_health.values()),
