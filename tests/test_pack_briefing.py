@@ -142,6 +142,10 @@ def test_sub_objectives_follow_their_parent_on_site_and_in_matrices(example):
     assert groups[:3] == [("0", "SO1"), ("1", "SO2"), ("1", "SO3")]
     matrix = list(csv.reader(io.StringIO((example / "matrices" / "objectives-kpis.csv").read_text(encoding="utf-8"))))
     assert [r[0] for r in matrix[1:4]] == ["SO1", "SO2", "SO3"]
+    page = (example / "matrices" / "objectives-kpis.html").read_text(encoding="utf-8")
+    heads = re.findall(r'<tr class="depth-(\d)[^"]*"><th class="row-head" scope="row">(?:<span[^>]*>↳ </span>)?'
+                       r'<a href="../objectives/(SO\d)\.html">', page)
+    assert heads[:4] == [("0", "SO1"), ("1", "SO2"), ("1", "SO3"), ("0", "SO4")]
 
 
 def test_pdf_scorecard_lists_sub_objectives_under_their_parent_by_perspective(board):
