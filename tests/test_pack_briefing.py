@@ -194,7 +194,7 @@ def test_strategy_map_draws_cause_and_effect_apart_from_sub_objective_links(exam
     home = (example / "index.html").read_text(encoding="utf-8")
     svg = home[home.index('class="sd-chart sd-strategy-map"'):home.index("</svg>", home.index("sd-strategy-map"))]
     causes = re.findall(r'<path[^>]*class="sd-link sd-cause"[^>]*>', svg)
-    assert len(causes) == 7  # SO4>SO3, SO5>SO4, SO5>SO2, SO6>SO3, SO7>SO5, SO7>SO6 and the legend's
+    assert len(causes) == 7  # SO4>SO3, SO5>SO4, SO5>SO2, SO6>SO4, SO7>SO5, SO7>SO6 and the legend's
     assert all('stroke-dasharray="5 3"' in c for c in causes)  # a line style, not only a colour
     solid = re.findall(r'<path[^>]*class="sd-link"[^>]*>', svg)
     assert solid and not any("dasharray" in s for s in solid)

@@ -79,6 +79,7 @@ class HomeView:
     errors_text: str                    #: "1 error"
     scorecard_href: str                 #: site path of the scorecard
     alignment_href: str                 #: site path of the alignment report
+    map_arrows: str = ""                #: what the strategy map's arrows mean, for its caption ('' for none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,7 +296,18 @@ class ReportViews(MatrixViews):
             reviews=tuple(self.ref(r.id) for r in reviews[:LATEST_REVIEWS]),
             warnings=warnings, errors=errors,
             warnings_text=plural(warnings, "warning"), errors_text=plural(errors, "error"),
-            scorecard_href=REPORT_PAGES["scorecard"], alignment_href=REPORT_PAGES["alignment"])
+            scorecard_href=REPORT_PAGES["scorecard"], alignment_href=REPORT_PAGES["alignment"],
+            map_arrows=self._map_arrows(objectives))
+
+    @staticmethod
+    def _map_arrows(objectives: list[Entity]) -> str:
+        """The strategy map caption's words for the kinds of arrow it draws."""
+        words = []
+        if any(e.ref_ids("parent") for e in objectives):
+            words.append("solid arrows point from a sub-objective to the objective it contributes to")
+        if any(e.ref_ids("enables") for e in objectives):
+            words.append("dashed arrows with open heads show cause and effect, from an objective to the one it enables")
+        return "; ".join(words)
 
     def scorecard(self) -> ScorecardView:
         """Every KPI grouped by the strategic objective it measures directly, the rest last."""
