@@ -306,7 +306,7 @@ def test_hospital_perspectives_name_and_order_everything(hospital):
         text = (out / page).read_text(encoding="utf-8")
         assert "Customer" not in text and "Financial" not in text, page
     assert "Patients and families" in (out / "objectives" / "P1.html").read_text(encoding="utf-8")
-    assert '<tr class="perspective-row"><th scope="colgroup" colspan="6">Patients and families</th></tr>' \
+    assert '<tr class="group-row perspective-row"><th scope="colgroup" colspan="6">Patients and families</th></tr>' \
         in (out / "scorecard.html").read_text(encoding="utf-8")
     search = json.loads((out / "search-index.json").read_text(encoding="utf-8"))
     docs = search if isinstance(search, list) else search.get("docs", search.get("documents", []))
