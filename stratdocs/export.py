@@ -84,7 +84,7 @@ def _plain(value):
 
 
 def to_dict(project: Project) -> dict:
-    built = matrices_mod.build_all(project.index, project.config.matrices)
+    built = matrices_mod.build_all(project.index, project.config.matrices, project.config.perspectives)
     return {
         "as_of": project.as_of.isoformat(),
         "title": project.config.title,
@@ -133,7 +133,7 @@ def _sheets(project: Project) -> list[tuple[str, tuple, list]]:
         ("KPIs", ("id", "title", "level", "unit", "latest date", "latest", "target", "target date", "health",
                   "stale"), kpi_rows),
     ]
-    for name, matrix in matrices_mod.build_all(project.index, project.config.matrices).items():
+    for name, matrix in matrices_mod.build_all(project.index, project.config.matrices, project.config.perspectives).items():
         table = matrix.table()
         sheets.append((name[:31], tuple(table[0]), table[1:]))
     sheets.append(("Findings", ("file", "line", "col", "severity", "code", "message"),

@@ -218,6 +218,9 @@ def _config_properties() -> dict:
         "matrices": {"type": "array", "items": {"anyOf": [{"enum": [m.id for m in specs.DEFAULT_MATRICES]},
                                                           _matrix()]}},
         "documents": {"type": "array", "items": _document()},
+        "perspectives": {"type": "object", "minProperties": 1, "maxProperties": 8,
+                         "propertyNames": {"pattern": "^[a-z][a-z0-9-]{0,39}$"},
+                         "additionalProperties": {"type": "string", "pattern": r"\S"}},
     })
     return props
 

@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Mapping
 
 from stratdocs.config import MatrixSpec
+from stratdocs.objectives import tree
 from stratdocs.model import Entity
 from stratdocs.spreadsheet import csv_text
 from stratdocs.trace import TraceIndex
@@ -77,17 +78,18 @@ class Matrix:
         }
 
 
-def select(index: TraceIndex, axis: str) -> tuple[Entity, ...]:
+def select(index: TraceIndex, axis: str, perspectives: tuple[str, ...] = ()) -> tuple[Entity, ...]:
+    """The items of an axis; objectives with their sub-objectives under them (`objectives.tree`)."""
     kind, _, level = axis.partition(":")
-    items = index.plan.of_kind(kind)
+    items = [p.entity for p in tree(index.plan, perspectives)] if kind == "objective" else index.plan.of_kind(kind)
     if level:
         items = [e for e in items if e.kpi is not None and e.kpi.level == level]
     return tuple(items)
 
 
-def build(index: TraceIndex, spec: MatrixSpec) -> Matrix:
-    rows = select(index, spec.rows)
-    columns = select(index, spec.columns)
+def build(index: TraceIndex, spec: MatrixSpec, perspectives: tuple[str, ...] = ()) -> Matrix:
+    rows = select(index, spec.rows, perspectives)
+    columns = select(index, spec.columns, perspectives)
     row_ids = {r.id for r in rows}
     cells: dict[tuple[str, str], Cell] = {}
     for column in columns:
@@ -119,5 +121,6 @@ def _reach(index: TraceIndex, column: Entity, row_ids: set[str]) -> dict[str, Ce
     return found
 
 
-def build_all(index: TraceIndex, specs) -> dict[str, Matrix]:
-    return {spec.id: build(index, spec) for spec in specs}
+def build_all(index: TraceIndex, specs, perspectives=()) -> dict[str, Matrix]:
+    """Every configured matrix; `perspectives`: the config's perspective keys, for the order of objectives."""
+    return {spec.id: build(index, spec, tuple(perspectives)) for spec in specs}

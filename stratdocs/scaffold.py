@@ -62,6 +62,8 @@ def new(project, kind: str, entity_id: str, title: str) -> Path:
             .replace("{today}", today.isoformat())
             .replace("{year3}", str(today.year + 2))
             .replace("{year}", str(today.year))
+            .replace("{perspective}", next(iter(project.config.perspectives), ""))
+            .replace("{perspectives}", " | ".join(project.config.perspectives))
             .replace("{title}", json.dumps(title, ensure_ascii=False)))
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

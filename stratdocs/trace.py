@@ -23,6 +23,7 @@ ALL = frozenset(KINDS)
 TARGET_KINDS = {
     "supports": frozenset(("objective", "initiative", "strategy", "operation", "operational-objective")),
     "parent": frozenset(("objective",)),
+    "enables": frozenset(("objective",)),  # cause and effect between objectives (the strategy map's dashed arrows)
     "measures": frozenset(("objective", "operational-objective", "initiative", "strategy", "operation")),
     "drives": frozenset(("kpi",)),
     "kpis": frozenset(("kpi",)),

@@ -150,7 +150,7 @@ def test_health_is_a_word_not_only_a_colour(example_site: Path):
 
 def test_matrix_page_marks_gaps_and_writes_csv(example_site: Path):
     html = (example_site / "matrices/objectives-operations.html").read_text(encoding="utf-8")
-    assert '<tr class="uncovered"><th class="row-head" scope="row"><a href="../objectives/SO8.html">' in html
+    assert '<tr class="depth-0 uncovered"><th class="row-head" scope="row"><a href="../objectives/SO8.html">' in html
     assert "via I2" in html and 'class="cell cell-direct' not in html.split("<tbody>")[0]
     csv_text = (example_site / "matrices/objectives-operations.csv").read_text(encoding="utf-8")
     header = csv_text.splitlines()[0].split(",")

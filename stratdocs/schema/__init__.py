@@ -32,11 +32,13 @@ __all__ = ["COMMON_KEYS", "DIRECTIONS", "FREQUENCIES", "ID_RE", "KIND_KEYS", "LE
            "first_heading"]
 
 
-def build_entities(src: SourceFile, root: Path, content_dir: str) -> tuple[list[Entity], list[Finding]]:
+def build_entities(src: SourceFile, root: Path, content_dir: str,
+                   perspectives=PERSPECTIVES) -> tuple[list[Entity], list[Finding]]:
     """Turn one parsed file into its entity (plus nested ones for an operation).
 
     :param src: the file as `sources.read` returned it (with front matter).
     :param root: the project folder and `content_dir` its content folder, for a KPI's CSV data.
+    :param perspectives: the perspective keys objectives may name (the config's `perspectives`).
     """
     findings: list[Finding] = []
     r = Reader(src.path, findings)
@@ -48,7 +50,7 @@ def build_entities(src: SourceFile, root: Path, content_dir: str) -> tuple[list[
     entity_id = _entity_id(r, src, allowed, kind)
     title = _title(r, src, entity_id)
     values = common(r, items)
-    attrs, refs = KIND_READERS[kind](r, items)
+    attrs, refs = KIND_READERS[kind](r, items, perspectives) if kind == "objective" else KIND_READERS[kind](r, items)
     if "commentary" in items and "commentary" in allowed:
         attrs["commentary"] = commentary(r, items["commentary"][1])
     kpi = read_kpi(r, items, root, content_dir) if kind == "kpi" else None

@@ -8,8 +8,8 @@ ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
 
 COMMON_KEYS = ("kind", "id", "title", "summary", "owner", "status", "tags", "review_by", "updated", "waive")
 KIND_KEYS = {
-    "plan": ("vision", "mission", "values", "period", "strategy"),
-    "objective": ("perspective", "period", "parent", "commentary"),
+    "plan": ("vision", "mission", "values", "period", "strategy", "strategy_text"),
+    "objective": ("perspective", "period", "parent", "enables", "commentary"),
     "initiative": ("supports", "start", "end", "budget", "currency"),
     "strategy": ("function", "supports"),
     "operation": ("function", "period", "supports", "objectives", "tasks"),
@@ -22,8 +22,9 @@ NESTED_KEYS = {
     "operational-objective": ("id", "title", "owner", "supports", "kpis", "summary", "status", "tags", "waive"),
     "task": ("id", "title", "owner", "due", "status", "supports", "resources", "summary", "tags", "waive"),
 }
-REF_KEYS = ("supports", "parent", "measures", "drives", "about", "kpis")
+REF_KEYS = ("supports", "parent", "measures", "drives", "about", "kpis", "enables")
 
+#: The default perspectives (labels in `config.perspectives`); a plan may name its own in stratdocs.yml.
 PERSPECTIVES = ("financial", "customer", "internal", "learning")
 STRATEGIES = {"cost-leadership": "cost-leadership", "differentiation": "differentiation",
               "focus": "focus", "segmentation": "focus"}
@@ -39,8 +40,8 @@ FREQUENCIES = ("weekly", "monthly", "quarterly", "yearly")
 KEY_TYPES = {
     "kind": "kind", "id": "id", "title": "text", "summary": "text", "owner": "text", "status": "text",
     "tags": "strings", "review_by": "date", "updated": "date", "waive": "waive",
-    "vision": "text", "mission": "text", "values": "strings", "period": "period", "strategy": tuple(STRATEGIES),
-    "perspective": PERSPECTIVES, "parent": "ref", "supports": "refs", "start": "date", "end": "date",
+    "vision": "text", "mission": "text", "strategy_text": "text", "values": "strings", "period": "period", "strategy": tuple(STRATEGIES),
+    "perspective": PERSPECTIVES, "parent": "ref", "enables": "refs", "supports": "refs", "start": "date", "end": "date",
     "budget": "number", "currency": "text", "function": "text", "objectives": "nested", "tasks": "nested",
     "level": LEVELS, "measures": "refs", "drives": "refs", "unit": "text", "direction": DIRECTIONS,
     "frequency": FREQUENCIES, "baseline": "point", "target": "targets", "thresholds": "thresholds",

@@ -17,7 +17,7 @@ KindReader = Callable[[Reader, dict], tuple[dict, list[Ref]]]
 
 def _plan(r: Reader, items: dict) -> tuple[dict, list[Ref]]:
     attrs: dict = {}
-    for key in ("vision", "mission"):
+    for key in ("vision", "mission", "strategy_text"):
         if key in items:
             attrs[key] = r.text(items[key][1], key) or ""
     if "values" in items:
@@ -29,10 +29,11 @@ def _plan(r: Reader, items: dict) -> tuple[dict, list[Ref]]:
     return attrs, []
 
 
-def _objective(r: Reader, items: dict) -> tuple[dict, list[Ref]]:
+def _objective(r: Reader, items: dict, perspectives=PERSPECTIVES) -> tuple[dict, list[Ref]]:
+    """:param perspectives: the keys `perspective:` may take (the config's `perspectives`)."""
     attrs: dict = {}
     if "perspective" in items:
-        attrs["perspective"] = r.choice(items["perspective"][1], "perspective", PERSPECTIVES)
+        attrs["perspective"] = r.choice(items["perspective"][1], "perspective", tuple(perspectives))
     if "period" in items:
         attrs["period"] = r.period(items["period"][1], "period")
     if "parent" not in items:

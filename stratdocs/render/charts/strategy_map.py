@@ -19,6 +19,12 @@ _GAP = 16.0       # between the name column and the cards, and between cards
 _ROW_GAP = 26.0   # between rows of cards in one band
 _BAND_PAD = 22.0
 _BAND_GAP = 6.0
+#: The smallest text of the map, in px of its viewBox: printed at 8 pt or more when the PDF
+#: places the 900 px map at least 8/11 of a pt per px wide (a landscape page does; issue #11).
+_SMALLEST = 11.0
+#: Cause-and-effect links (`enables:`) are dashed with an open arrowhead, so they read apart from
+#: the solid sub-objective arrows in greyscale too.
+_DASH = "5 3"
 
 
 @dataclass(frozen=True)
@@ -44,8 +50,8 @@ def _box(obj: dict, x: float, y: float, bw: float) -> tuple[str, str]:
            f"{coord(x + r)},{coord(y)} H{coord(x + bw - r)} A{coord(r)},{coord(r)} 0 0 1 "
            f"{coord(x + bw)},{coord(y + r)} V{coord(y + _BAR_H)} Z")
     parts.append(svg.tag("path", {"d": bar, "class": f"sd-health-{h}", "fill": colour}))
-    word_w = svg.text_width(word.upper(), 10, bold=True)
-    parts.append(svg.text(x + bw - 10, y + 22, word.upper(), size=10, cls=f"sd-health-{h}",
+    word_w = svg.text_width(word.upper(), _SMALLEST, bold=True)
+    parts.append(svg.text(x + bw - 10, y + 22, word.upper(), size=_SMALLEST, cls=f"sd-health-{h}",
                           fill=colour, anchor="end", weight="bold"))
     parts.append(svg.text(x + 10, y + 22, svg.fit(oid, bw - 28 - word_w, 11, bold=True), size=11,
                           cls="sd-muted", fill=svg.MUTED, weight="bold"))
@@ -62,9 +68,10 @@ def _box(obj: dict, x: float, y: float, bw: float) -> tuple[str, str]:
     return svg.tag("g", {"class": "sd-objective"}, inner), desc
 
 
-def _arrow_path(x1: float, y1: float, x2: float, y2: float, kind: str) -> str:
+def _arrow_path(x1: float, y1: float, x2: float, y2: float, kind: str, dashed: bool = False) -> str:
     """A curve from (x1, y1) to an arrowhead at (x2, y2): ``v`` leaves and enters vertically,
-    ``h`` horizontally, ``arc`` rises above both points and comes down onto the target."""
+    ``h`` horizontally, ``arc`` rises above both points and comes down onto the target.
+    ``dashed``: a cause-and-effect link (dashed line, open arrowhead)."""
     n = coord
     head = 7.0
     if kind == "h":
@@ -82,6 +89,11 @@ def _arrow_path(x1: float, y1: float, x2: float, y2: float, kind: str) -> str:
             c1 = c2 = (y1 + ey) / 2
         curve = f"M{n(x1)},{n(y1)} C{n(x1)},{n(c1)} {n(x2)},{n(c2)} {n(x2)},{n(ey)}"
         tip = f"M{n(x2)},{n(y2)} L{n(x2 - head / 2)},{n(ey)} L{n(x2 + head / 2)},{n(ey)} Z"
+    if dashed:
+        return (svg.tag("path", {"d": curve, "class": "sd-link sd-cause", "fill": "none", "stroke": svg.LINK,
+                                 "stroke-width": "1.5", "stroke-dasharray": _DASH})
+                + svg.tag("path", {"d": tip, "class": "sd-arrow sd-cause", "fill": "#ffffff", "stroke": svg.LINK,
+                                   "stroke-width": "1.2"}))
     return (svg.tag("path", {"d": curve, "class": "sd-link", "fill": "none", "stroke": svg.LINK,
                              "stroke-width": "1.5"})
             + svg.tag("path", {"d": tip, "class": "sd-arrow", "fill": svg.LINK}))
@@ -164,8 +176,9 @@ def _sides(child: tuple[float, float, int], parent: tuple[float, float, int]) ->
     return ("top", "top")  # same row, boxes in between: arc over the top of the row
 
 
-def _links(pairs: list[tuple[str, str]], boxes: dict, bw: float) -> list[str]:
-    """The arrows, child -> parent; attachment points spread along each box edge to limit overlaps."""
+def _links(pairs: list[tuple[str, str]], boxes: dict, bw: float, dashed: int = -1) -> list[str]:
+    """The arrows, child -> parent; attachment points spread along each box edge to limit overlaps.
+    Pairs from index `dashed` on are cause-and-effect links (-1: none)."""
     ends: dict[tuple[str, str], list[tuple[float, int, str]]] = {}
     routes = []
     for i, (child, parent) in enumerate(pairs):
@@ -188,34 +201,37 @@ def _links(pairs: list[tuple[str, str]], boxes: dict, bw: float) -> list[str]:
     for i, sides in enumerate(routes):
         (x1, y1), (x2, y2) = where[(i, "s")], where[(i, "e")]
         kind = "h" if sides[0] in ("left", "right") else ("arc" if sides == ("top", "top") else "v")
-        out.append(_arrow_path(x1, y1, x2, y2, kind))
+        out.append(_arrow_path(x1, y1, x2, y2, kind, 0 <= dashed <= i))
     return out
 
 
-def _legend(w: float, y: float, arrows: bool) -> tuple[str, float]:
-    """The health words beside their colours, and what an arrow means; wraps if narrow.
+def _legend(w: float, y: float, arrows: bool, causes: bool = False) -> tuple[str, float]:
+    """The health words beside their colours, and what each kind of arrow means; wraps if narrow.
 
     Returns the legend group and the map's total height.
     """
-    items = [(HEALTH_WORDS[h], h) for h in HEALTH_COLOURS] + ([("contributes to", "")] if arrows else [])
+    items = ([(HEALTH_WORDS[h], h) for h in HEALTH_COLOURS] + ([("contributes to", "")] if arrows else [])
+             + ([("enables", "cause")] if causes else []))
     legend = []
     x, ly = _MARGIN + 4, y + 10
     for label, h in items:
-        key_w = 19 if h else 36
+        key_w = 19 if h and h != "cause" else 36
         if x > _MARGIN + 4 and x + key_w + svg.text_width(label, 11) > w - _MARGIN:
             x, ly = _MARGIN + 4, ly + 18
-        if h:
+        if h == "cause":
+            legend.append(_arrow_path(x, ly - 1, x + 28, ly - 1, "h", dashed=True))
+        elif h:
             legend.append(svg.tag("rect", {"x": x, "y": ly - 4, "width": 14, "height": 6, "rx": 2,
                                            "class": f"sd-health-{h}", "fill": HEALTH_COLOURS[h]}))
         else:
             legend.append(_arrow_path(x, ly - 1, x + 28, ly - 1, "h"))
-        legend.append(svg.text(x + key_w, ly + 3, label, size=11, cls="sd-muted", fill=svg.MUTED))
-        x += key_w + svg.text_width(label, 11) + 16
+        legend.append(svg.text(x + key_w, ly + 3, label, size=_SMALLEST, cls="sd-muted", fill=svg.MUTED))
+        x += key_w + svg.text_width(label, _SMALLEST) + 16
     return svg.tag("g", {"class": "sd-legend"}, "".join(legend)), ly + 14
 
 
 def strategy_map(*, perspectives: list[tuple[str, list[dict]]], links: list[tuple[str, str]],
-                 width=900) -> Markup:
+                 width=900, causes: list[tuple[str, str]] = ()) -> Markup:
     """A balanced-scorecard strategy map: one band per perspective, objective cards linking to
     their pages (id, wrapped title, health word and bar), and cause-and-effect arrows drawn from
     each child objective to its parent. Unknown ids in ``links`` are ignored.
@@ -223,6 +239,8 @@ def strategy_map(*, perspectives: list[tuple[str, list[dict]]], links: list[tupl
     :param perspectives: (perspective name, objectives) per band, top to bottom; each objective
         is a dict with ``id``, ``title``, ``health`` and ``href`` (unsafe links are dropped).
     :param links: (child id, parent id) pairs: the child contributes to the parent.
+    :param causes: (cause id, effect id) pairs (`enables:`), drawn dashed: the cause-and-effect
+        links between perspectives.
     :param width: the width of the viewBox in px (at least 360); the SVG scales to its container.
     """
     w = max(float(width), 360.0)
@@ -237,11 +255,14 @@ def strategy_map(*, perspectives: list[tuple[str, list[dict]]], links: list[tupl
 
     body_bands, body_boxes, boxes, described, y = _bands(bands, grid)
     pairs = _link_pairs(links, boxes)
-    body_links = _links(pairs, boxes, grid.bw)
-    key, height = _legend(w, y, bool(pairs))
+    cause_pairs = [p for p in _link_pairs(causes, boxes) if p not in pairs]
+    body_links = _links(pairs + cause_pairs, boxes, grid.bw, len(pairs) if cause_pairs else -1)
+    key, height = _legend(w, y, bool(pairs), bool(cause_pairs))
     label = "Strategy map. " + ". ".join(described)
     if pairs:
         label += ". Links: " + "; ".join(f"{c} contributes to {p}" for c, p in pairs)
+    if cause_pairs:
+        label += ". Cause and effect: " + "; ".join(f"{c} enables {e}" for c, e in cause_pairs)
     # Arrows go under the cards, so they never hide a card's text.
     # A group, not an image: an image's children are hidden from assistive technology, so
     # links inside one are "nested interactive" content (axe-core).

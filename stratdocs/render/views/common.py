@@ -19,10 +19,6 @@ from stratdocs.health import HEALTH_WORDS, HEALTHS
 from stratdocs.render.markdown import resolve_links
 from stratdocs.render.urls import root_of
 
-#: Balanced-scorecard perspectives of strategic objectives: (key in content, label), in order.
-PERSPECTIVES = (("financial", "Financial"), ("customer", "Customer"), ("internal", "Internal processes"),
-                ("learning", "Learning & growth"))
-PERSPECTIVE_LABELS = dict(PERSPECTIVES)
 #: Facts whose value is a date or a short token: printed on one line (issue 12: dates broke at the hyphen).
 NOWRAP_FACTS = frozenset({"status", "date", "review_by", "updated", "runs", "budget", "period"})
 #: An ISO date in running text.

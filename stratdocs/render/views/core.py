@@ -74,7 +74,7 @@ class ViewsCore:
     @cached_property
     def matrices(self) -> dict:
         """Every configured matrix by name."""
-        return matrices_mod.build_all(self.index, self.project.config.matrices)
+        return matrices_mod.build_all(self.index, self.project.config.matrices, self.project.config.perspectives)
 
     def _read(self, entity_id: str) -> None:
         self.tracker.read(entity_id)
@@ -91,6 +91,11 @@ class ViewsCore:
         key = digest(name, repr(sorted(kwargs.items())))
         self.chart_keys.add(key)
         return Markup(self._charts.chart(key, lambda: make(**kwargs)))
+
+    @property
+    def perspective_names(self):
+        """Perspective key -> the name readers see, top band first (the config's `perspectives`)."""
+        return self.project.config.perspectives
 
     def ref(self, entity_id: str) -> ItemRef:
         """A reference to an item, recorded as shown by the page being built."""

@@ -22,7 +22,9 @@ from stratdocs.errors import ConfigError, StratdocsError, UsageError
 from stratdocs.git import DIRTY
 from stratdocs.model import FOLDER_KINDS, KIND_LABELS, Entity
 from stratdocs.numbers import plural
+from stratdocs.objectives import reading_order, tree
 from stratdocs.render.views import Views
+from stratdocs.render.views.board import BoardAlignmentView, board_alignment, entity_notes
 from stratdocs.render.views.common import Group, health_counts
 from stratdocs.render.views.kpi import Actual
 from stratdocs.render.views.matrix import MatrixView
@@ -79,6 +81,8 @@ class DocumentViews:
         self.spec = spec
         self.project = views.project
         self.selected = select(views, spec.filter)
+        #: objective id -> 1 for a sub-objective, ... (nested bookmarks and indented contents)
+        self.depths = {p.entity.id: p.depth for p in tree(views.plan, views.perspective_names)}
         plan = views.plan
         present = set(spec.sections)
         anchored: set[str] = set()
@@ -97,8 +101,10 @@ class DocumentViews:
         return self.selected is None or entity_id in self.selected
 
     def entities(self, kind: str) -> list[Entity]:
-        """The items of a kind the document shows, in plan order."""
-        return [e for e in self.views.plan.of_kind(kind) if self.shows(e.id)]
+        """The items of a kind the document shows, in reading order (sub-objectives under their
+        parent, reviews newest first: `objectives.reading_order`)."""
+        items = reading_order(self.views.plan, kind, self.views.perspective_names)
+        return [e for e in items if self.shows(e.id)]
 
     # -- the document ----------------------------------------------------------------------
 
@@ -130,7 +136,8 @@ class DocumentViews:
             kind = FOLDER_KINDS[key]
             blocks = tuple(self.entity(e) for e in self.entities(kind))
             items = tuple(ContentsItem(b.view.entity.title if kind == "page" else
-                                       f"{b.view.entity.id} · {b.view.entity.title}", b.anchor) for b in blocks)
+                                       f"{b.view.entity.id} · {b.view.entity.title}", b.anchor, b.depth)
+                          for b in blocks)
             label = KIND_LABELS[kind][1]
             scope = "match this document’s scope" if self.spec.filter else "in the plan"
             view = EntitiesView(kind, label, blocks, f"No {label.lower()} {scope}")
@@ -227,7 +234,8 @@ class DocumentViews:
             # The chart draws every actual and the headline the latest: the table keeps their notes.
             actuals=tuple(a for a in actuals[:PDF_ACTUALS] if a.note),
             actuals_note=f"those with notes among the latest {min(PDF_ACTUALS, len(actuals))}" if cut or any(
-                not a.note for a in actuals[:PDF_ACTUALS]) else "", more_chains=more_chains)
+                not a.note for a in actuals[:PDF_ACTUALS]) else "", more_chains=more_chains,
+            notes=entity_notes(view.findings, entity.id), depth=self.depths.get(entity.id, 0))
 
     def scorecard(self) -> ScorecardView:
         """The scorecard, keeping the KPIs the document shows."""
@@ -262,8 +270,11 @@ class DocumentViews:
                        orphans=tuple(c for c in view.orphans if self.shows(c.id)),
                        total=sum(row.total for row in rows), split=len(groups) > 1)
 
-    def alignment(self) -> AlignmentView:
-        """The alignment report, keeping the findings about items the document shows."""
+    def alignment(self) -> BoardAlignmentView:
+        """The alignment report in a board's words, keeping the findings about items the document shows."""
+        return board_alignment(self._alignment())
+
+    def _alignment(self) -> AlignmentView:
         view = self.views.alignment()
         if self.selected is None:
             return view

@@ -23,6 +23,7 @@ CHANGE_WORDS = {"health": "health changed", "owner": "owner changed", "status": 
 class ContentsItem:
     label: str          #: "SO1 · Grow revenue" (pages: the title)
     anchor: str
+    depth: int = 0      #: 1 for a sub-objective, listed under its parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,8 @@ class EntityBlock:
     actuals: tuple[Actual, ...]     #: the latest actuals (KPIs)
     actuals_note: str               #: "latest 6 of 14" when some are left out, else ''
     more_chains: str = ""           #: "and 3 more routes …" when trace chains were left out (a KPI keeps to one page)
+    notes: tuple = ()               #: its alignment notes in the reader's words (HTML), no rule id or fix
+    depth: int = 0                  #: 1 for a sub-objective (a nested bookmark under its parent), ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from stratdocs.model import KIND_LABELS, KINDS, Entity
 from stratdocs.numbers import format_number, plural
-from stratdocs.render.views.common import (PERSPECTIVE_LABELS, Fact, Group, ItemRef, LastChange, Traced, dated,
+from stratdocs.render.views.common import (Fact, Group, ItemRef, LastChange, Traced, dated,
                                            health_word)
 from stratdocs.render.views.change import CommentaryView, TrendView, commentary_view, objective_trend_view
 from stratdocs.render.views.kpi import KpiDetail, KpiRow, KpiViews
@@ -20,7 +20,8 @@ HEALTH_KINDS = ("objective", "kpi")
 #: Kinds that must have an owner: without one, the Owner fact says so.
 OWNED_KINDS = ("objective", "initiative", "operation", "kpi")
 #: Reference facts: (reference key, label).
-REF_FACTS = (("supports", "Supports"), ("measures", "Measures"), ("drives", "Drives"), ("about", "About"))
+REF_FACTS = (("supports", "Supports"), ("measures", "Measures"), ("drives", "Drives"), ("enables", "Enables"),
+             ("about", "About"))
 TASK_STATUSES = ("todo", "doing", "done", "blocked")
 
 
@@ -200,7 +201,8 @@ class EntityViews(KpiViews):
             add(Fact("Status", entity.status, key="status"))
         if entity.kind == "objective":
             if a.get("perspective"):
-                add(Fact("Perspective", PERSPECTIVE_LABELS[a["perspective"]], key="perspective"))
+                add(Fact("Perspective", self.perspective_names.get(a["perspective"], a["perspective"]),
+                         key="perspective"))
             parent = entity.ref_ids("parent")
             if parent:
                 add(Fact("Parent objective", refs=self.refs(parent), key="parent"))

@@ -41,6 +41,7 @@ class MatrixRow:
     links: tuple[MatrixLink, ...]   #: list mode: what links to it
     total: int                      #: how many columns link to it
     uncovered: bool                 #: nothing links to it
+    depth: int = 0                  #: 1 for a sub-objective, listed under its parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +144,7 @@ class MatrixViews(EntityViews):
         for row in m.rows:
             cells = tuple(self._cell(m, row.id, column.id, column.id in orphans) for column in m.columns)
             total = m.row_total(row.id)
-            rows.append(MatrixRow(self.ref(row.id), cells, (), total, total == 0))
+            rows.append(MatrixRow(self.ref(row.id), cells, (), total, total == 0, self._depth(row.id)))
         columns = tuple(MatrixColumn(self.ref(c.id), m.column_total(c.id), c.id in orphans) for c in m.columns)
         return MatrixView(mode="grid", rows=tuple(rows), columns=columns, **common)
 
@@ -153,7 +154,19 @@ class MatrixViews(EntityViews):
             by_row.setdefault(row_id, []).append(
                 MatrixLink(self.ref(column_id), cell.direct, cell.via, DIRECT if cell.direct else INDIRECT))
         return tuple(MatrixRow(self.ref(r.id), (), tuple(by_row.get(r.id, ())), len(by_row.get(r.id, ())),
-                               r.id not in by_row) for r in m.rows)
+                               r.id not in by_row, self._depth(r.id)) for r in m.rows)
+
+    def _depth(self, entity_id: str) -> int:
+        """How deep a row's objective is nested under parents (0 for other kinds)."""
+        depth, seen = 0, {entity_id}
+        entity = self.plan.entities[entity_id]
+        while entity.kind == "objective" and (parents := entity.ref_ids("parent")):
+            parent = self.plan.get(parents[0])
+            if parent is None or parent.id in seen:
+                break
+            seen.add(parent.id)
+            depth, entity = depth + 1, parent
+        return depth
 
     @staticmethod
     def _cell(m, row_id: str, column_id: str, orphan: bool) -> MatrixCell:

@@ -12,20 +12,13 @@ from stratdocs.findings import Severity
 from stratdocs.model import KIND_FOLDERS, KIND_LABELS, KINDS, Entity
 from stratdocs.numbers import format_number, plural, plural_word
 from stratdocs.render.urls import REPORT_PAGES, index_path
-from stratdocs.render.views.common import PERSPECTIVES, PERSPECTIVE_LABELS, HealthCount, ItemRef, dated, \
-    health_counts, health_word
+from stratdocs.objectives import reading_order, tree
+from stratdocs.render.views.common import HealthCount, ItemRef, dated, health_counts, health_word
 from stratdocs.render.views.kpi import KpiRow
 from stratdocs.render.views.summary import SummaryView, SummaryViews
+from stratdocs.render.views.strategy import StrategyText, strategy_text
 from stratdocs.render.views.words import plain_text, reader_words
 
-STRATEGY_TEXT = {
-    "cost-leadership": ("Cost leadership", "Win by being the lowest-cost producer in the industry, passing "
-                                          "savings on as lower prices or keeping them as margin."),
-    "differentiation": ("Differentiation", "Win by offering something customers value and competitors do not, "
-                                          "and charging for it."),
-    "focus": ("Focus (segmentation)", "Win by serving one narrow segment better than broad competitors, on cost "
-                                     "or on difference."),
-}
 #: Kind indexes: the heading of the kind's extra column.
 EXTRA_LABELS = {"operation": "Function · period", "kpi": "Latest", "objective": "Perspective", "review": "Date"}
 #: Kind indexes show health for these kinds, and "traces to" for all kinds but these.
@@ -36,12 +29,6 @@ INDEX_TRACES = 6
 LATEST_REVIEWS = 3
 #: Search documents keep this much of an item's text.
 SEARCH_TEXT = 2000
-
-
-@dataclass(frozen=True, slots=True)
-class StrategyText:
-    label: str      #: "Cost leadership"
-    text: str       #: what the generic strategy means
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +80,7 @@ class HomeView:
     scorecard_href: str                 #: site path of the scorecard
     alignment_href: str                 #: site path of the alignment report
     summary: SummaryView | None = None  #: the executive summary (the `briefing` block)
+    map_arrows: str = ""                #: what the strategy map's arrows mean, for its caption ('' for none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +93,7 @@ class IndexRow:
     traces_to: tuple[ItemRef, ...]      #: the first INDEX_TRACES items it traces to
     extra: Markup | str                 #: the kind's extra column (HTML: its dates kept on one line)
     target: Markup | str = ""           #: KPIs: the target in force with its date ("40 NPS by 2026-12-31"), HTML
+    depth: int = 0                      #: objectives: 1 for a sub-objective (listed under its parent), ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +117,8 @@ class ScorecardGroup:
     health: str | None
     health_word: str
     rows: tuple[KpiRow, ...]
+    depth: int = 0              #: 1 for a sub-objective (listed under its parent), ...
+    perspective: str = ""       #: the perspective's name on the first group of each perspective, else ''
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,12 +209,14 @@ class ReportViews(SummaryViews):
     def kind_index(self, kind: str) -> KindIndexView:
         """The index page of `kind` (a file kind with items)."""
         rows = []
-        for entity in self.plan.of_kind(kind):
+        depths = {p.entity.id: p.depth for p in tree(self.plan, self.perspective_names)}
+        for entity in reading_order(self.plan, kind, self.perspective_names):
             self._read(entity.id)  # the row shows more than a reference: owner, status, summary, links
             rows.append(IndexRow(self.ref(entity.id), entity.owner, entity.status, entity.summary,
                                  self.project.health_of(entity),
                                  self.refs(self.index.traces_to.get(entity.id, ())[:INDEX_TRACES]),
-                                 dated(self._index_extra(entity)), self._index_target(entity)))
+                                 dated(self._index_extra(entity)), self._index_target(entity),
+                                 depths.get(entity.id, 0)))
         return KindIndexView(kind, KIND_LABELS[kind][1], tuple(rows), plural(len(rows), "item"),
                              EXTRA_LABELS.get(kind, ""), kind in INDEX_HEALTH_KINDS, kind not in UNTRACED_KINDS,
                              show_status=any(r.status for r in rows), show_target=kind == "kpi")
@@ -244,7 +237,7 @@ class ReportViews(SummaryViews):
             latest = self.project.kpi_health[entity.id].latest
             return format_number(latest.value, entity.kpi.unit) if latest else "—"
         if entity.kind == "objective":
-            return PERSPECTIVE_LABELS.get(entity.attrs.get("perspective", ""), "")
+            return self.perspective_names.get(entity.attrs.get("perspective", ""), "")
         if entity.kind == "review":
             day = entity.attrs.get("date")
             return day.isoformat() if day else ""
@@ -252,7 +245,7 @@ class ReportViews(SummaryViews):
 
     def _perspectives(self, objectives: list[Entity]) -> list[tuple[str, list[Entity]]]:
         by_perspective = []
-        for key, label in PERSPECTIVES:
+        for key, label in self.perspective_names.items():
             items = [e for e in objectives if e.attrs.get("perspective") == key]
             if items:
                 by_perspective.append((label, items))
@@ -270,7 +263,9 @@ class ReportViews(SummaryViews):
                                     "health": self.project.objective_health[e.id].health} for e in items])
                           for label, items in by_perspective],
             links=[(e.id, edge.other) for e in objectives for edge in self.index.up.get(e.id, ())
-                   if edge.key == "parent"])
+                   if edge.key == "parent"],
+            causes=[(e.id, target) for e in objectives for target in e.ref_ids("enables")
+                    if (t := self.plan.get(target)) is not None and t.kind == "objective"])
 
     def _card(self, entity: Entity) -> ObjectiveCard:
         kpis = len(self.project.objective_health[entity.id].kpis)
@@ -283,7 +278,6 @@ class ReportViews(SummaryViews):
         attrs = plan.attrs if plan else {}
         objectives = self.plan.of_kind("objective")
         by_perspective = self._perspectives(objectives)
-        strategy = STRATEGY_TEXT.get(attrs.get("strategy") or "")
         period = attrs.get("period")
         reviews = sorted(self.plan.of_kind("review"), key=lambda e: e.attrs.get("date") or date.min, reverse=True)
         warnings = sum(1 for f in self.project.findings if f.severity is Severity.WARNING)
@@ -291,7 +285,7 @@ class ReportViews(SummaryViews):
         return HomeView(
             plan=plan, body=self.body(plan).html if plan else "",
             vision=attrs.get("vision", ""), mission=attrs.get("mission", ""), values=tuple(attrs.get("values", ())),
-            strategy=StrategyText(*strategy) if strategy else None,
+            strategy=strategy_text(attrs),
             period=period.label if period else "", owner=plan.owner if plan else "",
             objective_counts=health_counts(self.project.objective_health[e.id].health for e in objectives),
             kpi_counts=health_counts(h.health for h in self.project.kpi_health.values()),
@@ -304,20 +298,34 @@ class ReportViews(SummaryViews):
             warnings=warnings, errors=errors,
             warnings_text=plural(warnings, "warning"), errors_text=plural(errors, "error"),
             scorecard_href=REPORT_PAGES["scorecard"], alignment_href=REPORT_PAGES["alignment"],
-            summary=self.summary())
+            summary=self.summary(), map_arrows=self._map_arrows(objectives))
+
+    @staticmethod
+    def _map_arrows(objectives: list[Entity]) -> str:
+        """The strategy map caption's words for the kinds of arrow it draws."""
+        words = []
+        if any(e.ref_ids("parent") for e in objectives):
+            words.append("solid arrows point from a sub-objective to the objective it contributes to")
+        if any(e.ref_ids("enables") for e in objectives):
+            words.append("dashed arrows with open heads show cause and effect, from an objective to the one it enables")
+        return "; ".join(words)
 
     def scorecard(self) -> ScorecardView:
         """Every KPI grouped by the strategic objective it measures directly, the rest last."""
         groups = []
         placed: set[str] = set()
-        for objective in self.plan.of_kind("objective"):
+        last_perspective = None
+        for item in tree(self.plan, self.perspective_names):
+            objective = item.entity
             direct = [self.plan.entities[k] for k in self.index.measured_by(objective.id)]
             if not direct:
                 continue
             placed.update(k.id for k in direct)
             oh = self.project.objective_health[objective.id]
+            head = "" if item.perspective == last_perspective else self.perspective_names.get(item.perspective, "")
+            last_perspective = item.perspective
             groups.append(ScorecardGroup(self.ref(objective.id), oh.health, health_word(oh.health),
-                                         tuple(self.kpi_row(k) for k in direct)))
+                                         tuple(self.kpi_row(k) for k in direct), item.depth, head))
         rest = [k for k in self.plan.of_kind("kpi") if k.id not in placed]
         if rest:
             groups.append(ScorecardGroup(None, None, "", tuple(self.kpi_row(k) for k in rest)))
@@ -354,7 +362,10 @@ class ReportViews(SummaryViews):
         for entity in self.plan:
             health = self.project.health_of(entity) or ""
             html = self.body(entity).html if entity.container is None else ""
-            inputs = (entity, health, self.sitemap.path(entity.id), html)
+            kind_label = KIND_LABELS[entity.kind][0]
+            if entity.kind == "objective" and entity.attrs.get("perspective"):
+                kind_label += " · " + self.perspective_names.get(entity.attrs["perspective"], "")
+            inputs = (entity, health, self.sitemap.path(entity.id), html, kind_label)
             if memo is not None:
                 previous = memo.get(entity.id)
                 if previous is not None and previous[0] == inputs:
@@ -362,7 +373,7 @@ class ReportViews(SummaryViews):
                     continue
             text = plain_text(html) if entity.container is None else entity.attrs.get("resources") or ""
             docs.append({"id": entity.id, "title": entity.title, "kind": entity.kind,
-                         "kind_label": KIND_LABELS[entity.kind][0], "href": self.sitemap.path(entity.id),
+                         "kind_label": kind_label, "href": self.sitemap.path(entity.id),
                          "summary": entity.summary, "owner": entity.owner,
                          "health": health, "text": text[:SEARCH_TEXT]})
             if memo is not None:
