@@ -14,7 +14,7 @@ from stratdocs.health import Cutoffs
 
 CONFIG_FILE = "stratdocs.yml"
 SECTIONS = ("cover", "contents", "plan", "scorecard", "objectives", "initiatives", "strategies",
-            "operations", "kpis", "reviews", "pages", "alignment", "changes")
+            "operations", "kpis", "reviews", "pages", "alignment", "changes", "roadmap")
 DOCUMENT_KEYS = ("id", "title", "subtitle", "sections", "filter", "confidential", "draft", "changes_since")
 FILTER_KEYS = ("kind", "id", "function", "owner", "tag")
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")

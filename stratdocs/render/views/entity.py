@@ -10,7 +10,8 @@ from stratdocs.model import KIND_LABELS, KINDS, Entity
 from stratdocs.numbers import format_number, plural
 from stratdocs.render.views.common import (PERSPECTIVE_LABELS, Fact, Group, ItemRef, LastChange, Traced, dated,
                                            health_word)
-from stratdocs.render.views.kpi import KpiDetail, KpiRow, KpiViews
+from stratdocs.render.views.initiative import InitiativeDetail, RoadmapViews
+from stratdocs.render.views.kpi import KpiDetail, KpiRow
 
 #: Traced-from groups list this many items, then say how many more.
 MAX_GROUP = 40
@@ -118,6 +119,7 @@ class EntityView:
     objective: ObjectiveDetail | None = None  #: for a strategic objective
     operation: OperationDetail | None = None  #: for an operational plan
     review: ReviewDetail | None = None        #: for a review
+    initiative: InitiativeDetail | None = None  #: for an initiative: milestones, progress, budget
 
     @property
     def health_reason_html(self) -> Markup:
@@ -130,7 +132,7 @@ class EntityView:
         return not (self.traced_from or self.reviews or self.mentions)
 
 
-class EntityViews(KpiViews):
+class EntityViews(RoadmapViews):
     """Entity pages."""
 
     def entity(self, entity: Entity) -> EntityView:
@@ -158,16 +160,20 @@ class EntityViews(KpiViews):
             objective=self.objective_detail(entity) if kind == "objective" else None,
             operation=self.operation_detail(entity) if kind == "operation" else None,
             review=ReviewDetail(tuple(entity.attrs.get("decisions", ())), self.refs(entity.ref_ids("about")))
-            if kind == "review" else None)
+            if kind == "review" else None,
+            initiative=self.initiative_detail(entity) if kind == "initiative" else None)
 
     def _kpi_stale(self, kpi_id: str) -> bool:
         health = self.project.kpi_health[kpi_id]
         return health.stale and health.latest is not None
 
     def health_reason(self, entity: Entity) -> str:
-        """Why a KPI or objective has its health ('' for other kinds)."""
+        """Why a KPI, objective or initiative has its health ('' for other kinds)."""
         if entity.kind == "kpi":
             return self.project.kpi_health[entity.id].reason
+        if entity.kind == "initiative":
+            h = self.project.initiative_health[entity.id]
+            return f"worse of schedule ({health_word(h.schedule).lower()}) and budget ({health_word(h.budget).lower()})"
         if entity.kind != "objective":
             return ""
         kpis = self.project.objective_health[entity.id].kpis
