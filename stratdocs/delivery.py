@@ -221,3 +221,22 @@ def gaps(plan: Plan, healths: Mapping[str, InitiativeHealth], as_of: date,
             yield entity, "initiative-over-budget", key, (
                 f"initiative '{entity.id}' is over budget: {h.budget_reason}; explain it in the body or "
                 "revise the budget")
+
+
+def record(entity: Entity, health: InitiativeHealth) -> dict:
+    """An initiative's delivery for `stratdocs export` (plain JSON values)."""
+    d = delivery_of(entity)
+    point = lambda p: {"date": p.date.isoformat(), "amount": p.value, **({"note": p.note} if p.note else {})}  # noqa: E731
+    return {
+        "milestones": [{"id": m.id, "title": m.title, "due": m.due.isoformat() if m.due else None,
+                        "done": m.done.isoformat() if m.done else None, "status": m.status,
+                        "overdue": m in health.overdue} for m in d.milestones],
+        "progress": health.progress, "progress_source": health.progress_source or None,
+        "budget": {"amount": d.budget.amount, "currency": d.budget.currency,
+                   "phasing": [{"date": p.date.isoformat(), "value": p.value} for p in d.budget.phasing]}
+        if d.budget else None,
+        "spend": [point(p) for p in d.spend], "spend_data": d.spend_data or None,
+        "spent": health.spent, "planned_to_date": health.planned, "elapsed": health.elapsed,
+        "schedule_health": health.schedule, "budget_health": health.budget,
+        "health_reason": f"schedule: {health.schedule_reason}; budget: {health.budget_reason}",
+    }
