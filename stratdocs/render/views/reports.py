@@ -93,6 +93,7 @@ class HomeView:
     errors_text: str                    #: "1 error"
     scorecard_href: str                 #: site path of the scorecard
     alignment_href: str                 #: site path of the alignment report
+    roadmap_href: str = REPORT_PAGES["roadmap"]  #: site path of the roadmap
 
 
 @dataclass(frozen=True, slots=True)
