@@ -182,7 +182,7 @@ def _spend(r: Reader, node: Node) -> tuple[Point, ...]:
 
 def _spend_csv(r: Reader, node: Scalar, root: Path, content_dir: str) -> tuple[tuple[Point, ...], str]:
     rel = csvdata.data_path(content_dir, node.text)
-    if rel is None:
+    if rel is None or not rel.lower().endswith(".csv"):
         r.fail(node, f"'spend' must be a CSV path under {content_dir}/data, like spend-i2.csv, or a list")
         return (), ""
     points, found = csvdata.read_actuals(root, rel, r.file, node.line, node.col, column="amount")
