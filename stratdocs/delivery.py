@@ -240,3 +240,10 @@ def record(entity: Entity, health: InitiativeHealth) -> dict:
         "schedule_health": health.schedule, "budget_health": health.budget,
         "health_reason": f"schedule: {health.schedule_reason}; budget: {health.budget_reason}",
     }
+
+
+def behind_schedule(plan: Plan, healths: Mapping[str, InitiativeHealth]) -> tuple[tuple[Entity, InitiativeHealth], ...]:
+    """The initiatives whose schedule is amber or red, worst first, then in plan order: what an
+    executive summary lists as "initiatives behind schedule"."""
+    late = [(e, healths[e.id]) for e in plan.of_kind("initiative") if e.id in healths and healths[e.id].behind_schedule]
+    return tuple(sorted(late, key=lambda pair: (_RANK[pair[1].schedule], plan.position[pair[0].id])))

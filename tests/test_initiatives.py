@@ -292,3 +292,33 @@ def test_an_edited_spend_csv_is_read_again_by_the_preview_loader(plan_project):
     plan_project.write("content/data/spend-i1.csv", "date,amount\n2026-03-31,1000\n2026-04-30,2000000\n")
     again = project_mod.load(plan_project.root, files=memo)
     assert again.initiative_health["I1"].spent == 2001000 and memo.reread == 1
+
+
+def test_a_spend_csv_that_leaves_the_project_is_refused(plan_project, tmp_path):
+    outside = tmp_path / "outside.csv"
+    outside.write_text("date,amount\n2026-03-31,1\n", encoding="utf-8")
+    (plan_project.root / "content/data").mkdir(parents=True, exist_ok=True)
+    (plan_project.root / "content/data/spend-i1.csv").symlink_to(outside)
+    add(plan_project, "spend: spend-i1.csv\n")
+    finding = plan_project.check().only("csv")
+    assert (finding["file"], finding["line"]) == (I1, 9) and "points outside the project; refused" in finding["message"]
+
+
+def test_behind_schedule_lists_amber_and_red_schedules_worst_first(plan_project):
+    from stratdocs.delivery import behind_schedule
+    plan_project.write("content/initiatives/I2.md", "---\ntitle: Second\nsupports: [SO1]\nowner: COO\nstart: 2026-01-01\n"
+                                                    "end: 2026-12-31\nprogress: 0.1\n---\n")
+    add(plan_project, "progress: 0.36\n")  # amber: 83 % of planned progress
+    project = load(plan_project)
+    assert [(e.id, h.schedule) for e, h in behind_schedule(project.plan, project.initiative_health)] == \
+        [("I2", "red"), ("I1", "amber")]
+
+
+def test_the_roadmap_page_is_a_planned_output_that_clashes_are_checked_against(plan_project):
+    from stratdocs.render.urls import REPORT_PAGES, SiteMap, clashes, planned_outputs
+    project = load(plan_project)
+    outputs = planned_outputs(project.plan, SiteMap.of(project.plan, "content"), (), (), (), ())
+    assert ("roadmap.html", "the roadmap page", None) in outputs and REPORT_PAGES["roadmap"] == "roadmap.html"
+    entity = project.plan.entities["I1"]
+    assert clashes(outputs + [("Roadmap.html", "the page of I1", entity)]) == \
+        [("Roadmap.html", "the roadmap page", "the page of I1", entity)]
