@@ -225,7 +225,7 @@ def test_scorecard_has_an_initiatives_table(delivered):
     table = page[page.index('id="initiatives"'):]
     row = re.search(r'<tr><td><a class="ref kind-initiative" href="initiatives/I1.html".*?</tr>', table, re.S)[0]
     assert "Amber" in row and "40%" in row and "110,000 EUR of 250,000 EUR" in row
-    assert "Ten partners &lt;certified&gt;, due 2026-10-31" in row and "1 overdue" in row
+    assert 'Ten partners &lt;certified&gt;, due <span class="date">2026-10-31</span>' in row and "1 overdue" in row
 
 
 def test_roadmap_page_is_linked_from_nav_and_home(delivered):

@@ -57,7 +57,7 @@ def _axis(scale: _Scale, height: float) -> list[str]:
                                         "class": "sd-grid"}))
             if strong:
                 out.append(svg.text(x + 4, AXIS_H - 18, str(year), size=12, weight="600"))
-            out.append(svg.text(x + 3, AXIS_H - 4, f"Q{quarter + 1}", size=9.5, cls="sd-muted", fill=svg.MUTED))
+            out.append(svg.text(x + 3, AXIS_H - 4, f"Q{quarter + 1}", size=10, cls="sd-muted", fill=svg.MUTED))
     return out
 
 
@@ -135,7 +135,7 @@ def _legend(y: float, width: float) -> list[str]:
 
 
 def roadmap(*, start: date, end: date, as_of: date, groups: list[tuple[str, list[dict]]],
-            width: float = 1000) -> Markup:
+            width: float = 1000, fixed: bool = False) -> Markup:
     """The roadmap SVG.
 
     :param start: the first and `end` the last day of the timeline (the plan period).
@@ -145,6 +145,8 @@ def roadmap(*, start: date, end: date, as_of: date, groups: list[tuple[str, list
         (dates), ``health`` and ``milestones`` (dicts with ``id``, ``title``, ``date`` and
         ``state``: `done`, `open` or `overdue`).
     :param width: the width of the drawing in px.
+    :param fixed: drawn at its own size (the site: text stays at its size, the chart scrolls
+        sideways in a narrow window) rather than scaled to its container (PDF pages).
     """
     w = max(float(width), LABEL_W + HEALTH_W + 200)
     if end <= start:
@@ -173,4 +175,4 @@ def roadmap(*, start: date, end: date, as_of: date, groups: list[tuple[str, list
     body += _legend(height + 6, w)
     label = (f"Roadmap {start.isoformat()} to {end.isoformat()}: {rows - len(groups)} initiatives and operational "
              f"plans in {len(groups)} groups, as of {as_of.isoformat()}")
-    return svg.document("sd-roadmap", w, height + LEGEND_H, label, body, links=True, role="group")
+    return svg.document("sd-roadmap", w, height + LEGEND_H, label, body, fixed=fixed, links=True, role="group")

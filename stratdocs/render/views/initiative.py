@@ -14,10 +14,12 @@ from markupsafe import Markup
 from stratdocs.delivery import InitiativeHealth, delivery_of
 from stratdocs.model import KIND_LABELS, Entity
 from stratdocs.numbers import format_number, format_percent
-from stratdocs.render.views.common import ItemRef, health_word
+from stratdocs.render.views.common import ItemRef, dated, health_word
 from stratdocs.render.views.kpi import KpiViews
 
 SOURCE_WORDS = {"given": "as reported", "milestones": "from milestones done", "done": "initiative done", "": ""}
+#: The site's roadmap is drawn this wide at its own size (its 11 px text stays 11 px).
+SITE_ROADMAP_WIDTH = 920
 STATUS_WORDS = {"todo": "to do", "doing": "in progress", "done": "done", "blocked": "blocked", "dropped": "dropped"}
 
 
@@ -86,7 +88,8 @@ class InitiativeRow:
     progress: str                   #: "48%" or "—"
     elapsed: str                    #: "44%" or ''
     spent: str                      #: "3,900,000 EUR of 9,400,000 EUR", or '—'
-    next_milestone: str             #: "FAI-GA · GA, due 2026-09-15", or ''
+    next_milestone: str             #: the title of the next milestone not done, or ''
+    next_due: str                   #: its due date (ISO), or ''
     overdue: int
     reason: str                     #: why it has its health
 
@@ -156,12 +159,13 @@ class InitiativeViews(KpiViews):
                 spent += f" of {format_number(d.budget.amount, currency, decimals=0)}"
         upcoming = [m for m in d.milestones if m.status not in ("done", "dropped") and m.due]
         upcoming.sort(key=lambda m: m.due)
-        nxt = f"{upcoming[0].title}, due {upcoming[0].due.isoformat()}" if upcoming else ""
+        nxt = upcoming[0] if upcoming else None
         return InitiativeRow(
             ref=self.ref(entity.id), owner=entity.owner, status=entity.status, health=h.health,
             health_word=health_word(h.health), schedule_word=health_word(h.schedule),
             budget_word=health_word(h.budget), progress=format_percent(h.progress) or "—",
-            elapsed=format_percent(h.elapsed), spent=spent, next_milestone=nxt, overdue=len(h.overdue),
+            elapsed=format_percent(h.elapsed), spent=spent, next_milestone=nxt.title if nxt else "",
+            next_due=nxt.due.isoformat() if nxt else "", overdue=len(h.overdue),
             reason=f"schedule: {h.schedule_reason}; budget: {h.budget_reason}")
 
     def roadmap_groups(self, keep=None) -> list[tuple[str, list[dict]]]:
@@ -232,6 +236,11 @@ class RoadmapItem:
     health_word: str
     milestones: str                 #: "6 milestones: 3 done, 1 overdue", or ''
 
+    @property
+    def runs_html(self) -> Markup:
+        """`runs` escaped, its dates kept on one line."""
+        return dated(self.runs)
+
 
 @dataclass(frozen=True, slots=True)
 class RoadmapGroup:
@@ -263,12 +272,14 @@ def milestones_text(rows: list[dict]) -> str:
 class RoadmapViews(InitiativeViews):
     def roadmap(self, keep=None, href=None) -> RoadmapView:
         """The roadmap of the items `keep` accepts (all by default); `href` maps an item id to
-        its link (by default its site path)."""
+        its link (by default its site path: the site's chart is drawn at its own size, a PDF's
+        scaled to the page)."""
         groups = self.roadmap_groups(keep)
         start, end = self.roadmap_period()
         if href is not None:
             groups = [(heading, [dict(row, href=href(row["id"])) for row in rows]) for heading, rows in groups]
-        chart = self.chart("roadmap", start=start, end=end, as_of=self.as_of, groups=groups) if groups else None
+        size = {"width": SITE_ROADMAP_WIDTH, "fixed": True} if href is None else {}
+        chart = self.chart("roadmap", start=start, end=end, as_of=self.as_of, groups=groups, **size) if groups else None
         text = []
         for heading, rows in groups:
             items = []
