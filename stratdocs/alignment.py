@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterator, Mapping
+from itertools import chain
+from typing import Iterable, Iterator, Mapping
 
 from stratdocs.commentary import stale_message
 from stratdocs.findings import Finding, warning
@@ -39,6 +40,9 @@ FAILURE_MODES = (
     ("Changes nobody re-confirmed", ("suspect",),
      "When an objective or KPI changes its meaning, what serves or measures it may no longer fit; "
      "its owner checks it and runs 'stratdocs review'."),
+    ("Initiatives that do not deliver", ("milestone-overdue", "initiative-behind-schedule", "initiative-over-budget"),
+     "Initiatives are where strategy spends its money; a missed milestone, progress behind the calendar or "
+     "spend ahead of plan is the earliest sign that an objective will be missed."),
     ("Content quality", ("unknown-key", "blocked-fetch"),
      "Misspelt keys are silently ignored by readers; they usually hide a missing link or date."),
 )
@@ -54,17 +58,21 @@ class Waiver:
 
 
 def check(index: TraceIndex, kpi_health: Mapping[str, KpiHealth], objective_health: Mapping[str, ObjectiveHealth],
-          as_of: date, enabled) -> tuple[list[Finding], list[Waiver]]:
-    """All alignment warnings, with the waivers that silenced some of them."""
+          as_of: date, enabled, extra: Iterable = ()) -> tuple[list[Finding], list[Waiver]]:
+    """All alignment warnings, with the waivers that silenced some of them.
+
+    :param extra: more gaps found elsewhere (initiative delivery, `delivery.gaps`), as
+        (entity, code, key or (line, col), message), waived and switched like these.
+    """
     findings: list[Finding] = []
     waivers: list[Waiver] = []
-    for entity, code, key, message in _gaps(index, kpi_health, objective_health, as_of):
+    for entity, code, key, message in chain(_gaps(index, kpi_health, objective_health, as_of), extra):
         if not enabled(code):
             continue
         if code in entity.waive:
             waivers.append(Waiver(entity, code, entity.waive[code]))
             continue
-        line, col = entity.at(key) if key else (entity.line, 1)
+        line, col = key if isinstance(key, tuple) else entity.at(key) if key else (entity.line, 1)
         findings.append(warning(entity.file, line, col, code, message, entity.id))
     # A waiver that silences nothing is listed too: the gap it accepted may have closed.
     listed = {(w.entity.id, w.code) for w in waivers}

@@ -22,12 +22,17 @@ def data_path(content_dir: str, data: str) -> str | None:
     return (PurePosixPath(content_dir) / "data" / rel).as_posix()
 
 
-def read_actuals(root: Path, rel: str, ref_file: str, ref_line: int, ref_col: int) -> tuple[tuple[Point, ...], list[Finding]]:
-    """Read a CSV of actuals. Problems are `csv` findings on the CSV's own lines."""
+def read_actuals(root: Path, rel: str, ref_file: str, ref_line: int, ref_col: int,
+                 column: str = "value") -> tuple[tuple[Point, ...], list[Finding]]:
+    """Read a CSV of actuals. Problems are `csv` findings on the CSV's own lines.
+
+    :param column: the name of the value column: `value` for KPI actuals, `amount` for an
+        initiative's spend (columns ``date,amount[,note]``).
+    """
     path = root / rel
     if not path.is_file():
         return (), [error(ref_file, ref_line, ref_col, "csv", f"data file '{rel}' does not exist; "
-                          "create it with the columns date,value,note or fix the path")]
+                          f"create it with the columns date,{column},note or fix the path")]
     real_root = root.resolve()
     if real_root not in path.resolve().parents:  # SPEC §12: symlinks that leave the project are refused
         return (), [error(ref_file, ref_line, ref_col, "csv", f"data file '{rel}' is a symlink that points "
@@ -38,23 +43,23 @@ def read_actuals(root: Path, rel: str, ref_file: str, ref_line: int, ref_col: in
         return (), [error(rel, 1, 1, "encoding", "CSV file is not valid UTF-8; save it as UTF-8")]
     except OSError as exc:
         return (), [error(ref_file, ref_line, ref_col, "csv", f"cannot read '{rel}': {exc.strerror or exc}")]
-    return parse_actuals(rel, text)
+    return parse_actuals(rel, text, column)
 
 
 _SEPARATORS = {";": "semicolons (;)", "\t": "tabs", "|": "bars (|)"}
 
 
-def _separator(row: list[str]) -> str | None:
+def _separator(row: list[str], column: str = "value") -> str | None:
     """The message for a row written with another separator than the comma, else None."""
     if len(row) != 1:
         return None
     for sep, name in _SEPARATORS.items():
         if sep in row[0]:
-            return f"this row is separated by {name}, not commas; save the CSV with commas between date,value,note"
+            return f"this row is separated by {name}, not commas; save the CSV with commas between date,{column},note"
     return None
 
 
-def parse_actuals(rel: str, text: str) -> tuple[tuple[Point, ...], list[Finding]]:
+def parse_actuals(rel: str, text: str, column: str = "value") -> tuple[tuple[Point, ...], list[Finding]]:
     findings: list[Finding] = []
     points: list[Point] = []
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -67,13 +72,13 @@ def parse_actuals(rel: str, text: str) -> tuple[tuple[Point, ...], list[Finding]
                 continue
             if header is None:
                 header = [cell.strip().lower() for cell in row]
-                if header[:2] != ["date", "value"] or len(header) > 3 or (len(header) == 3 and header[2] != "note"):
-                    findings.append(error(rel, line, 1, "csv", _separator(row) or "the first row must be the header "
-                                          "'date,value' or 'date,value,note'"))
+                if header[:2] != ["date", column] or len(header) > 3 or (len(header) == 3 and header[2] != "note"):
+                    findings.append(error(rel, line, 1, "csv", _separator(row, column) or "the first row must be the "
+                                          f"header 'date,{column}' or 'date,{column},note'"))
                     return (), findings
                 continue
             if len(row) < 2 or len(row) > len(header):
-                findings.append(error(rel, line, 1, "csv", _separator(row) or f"expected {len(header)} columns "
+                findings.append(error(rel, line, 1, "csv", _separator(row, column) or f"expected {len(header)} columns "
                                       f"({','.join(header)}), found {len(row)}"))
                 continue
             try:
@@ -99,6 +104,6 @@ def parse_actuals(rel: str, text: str) -> tuple[tuple[Point, ...], list[Finding]
     except csv.Error as exc:
         findings.append(error(rel, reader.line_num or 1, 1, "csv", f"malformed CSV: {exc}"))
     if header is None and not findings:
-        findings.append(error(rel, 1, 1, "csv", "CSV file is empty; add the header 'date,value,note'"))
+        findings.append(error(rel, 1, 1, "csv", f"CSV file is empty; add the header 'date,{column},note'"))
     points.sort(key=lambda p: p.date)
     return tuple(points), findings

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from stratdocs import matrices as matrices_mod
 from stratdocs.model import Comment
+from stratdocs import delivery
 from stratdocs.project import Project
 from stratdocs.spreadsheet import append_row, csv_text
 
@@ -32,7 +33,10 @@ def entity_records(project: Project) -> list[dict]:
                                                                  "about", "kpis") if entity.ref_ids(key)},
         }
         for key, value in entity.attrs.items():
-            record[key] = _plain(value)
+            if key != "delivery":
+                record[key] = _plain(value)
+        if entity.id in project.initiative_health:
+            record.update(delivery.record(entity, project.initiative_health[entity.id]))
         if entity.waive:
             record["waive"] = dict(entity.waive)
         if entity.kpi is not None:
@@ -133,6 +137,9 @@ def _sheets(project: Project) -> list[tuple[str, tuple, list]]:
         ("KPIs", ("id", "title", "level", "unit", "latest date", "latest", "target", "target date", "health",
                   "stale"), kpi_rows),
     ]
+    initiatives = [r for r in records if r["kind"] == "initiative"]
+    if initiatives:
+        sheets.append(("Initiatives", INITIATIVE_COLUMNS, [_initiative_row(r) for r in initiatives]))
     for name, matrix in matrices_mod.build_all(project.index, project.config.matrices, project.config.perspectives).items():
         table = matrix.table()
         sheets.append((name[:31], tuple(table[0]), table[1:]))
@@ -143,9 +150,24 @@ def _sheets(project: Project) -> list[tuple[str, tuple, list]]:
     return sheets
 
 
+INITIATIVE_COLUMNS = ("id", "title", "owner", "status", "health", "schedule", "budget health", "progress",
+                      "elapsed", "budget", "currency", "spent", "planned to date", "milestones", "milestones done",
+                      "milestones overdue")
+
+
+def _initiative_row(record: dict) -> tuple:
+    budget = record.get("budget") or {}
+    milestones = record.get("milestones", [])
+    return (record["id"], record["title"], record["owner"], record["status"], record["health"],
+            record.get("schedule_health"), record.get("budget_health"), record.get("progress"), record.get("elapsed"),
+            budget.get("amount"), budget.get("currency"), record.get("spent"), record.get("planned_to_date"),
+            len(milestones), sum(1 for m in milestones if m["status"] == "done"),
+            sum(1 for m in milestones if m["overdue"]))
+
+
 def write_xlsx(project: Project, path: Path) -> None:
-    """A workbook: Entities, KPIs (latest, target, health), one sheet per matrix, Findings and
-    Waivers; bold frozen header rows with filters, sized columns, real dates and numbers."""
+    """A workbook: Entities, KPIs (latest, target, health), Initiatives (delivery), one sheet per
+    matrix, Findings and Waivers; bold frozen header rows with filters, sized columns, real dates and numbers."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter

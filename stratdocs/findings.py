@@ -31,6 +31,7 @@ WARNING_CODES = (
     "suspect",
     "external-image",
     "stale-commentary",
+    "milestone-overdue", "initiative-behind-schedule", "initiative-over-budget",
 )
 
 #: Warning codes the schema reports while reading a file (switched off and waived in `project`).

@@ -20,6 +20,7 @@ import json
 from pathlib import Path
 
 from stratdocs.config import specs
+from stratdocs.delivery import MILESTONE_STATUSES
 from stratdocs.errors import OutputError
 from stratdocs.findings import WARNING_CODES
 from stratdocs.model import FILE_KINDS, FOLDER_KINDS, KINDS
@@ -110,6 +111,8 @@ def key_schema(key: str, kind: str) -> dict:
         return _one_or_many_items(_nested("operational-objective" if key == "objectives" else "task"))
     if kind_type == "thresholds":
         return {"type": "object"}  # numbers or [min, max] bands by direction: see `kind_schema`
+    if kind_type in _DELIVERY:
+        return _DELIVERY[kind_type]()
     return simple[kind_type]
 
 
@@ -120,6 +123,38 @@ def _commentary() -> dict:
              "required": ["author", "analysis"], "additionalProperties": False,
              "oneOf": [{"required": ["period"]}, {"required": ["date"]}]}
     return _one_or_many_items(entry)
+
+
+def _milestones() -> dict:
+    mid = {"anyOf": [{"type": "string", "pattern": r"^\s*[A-Za-z0-9][A-Za-z0-9._-]{0,63}\s*$"},
+                     {"type": "number", "minimum": 0}]}
+    props = {"id": mid, "title": TEXT, "due": DATE, "done": DATE, "status": choice(MILESTONE_STATUSES)}
+    item = {"type": "object", "properties": props, "required": ["id", "title"], "additionalProperties": False}
+    return _one_or_many_items(item)
+
+
+def _budget() -> dict:
+    amount = {"type": "number", "minimum": 0}
+    mapping = {"type": "object", "properties": {"amount": amount, "currency": TEXT,
+                                                "phasing": {"type": "array", "items": _point()}},
+               "required": ["amount"], "additionalProperties": False}
+    return {"anyOf": [amount, mapping]}
+
+
+def _spend() -> dict:
+    item = {"type": "object", "properties": {"date": DATE, "amount": NUMBER, "note": TEXT},
+            "required": ["date", "amount"], "additionalProperties": False}
+    csv_path = {"type": "string", "pattern": r"\.csv$"}
+    return {"anyOf": [{"type": "null"}, csv_path, {"type": "array", "items": item}]}
+
+
+def _progress() -> dict:
+    return {"anyOf": [{"type": "number", "minimum": 0, "maximum": 1},
+                      {"type": "string", "pattern": r"^\s*(100(\.0+)?|\d{1,2}(\.\d+)?)\s*%\s*$"}]}
+
+
+#: The initiative delivery keys (`schema.delivery`), typed beyond the simple table above.
+_DELIVERY = {"milestones": _milestones, "budget": _budget, "spend": _spend, "progress": _progress}
 
 
 def _one_or_many_items(item: dict) -> dict:
@@ -212,6 +247,10 @@ def _config_properties() -> dict:
             "options": {"type": "object", "additionalProperties": {"type": "object"}}}},
         "status": {"type": "object", "additionalProperties": False, "properties": {
             "green": share, "amber": share, "rollup": choice(("worst", "average"), strip=False)}},
+        "delivery": {"type": "object", "additionalProperties": False, "properties": {
+            part: {"type": "object", "additionalProperties": False, "properties": {
+                "green": {"type": "number", "minimum": 0, "maximum": 3},
+                "amber": {"type": "number", "minimum": 0, "maximum": 3}}} for part in ("schedule", "budget")}},
         "checks": {"type": "object", "propertyNames": {"enum": list(WARNING_CODES)},
                    "additionalProperties": {"type": "boolean"}},
         "folders": {"type": "object", "additionalProperties": choice(_folder_words(), fold=False, strip=False)},

@@ -13,7 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Mapping
 
-from stratdocs import alignment, assets as assets_mod, config as config_mod, git, health, schema, sources, suspect, trace
+from stratdocs import (alignment, assets as assets_mod, config as config_mod, delivery, git, health, schema, sources,
+                       suspect, trace)
 from stratdocs import trend as trend_mod
 from stratdocs.findings import SCHEMA_WARNINGS, Finding, error
 from stratdocs.model import Entity, Plan
@@ -36,6 +37,8 @@ class Project:
     #: each KPI's and objective's change since its previous reporting period (`stratdocs.trend`)
     kpi_trend: Mapping[str, trend_mod.Trend] = field(default_factory=dict)
     objective_trend: Mapping[str, trend_mod.Trend] = field(default_factory=dict)
+    #: the computed delivery health of every initiative (`delivery.compute`)
+    initiative_health: Mapping[str, delivery.InitiativeHealth] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:
@@ -50,6 +53,8 @@ class Project:
             return self.kpi_health[entity.id].health
         if entity.kind == "objective":
             return self.objective_health[entity.id].health
+        if entity.kind == "initiative" and entity.id in self.initiative_health:
+            return self.initiative_health[entity.id].health
         return None
 
 
@@ -65,8 +70,10 @@ class FileResult:
 
     @property
     def data_files(self) -> tuple[str, ...]:
-        """CSV files its KPIs read: a change to one of them changes this file's entities."""
-        return tuple(e.kpi.data for e in self.entities if e.kpi is not None and e.kpi.data)
+        """CSV files its KPIs (and an initiative's spend) read: a change to one of them changes
+        this file's entities."""
+        spend = tuple(d.spend_data for e in self.entities if (d := e.attrs.get("delivery")) is not None and d.spend_data)
+        return tuple(e.kpi.data for e in self.entities if e.kpi is not None and e.kpi.data) + spend
 
 
 def read_file(cfg: config_mod.Config, rel: str, kind: str, text: str | None = None) -> FileResult:
@@ -195,7 +202,9 @@ def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Find
     findings += found if cfg.check_enabled("asset") else []
     findings += _file_links(cfg, plan, digests, {f"{cfg.content_dir}/assets/{rel}" for rel, _ in published})
     kpi_health, objective_health = health.compute(index, cfg.as_of, cfg.status)
-    found, waivers = alignment.check(index, kpi_health, objective_health, cfg.as_of, cfg.check_enabled)
+    initiatives = delivery.compute(plan, cfg.as_of, cfg.delivery)
+    late = delivery.gaps(plan, initiatives, cfg.as_of, cfg.delivery)
+    found, waivers = alignment.check(index, kpi_health, objective_health, cfg.as_of, cfg.check_enabled, late)
     findings += found
     findings += [f for f in suspect.check(index, lock, cfg.check_enabled)  # waivers listed by alignment
                  if "suspect" not in plan.entities[f.entity].waive]
@@ -207,7 +216,8 @@ def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Find
             findings = [f for f in findings if not (f.code == code and f.entity in waived)]
     kpi_trend, objective_trend = trend_mod.compute(plan, kpi_health, objective_health, cfg.as_of, cfg.status)
     return Project(cfg, plan, index, kpi_health, objective_health, tuple(sorted(set(findings))),
-                   tuple(waivers), digests, published, kpi_trend=kpi_trend, objective_trend=objective_trend)
+                   tuple(waivers), digests, published, kpi_trend=kpi_trend, objective_trend=objective_trend,
+                   initiative_health=initiatives)
 
 
 def _file_links(cfg: config_mod.Config, plan: Plan, digests: Mapping[str, str], published: set[str]) -> list[Finding]:

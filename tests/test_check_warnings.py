@@ -133,6 +133,13 @@ def _external_image(p):
     p.edit("content/initiatives/I1.md", "The programme.", "The programme. ![pixel](https://tracker.example/p.png)")
 
 
+def _delivery(block: str) -> Callable:
+    """Delivery keys added after I1's currency (line 8), so the first of them is on line 9."""
+    def provoke(p) -> None:
+        p.edit("content/initiatives/I1.md", "currency: EUR\n", "currency: EUR\n" + block)
+    return provoke
+
+
 SCENARIOS = {
     "no-execution": Scenario(_no_execution, "content/objectives/SO2.md", 1, 1, "SO2",
                              waive_file("content/objectives/SO2.md"), "'SO2' is not executed"),
@@ -162,6 +169,18 @@ SCENARIOS = {
                             waive_file("content/initiatives/I1.md"), "did you mean 'owner'"),
     "suspect": Scenario(_suspect, "content/kpis/K-OPS.md", 4, 10, "K-OPS",
                         waive_file("content/kpis/K-OPS.md"), "'K-REV', which it drives, changed"),
+    # half done at 44 % of the time: on schedule, but the milestone of 2026-10-31 is overdue at 2026-11-15
+    "milestone-overdue": Scenario(_delivery("progress: 50%\nmilestones:\n  - {id: M1, title: Partner terms signed, "
+                                            "due: 2026-10-31}\n"), "content/initiatives/I1.md", 11, 5, "I1",
+                                  waive_file("content/initiatives/I1.md"), "milestone 'M1' of initiative 'I1' was due on 2026-10-31"),
+    # 20 % done with 44 % of 2026-01-01..2027-12-31 gone: 46 % of planned progress, below the 75 % cut-off
+    "initiative-behind-schedule": Scenario(_delivery("progress: 0.2\n"), "content/initiatives/I1.md", 9, 1, "I1",
+                                           waive_file("content/initiatives/I1.md"),
+                                           "initiative 'I1' is behind schedule: 20% done with 44% of its time elapsed"),
+    # 200,000 spent by June against 109,000 planned to 2026-11-15 (250,000 spread over two years)
+    "initiative-over-budget": Scenario(_delivery("spend:\n  - {date: 2026-06-30, amount: 200000}\n"),
+                                       "content/initiatives/I1.md", 9, 1, "I1", waive_file("content/initiatives/I1.md"),
+                                       "initiative 'I1' is over budget: spend 200,000 EUR against 109,"),
     "external-image": Scenario(_external_image, "content/initiatives/I1.md", 11, 16, "I1",
                                waive_file("content/initiatives/I1.md"), "image 'https://tracker.example/p.png'"),
 }

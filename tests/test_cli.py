@@ -296,6 +296,8 @@ EXAMPLE_WARNINGS = {
     ("content/objectives/SO8-north-america.md", "no-execution"),
     ("content/operations/emea/sales-nordics.md", "review-overdue"),
     ("content/operations/product-engineering.md", "orphan"),
+    ("content/initiatives/I2-dach-nordics-entry.md", "milestone-overdue"),  # 30 DACH logos, due 2026-10-31
+    ("content/initiatives/I5-trust-certification.md", "initiative-behind-schedule"),
 }
 
 

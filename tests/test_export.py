@@ -51,10 +51,11 @@ def test_every_entity_is_exported_with_its_kind_and_place(exported):
     assert entities["T1"]["container"] == "ops"
 
 
-def test_health_is_exported_for_kpis_and_objectives_only(exported):
+def test_health_is_exported_for_kpis_objectives_and_initiatives_only(exported):
     health = {i: e["health"] for i, e in by_id(exported).items()}
     assert health["K-REV"] == "green" and health["K-OPS"] == "green" and health["SO1"] == "green"
-    assert health["I1"] is None and health["T1"] is None
+    assert health["I1"] == "no-data"  # delivery health: it has no milestones, progress or spend
+    assert health["T1"] is None
 
 
 def test_task_traces_to_the_strategic_objective_through_the_chain(plan_project, exported):

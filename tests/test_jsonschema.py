@@ -36,11 +36,20 @@ BAD_BY_TYPE = {
     "targets": ([{"value": 1}],), "actuals": ({"date": "2026-01-01", "value": 1}, [{"date": "2026-01-01"}]),
     "thresholds": ({"green": 1}, {"green": "a", "amber": 1}), "waive": ({"no-such-code": "why"}, {"no-kpi": " "}),
     "nested": ([{"title": "no id"}], [{"id": "X-1"}], ["just text"]), "kind": ("sideways",),
+    # initiative delivery (issue #14)
+    "milestones": ([{"title": "no id"}], [{"id": "M1", "title": "x", "status": "finished"}],
+                   [{"id": "M1", "title": "x", "due": "soon"}], [{"id": "a b", "title": "x"}], "M1"),
+    "progress": (1.5, "140%", "lots", -0.1, None), "spend": ([{"date": "2026-01-01"}], 12,
+                                                             [{"date": "2026-01-01", "amount": "x"}]),
+    "budget": (-1, {"currency": "EUR"}, {"amount": 1, "phasing": 3}, "100"),
 }
 CHOICE_BAD = ("sideways", 3)
 #: Good values, that both must accept.
 GOOD_BY_TYPE = {"date": ("2026-02-28",), "period": (2027, "2026-Q4", "2026-W14", {"start": 2026, "end": "2027-06"}),
-                "refs": ("SO1", [], None), "strings": ("one", ["a", 2]), "text": (2026, None, "on")}
+                "refs": ("SO1", [], None), "strings": ("one", ["a", 2]), "text": (2026, None, "on"),
+                "milestones": ([{"id": "M1", "title": "T", "due": "2026-01-01", "done": "2026-01-02"}], None),
+                "progress": (0.5, "40%", 1), "spend": ([{"date": "2026-01-01", "amount": 5}], None),
+                "budget": (100, {"amount": 100, "currency": "EUR"})}
 
 VALIDATOR = jsonschema.Draft202012Validator
 
@@ -156,6 +165,10 @@ CONFIG_MUTATIONS = [
     {"documents": [{"id": "pack", "sections": ["changes"]}]},
     {"documents": [{"id": "pack", "sections": ["changes"], "changes_since": "v1"}]}, {"documents": ["pack"]},
     {"documents": [{"id": "pack", "pages": 3}]}, {"titel": "x"}, {"x-mine": 1},
+    {"delivery": "strict"}, {"delivery": {"shedule": {"green": 0.9}}}, {"delivery": {"schedule": {"green": 5}}},
+    {"delivery": {"budget": {"green": "high"}}}, {"delivery": {"budget": [1.1]}},
+    {"delivery": {"schedule": {"green": 0.8, "amber": 0.6}, "budget": {"green": 1.1, "amber": 1.3}}},
+    {"documents": [{"id": "pack", "sections": ["cover", "roadmap"]}]},
 ]
 
 

@@ -15,6 +15,7 @@ from stratdocs.config.specs import (CHOICE_KEYS, CONFIG_FILE, DEFAULT_DOCUMENT, 
                                     DEFAULT_MATRICES, EDIT_URIS, FOLDER_KEYS, KEYS, TEXT_KEYS, Config, DocumentSpec)
 from stratdocs.errors import ConfigError
 from stratdocs.findings import WARNING_CODES, Finding, error
+from stratdocs.delivery import DeliveryCutoffs
 from stratdocs.health import Cutoffs
 from stratdocs.model import FOLDER_KINDS, KINDS
 from stratdocs.numbers import known_language
@@ -220,6 +221,30 @@ def _status(r: ConfigReader, node: Node) -> Cutoffs | None:
     return result
 
 
+def _delivery(r: ConfigReader, node: Node) -> DeliveryCutoffs | None:
+    """``delivery: {schedule: {green, amber}, budget: {green, amber}}``: initiative health cut-offs."""
+    if not isinstance(node, Mapping):
+        r.fail(node, "'delivery' must be a mapping with schedule and budget, each {green, amber}")
+        return None
+    cut: dict = {}
+    for part, (knode, value) in node.items.items():
+        if part not in ("schedule", "budget"):
+            r.fail(knode, f"unknown key 'delivery.{part}'{did_you_mean(part, ('schedule', 'budget'))}")
+            continue
+        for key, field_value in (r.mapping(value, f"delivery.{part}", ("green", "amber")) or {}).items():
+            if is_number(field_value) and 0 <= field_value.value <= 3:
+                cut[f"{part}_{key}"] = float(field_value.value)
+            else:
+                what = "a share of planned progress, like 0.9" if part == "schedule" else "spend over planned burn, like 1.05"
+                r.fail(field_value, f"'delivery.{part}.{key}' must be {what}")
+    result = DeliveryCutoffs(**cut)
+    if result.schedule_amber > result.schedule_green:
+        r.fail(node, "'delivery.schedule.amber' must not be above 'delivery.schedule.green'")
+    if result.budget_amber < result.budget_green:
+        r.fail(node, "'delivery.budget.amber' must not be below 'delivery.budget.green' (it allows more overspend)")
+    return result
+
+
 def _checks(r: ConfigReader, node: Node) -> MappingProxyType | None:
     if not isinstance(node, Mapping):
         r.fail(node, "'checks' maps warning codes to true or false, like {horizon: false}")
@@ -289,5 +314,5 @@ def _edit_links(r: ConfigReader, node: Mapping, values: dict) -> None:
 
 
 #: The readers of the keys that are more than text or a choice; each returns the value or None.
-_READERS = {"as_of": _as_of, "base_url": _base_url, "status": _status, "checks": _checks, "folders": _folders,
-            "repo_url": _repo_url, "edit_uri": _edit_uri, "perspectives": read_perspectives}
+_READERS = {"as_of": _as_of, "base_url": _base_url, "status": _status, "delivery": _delivery, "checks": _checks,
+            "folders": _folders, "repo_url": _repo_url, "edit_uri": _edit_uri, "perspectives": read_perspectives}

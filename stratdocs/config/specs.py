@@ -10,11 +10,12 @@ from typing import Mapping
 from urllib.parse import urljoin
 
 from stratdocs.config.perspectives import DEFAULT_PERSPECTIVES
+from stratdocs.delivery import DeliveryCutoffs
 from stratdocs.health import Cutoffs
 
 CONFIG_FILE = "stratdocs.yml"
 SECTIONS = ("cover", "contents", "summary", "plan", "scorecard", "objectives", "initiatives", "strategies",
-            "operations", "kpis", "reviews", "pages", "alignment", "changes")
+            "operations", "kpis", "reviews", "pages", "alignment", "changes", "roadmap")
 DOCUMENT_KEYS = ("id", "title", "subtitle", "sections", "filter", "confidential", "draft", "changes_since")
 FILTER_KEYS = ("kind", "id", "function", "owner", "tag")
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
@@ -82,6 +83,8 @@ class Config:
     markdown_options: Mapping[str, Mapping] = field(default_factory=dict)
     raw_html: str = "sanitize"
     status: Cutoffs = Cutoffs()
+    #: initiative health cut-offs (`delivery: {schedule: {green, amber}, budget: {green, amber}}`)
+    delivery: DeliveryCutoffs = DeliveryCutoffs()
     checks: Mapping[str, bool] = field(default_factory=dict)
     matrices: tuple[MatrixSpec, ...] = DEFAULT_MATRICES
     documents: tuple[DocumentSpec, ...] = (DEFAULT_DOCUMENT,)
@@ -133,7 +136,7 @@ FOLDER_KEYS = ("content_dir", "output_dir")
 CHOICE_KEYS = {"raw_html": ("sanitize", "escape"), "paper": ("a4", "letter"), "pdf_variant": PDF_VARIANTS}
 KEYS = ("title", "content_dir", "output_dir", "theme", "as_of", "base_url", "markdown", "raw_html", "status",
         "checks", "matrices", "documents", "paper", "pdf_variant", "folders", "logo", "language",
-        "organisation", "repo_url", "edit_uri", "perspectives")
+        "organisation", "repo_url", "edit_uri", "perspectives", "delivery")
 #: The default `edit_uri` by forge, chosen by the host name of `repo_url` (MkDocs does so for
 #: github.com and gitlab.com); self-hosted forges usually carry their name in the host.
 EDIT_URIS = (("github", "edit/main/"), ("gitlab", "-/edit/main/"), ("gitea", "_edit/main/"),

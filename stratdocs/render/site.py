@@ -186,6 +186,10 @@ class SiteRenderer:
         scorecard = REPORT_PAGES["scorecard"]
         yield Output(scorecard, "scorecard.html",
                      Page(scorecard, "KPI scorecard", "scorecard", (home, Crumb("KPI scorecard"))), views.scorecard)
+        roadmap = REPORT_PAGES["roadmap"]
+        # The roadmap shows every initiative and operational plan with what each serves: remade each build.
+        yield Output(roadmap, "roadmap.html", Page(roadmap, "Roadmap", "roadmap", (home, Crumb("Roadmap"))),
+                     views.roadmap, always=True)
         graph = frozenset((GRAPH,))
         matrices = REPORT_PAGES["matrices"]
         yield Output(matrices, "matrices.html",

@@ -27,6 +27,7 @@ from stratdocs.model import KIND_FOLDERS, Entity, Plan
 #: Report pages by key: their site path.
 REPORT_PAGES = MappingProxyType({
     "scorecard": "scorecard.html",
+    "roadmap": "roadmap.html",
     "matrices": "matrices/index.html",
     "alignment": "alignment.html",
     "search": "search.html",

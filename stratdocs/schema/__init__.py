@@ -18,6 +18,7 @@ from stratdocs.model import FILE_KINDS, Entity, Ref
 from stratdocs.reader import Reader
 from stratdocs.schema.bounds import body_problems
 from stratdocs.schema.commentary import commentary
+from stratdocs.schema.delivery import delivery as read_delivery
 from stratdocs.schema.common import check_id, common, first_heading, unknown_keys
 from stratdocs.schema.keys import (COMMON_KEYS, DIRECTIONS, FREQUENCIES, ID_RE, KIND_KEYS, LEVELS, NESTED_KEYS,
                                    PERSPECTIVES, REF_KEYS, STRATEGIES, TASK_STATUSES)
@@ -54,6 +55,10 @@ def build_entities(src: SourceFile, root: Path, content_dir: str,
     if "commentary" in items and "commentary" in allowed:
         attrs["commentary"] = commentary(r, items["commentary"][1])
     kpi = read_kpi(r, items, root, content_dir) if kind == "kpi" else None
+    if kind == "initiative" and (planned := read_delivery(r, items, root, content_dir)) is not None:
+        attrs["delivery"] = planned
+        if planned.budget is not None:  # the plain figures, as before delivery tracking
+            attrs["budget"], attrs["currency"] = planned.budget.amount, planned.budget.currency
     for key in REF_KEYS:
         if key in items and key in allowed and key != "parent":
             refs += r.refs(items[key][1], key)

@@ -10,7 +10,7 @@ COMMON_KEYS = ("kind", "id", "title", "summary", "owner", "status", "tags", "rev
 KIND_KEYS = {
     "plan": ("vision", "mission", "values", "period", "strategy", "strategy_text"),
     "objective": ("perspective", "period", "parent", "enables", "commentary"),
-    "initiative": ("supports", "start", "end", "budget", "currency"),
+    "initiative": ("supports", "start", "end", "budget", "currency", "milestones", "progress", "spend"),
     "strategy": ("function", "supports"),
     "operation": ("function", "period", "supports", "objectives", "tasks"),
     "kpi": ("level", "measures", "drives", "unit", "direction", "frequency", "baseline", "target",
@@ -42,13 +42,14 @@ KEY_TYPES = {
     "tags": "strings", "review_by": "date", "updated": "date", "waive": "waive",
     "vision": "text", "mission": "text", "strategy_text": "text", "values": "strings", "period": "period", "strategy": tuple(STRATEGIES),
     "perspective": PERSPECTIVES, "parent": "ref", "enables": "refs", "supports": "refs", "start": "date", "end": "date",
-    "budget": "number", "currency": "text", "function": "text", "objectives": "nested", "tasks": "nested",
+    "budget": "budget", "currency": "text", "function": "text", "objectives": "nested", "tasks": "nested",
     "level": LEVELS, "measures": "refs", "drives": "refs", "unit": "text", "direction": DIRECTIONS,
     "frequency": FREQUENCIES, "baseline": "point", "target": "targets", "thresholds": "thresholds",
     "actuals": "actuals", "data": "text", "source": "text", "method": "text", "limitations": "text",
     "weight": "weight", "date": "date", "about": "refs", "author": "text", "decisions": "strings",
     "kpis": "refs", "due": "date", "resources": "text",
     "commentary": "commentary", "decisions_requested": "strings",
+    "milestones": "milestones", "progress": "progress", "spend": "spend",
 }
 #: Keys whose type differs inside an operation's nested items (a task's status is a choice).
 NESTED_KEY_TYPES = {"task": {"status": TASK_STATUSES}, "operational-objective": {}}

@@ -51,11 +51,7 @@ def _initiative(r: Reader, items: dict) -> tuple[dict, list[Ref]]:
             attrs[key] = r.date(items[key][1], key)
     if attrs.get("start") and attrs.get("end") and attrs["end"] < attrs["start"]:
         r.fail(items["end"][1], f"'end' ({attrs['end']}) is before 'start' ({attrs['start']})")
-    if "budget" in items:
-        attrs["budget"] = r.number(items["budget"][1], "budget")
-    if "currency" in items:
-        attrs["currency"] = r.text(items["currency"][1], "currency") or ""
-    return attrs, []
+    return attrs, []  # budget, currency and the other delivery keys: schema.delivery
 
 
 def _strategy(r: Reader, items: dict) -> tuple[dict, list[Ref]]:

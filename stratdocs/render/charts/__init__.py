@@ -1,4 +1,4 @@
-"""Inline SVG charts: KPI sparklines, KPI trend charts and the strategy map.
+"""Inline SVG charts: KPI sparklines, KPI trend charts, the strategy map, the roadmap and progress bars.
 
 Pure functions: plain data in, an SVG string (``markupsafe.Markup``) out. The SVGs need no script,
 no external resource and no web font, so they work inline in HTML, from ``file://`` and in
@@ -18,8 +18,10 @@ module per chart. Callers use the names below (``Views.chart`` looks them up by 
 # Each chart function has the name of its module; importing the function here rebinds the
 # package attribute from the submodule to the function, which is what callers look up.
 from stratdocs.render.charts.kpi_chart import kpi_chart
+from stratdocs.render.charts.progress_bar import progress_bar
+from stratdocs.render.charts.roadmap import roadmap
 from stratdocs.render.charts.sparkline import sparkline
 from stratdocs.render.charts.strategy_map import strategy_map
 from stratdocs.render.charts.svg import HEALTH_COLOURS
 
-__all__ = ["HEALTH_COLOURS", "kpi_chart", "sparkline", "strategy_map"]
+__all__ = ["HEALTH_COLOURS", "kpi_chart", "progress_bar", "roadmap", "sparkline", "strategy_map"]

@@ -29,7 +29,7 @@ from stratdocs.render.views.common import HOME, Crumb, ItemRef, LastChange, Page
 #: Sections of the site with an index page, in navigation order.
 KIND_SECTIONS = ("objective", "initiative", "strategy", "operation", "kpi", "review", "page")
 #: Report pages in the navigation: (key, label).
-REPORT_NAV = (("scorecard", "KPI scorecard"), ("matrices", "Traceability matrices"),
+REPORT_NAV = (("scorecard", "KPI scorecard"), ("roadmap", "Roadmap"), ("matrices", "Traceability matrices"),
               ("alignment", "Alignment report"), ("search", "Search"))
 DEFAULT_TITLE = "Strategic plan"
 

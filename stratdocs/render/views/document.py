@@ -26,6 +26,7 @@ from stratdocs.objectives import reading_order, tree
 from stratdocs.render.views import Views
 from stratdocs.render.views.board import BoardAlignmentView, board_alignment, entity_notes
 from stratdocs.render.views.common import Group, health_counts
+from stratdocs.render.views.initiative import RoadmapView
 from stratdocs.render.views.kpi import Actual
 from stratdocs.render.views.matrix import MatrixView
 from stratdocs.render.views.document_parts import (ChangesView, ContentsEntry, ContentsItem, ContentsView,
@@ -40,7 +41,7 @@ SECTION_TITLES = {
     "objectives": "Strategic objectives", "initiatives": "Strategic initiatives",
     "strategies": "Functional strategies", "operations": "Operational plans", "kpis": "KPIs",
     "reviews": "Reviews and decisions", "pages": "Appendix", "alignment": "Alignment report",
-    "changes": "Changes",
+    "changes": "Changes", "roadmap": "Roadmap",
 }
 #: Sections without a number that are not part of the contents.
 FRONT_MATTER = ("cover", "contents")
@@ -146,7 +147,7 @@ class DocumentViews:
             matrix = self.matrix(key[len("matrix:"):])
             return Section(title=matrix.spec.title, template="pdf/matrix.html", view=matrix, **head)
         makers = {"plan": self.plan, "scorecard": self.scorecard, "alignment": self.alignment,
-                  "changes": self.changes, "summary": self.summary}
+                  "changes": self.changes, "summary": self.summary, "roadmap": self.roadmap}
         if key not in makers:
             raise UsageError(f"document '{self.spec.id}': section '{key}' is not available in PDFs")
         return Section(title=SECTION_TITLES[key], template=f"pdf/{key}.html", view=makers[key](), **head)
@@ -248,7 +249,11 @@ class DocumentViews:
         kpis = [e.id for e in self.entities("kpi")]
         health = self.project.kpi_health
         return ScorecardView(tuple(groups), health_counts(health[k].health for k in kpis), len(kpis),
-                             sum(1 for k in kpis if health[k].stale))
+                             sum(1 for k in kpis if health[k].stale), self.views.initiatives_table(self.shows))
+
+    def roadmap(self) -> RoadmapView:
+        """The roadmap of the initiatives and operational plans the document shows, linked inside it."""
+        return self.views.roadmap(self.shows, href=lambda entity_id: self.links.href(self.views.sitemap.path(entity_id)))
 
     def matrix(self, name: str) -> MatrixView:
         """A matrix with the rows and columns the document shows, in column groups.

@@ -11,7 +11,8 @@ from stratdocs.numbers import format_number, plural
 from stratdocs.render.views.common import (Fact, Group, ItemRef, LastChange, Traced, dated,
                                            health_word)
 from stratdocs.render.views.change import CommentaryView, TrendView, commentary_view, objective_trend_view
-from stratdocs.render.views.kpi import KpiDetail, KpiRow, KpiViews
+from stratdocs.render.views.initiative import InitiativeDetail, RoadmapViews
+from stratdocs.render.views.kpi import KpiDetail, KpiRow
 
 #: Traced-from groups list this many items, then say how many more.
 MAX_GROUP = 40
@@ -122,6 +123,7 @@ class EntityView:
     review: ReviewDetail | None = None        #: for a review
     commentary: CommentaryView | None = None  #: KPIs and objectives: the latest commentary and the older ones
     trend: TrendView | None = None            #: objectives: health now against the previous period
+    initiative: InitiativeDetail | None = None  #: for an initiative: milestones, progress, budget
 
     @property
     def health_reason_html(self) -> Markup:
@@ -134,7 +136,7 @@ class EntityView:
         return not (self.traced_from or self.reviews or self.mentions)
 
 
-class EntityViews(KpiViews):
+class EntityViews(RoadmapViews):
     """Entity pages."""
 
     def entity(self, entity: Entity) -> EntityView:
@@ -164,16 +166,20 @@ class EntityViews(KpiViews):
             review=ReviewDetail(tuple(entity.attrs.get("decisions", ())), self.refs(entity.ref_ids("about")))
             if kind == "review" else None,
             commentary=commentary_view(entity.attrs.get("commentary", ())),
-            trend=objective_trend_view(self.project.objective_trend.get(entity.id)) if kind == "objective" else None)
+            trend=objective_trend_view(self.project.objective_trend.get(entity.id)) if kind == "objective" else None,
+            initiative=self.initiative_detail(entity) if kind == "initiative" else None)
 
     def _kpi_stale(self, kpi_id: str) -> bool:
         health = self.project.kpi_health[kpi_id]
         return health.stale and health.latest is not None
 
     def health_reason(self, entity: Entity) -> str:
-        """Why a KPI or objective has its health ('' for other kinds)."""
+        """Why a KPI, objective or initiative has its health ('' for other kinds)."""
         if entity.kind == "kpi":  # a KPI's page opens with its headline instead (KpiHeadline)
             return ""
+        if entity.kind == "initiative":
+            h = self.project.initiative_health[entity.id]
+            return f"worse of schedule ({health_word(h.schedule).lower()}) and budget ({health_word(h.budget).lower()})"
         if entity.kind != "objective":
             return ""
         kpis = self.project.objective_health[entity.id].kpis

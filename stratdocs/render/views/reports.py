@@ -14,6 +14,7 @@ from stratdocs.numbers import format_number, plural, plural_word
 from stratdocs.render.urls import REPORT_PAGES, index_path
 from stratdocs.objectives import reading_order, tree
 from stratdocs.render.views.common import HealthCount, ItemRef, dated, health_counts, health_word
+from stratdocs.render.views.initiative import InitiativesTable
 from stratdocs.render.views.kpi import KpiRow
 from stratdocs.render.views.summary import SummaryView, SummaryViews
 from stratdocs.render.views.strategy import StrategyText, strategy_text
@@ -81,6 +82,7 @@ class HomeView:
     alignment_href: str                 #: site path of the alignment report
     summary: SummaryView | None = None  #: the executive summary (the `briefing` block)
     map_arrows: str = ""                #: what the strategy map's arrows mean, for its caption ('' for none)
+    roadmap_href: str = REPORT_PAGES["roadmap"]  #: site path of the roadmap
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,7 @@ class ScorecardView:
     counts: tuple[HealthCount, ...]
     total: int                  #: how many KPIs
     stale: int                  #: how many of them are stale
+    initiatives: InitiativesTable | None = None  #: the Initiatives table (None: the plan has none)
 
     @property
     def total_text(self) -> str:
@@ -331,7 +334,12 @@ class ReportViews(SummaryViews):
             groups.append(ScorecardGroup(None, None, "", tuple(self.kpi_row(k) for k in rest)))
         healths = self.project.kpi_health.values()
         return ScorecardView(tuple(groups), health_counts(h.health for h in healths), len(healths),
-                             sum(1 for h in healths if h.stale))
+                             sum(1 for h in healths if h.stale), self.initiatives_table())
+
+    def initiatives_table(self, keep=None) -> InitiativesTable | None:
+        """Every initiative (those `keep` accepts) with its delivery health; None when there are none."""
+        rows = tuple(self.initiative_row(e) for e in self.plan.of_kind("initiative") if keep is None or keep(e.id))
+        return InitiativesTable(rows, health_counts(r.health for r in rows)) if rows else None
 
     def alignment(self) -> AlignmentView:
         """The findings by failure mode, content errors and waivers."""

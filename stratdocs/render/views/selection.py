@@ -42,7 +42,8 @@ KIND_ALIASES = {**FOLDER_KINDS, "operational-objectives": "operational-objective
 #: Kinds of context: what the direct matches serve.
 CONTEXT_KINDS = ("objective", "initiative", "strategy")
 #: Site pages that are sections of a document, for links such as `scorecard.html`.
-SECTION_PAGES = {HOME: "plan", REPORT_PAGES["scorecard"]: "scorecard", REPORT_PAGES["alignment"]: "alignment"}
+SECTION_PAGES = {HOME: "plan", REPORT_PAGES["scorecard"]: "scorecard", REPORT_PAGES["alignment"]: "alignment",
+                 REPORT_PAGES["roadmap"]: "roadmap"}
 MATRIX_PREFIX, PAGE_SUFFIX = "matrices/", ".html"
 
 
