@@ -180,7 +180,7 @@ SCENARIOS = {
     # 200,000 spent by June against 109,000 planned to 2026-11-15 (250,000 spread over two years)
     "initiative-over-budget": Scenario(_delivery("spend:\n  - {date: 2026-06-30, amount: 200000}\n"),
                                        "content/initiatives/I1.md", 9, 1, "I1", waive_file("content/initiatives/I1.md"),
-                                       "initiative 'I1' is over budget: spend 200,000 EUR against 109,"),
+                                       "initiative 'I1' is over budget: spend EUR 200,000 against EUR 109,"),
     "external-image": Scenario(_external_image, "content/initiatives/I1.md", 11, 16, "I1",
                                waive_file("content/initiatives/I1.md"), "image 'https://tracker.example/p.png'"),
 }

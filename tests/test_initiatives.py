@@ -159,7 +159,7 @@ def test_budget_health_against_linear_burn_and_the_whole_budget(plan_project):
     assert h.spent == 120000 and round(h.planned) == 109053
     assert h.budget == "amber"
     plan_project.edit(I1, "amount: 120000}", "amount: 260000}")
-    assert health(plan_project).budget_reason.startswith("spend 260,000 EUR is above the whole budget")
+    assert health(plan_project).budget_reason.startswith("spend EUR 260,000 is above the whole budget")
 
 
 def test_phasing_changes_the_planned_burn():
@@ -214,8 +214,8 @@ def test_initiative_page_shows_milestones_progress_and_spend(delivered):
     assert re.search(r'<tr id="ms-M2" class="overdue">.*?overdue', delivery)
     assert 'id="ms-M1"' in delivery and "after its due date" in delivery
     assert 'aria-label="Progress: 40% done; 44% of the time elapsed"' in delivery
-    assert 'aria-label="Spend: 110,000 EUR of 250,000 EUR (44%); 109,053 EUR planned to date"' in delivery
-    assert "content/data/spend-i1.csv" in delivery and "70,000 EUR" in delivery
+    assert 'aria-label="Spend: EUR 110,000 of EUR 250,000 (44%); EUR 109,053 planned to date"' in delivery
+    assert "content/data/spend-i1.csv" in delivery and "EUR 70,000" in delivery
     assert "Schedule" in delivery and ">Amber<" in delivery  # an overdue milestone: amber, as a word
 
 
@@ -224,7 +224,7 @@ def test_scorecard_has_an_initiatives_table(delivered):
     page = (out / "scorecard.html").read_text(encoding="utf-8")
     table = page[page.index('id="initiatives"'):]
     row = re.search(r'<tr><td><a class="ref kind-initiative" href="initiatives/I1.html".*?</tr>', table, re.S)[0]
-    assert "Amber" in row and "40%" in row and "110,000 EUR of 250,000 EUR" in row
+    assert "Amber" in row and "40%" in row and "EUR 110,000 of EUR 250,000" in row
     assert 'Ten partners &lt;certified&gt;, due <span class="date">2026-10-31</span>' in row and "1 overdue" in row
 
 
