@@ -30,6 +30,7 @@ WARNING_CODES = (
     "horizon", "no-owner", "red-unaddressed", "unknown-key", "blocked-fetch", "asset",
     "suspect",
     "external-image",
+    "action-overdue", "action-no-owner", "risk-unmitigated", "risk-review-overdue",
 )
 
 #: Warning codes the schema reports while reading a file (switched off and waived in `project`).

@@ -191,7 +191,8 @@ def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Find
     findings += found if cfg.check_enabled("asset") else []
     findings += _file_links(cfg, plan, digests, {f"{cfg.content_dir}/assets/{rel}" for rel, _ in published})
     kpi_health, objective_health = health.compute(index, cfg.as_of, cfg.status)
-    found, waivers = alignment.check(index, kpi_health, objective_health, cfg.as_of, cfg.check_enabled)
+    found, waivers = alignment.check(index, kpi_health, objective_health, cfg.as_of, cfg.check_enabled,
+                                     cfg.risks.high)
     findings += found
     findings += [f for f in suspect.check(index, lock, cfg.check_enabled)  # waivers listed by alignment
                  if "suspect" not in plan.entities[f.entity].waive]

@@ -15,14 +15,16 @@ KIND_KEYS = {
     "operation": ("function", "period", "supports", "objectives", "tasks"),
     "kpi": ("level", "measures", "drives", "unit", "direction", "frequency", "baseline", "target",
             "thresholds", "actuals", "data", "source", "method", "limitations", "weight"),
-    "review": ("date", "about", "author", "decisions"),
+    "review": ("date", "about", "author", "decisions", "actions"),
+    "risk": ("likelihood", "impact", "threatens", "mitigation"),
     "page": (),
 }
 NESTED_KEYS = {
     "operational-objective": ("id", "title", "owner", "supports", "kpis", "summary", "status", "tags", "waive"),
     "task": ("id", "title", "owner", "due", "status", "supports", "resources", "summary", "tags", "waive"),
+    "action": ("id", "title", "owner", "due", "status", "about", "summary", "tags", "waive"),
 }
-REF_KEYS = ("supports", "parent", "measures", "drives", "about", "kpis")
+REF_KEYS = ("supports", "parent", "measures", "drives", "about", "kpis", "threatens")
 
 PERSPECTIVES = ("financial", "customer", "internal", "learning")
 STRATEGIES = {"cost-leadership": "cost-leadership", "differentiation": "differentiation",
@@ -31,6 +33,9 @@ TASK_STATUSES = ("todo", "doing", "done", "blocked")
 LEVELS = ("strategic", "operational")
 DIRECTIONS = ("up", "down", "range")
 FREQUENCIES = ("weekly", "monthly", "quarterly", "yearly")
+ACTION_STATUSES = ("open", "doing", "done", "dropped")
+#: The keys of a risk's `mitigation:` when it is a mapping (it may also be text, or a list of ids).
+MITIGATION_KEYS = ("by", "text")
 
 #: The type of every key above, as the readers in `schema.common`, `schema.kinds`, `schema.kpi` and
 #: `schema.nested` check it: a type name, or the tuple of words a choice allows (matched without
@@ -47,6 +52,9 @@ KEY_TYPES = {
     "actuals": "actuals", "data": "text", "source": "text", "method": "text", "limitations": "text",
     "weight": "weight", "date": "date", "about": "refs", "author": "text", "decisions": "strings",
     "kpis": "refs", "due": "date", "resources": "text",
+    "actions": "nested", "likelihood": "rating", "impact": "rating", "threatens": "refs",
+    "mitigation": "mitigation",
 }
 #: Keys whose type differs inside an operation's nested items (a task's status is a choice).
-NESTED_KEY_TYPES = {"task": {"status": TASK_STATUSES}, "operational-objective": {}}
+NESTED_KEY_TYPES = {"task": {"status": TASK_STATUSES}, "operational-objective": {},
+                    "action": {"status": ACTION_STATUSES}}
