@@ -29,6 +29,7 @@ REPORT_PAGES = MappingProxyType({
     "scorecard": "scorecard.html",
     "matrices": "matrices/index.html",
     "alignment": "alignment.html",
+    "actions": "actions.html",
     "search": "search.html",
     "notfound": "404.html",
 })

@@ -17,7 +17,7 @@ MAX_GROUP = 40
 #: Kinds whose health is shown beside them in traced-from lists (chains show objectives').
 HEALTH_KINDS = ("objective", "kpi")
 #: Kinds that must have an owner: without one, the Owner fact says so.
-OWNED_KINDS = ("objective", "initiative", "operation", "kpi")
+OWNED_KINDS = ("objective", "initiative", "operation", "kpi", "risk")
 #: Reference facts: (reference key, label).
 REF_FACTS = (("supports", "Supports"), ("measures", "Measures"), ("drives", "Drives"), ("about", "About"))
 TASK_STATUSES = ("todo", "doing", "done", "blocked")
@@ -118,6 +118,7 @@ class EntityView:
     objective: ObjectiveDetail | None = None  #: for a strategic objective
     operation: OperationDetail | None = None  #: for an operational plan
     review: ReviewDetail | None = None        #: for a review
+    execution: object = None        #: `views.execution.ExecutionPanel`: risks and actions on it
 
     @property
     def health_reason_html(self) -> Markup:
