@@ -16,10 +16,10 @@ from stratdocs.render.charts import svg
 #: Fill and text colour of each band, lightness well apart so greyscale keeps them distinct.
 BAND_STYLE = {"high": ("#b3261e", "#ffffff"), "elevated": ("#f2a65a", "#1f2328"),
               "medium": ("#f8e08e", "#1f2328"), "low": ("#eef3ea", "#1f2328")}
-CELL_W, CELL_H = 112.0, 72.0
+CELL_W, CELL_H = 150.0, 80.0
 LEFT, TOP, GAP = 64.0, 12.0, 3.0
 LEGEND_H = 50.0
-IDS_PER_LINE, ID_LINES = 3, 2
+ID_LINES, ID_SIZE, MIN_ID_SIZE, ID_GAP, LINE_H = 3, 10.5, 8.5, 9.0, 14.0
 AXIS_WORDS = ("very low", "low", "medium", "high", "very high")
 
 
@@ -65,29 +65,35 @@ def _cell(likelihood: int, impact: int, band: str, risks: list[tuple[str, str, s
     if count:
         parts.append(svg.text(x + w - 8, y + 20, str(count), size=17, fill=ink, anchor="end", weight="bold",
                               cls="sd-heat-count"))
-    parts += _ids(risks, x + 6, y + 40, ink)
+    parts += _ids(risks, x + 6, y + 36, ink)
     names = ", ".join(r[0] for r in risks) if risks else "no risks"
     tip = f"likelihood {likelihood} × impact {impact} = {score}, {band}: {names}"
     return svg.tag("g", {"class": "sd-heat-cell"}, svg.title(tip) + "".join(parts))
 
 
 def _ids(risks: list[tuple[str, str, str]], x: float, y: float, ink: str) -> list[str]:
-    out = []
-    shown = risks[:IDS_PER_LINE * ID_LINES]
-    if len(risks) > len(shown):
-        shown = risks[:IDS_PER_LINE * ID_LINES - 1]
-    slot = (CELL_W - GAP - 12) / IDS_PER_LINE
-    for i, (risk_id, title, href) in enumerate(shown):
-        cx, cy = x + (i % IDS_PER_LINE) * slot, y + (i // IDS_PER_LINE) * 15
-        label = svg.text(cx, cy, svg.fit(svg.clean(risk_id), slot - 3, 10, bold=True), size=10, fill=ink,
+    """The risk ids of a cell, flowing left to right over `ID_LINES` lines, then "+N more"."""
+    out: list[str] = []
+    room = CELL_W - GAP - 12
+    cx, line = x, 0
+    for n, (risk_id, title, href) in enumerate(risks):
+        name = svg.clean(risk_id)
+        full = svg.text_width(name, ID_SIZE, bold=True)
+        size = max(MIN_ID_SIZE, min(ID_SIZE, ID_SIZE * room / full))  # long ids shrink a little, then cut
+        width = min(room, svg.text_width(name, size, bold=True))
+        if cx > x and cx + width > x + room:
+            cx, line = x, line + 1
+        last_line = line == ID_LINES - 1
+        rest = len(risks) - n
+        if line >= ID_LINES or (last_line and rest > 1 and cx + width + 30 > x + room):
+            out.append(svg.text(cx, y + min(line, ID_LINES - 1) * LINE_H, f"+{rest} more", size=ID_SIZE, fill=ink))
+            break
+        label = svg.text(cx, y + line * LINE_H, svg.fit(name, room, size, bold=True), size=size, fill=ink,
                          weight="bold", cls="sd-heat-id")
         safe = svg.safe_href(href)
-        inner = svg.title(f"{svg.clean(risk_id)}: {svg.clean(title)}") + label
+        inner = svg.title(f"{name}: {svg.clean(title)}") + label
         out.append(svg.tag("a", {"href": safe, "xlink:href": safe}, inner) if safe else inner)
-    if len(risks) > len(shown):
-        i = len(shown)
-        out.append(svg.text(x + (i % IDS_PER_LINE) * slot, y + (i // IDS_PER_LINE) * 15,
-                            f"+{len(risks) - len(shown)}", size=10, fill=ink))
+        cx += width + ID_GAP
     return out
 
 
