@@ -15,7 +15,7 @@ from stratdocs.render.charts import svg
 
 #: Fill and text colour of each band, lightness well apart so greyscale keeps them distinct.
 BAND_STYLE = {"high": ("#b3261e", "#ffffff"), "elevated": ("#f2a65a", "#1f2328"),
-              "medium": ("#f8e08e", "#1f2328"), "low": ("#eef3ea", "#1f2328")}
+              "medium": ("#f5d76e", "#1f2328"), "low": ("#eef3ea", "#1f2328")}
 CELL_W, CELL_H = 150.0, 80.0
 LEFT, TOP, GAP = 64.0, 12.0, 3.0
 LEGEND_H = 50.0
