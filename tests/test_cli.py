@@ -295,6 +295,11 @@ EXAMPLE_WARNINGS = {
     ("content/objectives/SO8-north-america.md", "no-execution"),
     ("content/operations/emea/sales-nordics.md", "review-overdue"),
     ("content/operations/product-engineering.md", "orphan"),
+    # issue 14: one of each execution warning
+    ("content/reviews/review-2026-q3.md", "action-overdue"),
+    ("content/reviews/review-2026-q3.md", "action-no-owner"),
+    ("content/risks/R-NORDIC-HIRING.md", "risk-unmitigated"),
+    ("content/risks/R-KEY-ACCOUNT-CHURN.md", "risk-review-overdue"),
 }
 
 
