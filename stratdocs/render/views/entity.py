@@ -19,7 +19,8 @@ HEALTH_KINDS = ("objective", "kpi")
 #: Kinds that must have an owner: without one, the Owner fact says so.
 OWNED_KINDS = ("objective", "initiative", "operation", "kpi", "risk")
 #: Reference facts: (reference key, label).
-REF_FACTS = (("supports", "Supports"), ("measures", "Measures"), ("drives", "Drives"), ("about", "About"))
+REF_FACTS = (("supports", "Supports"), ("measures", "Measures"), ("drives", "Drives"), ("about", "About"),
+             ("threatens", "Threatens"))
 TASK_STATUSES = ("todo", "doing", "done", "blocked")
 
 

@@ -108,7 +108,10 @@ class ExecutionViews(ReportViews):
 
     def entity(self, entity: Entity):
         """The page of an item (`EntityViews.entity`) with its risks and actions."""
-        return replace(super().entity(entity), execution=self.execution_panel(entity))
+        view = replace(super().entity(entity), execution=self.execution_panel(entity))
+        if entity.kind == "risk":
+            view = replace(view, untraced_text="A risk serves no objective; it threatens the items listed above.")
+        return view
 
     def risk_row(self, risk: Entity) -> RiskRow:
         self._read(risk.id)
