@@ -5,7 +5,7 @@ A typed API for every page, section and summary that shows them:
 - `score(risk)` is likelihood × impact (None when either is missing); `is_high` compares it with
   the configured cut-off (`risks: {high: 15}`); `top_risks(plan, n)` ranks the open risks;
 - `open_actions(plan)` lists the actions not done or dropped, earliest due first; `is_overdue`
-  says whether an action's due date is before `as_of`;
+  says whether an action's due date is before `as_of`, `overdue_actions(plan, as_of)` lists those;
 - `gaps(...)` yields the warnings `action-overdue`, `action-no-owner`, `risk-unmitigated` and
   `risk-review-overdue` for `alignment.check`, each about one item.
 """
@@ -76,6 +76,11 @@ def open_actions(plan: Plan) -> list[Entity]:
     position = plan.position
     return sorted((a for a in plan.of_kind("action") if is_open(a)),
                   key=lambda a: (a.attrs.get("due") or date.max, position[a.id]))
+
+
+def overdue_actions(plan: Plan, as_of: date) -> list[Entity]:
+    """The open actions whose due date is before `as_of`, earliest first (for summaries)."""
+    return [a for a in open_actions(plan) if is_overdue(a, as_of)]
 
 
 def gaps(plan: Plan, as_of: date, high: int) -> Iterator[tuple[Entity, str, str, str]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -384,3 +385,29 @@ def test_pdf_sections_risks_and_actions(plan):
                   if a.get("/Subtype") == "/Link"]
     assert len(heat_links) >= 2  # RK1 and RK2 in their cells
     assert all(str(t) in names for t in targets if isinstance(t, str))
+
+
+def test_summary_api_ranks_open_risks_and_lists_overdue_actions(plan):
+    """The typed API the executive summary (issue #11) takes its top risks and overdue actions from."""
+    plan.edit("content/risks/RK2.md", "likelihood: 2", "likelihood: 5")  # 10: second
+    plan.write("content/risks/RK3.md", LOW_RISK.replace("likelihood: 2", "likelihood: 5").replace(
+        "impact: 2", "impact: 5").replace("owner: CFO", "owner: CFO\nstatus: closed"))
+    plan.edit("content/reviews/R1.md", "    due: 2026-12-15", "    due: 2026-11-01")
+    loaded = project_mod.load(plan.root)
+    assert [r.id for r in execution.top_risks(loaded.plan, 5)] == ["RK1", "RK2"]  # RK3 (25) is closed
+    assert [r.id for r in execution.top_risks(loaded.plan, 1)] == ["RK1"]
+    assert [a.id for a in execution.open_actions(loaded.plan)] == ["A1"]
+    assert [a.id for a in execution.overdue_actions(loaded.plan, loaded.as_of)] == ["A1"]
+    assert execution.overdue_actions(loaded.plan, date(2026, 10, 31)) == []
+
+
+def test_diff_reports_a_risk_that_threatens_something_else(plan, tmp_path):
+    import subprocess
+    git = ["git", "-C", str(plan.root), "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    plan.edit("content/risks/RK2.md", "threatens: [SO1]", "threatens: [I1]")
+    result = plan.run("diff", "HEAD")
+    assert result.exit_code == 0, result.stderr
+    assert "RK2" in result.stdout and "threatens: I1" in result.stdout
