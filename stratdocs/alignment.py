@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from itertools import chain
 from typing import Iterable, Iterator, Mapping
 
+from stratdocs import execution
 from stratdocs.commentary import stale_message
 from stratdocs.findings import Finding, warning
 from stratdocs.health import FREQUENCY_DAYS, RED, KpiHealth, ObjectiveHealth
@@ -37,6 +38,12 @@ FAILURE_MODES = (
     ("Different languages and time frames", ("horizon",),
      "Strategic objectives are long-term (years); operational plans are short-term (a year or less). "
      "Mixing the two blurs who decides what."),
+    ("Decisions nobody carries out", ("action-overdue", "action-no-owner"),
+     "A review closes the loop only when its actions have an owner and get done: field feedback, "
+     "decision, action, progress."),
+    ("Risks nobody manages", ("risk-unmitigated", "risk-review-overdue"),
+     "A high risk without a mitigation is a threat the plan accepts without saying so, and a risk "
+     "nobody reassessed may have grown."),
     ("Changes nobody re-confirmed", ("suspect",),
      "When an objective or KPI changes its meaning, what serves or measures it may no longer fit; "
      "its owner checks it and runs 'stratdocs review'."),
@@ -47,7 +54,7 @@ FAILURE_MODES = (
      "Misspelt keys are silently ignored by readers; they usually hide a missing link or date."),
 )
 
-OWNED_KINDS = ("objective", "initiative", "operation", "kpi")
+OWNED_KINDS = ("objective", "initiative", "operation", "kpi", "risk")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,15 +65,17 @@ class Waiver:
 
 
 def check(index: TraceIndex, kpi_health: Mapping[str, KpiHealth], objective_health: Mapping[str, ObjectiveHealth],
-          as_of: date, enabled, extra: Iterable = ()) -> tuple[list[Finding], list[Waiver]]:
+          as_of: date, enabled, extra: Iterable = (), risk_high: int = 15) -> tuple[list[Finding], list[Waiver]]:
     """All alignment warnings, with the waivers that silenced some of them.
 
     :param extra: more gaps found elsewhere (initiative delivery, `delivery.gaps`), as
         (entity, code, key or (line, col), message), waived and switched like these.
+    :param risk_high: the score from which a risk is high (config `risks.high`).
     """
     findings: list[Finding] = []
     waivers: list[Waiver] = []
-    for entity, code, key, message in chain(_gaps(index, kpi_health, objective_health, as_of), extra):
+    gaps = chain(_gaps(index, kpi_health, objective_health, as_of), execution.gaps(index.plan, as_of, risk_high), extra)
+    for entity, code, key, message in gaps:
         if not enabled(code):
             continue
         if code in entity.waive:
@@ -126,7 +135,7 @@ def _gaps(index: TraceIndex, kpi_health, objective_health, as_of: date) -> Itera
         if kind in OWNED_KINDS and not entity.owner:
             key = "owner" if "owner" in entity.key_lines else ""  # an empty 'owner:' at its line
             yield entity, "no-owner", key, f"{entity.noun} '{entity.id}' has no owner; add 'owner: …'"
-        if entity.review_by is not None and entity.review_by < as_of:
+        if entity.review_by is not None and entity.review_by < as_of and kind != "risk":
             yield entity, "review-overdue", "review_by", (f"{entity.noun} '{entity.id}' was due for review "
                                                           f"on {entity.review_by}; review it and set a new review_by")
 

@@ -20,7 +20,7 @@ from stratdocs import git, project as project_mod
 from stratdocs.model import Entity, Kpi, Point, Thresholds, noun
 from stratdocs.numbers import plural
 
-REF_KEYS = ("supports", "parent", "measures", "drives", "kpis")
+REF_KEYS = ("supports", "parent", "measures", "drives", "kpis", "threatens", "mitigation")
 #: The kinds of change, in the order they are listed.
 KINDS = ("added", "removed", "retargeted", "health", "target", "baseline", "thresholds", "actuals",
          "owner", "status", "title", "body", "moved")

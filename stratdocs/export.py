@@ -11,11 +11,14 @@ import json
 from datetime import date, datetime
 from pathlib import Path
 
-from stratdocs import matrices as matrices_mod
+from stratdocs import delivery, execution, matrices as matrices_mod
 from stratdocs.model import Comment
-from stratdocs import delivery
 from stratdocs.project import Project
 from stratdocs.spreadsheet import append_row, csv_text
+
+
+#: The reference keys listed under each record's "links".
+LINK_KEYS = ("supports", "parent", "measures", "drives", "about", "kpis", "threatens", "mitigation")
 
 
 def entity_records(project: Project) -> list[dict]:
@@ -29,8 +32,7 @@ def entity_records(project: Project) -> list[dict]:
             "summary": entity.summary, "tags": list(entity.tags),
             "review_by": entity.review_by.isoformat() if entity.review_by else None,
             "container": entity.container,
-            "links": {key: list(entity.ref_ids(key)) for key in ("supports", "parent", "measures", "drives",
-                                                                 "about", "kpis") if entity.ref_ids(key)},
+            "links": {key: list(entity.ref_ids(key)) for key in LINK_KEYS if entity.ref_ids(key)},
         }
         for key, value in entity.attrs.items():
             if key != "delivery":
@@ -46,6 +48,11 @@ def entity_records(project: Project) -> list[dict]:
             record["trend"] = {"direction": trend.direction, "previous_health": trend.previous_health,
                                "previous_value": trend.previous_value, "change": trend.change,
                                "previous_date": trend.previous_date.isoformat() if trend.previous_date else None}
+        if entity.kind == "risk":
+            value = execution.score(entity)
+            record.update(score=value, severity=execution.severity(value, project.config.risks.high))
+        if entity.kind == "action":
+            record["overdue"] = execution.is_overdue(entity, project.as_of)
         records.append(record)
     return records
 
@@ -140,6 +147,7 @@ def _sheets(project: Project) -> list[tuple[str, tuple, list]]:
     initiatives = [r for r in records if r["kind"] == "initiative"]
     if initiatives:
         sheets.append(("Initiatives", INITIATIVE_COLUMNS, [_initiative_row(r) for r in initiatives]))
+    sheets += _execution_sheets(records)
     for name, matrix in matrices_mod.build_all(project.index, project.config.matrices, project.config.perspectives).items():
         table = matrix.table()
         sheets.append((name[:31], tuple(table[0]), table[1:]))
@@ -165,9 +173,27 @@ def _initiative_row(record: dict) -> tuple:
             sum(1 for m in milestones if m["overdue"]))
 
 
+def _execution_sheets(records: list[dict]) -> list[tuple[str, tuple, list]]:
+    """The Risks sheet (highest score first) and the Actions sheet."""
+    links = lambda r, key: ";".join(r["links"].get(key, ()))  # noqa: E731
+    risks = sorted((r for r in records if r["kind"] == "risk"), key=lambda r: -(r["score"] or 0))
+    actions = [r for r in records if r["kind"] == "action"]
+    return [
+        ("Risks", ("id", "title", "owner", "status", "likelihood", "impact", "score", "severity", "threatens",
+                   "mitigated by", "mitigation", "review by"),
+         [(r["id"], r["title"], r["owner"], r["status"], r.get("likelihood"), r.get("impact"), r["score"],
+           r["severity"], links(r, "threatens"), links(r, "mitigation"), r.get("mitigation_text", ""),
+           _date(r["review_by"])) for r in risks]),
+        ("Actions", ("id", "title", "review", "owner", "due", "status", "overdue", "about"),
+         [(r["id"], r["title"], r["container"], r["owner"], _date(r.get("due")), r["status"], r["overdue"],
+           links(r, "about")) for r in actions]),
+    ]
+
+
 def write_xlsx(project: Project, path: Path) -> None:
-    """A workbook: Entities, KPIs (latest, target, health), Initiatives (delivery), one sheet per
-    matrix, Findings and Waivers; bold frozen header rows with filters, sized columns, real dates and numbers."""
+    """A workbook: Entities, KPIs (latest, target, health), Initiatives (delivery), Risks, Actions,
+    one sheet per matrix, Findings and Waivers; bold frozen header rows with filters, sized columns,
+    real dates and numbers."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter

@@ -32,6 +32,7 @@ WARNING_CODES = (
     "external-image",
     "stale-commentary",
     "milestone-overdue", "initiative-behind-schedule", "initiative-over-budget",
+    "action-overdue", "action-no-owner", "risk-unmitigated", "risk-review-overdue",
 )
 
 #: Warning codes the schema reports while reading a file (switched off and waived in `project`).

@@ -106,14 +106,26 @@ def key_schema(key: str, kind: str) -> dict:
               "ref": {"anyOf": [{"type": "null"}, VALUE, {"type": "array", "items": VALUE, "maxItems": 1}]},
               "point": _point(), "targets": {"anyOf": [_point(), {"type": "array", "items": _point()}]},
               "actuals": {"anyOf": [{"type": "null"}, {"type": "array", "items": _point(note=True)}]},
-              "weight": {"type": "number", "minimum": 0}, "kind": choice((kind,)), "commentary": _commentary()}
+              "weight": {"type": "number", "minimum": 0}, "kind": choice((kind,)), "commentary": _commentary(),
+              "rating": {"type": "integer", "minimum": 1, "maximum": 5}, "mitigation": _mitigation()}
     if kind_type == "nested":
-        return _one_or_many_items(_nested("operational-objective" if key == "objectives" else "task"))
+        return _one_or_many_items(_nested(NESTED_LISTS[key]))
     if kind_type == "thresholds":
         return {"type": "object"}  # numbers or [min, max] bands by direction: see `kind_schema`
     if kind_type in _DELIVERY:
         return _DELIVERY[kind_type]()
     return simple[kind_type]
+
+
+#: The kind of the items of each nested list.
+NESTED_LISTS = {"objectives": "operational-objective", "tasks": "task", "actions": "action"}
+
+
+def _mitigation() -> dict:
+    """A risk's `mitigation`: text, a list of ids, or `{by: [ids], text}` (see `schema.risk`)."""
+    ids = {"type": "array", "items": VALUE}
+    mapping = {"type": "object", "properties": {"by": _one_or_many(VALUE), "text": TEXT}, "additionalProperties": False}
+    return {"anyOf": [TEXT, ids, mapping]}
 
 
 def _commentary() -> dict:
@@ -245,6 +257,8 @@ def _config_properties() -> dict:
         "markdown": {"type": "object", "additionalProperties": False, "properties": {
             "extensions": {"type": "array"},
             "options": {"type": "object", "additionalProperties": {"type": "object"}}}},
+        "risks": {"type": "object", "additionalProperties": False, "properties": {
+            "high": {"type": "integer", "minimum": 1, "maximum": 25}}},
         "status": {"type": "object", "additionalProperties": False, "properties": {
             "green": share, "amber": share, "rollup": choice(("worst", "average"), strip=False)}},
         "delivery": {"type": "object", "additionalProperties": False, "properties": {

@@ -100,16 +100,20 @@ def build(index: TraceIndex, spec: MatrixSpec, perspectives: tuple[str, ...] = (
 
 
 def _reach(index: TraceIndex, column: Entity, row_ids: set[str]) -> dict[str, Cell]:
-    """Breadth-first up the graph from a column item (and its nested items): shortest links win."""
+    """Breadth-first up the graph from a column item (and its nested items): shortest links win.
+    A risk starts from what it `threatens` (a risk × objectives matrix: threatened directly, or
+    through the initiative it threatens)."""
     starts = [column.id, *column.children]
     found: dict[str, Cell] = {}
     seen = set(starts)
     queue: deque[tuple[str, str | None]] = deque()  # (node, predecessor on the path, None at the start)
-    for start in starts:
-        for edge in index.up.get(start, ()):
-            if edge.other not in seen:
-                seen.add(edge.other)
-                queue.append((edge.other, None))
+    firsts = [edge.other for start in starts for edge in index.up.get(start, ())]
+    if column.kind == "risk":
+        firsts += [t.id for t in map(index.plan.get, column.ref_ids("threatens")) if t is not None]
+    for first in firsts:
+        if first not in seen:
+            seen.add(first)
+            queue.append((first, None))
     while queue:
         node, via = queue.popleft()
         if node in row_ids and node not in found:

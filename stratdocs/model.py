@@ -19,15 +19,16 @@ FOLDER_KINDS = MappingProxyType({
     "operations": "operation",
     "kpis": "kpi",
     "reviews": "review",
+    "risks": "risk",
     "pages": "page",
 })
 #: The inverse: the top-level content folder (and site section) of each file kind but the plan.
 KIND_FOLDERS = MappingProxyType({kind: folder for folder, kind in FOLDER_KINDS.items()})
 
 #: Kinds written as files, in the order they are presented.
-FILE_KINDS = ("plan", "objective", "initiative", "strategy", "operation", "kpi", "review", "page")
-#: Kinds nested inside an operation's front matter.
-NESTED_KINDS = ("operational-objective", "task")
+FILE_KINDS = ("plan", "objective", "initiative", "strategy", "operation", "kpi", "review", "risk", "page")
+#: Kinds nested inside a file's front matter: an operation's objectives and tasks, a review's actions.
+NESTED_KINDS = ("operational-objective", "task", "action")
 KINDS = FILE_KINDS + NESTED_KINDS
 
 #: Items that execute strategy: an objective with none of these tracing to it is not executed.
@@ -44,9 +45,11 @@ KIND_LABELS = MappingProxyType({
     "operation": ("Operational plan", "Operational plans"),
     "kpi": ("KPI", "KPIs"),
     "review": ("Review", "Reviews"),
+    "risk": ("Risk", "Risks"),
     "page": ("Page", "Pages"),
     "operational-objective": ("Operational objective", "Operational objectives"),
     "task": ("Task", "Tasks"),
+    "action": ("Action", "Actions"),
 })
 
 def noun(kind: str) -> str:

@@ -204,7 +204,8 @@ def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Find
     kpi_health, objective_health = health.compute(index, cfg.as_of, cfg.status)
     initiatives = delivery.compute(plan, cfg.as_of, cfg.delivery)
     late = delivery.gaps(plan, initiatives, cfg.as_of, cfg.delivery)
-    found, waivers = alignment.check(index, kpi_health, objective_health, cfg.as_of, cfg.check_enabled, late)
+    found, waivers = alignment.check(index, kpi_health, objective_health, cfg.as_of, cfg.check_enabled, late,
+                                     cfg.risks.high)
     findings += found
     findings += [f for f in suspect.check(index, lock, cfg.check_enabled)  # waivers listed by alignment
                  if "suspect" not in plan.entities[f.entity].waive]

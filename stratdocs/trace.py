@@ -29,6 +29,8 @@ TARGET_KINDS = {
     "kpis": frozenset(("kpi",)),
     "about": ALL,
     "link": ALL,
+    "threatens": frozenset(("objective", "initiative", "operational-objective")),
+    "mitigation": frozenset(("initiative", "strategy", "operation", "operational-objective", "task", "action")),
 }
 #: Keys that carry traceability upward, and those that must stay acyclic.
 UP_KEYS = ("supports", "parent", "measures", "drives")
@@ -77,7 +79,21 @@ class TraceIndex:
         return sorted(ids, key=self.plan.position.__getitem__)
 
     def reviews_of(self, entity_id: str) -> list[Entity]:
-        return [self.plan.entities[e.other] for e in self.down.get(entity_id, ()) if e.key == "about"]
+        return [self.plan.entities[e.other] for e in self.down.get(entity_id, ())
+                if e.key == "about" and self.plan.entities[e.other].kind == "review"]
+
+    def actions_on(self, entity_id: str) -> list[Entity]:
+        """Actions decided in reviews that are about an item, in plan order."""
+        return [self.plan.entities[e.other] for e in self.down.get(entity_id, ())
+                if e.key == "about" and self.plan.entities[e.other].kind == "action"]
+
+    def risks_to(self, entity_id: str) -> list[Entity]:
+        """Risks that threaten an item, in plan order."""
+        return [self.plan.entities[e.other] for e in self.down.get(entity_id, ()) if e.key == "threatens"]
+
+    def mitigates(self, entity_id: str) -> list[Entity]:
+        """Risks an item is named as mitigation of, in plan order."""
+        return [self.plan.entities[e.other] for e in self.down.get(entity_id, ()) if e.key == "mitigation"]
 
     def mentions_of(self, entity_id: str) -> list[Entity]:
         return [self.plan.entities[e.other] for e in self.down.get(entity_id, ()) if e.key == "link"]

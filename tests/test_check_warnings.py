@@ -140,6 +140,50 @@ def _delivery(block: str) -> Callable:
     return provoke
 
 
+ACTION = """\
+actions:
+  - id: A1
+    title: Call the partners
+    owner: Alice
+    due: 2026-12-15
+"""
+RISK = """\
+---
+title: The key supplier fails
+owner: CFO
+likelihood: 4
+impact: 4
+threatens: [SO1]
+---
+"""
+
+
+def _with_action(p, old: str = "", new: str = "") -> None:
+    p.edit("content/reviews/R1.md", "  - Keep going\n", "  - Keep going\n" + ACTION.replace(old, new))
+
+
+def _action_overdue(p):
+    _with_action(p, "due: 2026-12-15", "due: 2026-10-15")
+
+
+def _action_no_owner(p):
+    _with_action(p, "    owner: Alice\n", "")
+
+
+def waive_action(project, code: str) -> None:
+    project.edit("content/reviews/R1.md", "    title: Call the partners\n",
+                 f"    title: Call the partners\n    waive: {{{code}: \"{REASON}\"}}\n")
+
+
+def _risk_unmitigated(p):
+    p.write("content/risks/RK1.md", RISK)
+
+
+def _risk_review_overdue(p):
+    p.write("content/risks/RK1.md", RISK.replace("likelihood: 4", "likelihood: 2").replace(
+        "threatens: [SO1]", "threatens: [SO1]\nreview_by: 2026-10-01"))
+
+
 SCENARIOS = {
     "no-execution": Scenario(_no_execution, "content/objectives/SO2.md", 1, 1, "SO2",
                              waive_file("content/objectives/SO2.md"), "'SO2' is not executed"),
@@ -183,6 +227,14 @@ SCENARIOS = {
                                        "initiative 'I1' is over budget: spend EUR 200,000 against EUR 109,"),
     "external-image": Scenario(_external_image, "content/initiatives/I1.md", 11, 16, "I1",
                                waive_file("content/initiatives/I1.md"), "image 'https://tracker.example/p.png'"),
+    "action-overdue": Scenario(_action_overdue, "content/reviews/R1.md", 12, 5, "A1", waive_action,
+                               "action 'A1' of review 'R1' was due on 2026-10-15"),
+    "action-no-owner": Scenario(_action_no_owner, "content/reviews/R1.md", 9, 5, "A1", waive_action,
+                                "action 'A1' of review 'R1' has no owner"),
+    "risk-unmitigated": Scenario(_risk_unmitigated, "content/risks/RK1.md", 4, 1, "RK1",
+                                 waive_file("content/risks/RK1.md"), "4 × impact 4 = 16, at least 15"),
+    "risk-review-overdue": Scenario(_risk_review_overdue, "content/risks/RK1.md", 7, 1, "RK1",
+                                    waive_file("content/risks/RK1.md"), "due for review on 2026-10-01"),
 }
 
 

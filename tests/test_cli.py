@@ -298,6 +298,11 @@ EXAMPLE_WARNINGS = {
     ("content/operations/product-engineering.md", "orphan"),
     ("content/initiatives/I2-dach-nordics-entry.md", "milestone-overdue"),  # 30 DACH logos, due 2026-10-31
     ("content/initiatives/I5-trust-certification.md", "initiative-behind-schedule"),
+    # issue 14: one of each execution warning
+    ("content/reviews/review-2026-q3.md", "action-overdue"),
+    ("content/reviews/review-2026-q3.md", "action-no-owner"),
+    ("content/risks/R-NORDIC-HIRING.md", "risk-unmitigated"),
+    ("content/risks/R-KEY-ACCOUNT-CHURN.md", "risk-review-overdue"),
 }
 
 

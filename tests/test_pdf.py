@@ -157,9 +157,10 @@ def test_bookmarks_mirror_the_configured_sections(board):
     reader = board[0]
     marks = outline(reader)
     top = [title for level, title in marks if level == 0]
-    assert top == ["Cover", "Contents", "1 Strategic plan", "2 KPI scorecard", "3 Roadmap", "4 Strategic objectives",
-                   "5 Strategic initiatives", "6 Strategic objectives × operational plans",
-                   "7 Strategic objectives × KPIs", "8 KPIs", "9 Reviews and decisions", "10 Alignment report"]
+    assert top == ["Cover", "Contents", "1 Strategic plan", "2 KPI scorecard", "3 Strategic objectives",
+                   "4 Strategic initiatives", "5 Strategic objectives × operational plans",
+                   "6 Strategic objectives × KPIs", "7 KPIs", "8 Reviews and decisions", "9 Open actions",
+                   "10 Risk register", "11 Strategic objectives × risks", "12 Alignment report"]
     children = [title for level, title in marks if level == 1]
     assert "SO1 · Double our market share in European mid-market analytics" in children
     assert any(t.startswith("K-ARR · ") for t in children)

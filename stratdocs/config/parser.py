@@ -17,6 +17,7 @@ from stratdocs.errors import ConfigError
 from stratdocs.findings import WARNING_CODES, Finding, error
 from stratdocs.delivery import DeliveryCutoffs
 from stratdocs.health import Cutoffs
+from stratdocs.config.specs import RiskSettings
 from stratdocs.model import FOLDER_KINDS, KINDS
 from stratdocs.numbers import known_language
 from stratdocs.periods import parse_date
@@ -245,6 +246,22 @@ def _delivery(r: ConfigReader, node: Node) -> DeliveryCutoffs | None:
     return result
 
 
+def _risks(r: ConfigReader, node: Node) -> RiskSettings | None:
+    """``risks: {high: 15}``: the score (likelihood × impact) from which a risk counts as high."""
+    if not isinstance(node, Mapping):
+        r.fail(node, "'risks' must be a mapping like {high: 15}")
+        return None
+    settings = RiskSettings()
+    for key, (knode, value) in node.items.items():
+        if key != "high":
+            r.fail(knode, f"unknown key 'risks.{key}'{did_you_mean(key, ('high',))}; use high")
+        elif is_number(value) and float(value.value).is_integer() and 1 <= value.value <= 25:
+            settings = RiskSettings(high=int(value.value))
+        else:
+            r.fail(value, "'risks.high' must be a whole number from 1 to 25 (likelihood × impact), like 15")
+    return settings
+
+
 def _checks(r: ConfigReader, node: Node) -> MappingProxyType | None:
     if not isinstance(node, Mapping):
         r.fail(node, "'checks' maps warning codes to true or false, like {horizon: false}")
@@ -315,4 +332,5 @@ def _edit_links(r: ConfigReader, node: Mapping, values: dict) -> None:
 
 #: The readers of the keys that are more than text or a choice; each returns the value or None.
 _READERS = {"as_of": _as_of, "base_url": _base_url, "status": _status, "delivery": _delivery, "checks": _checks,
-            "folders": _folders, "repo_url": _repo_url, "edit_uri": _edit_uri, "perspectives": read_perspectives}
+            "folders": _folders, "repo_url": _repo_url, "edit_uri": _edit_uri, "perspectives": read_perspectives,
+            "risks": _risks}

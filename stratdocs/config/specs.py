@@ -15,11 +15,18 @@ from stratdocs.health import Cutoffs
 
 CONFIG_FILE = "stratdocs.yml"
 SECTIONS = ("cover", "contents", "summary", "plan", "scorecard", "objectives", "initiatives", "strategies",
-            "operations", "kpis", "reviews", "pages", "alignment", "changes", "roadmap")
+            "operations", "kpis", "reviews", "pages", "alignment", "changes", "roadmap", "risks", "actions")
 DOCUMENT_KEYS = ("id", "title", "subtitle", "sections", "filter", "confidential", "draft", "changes_since")
 FILTER_KEYS = ("kind", "id", "function", "owner", "tag")
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 DEFAULT_EXTENSIONS = ("tables", "toc", "attr_list", "footnotes", "def_list", "admonition", "sane_lists", "fenced_code")
+
+
+@dataclass(frozen=True, slots=True)
+class RiskSettings:
+    """``risks:``: a risk is high when likelihood × impact is at least `high` (1–25)."""
+
+    high: int = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +92,7 @@ class Config:
     status: Cutoffs = Cutoffs()
     #: initiative health cut-offs (`delivery: {schedule: {green, amber}, budget: {green, amber}}`)
     delivery: DeliveryCutoffs = DeliveryCutoffs()
+    risks: RiskSettings = RiskSettings()
     checks: Mapping[str, bool] = field(default_factory=dict)
     matrices: tuple[MatrixSpec, ...] = DEFAULT_MATRICES
     documents: tuple[DocumentSpec, ...] = (DEFAULT_DOCUMENT,)
@@ -136,11 +144,11 @@ FOLDER_KEYS = ("content_dir", "output_dir")
 CHOICE_KEYS = {"raw_html": ("sanitize", "escape"), "paper": ("a4", "letter"), "pdf_variant": PDF_VARIANTS}
 KEYS = ("title", "content_dir", "output_dir", "theme", "as_of", "base_url", "markdown", "raw_html", "status",
         "checks", "matrices", "documents", "paper", "pdf_variant", "folders", "logo", "language",
-        "organisation", "repo_url", "edit_uri", "perspectives", "delivery")
+        "organisation", "repo_url", "edit_uri", "perspectives", "delivery", "risks")
 #: The default `edit_uri` by forge, chosen by the host name of `repo_url` (MkDocs does so for
 #: github.com and gitlab.com); self-hosted forges usually carry their name in the host.
 EDIT_URIS = (("github", "edit/main/"), ("gitlab", "-/edit/main/"), ("gitea", "_edit/main/"),
              ("forgejo", "_edit/main/"), ("codeberg", "_edit/main/"))
 #: What a matrix may have as its rows or columns.
 MATRIX_AXES = ("objective", "initiative", "strategy", "operation", "operational-objective", "task", "kpi",
-               "kpi:strategic", "kpi:operational", "review")
+               "kpi:strategic", "kpi:operational", "review", "risk")

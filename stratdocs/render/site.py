@@ -181,8 +181,11 @@ class SiteRenderer:
         for kind in KIND_FOLDERS:
             if plan.of_kind(kind):
                 label, path = KIND_LABELS[kind][1], index_path(kind)
-                yield Output(path, "index.html", Page(path, label, kind, (home, Crumb(label))),
-                             lambda k=kind: views.kind_index(k))
+                page = Page(path, label, kind, (home, Crumb(label)))
+                if kind == "risk":  # the Risks page: the heat map and the register
+                    yield Output(path, "risks.html", page, lambda p=page: self._heatmap_linked(views.risk_register(), p))
+                    continue
+                yield Output(path, "index.html", page, lambda k=kind: views.kind_index(k))
         scorecard = REPORT_PAGES["scorecard"]
         yield Output(scorecard, "scorecard.html",
                      Page(scorecard, "KPI scorecard", "scorecard", (home, Crumb("KPI scorecard"))), views.scorecard)
@@ -208,6 +211,9 @@ class SiteRenderer:
         yield Output(alignment, "alignment.html",
                      Page(alignment, "Alignment report", "alignment", (home, Crumb("Alignment report"))),
                      views.alignment, always=True)
+        actions = REPORT_PAGES["actions"]
+        yield Output(actions, "actions.html", Page(actions, "Open actions", "actions", (home, Crumb("Open actions"))),
+                     views.open_actions)
         search = REPORT_PAGES["search"]
         yield Output(search, "search.html", Page(search, "Search", "search", (home, Crumb("Search"))), dict)
         docs = views.search_docs(self.docs_memo)
@@ -222,6 +228,10 @@ class SiteRenderer:
         find_root = not preview and not self.project.config.base_url
         yield Output(notfound, "404.html", Page(notfound, "Page not found", "notfound"),
                      lambda: NotFoundView(base, find_root))
+
+    @staticmethod
+    def _heatmap_linked(view, page: Page):
+        return replace(view, heatmap=link_body(view.heatmap, page.root))
 
     @staticmethod
     def _linked(view, page: Page):

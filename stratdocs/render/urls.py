@@ -30,6 +30,7 @@ REPORT_PAGES = MappingProxyType({
     "roadmap": "roadmap.html",
     "matrices": "matrices/index.html",
     "alignment": "alignment.html",
+    "actions": "actions.html",
     "search": "search.html",
     "notfound": "404.html",
 })

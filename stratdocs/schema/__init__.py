@@ -65,6 +65,8 @@ def build_entities(src: SourceFile, root: Path, content_dir: str,
     refs += body_links(src.body, src.body_line)
     findings += _body_findings(src, entity_id)
     children = _operation_items(r, items, entity_id, refs, attrs) if kind == "operation" else []
+    if kind == "review":
+        children = _review_actions(r, items, entity_id, attrs)
     entity = Entity(
         id=entity_id, kind=kind, title=title, file=src.path, line=items["id"][1].line if "id" in items else 1,
         body=src.body, body_line=src.body_line, refs=tuple(refs),
@@ -123,3 +125,10 @@ def _operation_items(r: Reader, items: dict, entity_id: str, refs: list[Ref], at
     attrs["objectives"] = tuple(e.id for e in children if e.kind == "operational-objective")
     attrs["tasks"] = tuple(e.id for e in children if e.kind == "task")
     return children
+
+
+def _review_actions(r: Reader, items: dict, entity_id: str, attrs: dict) -> list[Entity]:
+    """A review's `actions`: nested items in the plan's id space; their ids go into `attrs`."""
+    actions = nested(r, items["actions"][1], "actions", "action", entity_id, []) if "actions" in items else []
+    attrs["actions"] = tuple(e.id for e in actions)
+    return actions

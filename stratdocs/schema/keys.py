@@ -15,14 +15,16 @@ KIND_KEYS = {
     "operation": ("function", "period", "supports", "objectives", "tasks"),
     "kpi": ("level", "measures", "drives", "unit", "direction", "frequency", "baseline", "target",
             "thresholds", "actuals", "data", "source", "method", "limitations", "weight", "commentary"),
-    "review": ("date", "about", "author", "decisions", "decisions_requested"),
+    "review": ("date", "about", "author", "decisions", "decisions_requested", "actions"),
+    "risk": ("likelihood", "impact", "threatens", "mitigation"),
     "page": (),
 }
 NESTED_KEYS = {
     "operational-objective": ("id", "title", "owner", "supports", "kpis", "summary", "status", "tags", "waive"),
     "task": ("id", "title", "owner", "due", "status", "supports", "resources", "summary", "tags", "waive"),
+    "action": ("id", "title", "owner", "due", "status", "about", "summary", "tags", "waive"),
 }
-REF_KEYS = ("supports", "parent", "measures", "drives", "about", "kpis", "enables")
+REF_KEYS = ("supports", "parent", "measures", "drives", "about", "kpis", "enables", "threatens")
 
 #: The default perspectives (labels in `config.perspectives`); a plan may name its own in stratdocs.yml.
 PERSPECTIVES = ("financial", "customer", "internal", "learning")
@@ -32,6 +34,9 @@ TASK_STATUSES = ("todo", "doing", "done", "blocked")
 LEVELS = ("strategic", "operational")
 DIRECTIONS = ("up", "down", "range")
 FREQUENCIES = ("weekly", "monthly", "quarterly", "yearly")
+ACTION_STATUSES = ("open", "doing", "done", "dropped")
+#: The keys of a risk's `mitigation:` when it is a mapping (it may also be text, or a list of ids).
+MITIGATION_KEYS = ("by", "text")
 
 #: The type of every key above, as the readers in `schema.common`, `schema.kinds`, `schema.kpi` and
 #: `schema.nested` check it: a type name, or the tuple of words a choice allows (matched without
@@ -50,6 +55,9 @@ KEY_TYPES = {
     "kpis": "refs", "due": "date", "resources": "text",
     "commentary": "commentary", "decisions_requested": "strings",
     "milestones": "milestones", "progress": "progress", "spend": "spend",
+    "actions": "nested", "likelihood": "rating", "impact": "rating", "threatens": "refs",
+    "mitigation": "mitigation",
 }
 #: Keys whose type differs inside an operation's nested items (a task's status is a choice).
-NESTED_KEY_TYPES = {"task": {"status": TASK_STATUSES}, "operational-objective": {}}
+NESTED_KEY_TYPES = {"task": {"status": TASK_STATUSES}, "operational-objective": {},
+                    "action": {"status": ACTION_STATUSES}}

@@ -11,6 +11,7 @@ from typing import Callable
 from stratdocs.model import Ref
 from stratdocs.reader import Reader
 from stratdocs.schema.keys import PERSPECTIVES, STRATEGIES
+from stratdocs.schema.risk import risk as _risk
 
 KindReader = Callable[[Reader, dict], tuple[dict, list[Ref]]]
 
@@ -89,4 +90,5 @@ def _nothing(r: Reader, items: dict) -> tuple[dict, list[Ref]]:
 KIND_READERS: dict[str, KindReader] = {
     "plan": _plan, "objective": _objective, "initiative": _initiative, "strategy": _strategy,
     "operation": _operation, "review": _review, "kpi": _nothing, "page": _nothing,
+    "risk": _risk,
 }

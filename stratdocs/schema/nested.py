@@ -7,7 +7,7 @@ from types import MappingProxyType
 from stratdocs.model import Entity, Ref
 from stratdocs.reader import Reader
 from stratdocs.schema.common import check_id, common, unknown_keys
-from stratdocs.schema.keys import NESTED_KEYS, TASK_STATUSES
+from stratdocs.schema.keys import ACTION_STATUSES, NESTED_KEYS, TASK_STATUSES
 from stratdocs.yamlnodes import Mapping, Node, Scalar, Sequence
 
 
@@ -52,11 +52,30 @@ def _item(r: Reader, item: Mapping, kind: str, container: str, inherited: list[R
     attrs: dict = {}
     if kind == "task":
         _task(r, fields, attrs, values)
+    if kind == "action":
+        return _action(r, item, nid, title, container, values)
     refs: list[Ref] = r.refs(fields["supports"][1], "supports") if "supports" in fields else list(inherited)
     if "kpis" in fields and kind == "operational-objective":
         refs += r.refs(fields["kpis"][1], "kpis")
     return Entity(
         id=nid, kind=kind, title=title, file=r.file, line=item.line, container=container,
+        refs=tuple(refs), attrs=MappingProxyType(attrs),
+        key_lines=MappingProxyType({name: (k.line, k.col) for name, (k, _) in fields.items()}),
+        **values,
+    )
+
+
+def _action(r: Reader, item: Mapping, nid: str, title: str, container: str, values: dict) -> Entity:
+    """An action decided in a review: owner, due date, status (open when none is given), about."""
+    fields = item.items
+    attrs: dict = {}
+    if "due" in fields:
+        attrs["due"] = r.date(fields["due"][1], "due")
+    values["status"] = (r.choice(fields["status"][1], "status", ACTION_STATUSES) or ""
+                        if "status" in fields else "open")
+    refs = r.refs(fields["about"][1], "about") if "about" in fields else []
+    return Entity(
+        id=nid, kind="action", title=title, file=r.file, line=item.line, container=container,
         refs=tuple(refs), attrs=MappingProxyType(attrs),
         key_lines=MappingProxyType({name: (k.line, k.col) for name, (k, _) in fields.items()}),
         **values,

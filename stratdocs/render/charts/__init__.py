@@ -17,6 +17,7 @@ module per chart. Callers use the names below (``Views.chart`` looks them up by 
 
 # Each chart function has the name of its module; importing the function here rebinds the
 # package attribute from the submodule to the function, which is what callers look up.
+from stratdocs.render.charts.heatmap import heatmap
 from stratdocs.render.charts.kpi_chart import kpi_chart
 from stratdocs.render.charts.progress_bar import progress_bar
 from stratdocs.render.charts.roadmap import roadmap
@@ -24,4 +25,4 @@ from stratdocs.render.charts.sparkline import sparkline
 from stratdocs.render.charts.strategy_map import strategy_map
 from stratdocs.render.charts.svg import HEALTH_COLOURS
 
-__all__ = ["HEALTH_COLOURS", "kpi_chart", "progress_bar", "roadmap", "sparkline", "strategy_map"]
+__all__ = ["HEALTH_COLOURS", "heatmap", "kpi_chart", "progress_bar", "roadmap", "sparkline", "strategy_map"]

@@ -14,10 +14,10 @@ by what they describe:
 from __future__ import annotations
 
 from stratdocs.render.views.common import Crumb, Fact, Group, ItemRef, Page, Traced, link_body
-from stratdocs.render.views.reports import ReportViews
+from stratdocs.render.views.execution import ExecutionViews
 
 __all__ = ["Crumb", "Fact", "Group", "ItemRef", "Page", "Traced", "Views", "link_body"]
 
 
-class Views(ReportViews):
+class Views(ExecutionViews):
     """Builds the view model of every page from one loaded project (see `ViewsCore` for its arguments)."""

@@ -27,10 +27,10 @@ from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path
 from stratdocs.render.views.common import HOME, Crumb, ItemRef, LastChange, Page, logo_path
 
 #: Sections of the site with an index page, in navigation order.
-KIND_SECTIONS = ("objective", "initiative", "strategy", "operation", "kpi", "review", "page")
+KIND_SECTIONS = ("objective", "initiative", "strategy", "operation", "kpi", "review", "risk", "page")
 #: Report pages in the navigation: (key, label).
 REPORT_NAV = (("scorecard", "KPI scorecard"), ("roadmap", "Roadmap"), ("matrices", "Traceability matrices"),
-              ("alignment", "Alignment report"), ("search", "Search"))
+              ("alignment", "Alignment report"), ("actions", "Open actions"), ("search", "Search"))
 DEFAULT_TITLE = "Strategic plan"
 
 
@@ -149,7 +149,8 @@ class ViewsCore:
         """The `site` context of every template: project-wide facts and the navigation."""
         counts = {kind: len(self.plan.of_kind(kind)) for kind in KINDS}
         plan = self.plan.root
-        report_counts = {"matrices": len(self.project.config.matrices), "alignment": len(self.project.findings)}
+        report_counts = {"matrices": len(self.project.config.matrices), "alignment": len(self.project.findings),
+                         "actions": sum(1 for a in self.plan.of_kind("action") if a.status not in ("done", "dropped"))}
         groups = [("Plan", [("home", "Home", HOME, None)] + [
             (kind, KIND_LABELS[kind][1], index_path(kind), counts[kind]) for kind in KIND_SECTIONS if counts[kind]]),
             ("Reports", [(key, label, REPORT_PAGES[key], report_counts.get(key)) for key, label in REPORT_NAV])]

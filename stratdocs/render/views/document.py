@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 
+from stratdocs import execution
 from stratdocs.assets import logo_rel
 from stratdocs.config import DocumentSpec
 from stratdocs.errors import ConfigError, StratdocsError, UsageError
@@ -28,6 +29,7 @@ from stratdocs.render.views.board import BoardAlignmentView, board_alignment, en
 from stratdocs.render.views.common import Group, health_counts
 from stratdocs.render.views.initiative import RoadmapView
 from stratdocs.render.views.kpi import Actual
+from stratdocs.render.views.execution import ActionsView, RiskRegisterView
 from stratdocs.render.views.matrix import MatrixView
 from stratdocs.render.views.document_parts import (ChangesView, ContentsEntry, ContentsItem, ContentsView,
                                                    CoverView, EntitiesView, EntityBlock, Section, changes_view,
@@ -42,6 +44,7 @@ SECTION_TITLES = {
     "strategies": "Functional strategies", "operations": "Operational plans", "kpis": "KPIs",
     "reviews": "Reviews and decisions", "pages": "Appendix", "alignment": "Alignment report",
     "changes": "Changes", "roadmap": "Roadmap",
+    "risks": "Risk register", "actions": "Open actions",
 }
 #: Sections without a number that are not part of the contents.
 FRONT_MATTER = ("cover", "contents")
@@ -63,6 +66,8 @@ PDF_ACTUALS = 3
 PDF_KPI_CHAINS = 1
 #: Editor facts a KPI's pack entry leaves to the site, so that it keeps to one page.
 KPI_SITE_FACTS = ("tags", "updated", "measures")  # "Traces to" starts with what it measures
+#: Sections of risks and actions: registers, not one block per item.
+EXECUTION_SECTIONS = ("risks", "actions")
 #: Facts for the plan's editors, not its readers: left out of PDF documents.
 EDITOR_FACTS = frozenset(("Data file",))
 
@@ -87,6 +92,8 @@ class DocumentViews:
         plan = views.plan
         present = set(spec.sections)
         anchored: set[str] = set()
+        if "actions" in present:  # the actions section lists the open ones
+            anchored.update(a.id for a in execution.open_actions(plan) if self.shows(a.id))
         for key, kind in FOLDER_KINDS.items():
             if key in present:
                 for entity in self.entities(kind):
@@ -133,6 +140,9 @@ class DocumentViews:
         :param number: its number in the document.
         """
         head = {"key": key, "number": number, "anchor": section_anchor(key)}
+        if key in EXECUTION_SECTIONS:
+            view = self.risks() if key == "risks" else self.actions()
+            return Section(title=SECTION_TITLES[key], template=f"pdf/{key}.html", view=view, **head)
         if key in FOLDER_KINDS:
             kind = FOLDER_KINDS[key]
             blocks = tuple(self.entity(e) for e in self.entities(kind))
@@ -210,6 +220,10 @@ class DocumentViews:
             view = replace(view, operation=replace(
                 op, objectives=tuple(replace(o, anchor=anchor(o.id)) for o in op.objectives),
                 tasks=tuple(replace(t, anchor=anchor(t.id)) for t in op.tasks)))
+        if view.execution and view.execution.own_actions:
+            panel = view.execution
+            view = replace(view, execution=replace(panel, own_actions=tuple(
+                replace(a, anchor=anchor(a.ref.id)) for a in panel.own_actions)))
         view = replace(view, body=self.links.body(view.body, entity.id),
                        traced_from=tuple(_summarised(g) for g in view.traced_from))
         if view.kpi:  # a board reads no file paths: the data file stays on the site
@@ -289,6 +303,23 @@ class DocumentViews:
         modes = tuple(replace(m, findings=tuple(f for f in m.findings if keep(f))) for m in view.modes)
         return AlignmentView(modes, tuple(f for f in view.errors if keep(f)),
                              tuple(w for w in view.waivers if self.shows(w.ref.id)))
+
+    def risks(self) -> RiskRegisterView:
+        """The risk register: the risks the document shows, by score, with the heat map."""
+        view = self.views.risk_register()
+        rows = tuple(replace(r, anchor=anchor(r.ref.id)) for r in view.rows if self.shows(r.ref.id))
+        shown = [e for e in execution.ranked_risks(self.views.plan) if self.shows(e.id)]
+        return replace(view, rows=rows, count_text=plural(len(rows), "risk"),
+                       high_count=sum(1 for r in rows if r.severity == "high"),
+                       unrated=tuple(r for r in view.unrated if self.shows(r.id)),
+                       heatmap=self.links.body(self.views.risk_heatmap(shown)))
+
+    def actions(self) -> ActionsView:
+        """The open actions the document shows."""
+        view = self.views.open_actions()
+        rows = tuple(replace(a, anchor=anchor(a.ref.id)) for a in view.rows if self.shows(a.ref.id))
+        return replace(view, rows=rows, count_text=plural(len(rows), "open action"),
+                       overdue=sum(1 for a in rows if a.overdue), no_owner=sum(1 for a in rows if not a.owner))
 
     def changes(self) -> ChangesView:
         """What changed in the plan since `changes_since` (see `stratdocs diff`), for the items shown."""

@@ -19,10 +19,10 @@ MAX_GROUP = 40
 #: Kinds whose health is shown beside them in traced-from lists (chains show objectives').
 HEALTH_KINDS = ("objective", "kpi")
 #: Kinds that must have an owner: without one, the Owner fact says so.
-OWNED_KINDS = ("objective", "initiative", "operation", "kpi")
+OWNED_KINDS = ("objective", "initiative", "operation", "kpi", "risk")
 #: Reference facts: (reference key, label).
 REF_FACTS = (("supports", "Supports"), ("measures", "Measures"), ("drives", "Drives"), ("enables", "Enables"),
-             ("about", "About"))
+             ("about", "About"), ("threatens", "Threatens"))
 TASK_STATUSES = ("todo", "doing", "done", "blocked")
 
 
@@ -124,6 +124,7 @@ class EntityView:
     commentary: CommentaryView | None = None  #: KPIs and objectives: the latest commentary and the older ones
     trend: TrendView | None = None            #: objectives: health now against the previous period
     initiative: InitiativeDetail | None = None  #: for an initiative: milestones, progress, budget
+    execution: object = None        #: `views.execution.ExecutionPanel`: risks and actions on it
 
     @property
     def health_reason_html(self) -> Markup:
