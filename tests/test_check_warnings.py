@@ -121,6 +121,10 @@ def _external_image(p):
     p.edit("content/initiatives/I1.md", "The programme.", "The programme. ![pixel](https://tracker.example/p.png)")
 
 
+def _unknown_status(p):
+    p.edit("content/initiatives/I1.md", "owner: COO", "owner: COO\nstatus: eingestellt")
+
+
 SCENARIOS = {
     "no-execution": Scenario(_no_execution, "content/objectives/SO2.md", 1, 1, "SO2",
                              waive_file("content/objectives/SO2.md"), "'SO2' is not executed"),
@@ -150,6 +154,8 @@ SCENARIOS = {
                         waive_file("content/kpis/K-OPS.md"), "'K-REV', which it drives, changed"),
     "external-image": Scenario(_external_image, "content/initiatives/I1.md", 11, 16, "I1",
                                waive_file("content/initiatives/I1.md"), "image 'https://tracker.example/p.png'"),
+    "unknown-status": Scenario(_unknown_status, "content/initiatives/I1.md", 5, 9, "I1",
+                               waive_file("content/initiatives/I1.md"), "status 'eingestellt' is not one stratdocs knows"),
 }
 
 

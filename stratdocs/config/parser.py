@@ -9,7 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
-from stratdocs.config import documents, markdown
+from stratdocs.config import documents, markdown, vocabulary
 from stratdocs.config.specs import (CHOICE_KEYS, CONFIG_FILE, DEFAULT_DOCUMENT, DEFAULT_EXTENSIONS,
                                     DEFAULT_MATRICES, EDIT_URIS, FOLDER_KEYS, KEYS, TEXT_KEYS, Config, DocumentSpec)
 from stratdocs.errors import ConfigError
@@ -286,4 +286,5 @@ def _edit_links(r: ConfigReader, node: Mapping, values: dict) -> None:
 
 #: The readers of the keys that are more than text or a choice; each returns the value or None.
 _READERS = {"as_of": _as_of, "base_url": _base_url, "status": _status, "checks": _checks, "folders": _folders,
-            "repo_url": _repo_url, "edit_uri": _edit_uri}
+            "repo_url": _repo_url, "edit_uri": _edit_uri, "statuses": vocabulary.statuses,
+            "csv": vocabulary.csv_format}

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import urljoin
 
+from stratdocs.csvdata import CsvFormat
 from stratdocs.health import Cutoffs
 
 CONFIG_FILE = "stratdocs.yml"
@@ -95,6 +96,10 @@ class Config:
     repo_url: str = ""
     #: the forge's editor, relative to `repo_url` or absolute ('': no edit links); default by host
     edit_uri: str = ""
+    #: the plan's own status words, folded -> a word stratdocs knows (`statuses:`)
+    statuses: Mapping[str, str] = field(default_factory=dict)
+    #: how the data files are written (`csv: {separator, decimal}`)
+    csv: CsvFormat = CsvFormat()
     #: (line, col) of keys in stratdocs.yml, for problems found after loading (see `position`)
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -130,7 +135,7 @@ FOLDER_KEYS = ("content_dir", "output_dir")
 CHOICE_KEYS = {"raw_html": ("sanitize", "escape"), "paper": ("a4", "letter"), "pdf_variant": PDF_VARIANTS}
 KEYS = ("title", "content_dir", "output_dir", "theme", "as_of", "base_url", "markdown", "raw_html", "status",
         "checks", "matrices", "documents", "paper", "pdf_variant", "folders", "logo", "language",
-        "organisation", "repo_url", "edit_uri")
+        "organisation", "repo_url", "edit_uri", "statuses", "csv")
 #: The default `edit_uri` by forge, chosen by the host name of `repo_url` (MkDocs does so for
 #: github.com and gitlab.com); self-hosted forges usually carry their name in the host.
 EDIT_URIS = (("github", "edit/main/"), ("gitlab", "-/edit/main/"), ("gitea", "_edit/main/"),
