@@ -209,6 +209,10 @@ def _config_properties() -> dict:
         "matrices": {"type": "array", "items": {"anyOf": [{"enum": [m.id for m in specs.DEFAULT_MATRICES]},
                                                           _matrix()]}},
         "documents": {"type": "array", "items": _document()},
+        # the word each maps to is checked case- and space-insensitively by stratdocs: any text here
+        "statuses": {"type": "object", "additionalProperties": VALUE},
+        "csv": {"type": "object", "additionalProperties": False, "properties": {
+            "separator": {"enum": [",", ";", "|", "\t", "\\t", "tab"]}, "decimal": {"enum": [".", ","]}}},
     })
     return props
 
