@@ -274,7 +274,7 @@ def render_documents(project: Project, views: Views, docs: Sequence[DocumentSpec
     :param theme: the resolved theme (by default the project's).
     """
     theme = theme or resolve_theme(project.config)
-    env = make_environment(theme)
+    env = make_environment(theme, project.config.language)
     jobs = [(doc.id, _job(project, theme, document_html(project, views, doc, env, theme, commit))) for doc in docs]
     rendered = _run_jobs(jobs, timeout, progress)
     out = {}

@@ -22,7 +22,7 @@ def template_findings(project: Project, theme: Theme) -> list[Finding]:
     from stratdocs.render.pdf import document_html, document_views
     from stratdocs.render.site import SiteRenderer
 
-    env = make_environment(theme)
+    env = make_environment(theme, project.config.language)
     views = document_views(project)
     findings: list[Finding] = []
     renderer = SiteRenderer(project, views, env, theme)

@@ -119,14 +119,16 @@ def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache) -> di
 
 
 def theme_fingerprint(theme: Theme) -> str:
-    """A hash of every template in the theme search path (a template edit re-renders pages)."""
+    """A hash of every template and message catalog in the theme search path (an edit to
+    either re-renders pages)."""
     h = hashlib.sha256()
     for directory in theme.dirs:
-        templates = directory / "templates"
-        for path in sorted(templates.rglob("*")) if templates.is_dir() else ():
-            if path.is_file():
-                h.update(path.relative_to(templates).as_posix().encode())
-                h.update(hashlib.sha256(path.read_bytes()).digest())
+        for part in ("templates", "locales"):
+            folder = directory / part
+            for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+                if path.is_file():
+                    h.update(f"{part}/{path.relative_to(folder).as_posix()}".encode())
+                    h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()
 
 
@@ -260,7 +262,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     views.set_bodies(bodies)
     fingerprint = theme_fingerprint(theme)
     if memory.env is None or memory.env[0] != (fingerprint, project.config):
-        memory.env = ((fingerprint, project.config), make_environment(theme))  # compiled templates are kept
+        memory.env = ((fingerprint, project.config), make_environment(theme, project.config.language))  # compiled templates are kept
     renderer = SiteRenderer(project, views, memory.env[1], theme, extra_context)
     renderer.docs_memo = memory.docs
     views.rows_memo = memory.rows
