@@ -22,7 +22,7 @@ from pathlib import Path
 from stratdocs.config import specs
 from stratdocs.errors import OutputError
 from stratdocs.findings import WARNING_CODES
-from stratdocs.model import FILE_KINDS, FOLDER_KINDS, KINDS
+from stratdocs.model import FILE_KINDS, FOLDER_KINDS, KIND_LABELS, KINDS
 from stratdocs.schema.keys import COMMON_KEYS, KEY_TYPES, KIND_KEYS, NESTED_KEY_TYPES, NESTED_KEYS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -211,6 +211,10 @@ def _config_properties() -> dict:
         "documents": {"type": "array", "items": _document()},
         # the word each maps to is checked case- and space-insensitively by stratdocs: any text here
         "statuses": {"type": "object", "additionalProperties": VALUE},
+        "terms": {"type": "object", "propertyNames": {"enum": sorted({*KIND_LABELS, *(f for f, k in FOLDER_KINDS.items()
+                                                                                        if k in KIND_LABELS)})},
+                  "additionalProperties": {"anyOf": [VALUE, {"type": "array", "items": VALUE,
+                                                             "minItems": 1, "maxItems": 2}]}},
         "csv": {"type": "object", "additionalProperties": False, "properties": {
             "separator": {"enum": [",", ";", "|", "\t", "\\t", "tab"]}, "decimal": {"enum": [".", ","]}}},
     })

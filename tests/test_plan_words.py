@@ -141,3 +141,31 @@ def test_the_reference_lists_exactly_the_words_stratdocs_knows():
     for state, words in re.findall(r"^\| ([a-z-]+) \| (.+?) \| (?:yes|no) \|$", section, re.MULTILINE):
         listed.update(dict.fromkeys(re.findall(r"`([^`]+)`", words), state))
     assert listed == dict(lifecycle.WORDS)
+
+
+def test_a_plans_own_terms_name_its_kinds_on_the_site_and_in_search(plan_project):
+    import json
+    plan_project.edit("stratdocs.yml", "as_of:", "terms: {objective: [Handlungsfeld, Handlungsfelder], "
+                                                 "initiatives: Vorhaben}\nas_of:")
+    result = plan_project.run("build", "--no-pdf")
+    assert result.exit_code == 0, result.stderr
+    index = plan_project.read("site/objectives/index.html")
+    assert "<h1" in index and "Handlungsfelder</h1>" in index
+    page = plan_project.read("site/objectives/SO1.html")
+    assert "Handlungsfelder" in page and "Strategic objective" not in page
+    assert "Vorhaben" in plan_project.read("site/initiatives/I1.html")
+    docs = json.loads(plan_project.read("site/search-index.json"))["docs"]
+    assert {d["kind_label"] for d in docs if d["kind"] == "objective"} == {"Handlungsfeld"}
+
+
+@pytest.mark.parametrize("config, line_col, words", [
+    ("terms: {objectiv: Ziel}", (1, 9), "did you mean 'objective'"),
+    ("terms: {objective: [A, B, C]}", (1, 20), "[singular, plural]"),
+    ("terms: [Ziel]", (1, 8), "names kinds in your words"),
+])
+def test_bad_terms_are_located(plan_project, config, line_col, words):
+    plan_project.write("stratdocs.yml", config + "\ntitle: Test plan\nas_of: 2026-11-15\n")
+    result = plan_project.check()
+    assert result.exit_code == 2
+    assert f"stratdocs.yml:{line_col[0]}:{line_col[1]}: error:" in result.stdout + result.stderr
+    assert words in result.stdout + result.stderr

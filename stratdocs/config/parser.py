@@ -286,5 +286,5 @@ def _edit_links(r: ConfigReader, node: Mapping, values: dict) -> None:
 
 #: The readers of the keys that are more than text or a choice; each returns the value or None.
 _READERS = {"as_of": _as_of, "base_url": _base_url, "status": _status, "checks": _checks, "folders": _folders,
-            "repo_url": _repo_url, "edit_uri": _edit_uri, "statuses": vocabulary.statuses,
+            "repo_url": _repo_url, "edit_uri": _edit_uri, "statuses": vocabulary.statuses, "terms": vocabulary.terms,
             "csv": vocabulary.csv_format}

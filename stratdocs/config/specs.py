@@ -98,6 +98,8 @@ class Config:
     edit_uri: str = ""
     #: the plan's own status words, folded -> a word stratdocs knows (`statuses:`)
     statuses: Mapping[str, str] = field(default_factory=dict)
+    #: the plan's own names for kinds: kind -> (singular, plural) (`terms:`)
+    terms: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     #: how the data files are written (`csv: {separator, decimal}`)
     csv: CsvFormat = CsvFormat()
     #: (line, col) of keys in stratdocs.yml, for problems found after loading (see `position`)
@@ -135,7 +137,7 @@ FOLDER_KEYS = ("content_dir", "output_dir")
 CHOICE_KEYS = {"raw_html": ("sanitize", "escape"), "paper": ("a4", "letter"), "pdf_variant": PDF_VARIANTS}
 KEYS = ("title", "content_dir", "output_dir", "theme", "as_of", "base_url", "markdown", "raw_html", "status",
         "checks", "matrices", "documents", "paper", "pdf_variant", "folders", "logo", "language",
-        "organisation", "repo_url", "edit_uri", "statuses", "csv")
+        "organisation", "repo_url", "edit_uri", "statuses", "terms", "csv")
 #: The default `edit_uri` by forge, chosen by the host name of `repo_url` (MkDocs does so for
 #: github.com and gitlab.com); self-hosted forges usually carry their name in the host.
 EDIT_URIS = (("github", "edit/main/"), ("gitlab", "-/edit/main/"), ("gitea", "_edit/main/"),

@@ -1,5 +1,6 @@
 """The config keys that say how a plan writes things in its own language: `statuses` (its own
-lifecycle words) and `csv` (the separator and decimal mark of its data files)."""
+lifecycle words), `terms` (its own names for kinds of items) and `csv` (the separator and
+decimal mark of its data files)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from stratdocs import lifecycle
 from stratdocs.csvdata import CsvFormat
 from stratdocs.reader import ConfigReader
 from stratdocs.suggest import did_you_mean
-from stratdocs.yamlnodes import Mapping, Node
+from stratdocs.model import FOLDER_KINDS, KIND_LABELS
+from stratdocs.yamlnodes import Mapping, Node, Sequence
 
 #: What `csv.separator` may be, with the word the messages use for it.
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
@@ -65,3 +67,29 @@ def csv_format(r: ConfigReader, node: Node) -> CsvFormat | None:
         if text is not None:
             separator = text
     return CsvFormat(separator, decimal)
+
+
+def terms(r: ConfigReader, node: Node) -> MappingProxyType | None:
+    """``terms``: the plan's own names for kinds, `{objective: [Handlungsfeld, Handlungsfelder]}`
+    (singular and plural; one name serves as both)."""
+    if not isinstance(node, Mapping):
+        r.fail(node, "'terms' names kinds in your words, like {objective: [Handlungsfeld, Handlungsfelder]}")
+        return None
+    kinds = tuple(KIND_LABELS)
+    out = {}
+    for name, (knode, value) in node.items.items():
+        kind = FOLDER_KINDS.get(str(name), str(name))
+        if kind not in KIND_LABELS:
+            r.fail(knode, f"'terms.{name}' is not a kind{did_you_mean(str(name), kinds)}; "
+                          f"use one of: {', '.join(kinds)}")
+            continue
+        words = [r.text(item, f"terms.{name}") for item in value.items] if isinstance(value, Sequence) \
+            else [r.text(value, f"terms.{name}")]
+        if None in words:
+            continue
+        words = [w.strip() for w in words]
+        if not 1 <= len(words) <= 2 or not all(words):
+            r.fail(value, f"'terms.{name}' is a name, or [singular, plural], like [Handlungsfeld, Handlungsfelder]")
+            continue
+        out[kind] = (words[0], words[-1])
+    return MappingProxyType(out)

@@ -21,9 +21,10 @@ import jinja2
 
 from stratdocs import matrices as matrices_mod
 from stratdocs.cache import BuildCache, digest
-from stratdocs.model import KIND_FOLDERS, KIND_LABELS
+from stratdocs.model import KIND_FOLDERS
 from stratdocs.project import Project
 from stratdocs.render.environment import make_environment
+from stratdocs.render.views.interface import Interface
 from stratdocs.render.markdown import MarkdownRenderer, Rendered, Target, sanitize
 from stratdocs.render.memory import GRAPH, Memory
 from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path, matrix_path
@@ -182,7 +183,7 @@ class SiteRenderer:
         home = Crumb("Home", "index.html")
         for kind in KIND_FOLDERS:
             if plan.of_kind(kind):
-                label, path = KIND_LABELS[kind][1], index_path(kind)
+                label, path = views.ui.kind(kind, plural=True), index_path(kind)
                 yield Output(path, "index.html", Page(path, label, kind, (home, Crumb(label))),
                              lambda k=kind: views.kind_index(k))
         scorecard = REPORT_PAGES["scorecard"]
@@ -263,6 +264,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     fingerprint = theme_fingerprint(theme)
     if memory.env is None or memory.env[0] != (fingerprint, project.config):
         memory.env = ((fingerprint, project.config), make_environment(theme, project.config.language))  # compiled templates are kept
+    views.ui = Interface.of(project.config, memory.env[1].translations)
     renderer = SiteRenderer(project, views, memory.env[1], theme, extra_context)
     renderer.docs_memo = memory.docs
     views.rows_memo = memory.rows

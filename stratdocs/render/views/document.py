@@ -125,7 +125,7 @@ class DocumentViews:
             blocks = tuple(self.entity(e) for e in self.entities(kind))
             items = tuple(ContentsItem(b.view.entity.title if kind == "page" else
                                        f"{b.view.entity.id} · {b.view.entity.title}", b.anchor) for b in blocks)
-            label = KIND_LABELS[kind][1]
+            label = self.views.ui.kind(kind, plural=True)
             scope = "match this document’s scope" if self.spec.filter else "in the plan"
             view = EntitiesView(kind, label, blocks, f"No {label.lower()} {scope}")
             return Section(title=SECTION_TITLES[key], template="pdf/entities.html", view=view, items=items, **head)

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from stratdocs.alignment import FAILURE_MODES
 from stratdocs.findings import Severity
-from stratdocs.model import KIND_FOLDERS, KIND_LABELS, KINDS, Entity
+from stratdocs.model import KIND_FOLDERS, KINDS, Entity
 from stratdocs.numbers import format_number, plural, plural_word
 from stratdocs.render.urls import REPORT_PAGES, index_path
 from stratdocs.render.views.common import PERSPECTIVES, PERSPECTIVE_LABELS, HealthCount, ItemRef, dated, \
@@ -223,7 +223,7 @@ class ReportViews(MatrixViews):
                                  self.project.health_of(entity),
                                  self.refs(self.index.traces_to.get(entity.id, ())[:INDEX_TRACES]),
                                  dated(self._index_extra(entity)), self._index_target(entity)))
-        return KindIndexView(kind, KIND_LABELS[kind][1], tuple(rows), plural(len(rows), "item"),
+        return KindIndexView(kind, self.ui.kind(kind, plural=True), tuple(rows), plural(len(rows), "item"),
                              EXTRA_LABELS.get(kind, ""), kind in INDEX_HEALTH_KINDS, kind not in UNTRACED_KINDS,
                              show_status=any(r.status for r in rows), show_target=kind == "kpi")
 
@@ -297,7 +297,7 @@ class ReportViews(MatrixViews):
             strategy_map=self._strategy_map(objectives, by_perspective),
             perspectives=tuple(Perspective(label, tuple(self._card(e) for e in items))
                                for label, items in by_perspective),
-            stats=tuple(Stat(KIND_LABELS[k][1], len(self.plan.of_kind(k)), index_path(k) if k in KIND_FOLDERS else None)
+            stats=tuple(Stat(self.ui.kind(k, plural=True), len(self.plan.of_kind(k)), index_path(k) if k in KIND_FOLDERS else None)
                         for k in KINDS if k not in ("plan", "page") and self.plan.of_kind(k)),
             reviews=tuple(self.ref(r.id) for r in reviews[:LATEST_REVIEWS]),
             warnings=warnings, errors=errors,
@@ -360,7 +360,7 @@ class ReportViews(MatrixViews):
                     continue
             text = plain_text(html) if entity.container is None else entity.attrs.get("resources") or ""
             docs.append({"id": entity.id, "title": entity.title, "kind": entity.kind,
-                         "kind_label": KIND_LABELS[entity.kind][0], "href": self.sitemap.path(entity.id),
+                         "kind_label": self.ui.kind(entity.kind), "href": self.sitemap.path(entity.id),
                          "summary": entity.summary, "owner": entity.owner,
                          "health": health, "text": text[:SEARCH_TEXT]})
             if memo is not None:
