@@ -22,6 +22,7 @@ from stratdocs.errors import ConfigError, StratdocsError, UsageError
 from stratdocs.git import DIRTY
 from stratdocs.model import FOLDER_KINDS, KIND_LABELS, Entity
 from stratdocs.render.views import Views
+from stratdocs.render.views.calendar import period_text
 from stratdocs.render.views.common import Group, health_counts
 from stratdocs.render.views.kpi import Actual
 from stratdocs.render.views.matrix import MatrixView
@@ -168,7 +169,7 @@ class DocumentViews:
             kicker=plan_title if own else self.spec.title,
             author=cfg.organisation or (cfg.title if cfg.title != "Strategic plan" else plan_title),
             organisation=cfg.organisation, owner=plan.owner if plan else "",
-            period=period.label if period else "", as_of=self.project.as_of, commit=self.commit.removesuffix(DIRTY),
+            period=period_text(period, self.views.ui.language), as_of=self.project.as_of, commit=self.commit.removesuffix(DIRTY),
             logo=(self.links.assets / logo_rel(cfg.logo, cfg.content_dir)).as_uri() if cfg.logo else "",
             filter=self.filter_text(), dirty=self.commit.endswith(DIRTY),
             last_changed=last.date if (last := self.project.checkout.last_change) else "")

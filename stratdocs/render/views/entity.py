@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from stratdocs.model import KINDS, Entity
 from stratdocs.numbers import format_number, plural
+from stratdocs.render.views.calendar import period_text
 from stratdocs.render.views.common import (PERSPECTIVE_LABELS, Fact, Group, ItemRef, LastChange, Traced, dated,
                                            health_word)
 from stratdocs.render.views.kpi import KpiDetail, KpiRow, KpiViews
@@ -200,7 +201,7 @@ class EntityViews(KpiViews):
             if parent:
                 add(Fact("Parent objective", refs=self.refs(parent), key="parent"))
         if a.get("period"):
-            add(Fact("Period", a["period"].label, key="period"))
+            add(Fact("Period", period_text(a["period"], self.ui.language), key="period"))
         if a.get("function"):
             add(Fact("Function", a["function"], key="function"))
         facts.extend(self._kind_facts(entity))

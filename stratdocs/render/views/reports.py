@@ -12,6 +12,7 @@ from stratdocs.findings import Severity
 from stratdocs.model import KIND_FOLDERS, KINDS, Entity
 from stratdocs.numbers import format_number, plural, plural_word
 from stratdocs.render.urls import REPORT_PAGES, index_path
+from stratdocs.render.views.calendar import period_text
 from stratdocs.render.views.common import PERSPECTIVES, PERSPECTIVE_LABELS, HealthCount, ItemRef, dated, \
     health_counts, health_word
 from stratdocs.render.views.kpi import KpiRow
@@ -238,7 +239,7 @@ class ReportViews(MatrixViews):
     def _index_extra(self, entity: Entity) -> str:
         if entity.kind == "operation":
             period = entity.attrs.get("period")
-            return " · ".join(x for x in (entity.attrs.get("function", ""), period.label if period else "") if x)
+            return " · ".join(x for x in (entity.attrs.get("function", ""), period_text(period, self.ui.language)) if x)
         if entity.kind == "kpi":
             latest = self.project.kpi_health[entity.id].latest
             return format_number(latest.value, entity.kpi.unit) if latest else "—"
@@ -291,7 +292,7 @@ class ReportViews(MatrixViews):
             plan=plan, body=self.body(plan).html if plan else "",
             vision=attrs.get("vision", ""), mission=attrs.get("mission", ""), values=tuple(attrs.get("values", ())),
             strategy=StrategyText(*strategy) if strategy else None,
-            period=period.label if period else "", owner=plan.owner if plan else "",
+            period=period_text(period, self.ui.language), owner=plan.owner if plan else "",
             objective_counts=health_counts(self.project.objective_health[e.id].health for e in objectives),
             kpi_counts=health_counts(h.health for h in self.project.kpi_health.values()),
             strategy_map=self._strategy_map(objectives, by_perspective),
