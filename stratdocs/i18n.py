@@ -3,7 +3,8 @@
 English is the source language: every label in the templates and view models is written in
 English and marked for translation (`_()`/`ngettext()` in templates, `gettext()`/`ngettext()`
 on a `Translations` in Python, `N_()` for module-level words translated later). A theme ships
-catalogs as `locales/LANG.po` (`de.po`, `fr.po`, `de_AT.po`); the built-in theme's come first
+catalogs as `locales/LANG.po` (`de.po`, `fr.po`, `de_AT.po`) or as several files in
+`locales/LANG/` (`locales/de/site.po`, `locales/de/pdf.po`); the built-in theme's come first
 and a project theme's entries override them or add a language. `language: de-AT` reads `de.po`
 then `de_AT.po`. A message no catalog translates stays English; `stratdocs messages` and
 tests/test_translations.py list them, so catalogs cannot silently go stale.
@@ -68,13 +69,13 @@ def catalog_files(theme: Theme, language: str) -> tuple[Path, ...]:
     files = []
     for name in locale_names(language):
         for folder in reversed(theme.dirs):
-            path = folder / LOCALES / f"{name}.po"
-            if not path.is_file():
-                continue
-            if not inside(path, theme):
-                raise CatalogError(error(theme.shown(path), 1, 1, "template", "message catalog leaves the "
-                                         "project (a link to elsewhere); copy it into the theme"))
-            files.append(path)
+            single = folder / LOCALES / f"{name}.po"
+            parts = sorted((folder / LOCALES / name).glob("*.po")) if (folder / LOCALES / name).is_dir() else []
+            for path in ([single] if single.is_file() else []) + parts:
+                if not inside(path, theme):
+                    raise CatalogError(error(theme.shown(path), 1, 1, "template", "message catalog leaves the "
+                                             "project (a link to elsewhere); copy it into the theme"))
+                files.append(path)
     return tuple(files)
 
 

@@ -92,3 +92,11 @@ def test_a_catalog_linked_from_outside_the_project_is_refused(themed, tmp_path_f
     os.symlink(outside, themed.path("themes/corp/locales/de.po"))
     found = themed.check().only("template")
     assert "leaves the project" in found["message"]
+
+
+def test_a_language_can_be_split_into_several_catalog_files(themed):
+    themed.write("themes/corp/locales/de/search.po", po({"Search the plan": "Den Plan durchsuchen"}))
+    themed.write("themes/corp/locales/de/counts.po",
+                 po({("%(num)d page", "%(num)d pages"): ("%(num)d Seite", "%(num)d Seiten")}))
+    build(themed)
+    assert probe(themed) == "Den Plan durchsuchen · 3 Seiten"

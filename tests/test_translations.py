@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from stratdocs import messages
+from stratdocs import i18n, messages
 from stratdocs.theme import BUILTIN, Theme
 
 SHIPPED = ("de", "fr")
@@ -26,12 +26,20 @@ def test_every_message_has_a_translation(language):
 
 @pytest.mark.parametrize("language", SHIPPED)
 def test_no_catalog_keeps_messages_the_source_no_longer_has(language):
-    with (BUILTIN / "locales" / f"{language}.po").open("rb") as handle:
-        catalog = read_po(handle)
     source = messages.source_messages(THEME)
-    stale = [m.id for m in catalog if m.id and (m.context or "", m.id[0] if isinstance(m.id, tuple) else m.id)
-             not in source]
-    assert not stale, f"{language}.po has messages no template or view uses: {stale[:10]}"
+    files = i18n.catalog_files(THEME, language)
+    assert files, f"no '{language}' catalog is shipped"
+    seen: dict = {}
+    for path in files:
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=language)
+        for m in catalog:
+            if not m.id:
+                continue
+            key = (m.context or "", m.id[0] if isinstance(m.id, tuple) else m.id)
+            assert key in source, f"{path.name} has a message no template or view uses: {key[1]!r}"
+            assert key not in seen, f"{key[1]!r} is in both {seen[key]} and {path.name}"
+            seen[key] = path.name
 
 
 PAGE = '{% extends "default/search.html" %}{% block content %}<p>{{ _("Plan of the city") }}</p>' \
