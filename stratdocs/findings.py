@@ -29,14 +29,14 @@ WARNING_CODES = (
     "no-execution", "orphan", "no-kpi", "kpi-unlinked", "review-overdue", "stale-kpi",
     "horizon", "no-owner", "red-unaddressed", "unknown-key", "blocked-fetch", "asset",
     "suspect",
-    "external-image",
+    "external-image", "unknown-status",
     "stale-commentary",
     "milestone-overdue", "initiative-behind-schedule", "initiative-over-budget",
     "action-overdue", "action-no-owner", "risk-unmitigated", "risk-review-overdue",
 )
 
 #: Warning codes the schema reports while reading a file (switched off and waived in `project`).
-SCHEMA_WARNINGS = ("unknown-key", "external-image")
+SCHEMA_WARNINGS = ("unknown-key", "external-image", "unknown-status")
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -23,7 +23,7 @@ from stratdocs.config import specs
 from stratdocs.delivery import MILESTONE_STATUSES
 from stratdocs.errors import OutputError
 from stratdocs.findings import WARNING_CODES
-from stratdocs.model import FILE_KINDS, FOLDER_KINDS, KINDS
+from stratdocs.model import FILE_KINDS, FOLDER_KINDS, KIND_LABELS, KINDS
 from stratdocs.schema.keys import COMMON_KEYS, KEY_TYPES, KIND_KEYS, NESTED_KEY_TYPES, NESTED_KEYS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -274,6 +274,14 @@ def _config_properties() -> dict:
         "perspectives": {"type": "object", "minProperties": 1, "maxProperties": 8,
                          "propertyNames": {"pattern": "^[a-z][a-z0-9-]{0,39}$"},
                          "additionalProperties": {"type": "string", "pattern": r"\S"}},
+        # the word each maps to is checked case- and space-insensitively by stratdocs: any text here
+        "statuses": {"type": "object", "additionalProperties": VALUE},
+        "terms": {"type": "object", "propertyNames": {"enum": sorted({*KIND_LABELS, *(f for f, k in FOLDER_KINDS.items()
+                                                                                        if k in KIND_LABELS)})},
+                  "additionalProperties": {"anyOf": [VALUE, {"type": "array", "items": VALUE,
+                                                             "minItems": 1, "maxItems": 2}]}},
+        "csv": {"type": "object", "additionalProperties": False, "properties": {
+            "separator": {"enum": [",", ";", "|", "\t", "\\t", "tab"]}, "decimal": {"enum": [".", ","]}}},
     })
     return props
 

@@ -34,8 +34,8 @@ KINDS = FILE_KINDS + NESTED_KINDS
 #: Items that execute strategy: an objective with none of these tracing to it is not executed.
 EXECUTION_KINDS = frozenset(("initiative", "strategy", "operation", "operational-objective", "task"))
 
-#: Lifecycle statuses that mean an item is no longer being worked on.
-INACTIVE_STATUSES = frozenset(("done", "dropped", "cancelled", "canceled", "closed", "complete", "completed"))
+#: Lifecycle states (`stratdocs.lifecycle`) in which an item no longer moves its objective forward.
+INACTIVE_STATES = frozenset(("on-hold", "done", "dropped"))
 
 KIND_LABELS = MappingProxyType({
     "plan": ("Plan", "Plan"),
@@ -148,6 +148,7 @@ class Entity:
     summary: str = ""
     owner: str = ""
     status: str = ""
+    lifecycle: str = "active"      # the state `status` names (stratdocs.lifecycle.STATES)
     tags: tuple[str, ...] = ()
     review_by: date | None = None
     updated: date | None = None
@@ -169,7 +170,7 @@ class Entity:
 
     @property
     def active(self) -> bool:
-        return self.status.lower() not in INACTIVE_STATUSES
+        return self.lifecycle not in INACTIVE_STATES
 
     @property
     def label(self) -> str:

@@ -94,6 +94,7 @@ def check(root: Path, stages: Stages | None = None, files: project_mod.FileMemo 
 def preflight(project: project_mod.Project, probe: bool = True) -> tuple[Theme, list[Finding]]:
     """What rendering needs beyond the plan: the theme, its templates, the documents' logo and
     revisions. Config problems raise `ConfigError` (all at once); template problems are findings."""
+    from stratdocs.i18n import CatalogError
     from stratdocs.render.environment import make_environment
 
     cfg = project.config
@@ -108,7 +109,11 @@ def preflight(project: project_mod.Project, probe: bool = True) -> tuple[Theme, 
         raise ConfigError(sorted(problems))
     from stratdocs.render.probe import template_findings
 
-    found = check_templates(theme, make_environment(theme))
+    try:
+        env = make_environment(theme, cfg.language)
+    except CatalogError as exc:  # a theme's message catalog is broken: build would refuse it
+        return theme, [exc.finding]
+    found = check_templates(theme, env)
     if probe and not found and not any(f.severity is Severity.ERROR for f in project.findings):
         # Rendered only on a sound plan (as build would), and only if compiling found nothing.
         found = template_findings(project, theme)

@@ -85,7 +85,8 @@ def read_file(cfg: config_mod.Config, rel: str, kind: str, text: str | None = No
         src, found = sources.parse_bytes(rel, kind, text.encode("utf-8"))
     if src is None:
         return FileResult(rel, None, (), tuple(found), sources.guess_id(cfg.root, rel))
-    built, more = schema.build_entities(src, cfg.root, cfg.content_dir, tuple(cfg.perspectives))
+    built, more = schema.build_entities(src, cfg.root, cfg.content_dir, tuple(cfg.perspectives),
+                                        schema.ReadOptions(cfg.statuses, cfg.csv))
     return FileResult(rel, src.digest, tuple(built), tuple(found) + tuple(more))
 
 

@@ -8,6 +8,8 @@ explicit: `ConfigReader` reads `null` as "not text" and matches choices exactly 
 
 from __future__ import annotations
 
+import typing
+
 import math
 from datetime import date
 
@@ -24,12 +26,16 @@ class Reader:
     :param file: the project-relative path every finding names.
     :param findings: the list the findings are appended to (shared with the caller).
     :param code: the finding code of type errors (``schema`` for content, ``config``).
+    :param statuses: the plan's own status words (`statuses:` in stratdocs.yml), folded word ->
+        the word stratdocs knows.
     """
 
-    def __init__(self, file: str, findings: list[Finding], code: str = "schema"):
+    def __init__(self, file: str, findings: list[Finding], code: str = "schema",
+                 statuses: "typing.Mapping[str, str] | None" = None):
         self.file = file
         self.findings = findings
         self.code = code
+        self.statuses = statuses or {}
 
     def fail(self, node: Node, message: str) -> None:
         """Record an error at the node's line and column."""

@@ -169,6 +169,11 @@ def static_files(theme: Theme) -> dict[str, Path]:
     return files
 
 
+def inside(path: Path, theme: Theme) -> bool:
+    """Whether a theme file really is in the project or the built-in themes (not linked from elsewhere)."""
+    return _inside(path, theme)
+
+
 def _inside(path: Path, theme: Theme) -> bool:
     resolved = path.resolve()
     return theme.root in resolved.parents or BUILTIN_THEMES in resolved.parents

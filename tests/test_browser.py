@@ -156,3 +156,32 @@ def test_site_works_under_an_intranet_sub_path(intranet: str, page):
     page.wait_for_load_state("load")
     assert page.url.startswith(intranet)
     assert page.problems == []
+
+
+@pytest.fixture(scope="module")
+def german_site(tmp_path_factory) -> Path:
+    """The example with a page in German: a long compound word, an ß and an accent."""
+    project = tmp_path_factory.mktemp("browser-de")
+    shutil.copytree(REPO / "content", project / "content")
+    shutil.copy(REPO / "stratdocs.yml", project / "stratdocs.yml")
+    (project / "content/pages/kita.md").write_text(
+        "---\ntitle: Maßnahme Kinderbetreuungsplatzausbauprogramm\nsummary: Mehr Plätze im Café-Viertel\n---\n\n"
+        "Die Stadt baut Kitas aus.\n", encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "stratdocs", "-C", str(project), "build", "--no-pdf"], check=True,
+                   capture_output=True)
+    return project / "site"
+
+
+@pytest.mark.parametrize("query, marked", [
+    ("massnahme", "Maßnahme"), ("MASSNAHME", "Maßnahme"), ("maßnahme", "Maßnahme"),
+    ("kinderbetreuung", "Kinderbetreuung"), ("ausbauprogramm", "ausbauprogramm"),
+    ("platze cafe", "Plätze"),
+])
+def test_search_folds_case_accents_and_sharp_s_and_finds_inside_compounds(german_site: Path, page, query, marked):
+    page.goto((german_site / "search.html").as_uri())
+    page.fill("#search-input", query)
+    first = page.locator("#search-results li").first
+    first.wait_for()
+    assert "kita" in (first.locator("a").get_attribute("href") or "")
+    assert marked in first.locator("mark").all_inner_texts()
+    assert page.problems == []

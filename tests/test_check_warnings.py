@@ -182,6 +182,8 @@ def _risk_unmitigated(p):
 def _risk_review_overdue(p):
     p.write("content/risks/RK1.md", RISK.replace("likelihood: 4", "likelihood: 2").replace(
         "threatens: [SO1]", "threatens: [SO1]\nreview_by: 2026-10-01"))
+def _unknown_status(p):
+    p.edit("content/initiatives/I1.md", "owner: COO", "owner: COO\nstatus: eingestellt")
 
 
 SCENARIOS = {
@@ -235,6 +237,8 @@ SCENARIOS = {
                                  waive_file("content/risks/RK1.md"), "4 × impact 4 = 16, at least 15"),
     "risk-review-overdue": Scenario(_risk_review_overdue, "content/risks/RK1.md", 7, 1, "RK1",
                                     waive_file("content/risks/RK1.md"), "due for review on 2026-10-01"),
+    "unknown-status": Scenario(_unknown_status, "content/initiatives/I1.md", 5, 9, "I1",
+                               waive_file("content/initiatives/I1.md"), "status 'eingestellt' is not one stratdocs knows"),
 }
 
 

@@ -215,6 +215,7 @@ def test_yaml_1_1_booleans_and_floats_stay_strings(plan_project):
     plan_project.edit("content/initiatives/I1.md", "owner: COO", "owner: on")
     plan_project.edit("content/initiatives/I1.md", "currency: EUR", "currency: 1.10")
     plan_project.edit("content/objectives/SO1.md", "status: active", "status: yes\ntags: [no, off, 1.20]")
+    plan_project.edit("stratdocs.yml", "as_of:", "statuses: {yes: active}\nas_of:")  # a key stays a string too
     assert plan_project.check("--strict").findings == []
     entities = {e["id"]: e for e in plan_project.export()["entities"]}
     assert (entities["I1"]["title"], entities["I1"]["owner"], entities["I1"]["currency"]) == ("NO", "on", "1.10")

@@ -1,4 +1,4 @@
-"""Commands for writing the plan: init, new, schema, lsp."""
+"""Commands for writing the plan and its theme: init, new, schema, lsp, messages."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from stratdocs.cli.base import Options, _shell_word, command
+from stratdocs.errors import UsageError
 from stratdocs.numbers import plural
 
 
@@ -61,3 +62,41 @@ def lsp(opts: Options) -> None:
     serve()
 
 
+
+
+@command()
+@click.option("--language", "-l", metavar="LANG", help="The language (default: the plan's `language`).")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.po",
+              help="Write a catalog of every message, with the translations the language already has, "
+                   "to complete and save as the theme's locales/LANG.po.")
+def messages(opts: Options, language: str | None, out: Path | None) -> None:
+    """The interface messages the plan's language has no translation for (see docs/themes.md)."""
+    from stratdocs import config as config_mod
+    from stratdocs import i18n
+    from stratdocs import messages as messages_mod
+    from stratdocs.theme import resolve
+
+    cfg = config_mod.load(opts.root())
+    theme = resolve(cfg)
+    language = language or cfg.language
+    if not i18n.locale_names(language):
+        raise UsageError(f"'{language}' is not a language Babel knows; use a code like de, fr or de-AT")
+    if out is not None:
+        catalog = messages_mod.catalog_for(theme, language)
+        target = out if out.is_absolute() else opts.start / out
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            messages_mod.write_catalog(catalog, target)
+        except OSError as exc:
+            raise UsageError(f"cannot write '{out}': {exc.strerror or exc}") from None
+        opts.say(f"Wrote {plural(len(catalog), 'message')} for '{language}' into {out}")
+        return
+    total = len(messages_mod.source_messages(theme))
+    if i18n.locale_names(language)[0] == i18n.SOURCE_LANGUAGE:
+        opts.say(f"English is the language the interface is written in: all {plural(total, 'message')} read as written.")
+        return
+    lacking = messages_mod.missing(theme, language)
+    for m in lacking:
+        click.echo(f"{m.places[0]}: {m.msgid}" + (f" [{m.context}]" if m.context else ""))
+    opts.say(f"{len(lacking)} of {plural(total, 'message')} have no '{language}' translation"
+             + ("; they are shown in English." if lacking else "."))

@@ -9,7 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
-from stratdocs.config import documents, markdown
+from stratdocs.config import documents, markdown, vocabulary
 from stratdocs.config.perspectives import read_perspectives
 from stratdocs.config.specs import (CHOICE_KEYS, CONFIG_FILE, DEFAULT_DOCUMENT, DEFAULT_EXTENSIONS,
                                     DEFAULT_MATRICES, EDIT_URIS, FOLDER_KEYS, KEYS, TEXT_KEYS, Config, DocumentSpec)
@@ -333,4 +333,4 @@ def _edit_links(r: ConfigReader, node: Mapping, values: dict) -> None:
 #: The readers of the keys that are more than text or a choice; each returns the value or None.
 _READERS = {"as_of": _as_of, "base_url": _base_url, "status": _status, "delivery": _delivery, "checks": _checks,
             "folders": _folders, "repo_url": _repo_url, "edit_uri": _edit_uri, "perspectives": read_perspectives,
-            "risks": _risks}
+            "risks": _risks, "statuses": vocabulary.statuses, "terms": vocabulary.terms, "csv": vocabulary.csv_format}

@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 
 from stratdocs.config.perspectives import DEFAULT_PERSPECTIVES
 from stratdocs.delivery import DeliveryCutoffs
+from stratdocs.csvdata import CsvFormat
 from stratdocs.health import Cutoffs
 
 CONFIG_FILE = "stratdocs.yml"
@@ -109,6 +110,12 @@ class Config:
     edit_uri: str = ""
     #: objectives' perspectives, key -> name, top band first (`config.perspectives`)
     perspectives: Mapping[str, str] = field(default_factory=lambda: DEFAULT_PERSPECTIVES)
+    #: the plan's own status words, folded -> a word stratdocs knows (`statuses:`)
+    statuses: Mapping[str, str] = field(default_factory=dict)
+    #: the plan's own names for kinds: kind -> (singular, plural) (`terms:`)
+    terms: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    #: how the data files are written (`csv: {separator, decimal}`)
+    csv: CsvFormat = CsvFormat()
     #: (line, col) of keys in stratdocs.yml, for problems found after loading (see `position`)
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -144,7 +151,7 @@ FOLDER_KEYS = ("content_dir", "output_dir")
 CHOICE_KEYS = {"raw_html": ("sanitize", "escape"), "paper": ("a4", "letter"), "pdf_variant": PDF_VARIANTS}
 KEYS = ("title", "content_dir", "output_dir", "theme", "as_of", "base_url", "markdown", "raw_html", "status",
         "checks", "matrices", "documents", "paper", "pdf_variant", "folders", "logo", "language",
-        "organisation", "repo_url", "edit_uri", "perspectives", "delivery", "risks")
+        "organisation", "repo_url", "edit_uri", "perspectives", "delivery", "risks", "statuses", "terms", "csv")
 #: The default `edit_uri` by forge, chosen by the host name of `repo_url` (MkDocs does so for
 #: github.com and gitlab.com); self-hosted forges usually carry their name in the host.
 EDIT_URIS = (("github", "edit/main/"), ("gitlab", "-/edit/main/"), ("gitea", "_edit/main/"),

@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import date
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from stratdocs import __version__
+from stratdocs import __version__, i18n
 from stratdocs.theme import Theme, environment, static_files
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -51,9 +51,20 @@ def extra_css(theme: Theme) -> list[str]:
             and any(d in path.parents for d in own)]
 
 
-def make_environment(theme: Theme) -> jinja2.Environment:
-    """The sandboxed environment of `theme` with stratdocs' filters and globals."""
+def make_environment(theme: Theme, language: str = i18n.SOURCE_LANGUAGE) -> jinja2.Environment:
+    """The sandboxed environment of `theme` with stratdocs' filters and globals, speaking
+    `language` where the theme's catalogs translate it (`_`, `gettext`, `ngettext`; see i18n).
+    `env.translations` is the same catalog for the view models' words. A broken catalog raises
+    `i18n.CatalogError`."""
     env = environment(theme)
+    env.add_extension("jinja2.ext.i18n")
+    env.translations = i18n.translations(theme, language)
+    tr = env.translations
+    # Jinja would take a translation for markup; a catalog is text, so it is escaped first.
+    env.install_gettext_callables(lambda s: escape(tr.gettext(s)),
+                                  lambda s, p, n: escape(tr.ngettext(s, p, n)), newstyle=True,
+                                  pgettext=lambda c, s: escape(tr.pgettext(c, s)),
+                                  npgettext=lambda c, s, p, n: escape(tr.npgettext(c, s, p, n)))
     env.filters["url"] = _url
     env.filters["css_string"] = css_string
     env.filters["long_date"] = long_date

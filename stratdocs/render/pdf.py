@@ -44,6 +44,7 @@ from stratdocs.project import Project
 from stratdocs.render.urls import SiteMap
 from stratdocs.render.views import Views
 from stratdocs.render.environment import make_environment
+from stratdocs.render.views.interface import Interface
 from stratdocs.render.views.document import DocumentViews
 from stratdocs.render.writer import InPlaceWriter, check_output_dir
 from stratdocs.theme import Theme, resolve as resolve_theme, static_files, template_error
@@ -274,7 +275,8 @@ def render_documents(project: Project, views: Views, docs: Sequence[DocumentSpec
     :param theme: the resolved theme (by default the project's).
     """
     theme = theme or resolve_theme(project.config)
-    env = make_environment(theme)
+    env = make_environment(theme, project.config.language)
+    views.ui = Interface.of(project.config, env.translations)
     jobs = [(doc.id, _job(project, theme, document_html(project, views, doc, env, theme, commit))) for doc in docs]
     rendered = _run_jobs(jobs, timeout, progress)
     out = {}

@@ -21,9 +21,10 @@ import jinja2
 
 from stratdocs import matrices as matrices_mod
 from stratdocs.cache import BuildCache, digest
-from stratdocs.model import KIND_FOLDERS, KIND_LABELS
+from stratdocs.model import KIND_FOLDERS
 from stratdocs.project import Project
 from stratdocs.render.environment import make_environment
+from stratdocs.render.views.interface import Interface
 from stratdocs.render.markdown import MarkdownRenderer, Rendered, Target, sanitize
 from stratdocs.render.memory import GRAPH, Memory
 from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path, matrix_path
@@ -119,14 +120,16 @@ def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache) -> di
 
 
 def theme_fingerprint(theme: Theme) -> str:
-    """A hash of every template in the theme search path (a template edit re-renders pages)."""
+    """A hash of every template and message catalog in the theme search path (an edit to
+    either re-renders pages)."""
     h = hashlib.sha256()
     for directory in theme.dirs:
-        templates = directory / "templates"
-        for path in sorted(templates.rglob("*")) if templates.is_dir() else ():
-            if path.is_file():
-                h.update(path.relative_to(templates).as_posix().encode())
-                h.update(hashlib.sha256(path.read_bytes()).digest())
+        for part in ("templates", "locales"):
+            folder = directory / part
+            for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+                if path.is_file():
+                    h.update(f"{part}/{path.relative_to(folder).as_posix()}".encode())
+                    h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()
 
 
@@ -180,7 +183,7 @@ class SiteRenderer:
         home = Crumb("Home", "index.html")
         for kind in KIND_FOLDERS:
             if plan.of_kind(kind):
-                label, path = KIND_LABELS[kind][1], index_path(kind)
+                label, path = views.ui.kind(kind, plural=True), index_path(kind)
                 page = Page(path, label, kind, (home, Crumb(label)))
                 if kind == "risk":  # the Risks page: the heat map and the register
                     yield Output(path, "risks.html", page, lambda p=page: self._heatmap_linked(views.risk_register(), p))
@@ -274,7 +277,8 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     views.set_bodies(bodies)
     fingerprint = theme_fingerprint(theme)
     if memory.env is None or memory.env[0] != (fingerprint, project.config):
-        memory.env = ((fingerprint, project.config), make_environment(theme))  # compiled templates are kept
+        memory.env = ((fingerprint, project.config), make_environment(theme, project.config.language))  # compiled templates are kept
+    views.ui = Interface.of(project.config, memory.env[1].translations)
     renderer = SiteRenderer(project, views, memory.env[1], theme, extra_context)
     renderer.docs_memo = memory.docs
     views.rows_memo = memory.rows

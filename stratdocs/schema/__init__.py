@@ -9,9 +9,12 @@ own in `schema.kinds` and `schema.kpi`, an operation's nested items in `schema.n
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
+from stratdocs.csvdata import DEFAULT_FORMAT, CsvFormat
 from stratdocs.findings import Finding, error, warning
 from stratdocs.links import body_links, outside_images
 from stratdocs.model import FILE_KINDS, Entity, Ref
@@ -28,21 +31,31 @@ from stratdocs.schema.nested import nested
 from stratdocs.sources import SourceFile
 from stratdocs.yamlnodes import Scalar
 
-__all__ = ["COMMON_KEYS", "DIRECTIONS", "FREQUENCIES", "ID_RE", "KIND_KEYS", "LEVELS", "NESTED_KEYS",
+@dataclass(frozen=True)
+class ReadOptions:
+    """What `stratdocs.yml` says about how content is written: the plan's own status words
+    (folded word -> a word stratdocs knows) and the format of its CSV data files."""
+
+    statuses: Mapping[str, str] = field(default_factory=dict)
+    csv: CsvFormat = DEFAULT_FORMAT
+
+
+__all__ = ["ReadOptions", "COMMON_KEYS", "DIRECTIONS", "FREQUENCIES", "ID_RE", "KIND_KEYS", "LEVELS", "NESTED_KEYS",
            "PERSPECTIVES", "REF_KEYS", "STRATEGIES", "TASK_STATUSES", "body_links", "build_entities",
            "first_heading"]
 
 
 def build_entities(src: SourceFile, root: Path, content_dir: str,
-                   perspectives=PERSPECTIVES) -> tuple[list[Entity], list[Finding]]:
+                   perspectives=PERSPECTIVES, options: ReadOptions = ReadOptions()) -> tuple[list[Entity], list[Finding]]:
     """Turn one parsed file into its entity (plus nested ones for an operation).
 
     :param src: the file as `sources.read` returned it (with front matter).
     :param root: the project folder and `content_dir` its content folder, for a KPI's CSV data.
     :param perspectives: the perspective keys objectives may name (the config's `perspectives`).
+    :param options: how the plan writes statuses and CSV files in its own language.
     """
     findings: list[Finding] = []
-    r = Reader(src.path, findings)
+    r = Reader(src.path, findings, statuses=options.statuses)
     items = src.meta.items
     kind = src.kind
     if "kind" in items:
@@ -50,12 +63,12 @@ def build_entities(src: SourceFile, root: Path, content_dir: str,
     allowed = COMMON_KEYS + KIND_KEYS[kind]
     entity_id = _entity_id(r, src, allowed, kind)
     title = _title(r, src, entity_id)
-    values = common(r, items)
+    values = common(r, items, entity_id)
     attrs, refs = KIND_READERS[kind](r, items, perspectives) if kind == "objective" else KIND_READERS[kind](r, items)
     if "commentary" in items and "commentary" in allowed:
         attrs["commentary"] = commentary(r, items["commentary"][1])
-    kpi = read_kpi(r, items, root, content_dir) if kind == "kpi" else None
-    if kind == "initiative" and (planned := read_delivery(r, items, root, content_dir)) is not None:
+    kpi = read_kpi(r, items, root, content_dir, options.csv) if kind == "kpi" else None
+    if kind == "initiative" and (planned := read_delivery(r, items, root, content_dir, options.csv)) is not None:
         attrs["delivery"] = planned
         if planned.budget is not None:  # the plain figures, as before delivery tracking
             attrs["budget"], attrs["currency"] = planned.budget.amount, planned.budget.currency

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from types import MappingProxyType
 
+from stratdocs import lifecycle
 from stratdocs.findings import WARNING_CODES, Finding, warning
 from stratdocs.reader import Reader
 from stratdocs.schema.keys import ID_RE
@@ -50,12 +51,14 @@ def check_id(r: Reader, value: str, node: Node, from_stem: bool) -> None:
                      "starting with a letter or digit, at most 64 characters")
 
 
-def common(r: Reader, items: dict) -> dict:
+def common(r: Reader, items: dict, entity_id: str | None = None) -> dict:
     """The common keys (summary, owner, status, tags, review_by, updated, waive) as Entity fields."""
     out: dict = {}
     for key in ("summary", "owner", "status"):
         if key in items:
             out[key] = (r.text(items[key][1], key) or "").strip()
+    if out.get("status"):
+        out["lifecycle"] = _lifecycle(r, out["status"], items["status"][1], entity_id)
     if "tags" in items:
         out["tags"] = r.strings(items["tags"][1], "tags")
     for key in ("review_by", "updated"):
@@ -64,6 +67,22 @@ def common(r: Reader, items: dict) -> dict:
     if "waive" in items:
         out["waive"] = _waive(r, items["waive"][1])
     return out
+
+
+def _lifecycle(r: Reader, word: str, node: Node, entity_id: str | None) -> str:
+    """The state the status `word` names; a word stratdocs cannot read is an `unknown-status`
+    warning and counts as active (the warning says so: it may hide that nothing addresses a red
+    objective)."""
+    found = lifecycle.state(word, r.statuses)
+    if found is not None:
+        return found
+    known = tuple(lifecycle.WORDS) + tuple(r.statuses)
+    r.findings.append(warning(
+        r.file, node.line, node.col, "unknown-status",
+        f"status '{word}' is not one stratdocs knows, so it counts as active work; use one of "
+        f"{', '.join(lifecycle.STATES)} (or in progress, cancelled, …), or map your word in stratdocs.yml, "
+        f"like statuses: {{{word}: dropped}}{did_you_mean(lifecycle.fold(word), known)}", entity_id))
+    return "active"
 
 
 def _waive(r: Reader, node: Node) -> MappingProxyType:

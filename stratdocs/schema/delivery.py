@@ -17,7 +17,8 @@ BUDGET_KEYS = ("amount", "currency", "phasing")
 SPEND_KEYS = ("date", "amount", "note")
 
 
-def delivery(r: Reader, items: dict, root: Path, content_dir: str) -> Delivery | None:
+def delivery(r: Reader, items: dict, root: Path, content_dir: str,
+             form: csvdata.CsvFormat = csvdata.DEFAULT_FORMAT) -> Delivery | None:
     """The `Delivery` of an initiative's front-matter `items`, or None when it sets none of its keys.
 
     :param root: the project folder and `content_dir` its content folder, for a ``spend:`` CSV.
@@ -35,7 +36,7 @@ def delivery(r: Reader, items: dict, root: Path, content_dir: str) -> Delivery |
     if "spend" in items:
         node = items["spend"][1]
         if isinstance(node, Scalar) and isinstance(node.value, str):
-            values["spend"], values["spend_data"] = _spend_csv(r, node, root, content_dir)
+            values["spend"], values["spend_data"] = _spend_csv(r, node, root, content_dir, form)
         else:
             values["spend"] = _spend(r, node)
     return Delivery(**values)
@@ -180,11 +181,12 @@ def _spend(r: Reader, node: Node) -> tuple[Point, ...]:
     return tuple(sorted(points, key=lambda p: p.date))
 
 
-def _spend_csv(r: Reader, node: Scalar, root: Path, content_dir: str) -> tuple[tuple[Point, ...], str]:
+def _spend_csv(r: Reader, node: Scalar, root: Path, content_dir: str,
+               form: csvdata.CsvFormat) -> tuple[tuple[Point, ...], str]:
     rel = csvdata.data_path(content_dir, node.text)
     if rel is None or not rel.lower().endswith(".csv"):
         r.fail(node, f"'spend' must be a CSV path under {content_dir}/data, like spend-i2.csv, or a list")
         return (), ""
-    points, found = csvdata.read_actuals(root, rel, r.file, node.line, node.col, column="amount")
+    points, found = csvdata.read_actuals(root, rel, r.file, node.line, node.col, form, column="amount")
     r.findings.extend(found)
     return points, rel

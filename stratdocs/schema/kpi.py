@@ -12,10 +12,11 @@ from stratdocs.schema.keys import DIRECTIONS, FREQUENCIES, LEVELS
 from stratdocs.yamlnodes import Node, Scalar, Sequence
 
 
-def kpi(r: Reader, items: dict, root: Path, content_dir: str) -> Kpi:
+def kpi(r: Reader, items: dict, root: Path, content_dir: str, form: csvdata.CsvFormat = csvdata.DEFAULT_FORMAT) -> Kpi:
     """The `Kpi` of a KPI file's front-matter `items`.
 
-    :param root: the project folder and `content_dir` its content folder, for ``data:`` CSVs.
+    :param root: the project folder and `content_dir` its content folder, for ``data:`` CSVs,
+        which are written in `form`.
     """
     values: dict = {}
     for key, allowed, default in (("level", LEVELS, "operational"), ("direction", DIRECTIONS, "up"),
@@ -42,7 +43,7 @@ def kpi(r: Reader, items: dict, root: Path, content_dir: str) -> Kpi:
     if "actuals" in items:
         _actuals(r, items["actuals"][1], values)
     elif "data" in items:
-        _data(r, items["data"][1], values, root, content_dir)
+        _data(r, items["data"][1], values, root, content_dir, form)
     return Kpi(**values)
 
 
@@ -71,7 +72,7 @@ def _actuals(r: Reader, node: Node, values: dict) -> None:
     values["actuals"] = tuple(sorted(points, key=lambda p: p.date))
 
 
-def _data(r: Reader, node: Node, values: dict, root: Path, content_dir: str) -> None:
+def _data(r: Reader, node: Node, values: dict, root: Path, content_dir: str, form: csvdata.CsvFormat) -> None:
     data = r.text(node, "data")
     if not data:
         return
@@ -79,7 +80,7 @@ def _data(r: Reader, node: Node, values: dict, root: Path, content_dir: str) -> 
     if rel is None:
         r.fail(node, f"'data' must be a CSV path under {content_dir}/data, like kpi-nps.csv")
         return
-    points, found = csvdata.read_actuals(root, rel, r.file, node.line, node.col)
+    points, found = csvdata.read_actuals(root, rel, r.file, node.line, node.col, form)
     r.findings.extend(found)
     values["actuals"] = points
     values["data"] = rel

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from stratdocs import lifecycle
 from stratdocs.model import Entity, Ref
 from stratdocs.reader import Reader
 from stratdocs.schema.common import check_id, common, unknown_keys
@@ -48,7 +49,7 @@ def _item(r: Reader, item: Mapping, kind: str, container: str, inherited: list[R
     if not title:
         r.fail(fields["title"][1] if "title" in fields else item, f"{kind} '{nid}' has no title; add 'title: …'")
         title = nid
-    values = common(r, fields)
+    values = common(r, {k: v for k, v in fields.items() if not (kind == "task" and k == "status")}, nid)
     attrs: dict = {}
     if kind == "task":
         _task(r, fields, attrs, values)
@@ -87,7 +88,14 @@ def _task(r: Reader, fields: dict, attrs: dict, values: dict) -> None:
         attrs["due"] = r.date(fields["due"][1], "due")
     if "resources" in fields:
         attrs["resources"] = r.text(fields["resources"][1], "resources") or ""
-    if "status" in fields:
-        values["status"] = r.choice(fields["status"][1], "status", TASK_STATUSES) or ""
-    else:
-        values["status"] = "todo"
+    if "status" not in fields:
+        values["status"], values["lifecycle"] = "todo", "planned"
+        return
+    node = fields["status"][1]
+    word = r.text(node, "status")
+    if word is None:
+        return
+    mapped = r.statuses.get(lifecycle.fold(word), "")  # the plan's own word for a task status
+    status = mapped if mapped in TASK_STATUSES else r.choice(node, "status", TASK_STATUSES) or ""
+    values["status"] = status
+    values["lifecycle"] = lifecycle.state(status) or "active"

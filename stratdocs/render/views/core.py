@@ -18,7 +18,8 @@ from markupsafe import Markup
 from stratdocs import matrices as matrices_mod
 from stratdocs.cache import digest
 from stratdocs.git import DIRTY
-from stratdocs.model import KIND_FOLDERS, KIND_LABELS, KINDS, Entity
+from stratdocs.model import KIND_FOLDERS, KINDS, Entity
+from stratdocs.render.views.interface import Interface
 from stratdocs.project import Project
 from stratdocs.render import charts
 from stratdocs.render.memory import Reads
@@ -70,6 +71,8 @@ class ViewsCore:
         self.tracker = Reads()
         #: KPI rows by entity, kept between preview rebuilds (None: no memo)
         self.rows_memo: dict | None = None
+        #: the interface's words in the plan's language (set by the renderer from its theme)
+        self.ui: Interface = Interface(language=project.config.language, terms=project.config.terms)
 
     @cached_property
     def matrices(self) -> dict:
@@ -105,7 +108,7 @@ class ViewsCore:
     def item_ref(self, entity_id: str) -> ItemRef:
         """A reference to an item, not recorded (for the build's own comparisons)."""
         entity = self.plan.entities[entity_id]
-        return ItemRef(entity.id, entity.title, entity.kind, KIND_LABELS[entity.kind][0],
+        return ItemRef(entity.id, entity.title, entity.kind, self.ui.kind(entity.kind),
                        self.sitemap.path(entity.id), self.project.health_of(entity))
 
     def refs(self, ids) -> tuple[ItemRef, ...]:
@@ -152,7 +155,7 @@ class ViewsCore:
         report_counts = {"matrices": len(self.project.config.matrices), "alignment": len(self.project.findings),
                          "actions": sum(1 for a in self.plan.of_kind("action") if a.status not in ("done", "dropped"))}
         groups = [("Plan", [("home", "Home", HOME, None)] + [
-            (kind, KIND_LABELS[kind][1], index_path(kind), counts[kind]) for kind in KIND_SECTIONS if counts[kind]]),
+            (kind, self.ui.kind(kind, plural=True), index_path(kind), counts[kind]) for kind in KIND_SECTIONS if counts[kind]]),
             ("Reports", [(key, label, REPORT_PAGES[key], report_counts.get(key)) for key, label in REPORT_NAV])]
         config = self.project.config
         return {
@@ -177,7 +180,7 @@ class ViewsCore:
         crumbs = [Crumb("Home", HOME)]
         parts = PurePosixPath(self.sitemap.path(entity.id)).parts
         folder = KIND_FOLDERS.get(entity.kind)
-        crumbs.append(Crumb(KIND_LABELS[entity.kind][1], index_path(entity.kind) if folder == parts[0] else None))
+        crumbs.append(Crumb(self.ui.kind(entity.kind, plural=True), index_path(entity.kind) if folder == parts[0] else None))
         crumbs.extend(Crumb(part) for part in parts[1:-1])
         crumbs.append(Crumb(entity.id))
         return tuple(crumbs)

@@ -26,6 +26,7 @@ from stratdocs.numbers import plural
 from stratdocs.objectives import reading_order, tree
 from stratdocs.render.views import Views
 from stratdocs.render.views.board import BoardAlignmentView, board_alignment, entity_notes
+from stratdocs.render.views.calendar import period_text
 from stratdocs.render.views.common import Group, health_counts
 from stratdocs.render.views.initiative import RoadmapView
 from stratdocs.render.views.kpi import Actual
@@ -149,7 +150,7 @@ class DocumentViews:
             items = tuple(ContentsItem(b.view.entity.title if kind == "page" else
                                        f"{b.view.entity.id} · {b.view.entity.title}", b.anchor, b.depth)
                           for b in blocks)
-            label = KIND_LABELS[kind][1]
+            label = self.views.ui.kind(kind, plural=True)
             scope = "match this document’s scope" if self.spec.filter else "in the plan"
             view = EntitiesView(kind, label, blocks, f"No {label.lower()} {scope}")
             return Section(title=SECTION_TITLES[key], template="pdf/entities.html", view=view, items=items, **head)
@@ -192,7 +193,7 @@ class DocumentViews:
             kicker=plan_title if own else self.spec.title,
             author=cfg.organisation or (cfg.title if cfg.title != "Strategic plan" else plan_title),
             organisation=cfg.organisation, owner=plan.owner if plan else "",
-            period=period.label if period else "", as_of=self.project.as_of, commit=self.commit.removesuffix(DIRTY),
+            period=period_text(period, self.views.ui.language), as_of=self.project.as_of, commit=self.commit.removesuffix(DIRTY),
             logo=(self.links.assets / logo_rel(cfg.logo, cfg.content_dir)).as_uri() if cfg.logo else "",
             filter=self.filter_text(), dirty=self.commit.endswith(DIRTY),
             last_changed=last.date if (last := self.project.checkout.last_change) else "")

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from stratdocs.model import KIND_LABELS, KINDS, Entity
+from stratdocs.model import KINDS, Entity
 from stratdocs.numbers import format_number, plural
+from stratdocs.render.views.calendar import period_text
 from stratdocs.render.views.common import (Fact, Group, ItemRef, LastChange, Traced, dated,
                                            health_word)
 from stratdocs.render.views.change import CommentaryView, TrendView, commentary_view, objective_trend_view
@@ -148,7 +149,7 @@ class EntityViews(RoadmapViews):
                              for i in chain) for chain in self.index.chains.get(entity.id, ()))
         kind = entity.kind
         return EntityView(
-            entity=entity, ref=self.ref(entity.id), kind_label=KIND_LABELS[kind][0],
+            entity=entity, ref=self.ref(entity.id), kind_label=self.ui.kind(kind),
             health=health, health_word=health_word(health), health_reason=self.health_reason(entity),
             facts=self.facts(entity), body=self.body(entity).html, chains=chains,
             untraced_text="A top-level strategic objective." if kind == "objective"
@@ -214,7 +215,7 @@ class EntityViews(RoadmapViews):
             if parent:
                 add(Fact("Parent objective", refs=self.refs(parent), key="parent"))
         if a.get("period"):
-            add(Fact("Period", a["period"].label, key="period"))
+            add(Fact("Period", period_text(a["period"], self.ui.language), key="period"))
         if a.get("function"):
             add(Fact("Function", a["function"], key="function"))
         facts.extend(self._kind_facts(entity))
@@ -257,7 +258,7 @@ class EntityViews(RoadmapViews):
             items = [Traced(self.ref(e.id), direct, kind in HEALTH_KINDS) for e, direct in served if e.kind == kind]
             if items:
                 items.sort(key=lambda item: not item.direct)  # direct first, plan order kept within
-                groups.append(Group(KIND_LABELS[kind][1], tuple(items[:MAX_GROUP]), max(0, len(items) - MAX_GROUP)))
+                groups.append(Group(self.ui.kind(kind, plural=True), tuple(items[:MAX_GROUP]), max(0, len(items) - MAX_GROUP)))
         return tuple(groups)
 
     def operation_detail(self, entity: Entity) -> OperationDetail:

@@ -9,9 +9,10 @@ from markupsafe import Markup
 
 from stratdocs.alignment import FAILURE_MODES
 from stratdocs.findings import Severity
-from stratdocs.model import KIND_FOLDERS, KIND_LABELS, KINDS, Entity
+from stratdocs.model import KIND_FOLDERS, KINDS, Entity
 from stratdocs.numbers import format_number, plural, plural_word
 from stratdocs.render.urls import REPORT_PAGES, index_path
+from stratdocs.render.views.calendar import period_text
 from stratdocs.objectives import reading_order, tree
 from stratdocs.render.views.common import HealthCount, ItemRef, dated, health_counts, health_word
 from stratdocs.render.views.initiative import InitiativesTable
@@ -220,7 +221,7 @@ class ReportViews(SummaryViews):
                                  self.refs(self.index.traces_to.get(entity.id, ())[:INDEX_TRACES]),
                                  dated(self._index_extra(entity)), self._index_target(entity),
                                  depths.get(entity.id, 0)))
-        return KindIndexView(kind, KIND_LABELS[kind][1], tuple(rows), plural(len(rows), "item"),
+        return KindIndexView(kind, self.ui.kind(kind, plural=True), tuple(rows), plural(len(rows), "item"),
                              EXTRA_LABELS.get(kind, ""), kind in INDEX_HEALTH_KINDS, kind not in UNTRACED_KINDS,
                              show_status=any(r.status for r in rows), show_target=kind == "kpi")
 
@@ -235,7 +236,7 @@ class ReportViews(SummaryViews):
     def _index_extra(self, entity: Entity) -> str:
         if entity.kind == "operation":
             period = entity.attrs.get("period")
-            return " · ".join(x for x in (entity.attrs.get("function", ""), period.label if period else "") if x)
+            return " · ".join(x for x in (entity.attrs.get("function", ""), period_text(period, self.ui.language)) if x)
         if entity.kind == "kpi":
             latest = self.project.kpi_health[entity.id].latest
             return format_number(latest.value, entity.kpi.unit) if latest else "—"
@@ -289,13 +290,13 @@ class ReportViews(SummaryViews):
             plan=plan, body=self.body(plan).html if plan else "",
             vision=attrs.get("vision", ""), mission=attrs.get("mission", ""), values=tuple(attrs.get("values", ())),
             strategy=strategy_text(attrs),
-            period=period.label if period else "", owner=plan.owner if plan else "",
+            period=period_text(period, self.ui.language), owner=plan.owner if plan else "",
             objective_counts=health_counts(self.project.objective_health[e.id].health for e in objectives),
             kpi_counts=health_counts(h.health for h in self.project.kpi_health.values()),
             strategy_map=self._strategy_map(objectives, by_perspective),
             perspectives=tuple(Perspective(label, tuple(self._card(e) for e in items))
                                for label, items in by_perspective),
-            stats=tuple(Stat(KIND_LABELS[k][1], len(self.plan.of_kind(k)), index_path(k) if k in KIND_FOLDERS else None)
+            stats=tuple(Stat(self.ui.kind(k, plural=True), len(self.plan.of_kind(k)), index_path(k) if k in KIND_FOLDERS else None)
                         for k in KINDS if k not in ("plan", "page") and self.plan.of_kind(k)),
             reviews=tuple(self.ref(r.id) for r in reviews[:LATEST_REVIEWS]),
             warnings=warnings, errors=errors,
@@ -370,7 +371,7 @@ class ReportViews(SummaryViews):
         for entity in self.plan:
             health = self.project.health_of(entity) or ""
             html = self.body(entity).html if entity.container is None else ""
-            kind_label = KIND_LABELS[entity.kind][0]
+            kind_label = self.ui.kind(entity.kind)
             if entity.kind == "objective" and entity.attrs.get("perspective"):
                 kind_label += " · " + self.perspective_names.get(entity.attrs["perspective"], "")
             inputs = (entity, health, self.sitemap.path(entity.id), html, kind_label)

@@ -5,6 +5,7 @@
   "use strict";
 
   var MAX_RESULTS = 50;
+  var FOLDED = new WeakMap();
   var HEALTH = { "green": "Green", "amber": "Amber", "red": "Red", "no-data": "No data" };
 
   // Index hrefs are site-root-relative; refuse anything with a scheme or starting with "/" or "\\".
@@ -15,7 +16,33 @@
     return (r && r.charAt(r.length - 1) !== "/" ? r + "/" : r) + href;
   }
 
-  function norm(s) { return String(s == null ? "" : s).toLowerCase(); }
+  // Case, accents and ß folded, so "massnahme" finds "Maßnahme" and "cafe" finds "Café".
+  var COMBINING = /[\u0300-\u036f]/g;
+  function foldChar(c) {
+    var f = c.normalize ? c.normalize("NFKD").replace(COMBINING, "") : c;
+    f = f.toLowerCase();
+    return f === "\u00df" || f === "\u1e9e" ? "ss" : f;
+  }
+  function norm(s) {
+    s = String(s == null ? "" : s);
+    var plain = true;
+    for (var i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) { plain = false; break; }
+    if (plain) return s.toLowerCase();
+    var out = "";
+    for (var j = 0; j < s.length; j++) out += foldChar(s.charAt(j));
+    return out;
+  }
+  // The folded text and, for each of its characters, the index of the character it came from.
+  function foldMap(s) {
+    var out = "", map = [];
+    for (var i = 0; i < s.length; i++) {
+      var f = foldChar(s.charAt(i));
+      for (var k = 0; k < f.length; k++) map.push(i);
+      out += f;
+    }
+    map.push(s.length);
+    return { text: out, map: map };
+  }
 
   function tokenize(q) {
     var seen = {}, out = [];
@@ -27,8 +54,13 @@
   }
 
   function score(doc, tokens) {
-    var id = norm(doc.id), title = norm(doc.title), summary = norm(doc.summary),
-        meta = norm([doc.kind, doc.kind_label, doc.owner].join(" ")), text = norm(doc.text);
+    var f = FOLDED.get(doc);
+    if (!f) {  // folded once per page view, not once per keystroke
+      f = { id: norm(doc.id), title: norm(doc.title), summary: norm(doc.summary),
+            meta: norm([doc.kind, doc.kind_label, doc.owner].join(" ")), text: norm(doc.text) };
+      FOLDED.set(doc, f);
+    }
+    var id = f.id, title = f.title, summary = f.summary, meta = f.meta, text = f.text;
     var total = 0;
     for (var i = 0; i < tokens.length; i++) {
       var t = tokens[i], s = 0;
@@ -57,23 +89,27 @@
     return hits;
   }
 
-  // Append `text` to `el`, wrapping every occurrence of a token in <mark>.
+  // Append `text` to `el`, wrapping every occurrence of a token in <mark> (matched folded, marked
+  // on the original characters).
   function highlight(el, text, tokens) {
-    var low = norm(text), pos = low.length === text.length ? 0 : text.length;  // offsets must line up
-    while (pos < text.length) {
+    var folded = foldMap(text), low = folded.text, map = folded.map, at0 = 0, pos = 0;
+    while (at0 < low.length) {
       var best = -1, len = 0;
       for (var i = 0; i < tokens.length; i++) {
-        var at = low.indexOf(tokens[i], pos);
+        var at = low.indexOf(tokens[i], at0);
         if (at !== -1 && (best === -1 || at < best || (at === best && tokens[i].length > len))) {
           best = at; len = tokens[i].length;
         }
       }
       if (best === -1) break;
-      if (best > pos) el.appendChild(document.createTextNode(text.slice(pos, best)));
+      var from = map[best], to = map[best + len - 1] + 1;
+      if (from < pos) { at0 = best + 1; continue; }
+      if (from > pos) el.appendChild(document.createTextNode(text.slice(pos, from)));
       var m = document.createElement("mark");
-      m.textContent = text.slice(best, best + len);
+      m.textContent = text.slice(from, to);
       el.appendChild(m);
-      pos = best + len;
+      pos = to;
+      at0 = best + len;
     }
     if (pos < text.length) el.appendChild(document.createTextNode(text.slice(pos)));
   }
@@ -82,10 +118,10 @@
   function snippet(doc, tokens) {
     var sources = [String(doc.summary || ""), String(doc.text || "")];
     for (var s = 0; s < sources.length; s++) {
-      var src = sources[s].replace(/\s+/g, " ").trim(), low = norm(src), first = -1;
+      var src = sources[s].replace(/\s+/g, " ").trim(), folded = foldMap(src), first = -1;
       for (var i = 0; i < tokens.length; i++) {
-        var at = low.indexOf(tokens[i]);
-        if (at !== -1 && (first === -1 || at < first)) first = at;
+        var at = folded.text.indexOf(tokens[i]);
+        if (at !== -1 && (first === -1 || folded.map[at] < first)) first = folded.map[at];
       }
       if (first !== -1) {
         var start = Math.max(0, first - 60), end = Math.min(src.length, start + 200);

@@ -1,0 +1,57 @@
+"""The words of the interface in the plan's language: the theme's translations (see
+`stratdocs.i18n`) and the plan's own names for its kinds of items (`terms:` in stratdocs.yml).
+
+View models write every label through one `Interface` (`views.ui`): `ui.gettext("Owner")`,
+`ui.ngettext("%(num)d KPI", "%(num)d KPIs", n)`, `ui.kind("objective", plural=True)`. English is
+the source language; without a catalog every word reads as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from babel.support import NullTranslations
+
+from stratdocs.i18n import N_
+from stratdocs.model import KIND_LABELS
+
+#: KIND_LABELS' words, marked so that the catalogs carry them.
+_KIND_WORDS = tuple(N_(w) for w in (
+    "Plan", "Strategic objective", "Strategic objectives", "Initiative", "Initiatives", "Functional strategy",
+    "Functional strategies", "Operational plan", "Operational plans", "KPI", "KPIs", "Review", "Reviews",
+    "Page", "Pages", "Operational objective", "Operational objectives", "Task", "Tasks", "Risk", "Risks",
+    "Action", "Actions"))
+
+
+@dataclass(frozen=True)
+class Interface:
+    """Translations of `language` and the plan's `terms` (kind -> (singular, plural))."""
+
+    translations: NullTranslations = field(default_factory=NullTranslations)
+    language: str = "en"
+    terms: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, config, translations: NullTranslations) -> "Interface":
+        """The interface of a project's `config` with the theme's `translations` (`env.translations`)."""
+        return cls(translations, config.language, config.terms)
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int, **values) -> str:
+        """The form for `n`, with `%(num)d` (and any `%(name)s` in `values`) filled in."""
+        return self.translations.ngettext(singular, plural, n) % {"num": n, **values}
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self.translations.pgettext(context, message)
+
+    def kind(self, kind: str, plural: bool = False) -> str:
+        """What the plan calls items of `kind`: its own term, else the translated label."""
+        if kind in self.terms:
+            return self.terms[kind][1 if plural else 0]
+        return self.gettext(KIND_LABELS[kind][1 if plural else 0])
+
+
+ENGLISH = Interface()
