@@ -204,6 +204,7 @@ class SiteRenderer:
         yield Output(alignment, "alignment.html",
                      Page(alignment, "Alignment report", "alignment", (home, Crumb("Alignment report"))),
                      views.alignment, always=True)
+        yield from self._owner_outputs(home)
         search = REPORT_PAGES["search"]
         yield Output(search, "search.html", Page(search, "Search", "search", (home, Crumb("Search"))), dict)
         docs = views.search_docs(self.docs_memo)
@@ -219,6 +220,17 @@ class SiteRenderer:
         yield Output(notfound, "404.html", Page(notfound, "Page not found", "notfound"),
                      lambda: NotFoundView(base, find_root))
 
+    def _owner_outputs(self, home: Crumb) -> Iterator[Output]:
+        """The owners index and one page per owner. Who owns what can change with any item (an
+        item gaining an owner is not among the items an owner's page read before): always remade,
+        and written only when the page's bytes would change."""
+        views = self.views
+        owners = REPORT_PAGES["owners"]
+        yield Output(owners, "owners.html", Page(owners, "Owners", "owners", (home, Crumb("Owners"))),
+                     views.owners_index, always=True)
+        for owner, page in views.owner_pages():
+            yield Output(page.path, "owner.html", page, lambda k=owner.key: views.owner(k), always=True)
+
     @staticmethod
     def _linked(view, page: Page):
         return replace(view, body=link_body(view.body, page.root))
@@ -230,7 +242,7 @@ def entity_states(views: Views) -> dict[str, tuple]:
     return {e.id: (e, project.kpi_health.get(e.id), project.objective_health.get(e.id),
                    index.traces_to.get(e.id), index.chains.get(e.id), tuple(views.entity_findings.get(e.id, ())),
                    tuple(views.waivers.get(e.id, ())), views.edit_url(e), views.last_change(e),
-                   index.up.get(e.id), index.down.get(e.id))
+                   views.sitemap.owner(e.owner), index.up.get(e.id), index.down.get(e.id))
             for e in project.plan}
 
 

@@ -30,7 +30,7 @@ from stratdocs.render.views.common import HOME, Crumb, ItemRef, LastChange, Page
 KIND_SECTIONS = ("objective", "initiative", "strategy", "operation", "kpi", "review", "page")
 #: Report pages in the navigation: (key, label).
 REPORT_NAV = (("scorecard", "KPI scorecard"), ("matrices", "Traceability matrices"),
-              ("alignment", "Alignment report"), ("search", "Search"))
+              ("alignment", "Alignment report"), ("owners", "Owners"), ("search", "Search"))
 DEFAULT_TITLE = "Strategic plan"
 
 
@@ -144,7 +144,8 @@ class ViewsCore:
         """The `site` context of every template: project-wide facts and the navigation."""
         counts = {kind: len(self.plan.of_kind(kind)) for kind in KINDS}
         plan = self.plan.root
-        report_counts = {"matrices": len(self.project.config.matrices), "alignment": len(self.project.findings)}
+        report_counts = {"matrices": len(self.project.config.matrices), "alignment": len(self.project.findings),
+                         "owners": len(self.sitemap.owners)}
         groups = [("Plan", [("home", "Home", HOME, None)] + [
             (kind, KIND_LABELS[kind][1], index_path(kind), counts[kind]) for kind in KIND_SECTIONS if counts[kind]]),
             ("Reports", [(key, label, REPORT_PAGES[key], report_counts.get(key)) for key, label in REPORT_NAV])]

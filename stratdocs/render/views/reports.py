@@ -104,6 +104,7 @@ class IndexRow:
     traces_to: tuple[ItemRef, ...]      #: the first INDEX_TRACES items it traces to
     extra: Markup | str                 #: the kind's extra column (HTML: its dates kept on one line)
     target: Markup | str = ""           #: KPIs: the target in force with its date ("40 NPS by 2026-12-31"), HTML
+    owner_href: str = ""                #: site path of the owner's page ('' for none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +223,8 @@ class ReportViews(MatrixViews):
             rows.append(IndexRow(self.ref(entity.id), entity.owner, entity.status, entity.summary,
                                  self.project.health_of(entity),
                                  self.refs(self.index.traces_to.get(entity.id, ())[:INDEX_TRACES]),
-                                 dated(self._index_extra(entity)), self._index_target(entity)))
+                                 dated(self._index_extra(entity)), self._index_target(entity),
+                                 self.sitemap.owner(entity.owner) or ""))
         return KindIndexView(kind, KIND_LABELS[kind][1], tuple(rows), plural(len(rows), "item"),
                              EXTRA_LABELS.get(kind, ""), kind in INDEX_HEALTH_KINDS, kind not in UNTRACED_KINDS,
                              show_status=any(r.status for r in rows), show_target=kind == "kpi")
