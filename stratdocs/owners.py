@@ -21,8 +21,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
+from stratdocs.errors import UsageError
 from stratdocs.findings import Finding, Severity
 from stratdocs.model import Entity, Plan
+from stratdocs.suggest import did_you_mean
 
 #: The folder of owner pages on the site.
 OWNERS_FOLDER = "owners"
@@ -173,3 +175,17 @@ def summary(owners: Iterable[Owner]) -> list[Mapping[str, object]]:
         rows.append({"name": o.name, "page": o.path, "items": list(o.items), "needs": len(o.needs),
                      "errors": errors, "warnings": len(o.needs) - errors})
     return rows
+
+
+def select(owners: Iterable[Owner], name: str) -> Owner:
+    """The owner called `name`, for `check --owner`.
+
+    :raises UsageError: when no item has that owner, with the nearest owner's name.
+    """
+    owners = list(owners)
+    found = find(owners, name)
+    if found is None:
+        hint = did_you_mean(name, [o.name for o in owners], ignore_case=True)
+        where = hint or "; the site's Owners page lists every owner"
+        raise UsageError(f"no item in the plan has the owner '{name}'{where}")
+    return found
