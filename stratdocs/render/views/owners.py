@@ -9,6 +9,7 @@ in the reader's words of the alignment report, most serious first.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 
 from stratdocs import owners as owners_mod
@@ -28,6 +29,8 @@ class OwnedRow:
     status: str                 #: its lifecycle status as written ('' for none)
     needs: int                  #: how many findings are about it
     needs_text: str             #: "2 needs" ('' for none)
+    due: str = ""               #: its `due` date (tasks, actions), ISO, or ''
+    overdue: bool = False       #: due before `as_of` and still active
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +53,13 @@ class OwnerView:
     errors: int                         #: how many needs are errors
     health: tuple[HealthCount, ...]     #: their items with a health, by health
     has_health: bool                    #: some item of theirs has a health
+    show_due: bool = False              #: some item of theirs has a due date (a column for it)
+    overdue_text: str = ""              #: "2 items overdue" ('' for none)
+
+    @property
+    def columns(self) -> int:
+        """How many columns the items table has (a group row spans them all)."""
+        return 4 if self.show_due else 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +74,7 @@ class OwnerRow:
     needs_text: str             #: "3 needs", or "nothing" for none
     red: int                    #: how many of their items are red
     first_need: FindingView | None  #: the most serious of their needs
+    overdue: int = 0            #: how many of their items are past their `due` date and still active
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,16 +119,32 @@ class OwnerViews(ReportViews):
             ref = self.ref(item_id)
             if ref.health:
                 healths.append(ref.health)
+            due = self._due(entity)
             groups.setdefault(entity.kind, []).append(
-                OwnedRow(ref, entity.status, count, plural(count, "need") if count else ""))
+                OwnedRow(ref, entity.status, count, plural(count, "need") if count else "",
+                         due.isoformat() if due else "", self._overdue(entity)))
         ordered = [kind for kind in KIND_LABELS if kind in groups] + [k for k in groups if k not in KIND_LABELS]
         errors = sum(1 for f in owner.needs if f.severity is Severity.ERROR)
+        rows = [r for g in groups.values() for r in g]
+        overdue = sum(1 for r in rows if r.overdue)
         return OwnerView(
             owner.name, tuple(self.finding_view(f) for f in owner.needs),
             tuple(OwnedGroup(KIND_LABELS[k][1] if k in KIND_LABELS else k.capitalize(), tuple(groups[k]))
                   for k in ordered),
             plural(len(owner.items), "item"), plural(len(owner.needs), "need"), errors,
-            health_counts(healths), bool(healths))
+            health_counts(healths), bool(healths), any(r.due for r in rows),
+            f"{plural(overdue, 'item')} overdue" if overdue else "")
+
+    @staticmethod
+    def _due(entity) -> date | None:
+        """The item's `due` date, whatever its kind (tasks, review actions), or None."""
+        due = entity.attrs.get("due")
+        return due if isinstance(due, date) else None
+
+    def _overdue(self, entity) -> bool:
+        """Past its `due` date and still active (a done task is not overdue; 'done' is not active)."""
+        due = self._due(entity)
+        return bool(due and due < self.as_of and entity.active)
 
     def owners_index(self) -> OwnersIndexView:
         """Every owner, by name, with how much they own and how much needs them."""
@@ -125,11 +152,13 @@ class OwnerViews(ReportViews):
         for owner in self.owners:
             for item_id in owner.items:
                 self._read(item_id)
-            red = sum(1 for i in owner.items if self.project.health_of(self.plan.entities[i]) == "red")
+            items = [self.plan.entities[i] for i in owner.items]
+            red = sum(1 for e in items if self.project.health_of(e) == "red")
             rows.append(OwnerRow(owner.name, self.sitemap.owners[owner.key], len(owner.items), len(owner.needs),
                                  plural(len(owner.items), "item"),
                                  plural(len(owner.needs), "need") if owner.needs else "nothing",
-                                 red, self.finding_view(owner.needs[0]) if owner.needs else None))
+                                 red, self.finding_view(owner.needs[0]) if owner.needs else None,
+                                 sum(1 for e in items if self._overdue(e))))
         unowned = sum(1 for f in self.project.findings if f.code == "no-owner")
         needs = sum(r.needs for r in rows)
         return OwnersIndexView(tuple(rows), plural(len(rows), "owner"), plural(needs, "need"), unowned,
