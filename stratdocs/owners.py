@@ -45,7 +45,10 @@ def owner_key(name: str) -> str:
 def base_slug(key: str) -> str:
     """The URL-safe form of an owner key: ASCII letters and digits joined by hyphens."""
     ascii_text = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode("ascii").lower()
-    slug = _NON_SLUG.sub("-", ascii_text).strip("-")[:MAX_SLUG].strip("-")
+    slug = _NON_SLUG.sub("-", ascii_text).strip("-")
+    if len(slug) > MAX_SLUG:  # cut at a word: "…-and-operational" rather than "…-and-operati"
+        cut = slug[:MAX_SLUG + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut[:MAX_SLUG]
     return slug or "owner"
 
 
