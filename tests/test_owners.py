@@ -215,3 +215,24 @@ def test_export_has_the_owners_summary(plan_project: PlanProject, tmp_path: Path
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[0] == ["owner", "items", "needs", "errors", "warnings", "item ids"]
     assert ["Head of Sales", 2, 1, 0, 1, "ops;T1"] in values
+
+
+# -- the example plan --------------------------------------------------------------------------
+
+def test_the_example_plan_spells_each_owner_one_way_and_some_owner_has_work_waiting():
+    from conftest import EXAMPLE_ROOT
+
+    project = project_mod.load(EXAMPLE_ROOT)
+    spellings: dict[str, set[str]] = {}
+    for entity in project.plan:
+        if entity.owner:
+            spellings.setdefault(owners.owner_key(entity.owner), set()).add(entity.owner)
+    assert {k: v for k, v in spellings.items() if len(v) > 1} == {}
+    found = owners.collect(project.plan, project.findings, project.health_of)
+    codes = {f.code for o in found for f in o.needs}
+    assert {"stale-kpi", "review-overdue"} <= codes
+    support = owners.find(found, "Head of Support")
+    assert [f.code for f in support.needs] == ["stale-kpi"]
+    overdue = [e for e in project.plan if owners.owner_key(e.owner) == support.key and
+               e.attrs.get("due") and e.attrs["due"] < project.as_of and e.active]
+    assert overdue  # a task past its due date too: the owner page marks it overdue
