@@ -236,3 +236,13 @@ def test_the_example_plan_spells_each_owner_one_way_and_some_owner_has_work_wait
     overdue = [e for e in project.plan if owners.owner_key(e.owner) == support.key and
                e.attrs.get("due") and e.attrs["due"] < project.as_of and e.active]
     assert overdue  # a task past its due date too: the owner page marks it overdue
+
+
+def test_a_document_filter_by_owner_matches_as_owner_pages_do(plan_project: PlanProject):
+    from stratdocs.render.views import Views
+    from stratdocs.render.views.selection import select
+
+    plan_project.edit("content/kpis/K-REV.md", "owner: CFO", "owner: Chief  Financial officer")
+    views = Views(project_mod.load(plan_project.root))
+    assert "K-REV" in select(views, {"owner": ("chief financial Officer",)})
+    assert "K-REV" not in select(views, {"owner": ("COO",)})
