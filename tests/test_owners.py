@@ -85,6 +85,13 @@ def test_owner_pages_list_what_they_own_and_what_needs_them(plan_project: PlanPr
     assert "is stale" in cfo and 'class="badge health-' in cfo  # the KPI with its health word and symbol
     assert not (site / "owners/alice.html").exists()  # Alice owns nothing now
 
+    plan_project.edit("content/operations/ops.md", "    due: 2026-12-01\n", "    due: 2026-11-01\n")
+    site = build(plan_project)
+    page = (site / "owners/head-of-sales.html").read_text(encoding="utf-8")
+    assert "2 items in the plan; 1 need, 1 item overdue" in page
+    assert re.search(r'Past their due date.*?href="../operations/ops.html#T1".*?was due on '
+                     r'<span class="date">2026-11-01</span>; status: doing', page, re.S)
+
     index = (site / "owners/index.html").read_text(encoding="utf-8")
     names = re.findall(r'<a class="owner" href="([^"]+)">([^<]+)</a>', index)
     assert ("../owners/head-of-sales.html", "Head of Sales") in names and ("../owners/cfo.html", "CFO") in names

@@ -55,6 +55,7 @@ class OwnerView:
     has_health: bool                    #: some item of theirs has a health
     show_due: bool = False              #: some item of theirs has a due date (a column for it)
     overdue_text: str = ""              #: "2 items overdue" ('' for none)
+    overdue: tuple[OwnedRow, ...] = ()  #: their items past their `due` date and still active
 
     @property
     def columns(self) -> int:
@@ -133,7 +134,7 @@ class OwnerViews(ReportViews):
                   for k in ordered),
             plural(len(owner.items), "item"), plural(len(owner.needs), "need"), errors,
             health_counts(healths), bool(healths), any(r.due for r in rows),
-            f"{plural(overdue, 'item')} overdue" if overdue else "")
+            f"{plural(overdue, 'item')} overdue" if overdue else "", tuple(r for r in rows if r.overdue))
 
     @staticmethod
     def _due(entity) -> date | None:
