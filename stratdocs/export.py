@@ -2,7 +2,8 @@
 
 The JSON form is a contract other tools build on:
 `{"as_of", "entities": [{"id", "kind", "title", "file", "line", "owner", "status", "health",
-"traces_to", ...}], "matrices", "findings"}`.
+"traces_to", ...}], "matrices", "findings"}`, and `"owners"`: each owner with their page, items
+and how many findings are about those items (`stratdocs.owners.summary`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 from datetime import date, datetime
 from pathlib import Path
 
-from stratdocs import delivery, execution, matrices as matrices_mod
+from stratdocs import delivery, execution, matrices as matrices_mod, owners as owners_mod
 from stratdocs.model import Comment
 from stratdocs.project import Project
 from stratdocs.spreadsheet import append_row, csv_text
@@ -103,7 +104,12 @@ def to_dict(project: Project) -> dict:
         "matrices": {name: m.as_dict() for name, m in built.items()},
         "findings": [f.as_dict() for f in project.findings],
         "waivers": [{"entity": w.entity.id, "code": w.code, "reason": w.reason} for w in project.waivers],
+        "owners": owners_mod.summary(_owners(project)),
     }
+
+
+def _owners(project: Project) -> tuple[owners_mod.Owner, ...]:
+    return owners_mod.collect(project.plan, project.findings, project.health_of)
 
 
 def to_json(project: Project) -> str:
@@ -155,6 +161,9 @@ def _sheets(project: Project) -> list[tuple[str, tuple, list]]:
                    [(f.file, f.line, f.col, f.severity.value, f.code, f.message) for f in project.findings]))
     sheets.append(("Waivers", ("entity", "kind", "code", "reason"),
                    [(w.entity.id, w.entity.kind, w.code, w.reason) for w in project.waivers]))
+    sheets.append(("Owners", ("owner", "items", "needs", "errors", "warnings", "item ids"),
+                   [(o["name"], len(o["items"]), o["needs"], o["errors"], o["warnings"], ";".join(o["items"]))
+                    for o in owners_mod.summary(_owners(project))]))
     return sheets
 
 
@@ -192,8 +201,8 @@ def _execution_sheets(records: list[dict]) -> list[tuple[str, tuple, list]]:
 
 def write_xlsx(project: Project, path: Path) -> None:
     """A workbook: Entities, KPIs (latest, target, health), Initiatives (delivery), Risks, Actions,
-    one sheet per matrix, Findings and Waivers; bold frozen header rows with filters, sized columns,
-    real dates and numbers."""
+    one sheet per matrix, Findings, Waivers and Owners; bold frozen header rows with filters, sized
+    columns, real dates and numbers."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter

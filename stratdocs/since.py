@@ -14,7 +14,7 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from stratdocs import git, pipeline, project as project_mod
 from stratdocs.diff import Change, compare
@@ -129,6 +129,22 @@ def since(root: Path, rev: str) -> SinceReport:
                        tuple(c for c in changes if c.kind == "health"),
                        tuple(c for c in changes if c.kind != "health"), checked.findings, problem,
                        {c.entity: titles.get(c.entity, "") for c in changes})
+
+
+def narrowed(report: SinceReport, ids: Iterable[str]) -> SinceReport:
+    """The report about the items `ids` only (`check --since REV --owner NAME`): their findings,
+    health changes and plan changes. A fixed finding counts when its item has that id now.
+
+    :param ids: the item ids kept (compared ignoring case).
+    """
+    keep = {i.lower() for i in ids}
+
+    def mine(found):
+        return tuple(f for f in found if f.entity and f.entity.lower() in keep)
+    return replace(report, new=mine(report.new), fixed=mine(report.fixed), unchanged=mine(report.unchanged),
+                   findings=mine(report.findings),
+                   health=tuple(c for c in report.health if c.entity.lower() in keep),
+                   changes=tuple(c for c in report.changes if c.entity.lower() in keep))
 
 
 def _require_revision(root: Path, rev: str) -> None:

@@ -659,3 +659,22 @@ def test_a_config_linked_from_outside_is_refused(plan_project, tmp_path, target)
 def test_positive_control_the_same_config_inside_is_read(plan_project):
     plan_project.write("stratdocs.yml", f"title: {CANARY}\nas_of: 2026-11-15\n")
     assert build(plan_project).exit_code == 0 and CANARY in site_text(plan_project)
+
+
+@pytest.mark.parametrize("name", ["../../outside", "..", "/etc/passwd", "index", "C:\\\\Windows\\\\x", "%2e%2e%2fup",
+                                  "　", "owner"])
+def test_an_owner_name_cannot_write_outside_the_owners_pages(plan_project, name):
+    """Owner names become file names of owner pages: they stay ASCII slugs inside site/owners/,
+    never the owners index's path, never a path of their own choosing."""
+    plan_project.edit("content/initiatives/I1.md", "owner: COO", f"owner: {json.dumps(name)}")
+    out = plan_project.root / "site"
+    result = plan_project.run("build", "--no-pdf", "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    outside = [p for p in plan_project.root.rglob("*.html") if out not in p.parents]
+    assert outside == []
+    pages = sorted(p.relative_to(out).as_posix() for p in (out / "owners").iterdir())
+    assert all(re.fullmatch(r"owners/[a-z0-9-]+\.html", p) for p in pages), pages
+    assert "<h1>Owners</h1>" in (out / "owners/index.html").read_text(encoding="utf-8")
+    holding = [p for p in pages if p != "owners/index.html" and
+               'href="../initiatives/I1.html"' in (out / p).read_text(encoding="utf-8")]
+    assert len(holding) == (1 if name.strip() else 0), holding  # a blank name is no owner

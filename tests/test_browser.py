@@ -184,4 +184,24 @@ def test_search_folds_case_accents_and_sharp_s_and_finds_inside_compounds(german
     first.wait_for()
     assert "kita" in (first.locator("a").get_attribute("href") or "")
     assert marked in first.locator("mark").all_inner_texts()
+
+
+def test_owners_are_found_by_search_and_linked_from_item_pages(site: Path, page):
+    page.goto((site / "search.html").as_uri() + "?q=head%20of%20support")
+    first = page.locator("#search-results li").first
+    first.wait_for()
+    assert "Head of Support" in first.inner_text() and "owner" in first.inner_text().lower()
+    first.locator("a").click()
+    page.wait_for_url("**/owners/head-of-support.html")
+    assert page.locator("h1").inner_text() == "Head of Support"
+    needs = page.locator("section.owner-needs li.finding")
+    assert "K-SUPPORT-CSAT" in needs.first.inner_text() and "stale" in needs.first.inner_text()
+    assert page.locator("table.owned-table tr.overdue").count() >= 1
+    needs.first.locator("a.ref").click()
+    page.wait_for_url("**/kpis/K-SUPPORT-CSAT.html")
+    page.locator(".fact-owner a.owner").click()  # and back through the owner's name on the item page
+    page.wait_for_url("**/owners/head-of-support.html")
+    page.locator(".breadcrumbs a", has_text="Owners").click()
+    page.wait_for_url("**/owners/index.html")
+    assert page.locator("table.owners-table a.owner", has_text="Head of Support").is_visible()
     assert page.problems == []

@@ -99,6 +99,9 @@ def test_incremental_rebuilds_match_a_full_build_after_every_edit(tmp_path: Path
         text = path.read_text(encoding="utf-8")
         edit(path, next(line for line in text.splitlines() if line.startswith("owner:")), "owner: Jane Doe")
 
+    def owner_gone():  # Tom Verhoeven's one task moves to Anna Kowalski: his page goes, hers gains it
+        edit(content / "operations/product-engineering.md", "owner: Tom Verhoeven", "owner: anna  KOWALSKI")
+
     def config():
         edit(root / "stratdocs.yml", "as_of: 2026-11-15", "as_of: 2026-11-20")
 
@@ -107,13 +110,27 @@ def test_incremental_rebuilds_match_a_full_build_after_every_edit(tmp_path: Path
         (root / "themes/default/templates/404.html").write_text(
             '{% extends "base.html" %}{% block content %}<h1>Gone</h1>{% endblock %}\n', encoding="utf-8")
 
-    for step in (add, rename, delete, retarget, retitle, csv_edit, task_done, threshold, waiver, owner, config, theme):
+    steps = (add, rename, delete, retarget, retitle, csv_edit, task_done, threshold, waiver, owner, owner_gone,
+             config, theme)
+    owner_pages = {}
+    for step in steps:
         step()
         outcome = session.rebuild()
         assert outcome.ok, (step.__name__, outcome.errors)
         if step is not config:  # a config change re-reads everything: it decides how files are read
             assert outcome.reread <= 2, (step.__name__, outcome.reread)
-        assert tree(tmp_path / "preview") == full_build(root, tmp_path / "full"), step.__name__
+        preview = tree(tmp_path / "preview")
+        assert preview == full_build(root, tmp_path / "full"), step.__name__
+        owner_pages[step.__name__] = preview
+    # The owner edits reached the owners' pages (not only the item pages), and an owner who owns
+    # nothing any more has no page.
+    i1 = b'href="../initiatives/I1.html"'
+    assert i1 in owner_pages["waiver"]["owners/chief-product-officer.html"]
+    assert i1 not in owner_pages["owner"]["owners/chief-product-officer.html"]
+    assert i1 in owner_pages["owner"]["owners/jane-doe.html"]
+    assert "owners/tom-verhoeven.html" in owner_pages["owner"]
+    assert "owners/tom-verhoeven.html" not in owner_pages["owner_gone"]
+    assert b"T-PROD-8" in owner_pages["owner_gone"]["owners/anna-kowalski.html"]
 
     # Break a reference: the last good site stays; fix it: the site catches up.
     before = tree(tmp_path / "preview")

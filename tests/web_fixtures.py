@@ -38,6 +38,7 @@ EXAMPLE_PAGES = (
     "pages/glossary.html", "objectives/index.html", "kpis/index.html", "scorecard.html", "matrices/index.html",
     "matrices/objectives-operations.html", "matrices/objectives-kpis.html", "matrices/kpi-linkage.html",
     "alignment.html", "search.html?q=dach", "objectives/objectives/missing.html", "roadmap.html",
+    "owners/index.html", "owners/head-of-sales-nordics.html", "owners/vp-customer-success.html",
 )
 LONG_PAGES = (
     "index.html", "objectives/SO1.html", "objectives/SO7.html", "initiatives/I2.html", "operations/partners.html",
@@ -45,6 +46,7 @@ LONG_PAGES = (
     "matrices/index.html", "matrices/objectives-operations.html", "matrices/objectives-kpis.html",
     "matrices/kpi-linkage.html", "alignment.html", "search.html?q=partner", "objectives/objectives/missing.html",
     "roadmap.html",
+    "owners/index.html", "owners/senior-vice-president-global-customer-experience-and.html",
 )
 PLANS = {"example": EXAMPLE_PAGES, "long": LONG_PAGES}
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from stratdocs import owners as _owners
 from stratdocs.cli.base import Options, command
 from stratdocs.numbers import plural
 from stratdocs.errors import ConfigError, UsageError
@@ -21,7 +22,9 @@ from stratdocs.findings import Severity, format_findings, has_errors, summary
               "new and fixed findings, health changes, plan changes.")
 @click.option("--fail-on", type=click.Choice(["new", "any"]), help="With --since: fail on the findings the "
               "change introduced (new, the default) or on any finding (any, as without --since).")
-def check(opts: Options, strict: bool, fmt: str, since: str | None, fail_on: str | None) -> None:
+@click.option("--owner", metavar="NAME", help="Only the findings about items NAME owns (the 'owner:' text, "
+              "ignoring case and spacing).")
+def check(opts: Options, strict: bool, fmt: str, since: str | None, fail_on: str | None, owner: str | None) -> None:
     """Validate the plan and report every problem with its file and line."""
     from stratdocs import git, pipeline
 
@@ -31,7 +34,7 @@ def check(opts: Options, strict: bool, fmt: str, since: str | None, fail_on: str
     prefix = git.prefix(root) if fmt in ("github", "markdown") else ""
     try:
         if since is not None:
-            _check_since(opts, root, since, fail_on or "new", strict, fmt, prefix)
+            _check_since(opts, root, since, fail_on or "new", strict, fmt, prefix, owner)
         checked = pipeline.check(root)
     except ConfigError as exc:
         if fmt in ("text", "markdown"):
@@ -39,13 +42,16 @@ def check(opts: Options, strict: bool, fmt: str, since: str | None, fail_on: str
         click.echo(exc.message, err=True)  # for the person reading the CI log
         click.echo(format_findings(list(exc.findings), fmt, prefix))  # and parseable for the machine
         sys.exit(2)
-    findings = list(checked.findings)
+    findings, whose = list(checked.findings), ""
+    if owner is not None:
+        chosen = _owner(checked, owner)
+        findings, whose = _owners.findings_for(chosen, findings, checked.project.plan), f"{chosen.name}: "
     text = format_findings(findings, fmt, prefix)
     if text:
         click.echo(text)
     warned = any(f.severity is Severity.WARNING for f in findings)
     if fmt == "text":
-        opts.say(summary(findings))
+        opts.say(whose + summary(findings))
         if strict and warned and not has_errors(findings):
             opts.say("--strict turned the warnings into a failure.")
     sys.exit(1 if has_errors(findings) or (strict and warned) else 0)
@@ -114,11 +120,22 @@ def diff_command(opts: Options, rev: str, other: str | None, fmt: str) -> None:
     opts.say(f"{plural(len(changes), 'change')} in the plan, {described}.")
 
 
-def _check_since(opts: Options, root: Path, rev: str, fail_on: str, strict: bool, fmt: str, prefix: str) -> None:
-    """`check --since REV`: what the working tree changes against REV (`stratdocs.since`); exits."""
-    from stratdocs import since, since_format
+def _owner(checked, name: str):
+    """The owner called `name` among the checked plan's owners (a usage error if none is)."""
+    project = checked.project
+    return _owners.select(_owners.collect(project.plan, checked.findings, project.health_of), name)
 
+
+def _check_since(opts: Options, root: Path, rev: str, fail_on: str, strict: bool, fmt: str, prefix: str,
+                 owner: str | None = None) -> None:
+    """`check --since REV`: what the working tree changes against REV (`stratdocs.since`); exits.
+    With `owner`, only what concerns the items that owner has now."""
+    from stratdocs import pipeline, since, since_format
+
+    chosen = _owner(pipeline.check(root, probe=False), owner) if owner is not None else None
     report = since.since(root, rev)
+    if chosen is not None:
+        report = since.narrowed(report, chosen.items)
     output = since_format.render(report, fmt, prefix, fail_on, strict)
     if output:
         click.echo(output, nl=not output.endswith("\n"))

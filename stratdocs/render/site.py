@@ -217,6 +217,7 @@ class SiteRenderer:
         actions = REPORT_PAGES["actions"]
         yield Output(actions, "actions.html", Page(actions, "Open actions", "actions", (home, Crumb("Open actions"))),
                      views.open_actions)
+        yield from self._owner_outputs(home)
         search = REPORT_PAGES["search"]
         yield Output(search, "search.html", Page(search, "Search", "search", (home, Crumb("Search"))), dict)
         docs = views.search_docs(self.docs_memo)
@@ -231,6 +232,17 @@ class SiteRenderer:
         find_root = not preview and not self.project.config.base_url
         yield Output(notfound, "404.html", Page(notfound, "Page not found", "notfound"),
                      lambda: NotFoundView(base, find_root))
+
+    def _owner_outputs(self, home: Crumb) -> Iterator[Output]:
+        """The owners index and one page per owner. Who owns what can change with any item (an
+        item gaining an owner is not among the items an owner's page read before): always remade,
+        and written only when the page's bytes would change."""
+        views = self.views
+        owners = REPORT_PAGES["owners"]
+        yield Output(owners, "owners.html", Page(owners, "Owners", "owners", (home, Crumb("Owners"))),
+                     views.owners_index, always=True)
+        for owner, page in views.owner_pages():
+            yield Output(page.path, "owner.html", page, lambda k=owner.key: views.owner(k), always=True)
 
     @staticmethod
     def _heatmap_linked(view, page: Page):
@@ -247,7 +259,7 @@ def entity_states(views: Views) -> dict[str, tuple]:
     return {e.id: (e, project.kpi_health.get(e.id), project.objective_health.get(e.id),
                    project.kpi_trend.get(e.id), project.objective_trend.get(e.id), index.traces_to.get(e.id), index.chains.get(e.id), tuple(views.entity_findings.get(e.id, ())),
                    tuple(views.waivers.get(e.id, ())), views.edit_url(e), views.last_change(e),
-                   index.up.get(e.id), index.down.get(e.id))
+                   views.sitemap.owner(e.owner), index.up.get(e.id), index.down.get(e.id))
             for e in project.plan}
 
 

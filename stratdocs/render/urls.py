@@ -16,13 +16,14 @@ shows it; PDF documents map site paths to in-document anchors with `entity_at`.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
 from stratdocs.model import KIND_FOLDERS, Entity, Plan
+from stratdocs.owners import owner_key, owner_path, slugs_of
 
 #: Report pages by key: their site path.
 REPORT_PAGES = MappingProxyType({
@@ -32,6 +33,7 @@ REPORT_PAGES = MappingProxyType({
     "alignment": "alignment.html",
     "actions": "actions.html",
     "search": "search.html",
+    "owners": "owners/index.html",
     "notfound": "404.html",
 })
 
@@ -64,6 +66,8 @@ class SiteMap:
     paths: Mapping[str, str]
     #: content file (`content/objectives/SO1.md`) -> site path of its page
     files: Mapping[str, str]
+    #: owner key (`owners.owner_key`) -> site path of their page (`owners/jane-doe.html`)
+    owners: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def of(cls, plan: Plan, content_dir: str) -> "SiteMap":
@@ -86,7 +90,8 @@ class SiteMap:
             if entity.container is not None:
                 paths[entity.id] = f"{paths[entity.container]}#{entity.id}"
         files = {e.file: paths[e.id] for e in plan if e.container is None}
-        return cls(MappingProxyType(paths), MappingProxyType(files))
+        owners = {key: owner_path(slug) for key, slug in slugs_of(plan).items()}
+        return cls(MappingProxyType(paths), MappingProxyType(files), MappingProxyType(owners))
 
     def path(self, entity_id: str) -> str:
         """The site path of an item (an anchor on its operation's page for nested items)."""
@@ -95,6 +100,10 @@ class SiteMap:
     def page(self, entity_id: str) -> str:
         """The site path of the page that shows an item, without any `#anchor`."""
         return self.paths[entity_id].partition("#")[0]
+
+    def owner(self, name: str) -> str | None:
+        """The site path of the page of the owner called `name` (None for no owner)."""
+        return self.owners.get(owner_key(name))
 
     def entity_at(self, path: str) -> str | None:
         """The id of the item at a site path (`objectives/SO1.html`, `ops.html#T-1`), if any."""
@@ -126,6 +135,7 @@ def planned_outputs(plan: Plan, site_map: SiteMap, matrices, documents, static: 
         if plan.of_kind(kind):
             out.append((index_path(kind), f"the index of {KIND_FOLDERS[kind]}", None))
     out += [(path, f"the {key} page", None) for key, path in REPORT_PAGES.items()]
+    out += [(path, f"the page of owner '{key}'", None) for key, path in site_map.owners.items()]
     for spec in matrices:
         out += [(matrix_path(spec.id), f"the matrix '{spec.id}'", None),
                 (matrix_path(spec.id, "csv"), f"the CSV of matrix '{spec.id}'", None)]

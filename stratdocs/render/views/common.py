@@ -66,6 +66,7 @@ class Fact:
     refs: tuple[ItemRef, ...] = ()     #: the value as item references
     tag: str = ""                      #: a marker shown after the value, e.g. "overdue"
     key: str = ""                      #: what the fact is, for code: `owner`, `period`, `perspective`, ...
+    href: str = ""                     #: the value as a link (the owner's page), '' for none
 
     @property
     def html(self) -> Markup:

@@ -46,6 +46,7 @@ class OperationalObjectiveRow:
     kpis: tuple[ItemRef, ...]       #: the KPIs it lists
     findings: tuple = ()            #: its findings
     anchor: str = ""                #: its anchor in a PDF ('' on the site, where the anchor is `id`)
+    owner_href: str = ""            #: site path of the owner's page ('' for none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,7 @@ class TaskRow:
     resources: str                  #: the resources it needs, as written
     findings: tuple = ()            #: its findings
     anchor: str = ""                #: its anchor in a PDF
+    owner_href: str = ""            #: site path of the owner's page ('' for none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +204,7 @@ class EntityViews(RoadmapViews):
         facts: list[Fact] = []
         add = facts.append
         if entity.owner:
-            add(Fact("Owner", entity.owner, key="owner"))
+            add(Fact("Owner", entity.owner, key="owner", href=self.sitemap.owner(entity.owner) or ""))
         elif entity.kind in OWNED_KINDS:
             add(Fact("Owner", "none", tag="no owner", key="owner"))
         if entity.status:
@@ -273,12 +275,14 @@ class EntityViews(RoadmapViews):
             findings = tuple(self.entity_findings.get(child.id, ()))
             if child.kind == "operational-objective":
                 objectives.append(OperationalObjectiveRow(child.id, child.title, child.owner, supports,
-                                                          self.refs(child.ref_ids("kpis")), findings))
+                                                          self.refs(child.ref_ids("kpis")), findings,
+                                                          owner_href=self.sitemap.owner(child.owner) or ""))
                 continue
             due = child.attrs.get("due")
             tasks.append(TaskRow(child.id, child.title, child.owner, due.isoformat() if due else "",
                                  child.status or "todo", bool(due and due < self.as_of and child.status != "done"),
-                                 supports, child.attrs.get("resources", ""), findings))
+                                 supports, child.attrs.get("resources", ""), findings,
+                                 owner_href=self.sitemap.owner(child.owner) or ""))
         counts = TaskCounts(*(sum(1 for t in tasks if t.status == s) for s in TASK_STATUSES))
         return OperationDetail(tuple(objectives), tuple(tasks), counts, sum(1 for t in tasks if t.overdue),
                                plural(len(tasks), "task"))

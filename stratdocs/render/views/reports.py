@@ -97,6 +97,7 @@ class IndexRow:
     extra: Markup | str                 #: the kind's extra column (HTML: its dates kept on one line)
     target: Markup | str = ""           #: KPIs: the target in force with its date ("40 NPS by 2026-12-31"), HTML
     depth: int = 0                      #: objectives: 1 for a sub-objective (listed under its parent), ...
+    owner_href: str = ""                #: site path of the owner's page ('' for none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +221,7 @@ class ReportViews(SummaryViews):
                                  self.project.health_of(entity),
                                  self.refs(self.index.traces_to.get(entity.id, ())[:INDEX_TRACES]),
                                  dated(self._index_extra(entity)), self._index_target(entity),
-                                 depths.get(entity.id, 0)))
+                                 depths.get(entity.id, 0), self.sitemap.owner(entity.owner) or ""))
         return KindIndexView(kind, self.ui.kind(kind, plural=True), tuple(rows), plural(len(rows), "item"),
                              EXTRA_LABELS.get(kind, ""), kind in INDEX_HEALTH_KINDS, kind not in UNTRACED_KINDS,
                              show_status=any(r.status for r in rows), show_target=kind == "kpi")

@@ -33,6 +33,7 @@ from urllib.parse import unquote
 from markupsafe import Markup
 
 from stratdocs.model import FOLDER_KINDS, Entity
+from stratdocs.owners import owner_key
 from stratdocs.render.markdown import PLACEHOLDER, resolve_links
 from stratdocs.render.urls import REPORT_PAGES, SiteMap
 from stratdocs.render.views.core import HOME, ViewsCore
@@ -100,8 +101,8 @@ def _matches(entity: Entity, key: str, values: tuple[str, ...]) -> bool:
         return entity.id.lower() in wanted or any(c.lower() in wanted for c in entity.children)
     if key == "function":
         return str(entity.attrs.get("function") or "").lower() in wanted
-    if key == "owner":
-        return entity.owner.lower() in wanted
+    if key == "owner":  # one owner however it is cased or spaced, as on the owner pages
+        return owner_key(entity.owner) in {owner_key(v) for v in values}
     if key == "tag":
         return any(t.lower() in wanted for t in entity.tags)
     return False
