@@ -251,7 +251,6 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     """
     theme = theme or resolve_theme(project.config)
     cache = cache if cache is not None else BuildCache()
-    memory = memory if memory is not None else Memory()
     sitemap = SiteMap.of(project.plan, project.config.content_dir)
     assets = project.assets
     spec = renderer_spec(project, sitemap.paths, assets)
@@ -259,12 +258,15 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     bodies = render_bodies(project, spec, cache)
     views.set_bodies(bodies)
     fingerprint = theme_fingerprint(theme)
-    if memory.env is None or memory.env[0] != (fingerprint, project.config):
-        memory.env = ((fingerprint, project.config), make_environment(theme))  # compiled templates are kept
-    renderer = SiteRenderer(project, views, memory.env[1], theme, extra_context)
+    env = memory.env[1] if memory and memory.env and memory.env[0] == (fingerprint, project.config) else None
+    renderer = SiteRenderer(project, views, env or make_environment(theme), theme, extra_context)
+    base = digest(fingerprint, repr(renderer.site), repr(sorted((extra_context or {}).items())))
+    guard = digest(base, repr(project.config))  # what a restored read set is valid for
+    persist = memory is None  # a build: the read sets go to the on-disk cache for the next one
+    memory = Memory.restore(cache.memory, guard) if persist else memory
+    memory.env = ((fingerprint, project.config), renderer.env)  # compiled templates are kept
     renderer.docs_memo = memory.docs
     views.rows_memo = memory.rows
-    base = digest(fingerprint, repr(renderer.site), repr(sorted((extra_context or {}).items())))
     changed = memory.changes(entity_states(views))
     rebodied = memory.changed_bodies({key: r.html for key, r in bodies.items()})
     changed_refs = memory.ref_changes({e.id: views.item_ref(e.id) for e in project.plan})
@@ -285,6 +287,9 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
         writer.copy(f"assets/{rel}", source)
     charts = views.chart_keys if changed is None else set(cache.charts)  # skipped pages used charts too
     cache.prune(set(cache.bodies) & cache.used_bodies, charts, used_pages)
+    if persist:
+        memory.reads = {rel: record for rel, record in memory.reads.items() if rel in used_pages}
+        cache.memory = memory.snapshot(guard)
     return views
 
 

@@ -1,0 +1,94 @@
+"""Issue 15 (speed), the site: a warm build in a new process skips the view model of every page
+whose inputs did not change and still writes exactly what a cold build writes; unchanged files
+are carried over as hard links; and `check` and `build` grow linearly with the plan."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from stratdocs import cache as cache_mod
+from stratdocs.cache import CACHE_DIR
+from stratdocs.pipeline import build
+from stratdocs.render.views import Views
+
+from test_serve import copy_example, edit, full_build, tree
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Counts the entity view models built (the expensive part a warm build must skip)."""
+    calls: list[str] = []
+    original = Views.entity
+
+    def entity(self, item):
+        calls.append(item.id)
+        return original(self, item)
+
+    monkeypatch.setattr(Views, "entity", entity)
+    return calls
+
+
+def test_a_warm_build_skips_the_view_models_of_unchanged_pages(tmp_path: Path, counted: list[str]):
+    root = copy_example(tmp_path / "project")
+    cold = full_build(root, tmp_path / "cold")
+    build(root, root / "site", pdf=False)
+    assert len(counted) > 40 * 2  # the cold build and the first cached build made every entity page
+    counted.clear()
+    build(root, root / "site", pdf=False)
+    assert counted == []
+    assert tree(root / "site") == cold
+    # One KPI edited: only the pages that read it are recomputed, and the output is a cold build's.
+    edit(root / "content/kpis/K-NEW-LOGOS.md", "title:", "title: Renamed —")
+    build(root, root / "site", pdf=False)
+    assert "K-NEW-LOGOS" in counted and 0 < len(counted) < 15
+    assert tree(root / "site") == full_build(root, tmp_path / "cold-after-edit")
+
+
+def test_a_warm_build_hard_links_the_files_it_carries_over(tmp_path: Path):
+    root = copy_example(tmp_path / "project")
+    build(root, root / "site", pdf=False)
+    page = root / "site/objectives/SO1.html"
+    before = page.stat().st_ino
+    build(root, root / "site", pdf=False)
+    assert page.stat().st_ino == before  # the same file, linked into the new folder, not a copy
+    assert page.stat().st_nlink == 1     # and the old folder is gone (atomic swap)
+
+
+@pytest.mark.parametrize("damage", ["guard", "shape"])
+def test_a_damaged_read_set_never_changes_the_output(tmp_path: Path, damage: str, counted: list[str]):
+    root = copy_example(tmp_path / "project")
+    build(root, root / "site", pdf=False)
+    path = root / CACHE_DIR / "build.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    memory = data["content"]["memory"]
+    if damage == "guard":  # a snapshot made under another config or theme is not used
+        memory["guard"] = "0" * 64
+    else:
+        memory["states"] = {"not": "a list"}
+    edit(root / "content/kpis/K-NEW-LOGOS.md", "title:", "title: Renamed —")
+    # Re-signed with this user's key, as if stratdocs had written it.
+    payload = json.dumps(data["content"], sort_keys=True, ensure_ascii=False)
+    data["checksum"] = cache_mod._sign(payload)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    counted.clear()
+    build(root, root / "site", pdf=False)
+    assert len(counted) > 40  # ignored: every page is computed again
+    assert tree(root / "site") == full_build(root, tmp_path / "cold")
+
+
+def test_a_cache_from_elsewhere_is_not_trusted_for_read_sets(tmp_path: Path, counted: list[str]):
+    root = copy_example(tmp_path / "project")
+    build(root, root / "site", pdf=False)
+    path = root / CACHE_DIR / "build.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for row in data["content"]["memory"]["reads"].values():
+        row[1], row[2] = [], []
+    path.write_text(json.dumps(data), encoding="utf-8")  # not re-signed: planted, not ours
+    edit(root / "content/kpis/K-NEW-LOGOS.md", "title:", "title: Renamed —")
+    counted.clear()
+    build(root, root / "site", pdf=False)
+    assert len(counted) > 40
+    assert tree(root / "site") == full_build(root, tmp_path / "cold")
