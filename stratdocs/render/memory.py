@@ -38,15 +38,19 @@ class Memory:
     #: digests of the previous build's states, references and bodies, restored from the on-disk
     #: cache (`restore`) for a build in a new process; each table is used once, then dropped
     restored: dict = field(default_factory=dict)
+    #: digests of this build's states already computed (to compare with `restored`), reused by `snapshot`
+    digests: dict = field(default_factory=dict)
 
     def snapshot(self, guard: str) -> dict:
         """What a later build in another process needs to skip unchanged pages, as plain data
         (saved in the signed on-disk cache): digests of every item's state, reference and body,
         and each page's read set. `guard` is a hash of everything else a page depends on
         (theme, site context, config); a snapshot restored under another guard is ignored."""
+        states = self.digests.get("states") or {key: _digest_state(s) for key, s in (self.states or {}).items()}
+        refs = self.digests.get("refs") or {key: _digest(ref) for key, ref in self.item_refs.items()}
         return {"guard": guard,
-                "states": [[key, *_digest_state(state)] for key, state in (self.states or {}).items()],
-                "refs": {key: _digest(ref) for key, ref in self.item_refs.items()},
+                "states": [[key, *state] for key, state in states.items()],
+                "refs": refs,
                 "bodies": {key: _digest(html) for key, html in self.body_html.items()},
                 "reads": {rel: [base, sorted(full), sorted(shown)] for rel, (base, full, shown) in self.reads.items()}}
 
@@ -77,7 +81,7 @@ class Memory:
         previous, self.item_refs = self.item_refs, item_refs
         if "refs" in self.restored:
             previous = self.restored.pop("refs")
-            item_refs = {key: _digest(ref) for key, ref in item_refs.items()}
+            item_refs = self.digests["refs"] = {key: _digest(ref) for key, ref in item_refs.items()}
         changed = {key for key, ref in item_refs.items() if previous.get(key) != ref}
         return changed | (previous.keys() - item_refs.keys())
 
@@ -90,7 +94,7 @@ class Memory:
         previous, self.states = self.states, states
         if "states" in self.restored:  # compared as digests: (state without links, up, down)
             previous = self.restored.pop("states")
-            states = {key: _digest_state(state) for key, state in states.items()}
+            states = self.digests["states"] = {key: _digest_state(state) for key, state in states.items()}
         if previous is None:
             return None
         changed = {key for key, state in states.items() if previous.get(key) != state}
