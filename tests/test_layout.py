@@ -13,7 +13,7 @@ PACKAGE = Path(stratdocs.__file__).parent
 #: The analysis side: model, loading and validation. It never imports rendering, the pipeline or the CLI.
 ANALYSIS = ("yamlnodes", "sources", "schema", "model", "trace", "health", "alignment", "config", "findings",
             "csvdata", "periods", "matrices", "export", "project", "errors", "suggest", "numbers", "git",
-            "reader", "links", "limits", "assets", "spreadsheet", "suspect")
+            "reader", "links", "limits", "assets", "spreadsheet", "suspect", "workers")
 #: Size limits of STYLE.md and the architecture issue.
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
