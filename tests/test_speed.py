@@ -5,6 +5,9 @@ are carried over as hard links; and `check` and `build` grow linearly with the p
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +17,7 @@ from stratdocs.cache import CACHE_DIR
 from stratdocs.pipeline import build
 from stratdocs.render.views import Views
 
-from test_serve import copy_example, edit, full_build, tree
+from test_serve import REPO, copy_example, edit, full_build, tree
 
 
 @pytest.fixture
@@ -92,3 +95,46 @@ def test_a_cache_from_elsewhere_is_not_trusted_for_read_sets(tmp_path: Path, cou
     build(root, root / "site", pdf=False)
     assert len(counted) > 40
     assert tree(root / "site") == full_build(root, tmp_path / "cold")
+
+
+GROWTH_SCRIPT = """
+import json, resource, sys, time
+from pathlib import Path
+from stratdocs import pipeline
+root = Path(sys.argv[2])
+def cpu():
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+start = cpu()
+if sys.argv[1] == "check":
+    pipeline.check(root)
+else:
+    pipeline.build(root, root / "site", pdf=False, use_cache=False)
+print(json.dumps(cpu() - start))
+"""
+
+
+def _cpu_seconds(step: str, root: Path) -> float:
+    """The CPU time of one step in a fresh process (the least of three runs: noise only adds)."""
+    env = {**os.environ, "STRATDOCS_WORKERS": "1"}
+    runs = []
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", GROWTH_SCRIPT, step, str(root)], capture_output=True,
+                              text=True, env=env, check=True)
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return min(runs)
+
+
+@pytest.mark.slow
+def test_check_and_build_grow_linearly_with_the_plan(tmp_path: Path):
+    """Twice the plan costs about twice the CPU time, never four times: a ratio, never an absolute
+    time, so a slow or busy machine cannot fail it (CPU time, not wall: other processes do not count)."""
+    plans = {}
+    for n in (400, 800):
+        plans[n] = tmp_path / f"plan-{n}"
+        subprocess.run([sys.executable, str(REPO / "benchmarks/generate.py"), "--entities", str(n), "--out",
+                        str(plans[n])], check=True, capture_output=True)
+    for step in ("check", "build"):
+        small, large = _cpu_seconds(step, plans[400]), _cpu_seconds(step, plans[800])
+        assert large / small < 2.6, f"{step}: {small:.2f} s at 400 entities, {large:.2f} s at 800"
+        assert large / small > 1.3, f"{step}: the plan did not grow ({small:.2f} s, {large:.2f} s)"
