@@ -26,6 +26,7 @@ from stratdocs.project import Project
 from stratdocs.render.environment import make_environment
 from stratdocs.render.markdown import MarkdownRenderer, Rendered, Target, sanitize
 from stratdocs.render.memory import GRAPH, Memory
+from stratdocs.render.pages import write_outputs
 from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path, matrix_path
 from stratdocs.render.views import Crumb, Page, Views, link_body
 from stratdocs.render.views.common import NotFoundView, not_found_base
@@ -272,15 +273,13 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     changed_refs = memory.ref_changes({e.id: views.item_ref(e.id) for e in project.plan})
     if changed is not None:
         changed |= rebodied
-    used_pages: set[str] = set()
-    for output in renderer.outputs():
+
+    def is_unchanged(output: Output) -> bool:
         record = memory.reads.get(output.rel)
-        unchanged = (changed is not None and not output.always and record is not None and record[0] == base
-                     and not record[1] & changed and not record[2] & changed_refs)
-        _write_output(output, unchanged, base, writer, cache, memory, views, renderer)
-        used_pages.add(output.rel)
-        if progress:
-            progress(output.rel)
+        return (changed is not None and not output.always and record is not None and record[0] == base
+                and not record[1] & changed and not record[2] & changed_refs)
+    used_pages = write_outputs(renderer.outputs(), is_unchanged, base, writer, cache, memory, views, renderer,
+                               progress)
     for rel, source in static_files(theme).items():
         writer.copy(f"static/{rel}", source)
     for rel, source in assets:
@@ -292,30 +291,3 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
         cache.memory = memory.snapshot(guard)
     return views
 
-
-def _write_output(output: Output, unchanged: bool, base: str, writer, cache: BuildCache, memory: Memory,
-                  views: Views, renderer: SiteRenderer) -> None:
-    """Write one output: carried over when nothing it read changed, else computed and rendered."""
-    previous = cache.page(output.rel)
-    if output.data is not None:
-        if not (unchanged and previous and writer.keep(output.rel, previous[1])):
-            data = output.data()
-            data = data.encode("utf-8") if isinstance(data, str) else data
-            writer.write(output.rel, data)
-            cache.put_page(output.rel, "", data)
-            memory.reads[output.rel] = (base, output.reads, output.ref_reads)
-        return
-    if unchanged and previous and writer.keep(output.rel, previous[1]):
-        cache.hits["skipped"] += 1
-        return
-    views.tracker.start()
-    view = output.view()
-    full, shown = views.tracker.stop()
-    memory.reads[output.rel] = (base, full | output.reads, shown)
-    fingerprint = digest(base, repr(output.template), repr(output.page), repr(view))
-    if previous and previous[0] == fingerprint and writer.keep(output.rel, previous[1]):
-        cache.hits["pages"] += 1
-        return
-    data = renderer.render(output, view).encode("utf-8")
-    writer.write(output.rel, data)
-    cache.put_page(output.rel, fingerprint, data)
