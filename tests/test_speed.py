@@ -138,3 +138,49 @@ def test_check_and_build_grow_linearly_with_the_plan(tmp_path: Path):
         small, large = _cpu_seconds(step, plans[400]), _cpu_seconds(step, plans[800])
         assert large / small < 2.6, f"{step}: {small:.2f} s at 400 entities, {large:.2f} s at 800"
         assert large / small > 1.3, f"{step}: the plan did not grow ({small:.2f} s, {large:.2f} s)"
+
+
+@pytest.fixture
+def in_workers(monkeypatch):
+    """Every load and page render of this test goes through two forked workers, however small the plan."""
+    from stratdocs import project as project_mod, workers
+    from stratdocs.render import pages
+
+    monkeypatch.setenv("STRATDOCS_WORKERS", "2")
+    monkeypatch.setattr(project_mod, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(pages, "PARALLEL_MIN", 1)
+    calls: list[tuple[int, int]] = []
+    original = workers.fork_map
+
+    def fork_map(task, items, minimum):
+        calls.append((len(items), workers.count()))  # (items, workers used)
+        return original(task, items, minimum)
+
+    monkeypatch.setattr(workers, "fork_map", fork_map)
+    return calls
+
+
+def test_workers_write_the_bytes_one_process_writes(tmp_path: Path, in_workers: list, monkeypatch):
+    root = copy_example(tmp_path / "project")
+    build(root, tmp_path / "parallel", pdf=False, use_cache=False)
+    assert [workers for _, workers in in_workers] == [2, 2] and in_workers[1][0] > 50  # files, then pages
+    monkeypatch.setenv("STRATDOCS_WORKERS", "1")
+    build(root, tmp_path / "serial", pdf=False, use_cache=False)
+    assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_template_mistake_in_a_worker_is_the_same_located_message(plan_project, in_workers, monkeypatch, workers):
+    monkeypatch.setenv("STRATDOCS_WORKERS", workers)
+    plan_project.write("stratdocs.yml", plan_project.read("stratdocs.yml") + "theme: corp\n")
+    plan_project.write("themes/corp/templates/objective.html", "<p>\n{{ undefined_name.title }}</p>\n")
+    result = plan_project.run("build", "--no-pdf")
+    assert result.exit_code == 1, result.stderr
+    assert "themes/corp/templates/objective.html:2: UndefinedError: 'undefined_name' is undefined" in result.stderr
+    assert "internal error" not in result.stderr
+    assert not (plan_project.root / "site").exists()
+    assert in_workers[-1][1] == int(workers)  # the pages went to two workers, or were made in-process
+    with pytest.raises(Exception) as raised:  # raised again in the parent with its located finding
+        build(plan_project.root, plan_project.root / "site", pdf=False)
+    assert [(f.file, f.line, f.code) for f in raised.value.findings] == [
+        ("themes/corp/templates/objective.html", 2, "template")]
