@@ -184,3 +184,20 @@ def test_a_template_mistake_in_a_worker_is_the_same_located_message(plan_project
         build(plan_project.root, plan_project.root / "site", pdf=False)
     assert [(f.file, f.line, f.code) for f in raised.value.findings] == [
         ("themes/corp/templates/objective.html", 2, "template")]
+
+
+def test_every_user_error_crosses_from_a_worker_whole():
+    """What a worker raises is pickled back to the parent: type, message and findings intact
+    (ConfigError's own constructor takes findings first, so the default pickling would break it)."""
+    import pickle
+
+    from stratdocs import errors
+    from stratdocs.findings import error
+    from stratdocs.theme import TemplateError
+
+    finding = error("stratdocs.yml", 3, 8, "config", "theme 'nosuch' not found")
+    for raised in (errors.ConfigError([finding]), errors.ContentError("the plan has 1 error", [finding]),
+                   errors.OutputError("cannot write a.html"), TemplateError("x.html:2: bad", [finding])):
+        back = pickle.loads(pickle.dumps(raised))
+        assert (type(back), back.message, back.findings, str(back)) == (
+            type(raised), raised.message, raised.findings, str(raised))
