@@ -91,6 +91,8 @@ class BuildCache:
         self.memory: dict | None = None
         self.hits = {"bodies": 0, "charts": 0, "pages": 0, "skipped": 0}
         self.used_bodies: set[str] = set()              # body keys the current build asked for
+        #: body keys whose HTML this process rendered or sanitised (never read from disk as such)
+        self.clean_bodies: set[str] = set()
         if self.folder is not None:
             self._load()
 
@@ -147,8 +149,9 @@ class BuildCache:
         return html, tuple(tuple(d) for d in deps)
 
     def put_body(self, key: str, html: str, deps) -> None:
-        """Remember a rendered body under `key` (a hash of everything it was made from)."""
+        """Remember a rendered (sanitised) body under `key` (a hash of everything it was made from)."""
         self.bodies[key] = [html, [list(d) for d in deps]]
+        self.clean_bodies.add(key)
 
     # -- charts ------------------------------------------------------------------------------
 

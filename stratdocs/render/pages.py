@@ -39,8 +39,12 @@ class Computed:
 
 
 def write_outputs(outputs, is_unchanged: Callable, base: str, writer, cache: BuildCache, memory: Memory, views,
-                  renderer, progress: Callable[[str], None] | None = None) -> set[str]:
-    """Write every output (see the module's docstring); the paths written or kept."""
+                  renderer, progress: Callable[[str], None] | None = None, parallel: bool = True) -> set[str]:
+    """Write every output (see the module's docstring); the paths written or kept.
+
+    :param parallel: may use worker processes (a build); the preview renders in-process, so its
+        memo tables (KPI rows, search documents) fill for the next rebuild.
+    """
     todo, done = [], []
     for output in outputs:
         previous = cache.page(output.rel)
@@ -58,11 +62,14 @@ def write_outputs(outputs, is_unchanged: Callable, base: str, writer, cache: Bui
             todo.append((output, previous[0] if previous else None))
         done.append(output.rel)
 
+    if todo:
+        renderer.compile_all()  # compiled here once, inherited by every worker and the next rebuild
+
     def compute(number: int) -> Computed:
         output, previous = todo[number]
         return _compute(output, previous, base, views, renderer, cache)
 
-    results = workers.fork_map(compute, range(len(todo)), PARALLEL_MIN)
+    results = workers.fork_map(compute, range(len(todo)), PARALLEL_MIN if parallel else len(todo) + 1)
     for (output, _), result in zip(todo, results):
         _finish(output, result, base, writer, cache, memory, views, renderer)
     for rel in done if progress else ():

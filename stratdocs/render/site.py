@@ -99,9 +99,13 @@ def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache) -> di
         key = body_key(spec, entity)
         cache.used_bodies.add(key)
         cached = cache.body(key)
-        if cached is not None:
-            # Cached HTML re-enters a page here: sanitised again, so a planted cache cannot add script.
+        if cached is not None and key not in cache.clean_bodies:
+            # Cached HTML re-enters a page here: sanitised again, so a planted cache cannot add script
+            # (once per process: what this process rendered or sanitised is kept clean in memory).
             cached = Rendered(sanitize(cached[0]), cached[1])
+            cache.put_body(key, cached.html, cached.deps)
+        elif cached is not None:
+            cached = Rendered(*cached)
         if cached is not None and renderer.still_valid(cached, entity.file):
             out[entity.id] = cached
             cache.hits["bodies"] += 1
@@ -158,10 +162,28 @@ class SiteRenderer:
         self.extra = extra_context or {}
         self.docs_memo: dict | None = None
 
-    def render(self, output: Output, view: dict) -> str:
+    def template(self, output: Output) -> jinja2.Template:
+        """The output's compiled template (compiled once, kept by the environment)."""
         template = output.template
         try:
-            tpl = self.env.select_template(template) if isinstance(template, list) else self.env.get_template(template)
+            return self.env.select_template(template) if isinstance(template, list) else self.env.get_template(template)
+        except jinja2.TemplateError as exc:
+            raise template_error(exc, self.theme) from None
+
+    def compile_all(self) -> None:
+        """Compile every site template of the theme (pages, partials, bases) once per environment."""
+        if getattr(self.env, "stratdocs_compiled", False):
+            return
+        try:
+            for name in self.env.list_templates(filter_func=lambda n: n.endswith(".html") and "pdf/" not in n):
+                self.env.get_template(name)
+        except jinja2.TemplateError as exc:
+            raise template_error(exc, self.theme) from None
+        self.env.stratdocs_compiled = True
+
+    def render(self, output: Output, view: dict) -> str:
+        tpl = self.template(output)
+        try:
             return tpl.render(site=self.site, page=output.page, view=view, **self.extra)
         except jinja2.TemplateError as exc:
             raise template_error(exc, self.theme) from None
@@ -279,7 +301,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
         return (changed is not None and not output.always and record is not None and record[0] == base
                 and not record[1] & changed and not record[2] & changed_refs)
     used_pages = write_outputs(renderer.outputs(), is_unchanged, base, writer, cache, memory, views, renderer,
-                               progress)
+                               progress, parallel=persist)
     for rel, source in static_files(theme).items():
         writer.copy(f"static/{rel}", source)
     for rel, source in assets:
