@@ -160,7 +160,7 @@ def bench_size(n: int, tmp: Path, repeat: int, pdf_max: int, hugo: str | None) -
 
 
 def growth(results: dict) -> dict:
-    """step -> {N: time at 2N / time at N} for every N whose double was measured too."""
+    """step -> {N: (wall, CPU) time at 2N / time at N} for every N whose double was measured too."""
     sizes = results["sizes"]
     ratios: dict = {}
     for n in sizes:
@@ -168,8 +168,9 @@ def growth(results: dict) -> dict:
             continue
         for step in STEPS:
             small, large = sizes[n].get(step, {}), sizes[2 * n].get(step, {})
-            if "seconds" in small and "seconds" in large and small["seconds"] > 0:
-                ratios.setdefault(step, {})[n] = round(large["seconds"] / small["seconds"], 2)
+            if "seconds" in small and "seconds" in large and small["seconds"] > 0 and small["cpu"] > 0:
+                ratios.setdefault(step, {})[n] = (round(large["seconds"] / small["seconds"], 2),
+                                                  round(large["cpu"] / small["cpu"], 2))
     return ratios
 
 
@@ -201,11 +202,11 @@ def table(results: dict) -> str:
     lines = ["| " + " | ".join(r) + " |" for r in rows]
     ratios = growth(results)
     if ratios:
-        lines += ["", "Growth, time at 2N / time at N (2.0 is linear):", "",
+        lines += ["", "Growth, time at 2N / time at N, wall / CPU (2.0 is linear):", "",
                   "| N → 2N | " + " | ".join(ratios) + " |", "|---" * (len(ratios) + 1) + "|"]
         for n in sorted({n for per in ratios.values() for n in per}):
             lines.append(f"| {n:,} → {2 * n:,} | " + " | ".join(
-                f"{per[n]:.2f}" if n in per else "" for per in ratios.values()) + " |")
+                f"{per[n][0]:.2f} / {per[n][1]:.2f}" if n in per else "" for per in ratios.values()) + " |")
     return "\n".join(lines) + (f"\n\n{results['machine']}; whole-process medians of {results['repeat']} runs "
                                "(the edit: the rebuild only).")
 
