@@ -20,6 +20,7 @@ from __future__ import annotations
 import copyreg
 import multiprocessing
 import os
+import signal
 import threading
 import types
 from typing import Callable, Sequence, TypeVar
@@ -59,6 +60,11 @@ def count() -> int:
     return min(wanted, MAX_WORKERS)
 
 
+def _quiet() -> None:
+    """A worker ignores Ctrl-C: the parent gets it and stops every worker (no traceback from each)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _run(chunk: Sequence) -> list:
     task = _TASK[-1]
     return [task(item) for item in chunk]
@@ -77,7 +83,7 @@ def fork_map(task: Callable[[T], R], items: Sequence[T], minimum: int) -> list[R
     size = max(1, -(-len(items) // (workers * CHUNKS_PER_WORKER)))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     _TASK.append(task)
-    pool = multiprocessing.get_context("fork").Pool(workers)
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet)
     try:
         results = [result for part in pool.map(_run, chunks) for result in part]
         pool.close()

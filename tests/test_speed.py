@@ -201,3 +201,41 @@ def test_every_user_error_crosses_from_a_worker_whole():
         back = pickle.loads(pickle.dumps(raised))
         assert (type(back), back.message, back.findings, str(back)) == (
             type(raised), raised.message, raised.findings, str(raised))
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_ctrl_c_stops_every_worker(tmp_path: Path):
+    import signal
+    import time
+
+    root = tmp_path / "plan"
+    subprocess.run([sys.executable, str(REPO / "benchmarks/generate.py"), "--entities", "1000", "--out", str(root)],
+                   check=True, capture_output=True)
+    proc = subprocess.Popen([sys.executable, "-m", "stratdocs", "-C", str(root), "build", "--no-pdf"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "STRATDOCS_WORKERS": "2"})
+    deadline = time.monotonic() + 120
+    workers: set[int] = set()
+    while time.monotonic() < deadline and proc.poll() is None and len(workers) < 2:
+        workers = _children(proc.pid)
+        time.sleep(0.02)
+    assert len(workers) >= 2, "the build never started its workers"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert b"Traceback" not in err
+    time.sleep(0.5)
+    assert not {pid for pid in workers if Path(f"/proc/{pid}").exists()
+                and "Z" not in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]}
