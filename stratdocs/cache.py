@@ -1,13 +1,16 @@
 """The build cache: what a second build (or a rebuild in `serve`) need not compute again.
 
-Three things are remembered, each keyed by a hash of everything it was made from:
+Four things are remembered, each keyed by a hash of everything it was made from:
 
 - rendered Markdown bodies (the most expensive step), with the links each one resolved, so a
   cached body is used only while every link it shows still resolves the same way;
 - charts (inline SVG), keyed by their inputs;
 - page fingerprints: a hash of a page's template, context and view model, with the hash of the
   bytes written. An unchanged page is carried over from the previous output after its bytes are
-  checked against that hash, so nothing stale or tampered with is ever published.
+  checked against that hash, so nothing stale or tampered with is ever published;
+- the read sets of the previous build (`render.memory.Memory.snapshot`): for each page the
+  items its view model read, and a digest of each item's state, so a warm build skips the view
+  model of a page none of whose items changed (and then still checks the bytes it carries over).
 
 On disk it lives in `.stratdocs-cache/` (ignored by git) as JSON (never pickle: a cache is
 data, not code). A different stratdocs or Python version, a corrupt file or a hash mismatch
@@ -39,7 +42,7 @@ from pathlib import Path
 from stratdocs import __version__, git
 
 CACHE_DIR = ".stratdocs-cache"
-FORMAT = 3
+FORMAT = 4
 #: A cached body: (html, deps) as plain data, read back into `render.markdown.Rendered`.
 CachedBody = tuple[str, tuple[tuple[str, str, str], ...]]
 
@@ -83,8 +86,13 @@ class BuildCache:
         self.bodies: dict[str, list] = {}
         self.charts: dict[str, str] = {}
         self.pages: dict[str, list[str]] = {}
+        #: the previous build's read sets and item digests (`render.memory.Memory.snapshot`),
+        #: validated where it is restored
+        self.memory: dict | None = None
         self.hits = {"bodies": 0, "charts": 0, "pages": 0, "skipped": 0}
         self.used_bodies: set[str] = set()              # body keys the current build asked for
+        #: body keys whose HTML this process rendered or sanitised (never read from disk as such)
+        self.clean_bodies: set[str] = set()
         if self.folder is not None:
             self._load()
 
@@ -110,11 +118,13 @@ class BuildCache:
             self.charts = {k: v for k, v in content.get("charts", {}).items() if isinstance(v, str)}
             self.pages = {k: v for k, v in content.get("pages", {}).items()
                           if isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)}
+            memory = content.get("memory")
+            self.memory = memory if isinstance(memory, dict) else None
 
     def save(self) -> None:
         if self.folder is None:
             return
-        content = {"bodies": self.bodies, "charts": self.charts, "pages": self.pages}
+        content = {"bodies": self.bodies, "charts": self.charts, "pages": self.pages, "memory": self.memory}
         payload = json.dumps(content, sort_keys=True, ensure_ascii=False)
         data = {"stamp": stamp(), "checksum": _sign(payload), "content": content}
         if not usable(self.folder):
@@ -139,8 +149,9 @@ class BuildCache:
         return html, tuple(tuple(d) for d in deps)
 
     def put_body(self, key: str, html: str, deps) -> None:
-        """Remember a rendered body under `key` (a hash of everything it was made from)."""
+        """Remember a rendered (sanitised) body under `key` (a hash of everything it was made from)."""
         self.bodies[key] = [html, [list(d) for d in deps]]
+        self.clean_bodies.add(key)
 
     # -- charts ------------------------------------------------------------------------------
 

@@ -34,6 +34,18 @@ class StratdocsError(Exception):
         #: Located problems behind the error, for ``check --format json|github``.
         self.findings: tuple[Finding, ...] = tuple(findings)
 
+    def __reduce__(self):
+        """Pickled whole (message and findings), so an error raised in a worker process
+        (`stratdocs.workers`) reaches the user exactly as if it had been raised in-process."""
+        return _restore, (type(self), self.args, self.__dict__)
+
+
+def _restore(cls: type, args: tuple, state: dict) -> StratdocsError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class ContentError(StratdocsError):
     """The plan has errors, so nothing is published (the previous output stays)."""

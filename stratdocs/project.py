@@ -16,8 +16,12 @@ from typing import Mapping
 from stratdocs import (alignment, assets as assets_mod, config as config_mod, delivery, git, health, schema, sources,
                        suspect, trace)
 from stratdocs import trend as trend_mod
+from stratdocs import workers
 from stratdocs.findings import SCHEMA_WARNINGS, Finding, error
 from stratdocs.model import Entity, Plan
+
+#: From this many content files on, they are read in worker processes (`stratdocs.workers`).
+PARALLEL_MIN_FILES = 300
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,9 @@ def load(root: Path, cfg: config_mod.Config | None = None, files: "FileMemo | No
     lock, lock_findings = suspect.read_lock(cfg.root)
     found += lock_findings if cfg.check_enabled("suspect") else []
     if files is None:
-        return combine(cfg, found, [read_file(cfg, rel, kind, overrides.get(rel)) for rel, kind in listed], lock)
+        def read(item: tuple[str, str]) -> FileResult:
+            return read_file(cfg, item[0], item[1], overrides.get(item[0]))
+        return combine(cfg, found, workers.fork_map(read, listed, PARALLEL_MIN_FILES), lock)
     return combine(cfg, found, files.read(cfg, listed, overrides), lock)
 
 

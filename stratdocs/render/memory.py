@@ -10,6 +10,7 @@ states with the old and skips every page none of whose reads changed (`render.si
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 #: A pseudo-id: "the links between items", read by pages such as the matrices.
@@ -34,6 +35,34 @@ class Memory:
     env: tuple | None = None
     #: entity id -> rendered body HTML of the previous build
     body_html: dict[str, str] = field(default_factory=dict)
+    #: digests of the previous build's states, references and bodies, restored from the on-disk
+    #: cache (`restore`) for a build in a new process; each table is used once, then dropped
+    restored: dict = field(default_factory=dict)
+    #: digests of this build's states already computed (to compare with `restored`), reused by `snapshot`
+    digests: dict = field(default_factory=dict)
+
+    def snapshot(self, guard: str) -> dict:
+        """What a later build in another process needs to skip unchanged pages, as plain data
+        (saved in the signed on-disk cache): digests of every item's state, reference and body,
+        and each page's read set. `guard` is a hash of everything else a page depends on
+        (theme, site context, config); a snapshot restored under another guard is ignored."""
+        states = self.digests.get("states") or {key: _digest_state(s) for key, s in (self.states or {}).items()}
+        refs = self.digests.get("refs") or {key: _digest(ref) for key, ref in self.item_refs.items()}
+        return {"guard": guard,
+                "states": [[key, *state] for key, state in states.items()],
+                "refs": refs,
+                "bodies": {key: _digest(html) for key, html in self.body_html.items()},
+                "reads": {rel: [base, sorted(full), sorted(shown)] for rel, (base, full, shown) in self.reads.items()}}
+
+    @classmethod
+    def restore(cls, data: object, guard: str) -> "Memory":
+        """A memory whose previous build is the one `snapshot` described (with the same guard);
+        an empty memory for anything else (no snapshot, another guard, malformed data)."""
+        if not _valid_snapshot(data) or data["guard"] != guard:
+            return cls()
+        reads = {rel: (row[0], frozenset(row[1]), frozenset(row[2])) for rel, row in data["reads"].items()}
+        return cls(reads=reads, restored={"states": {row[0]: tuple(row[1:]) for row in data["states"]},
+                                          "refs": dict(data["refs"]), "bodies": dict(data["bodies"])})
 
     def changed_bodies(self, bodies: dict[str, str]) -> set[str]:
         """Ids whose rendered body differs from the previous build's (a body shows other items'
@@ -42,11 +71,17 @@ class Memory:
         :param bodies: entity id -> rendered body HTML of this build.
         """
         previous, self.body_html = self.body_html, dict(bodies)
+        if "bodies" in self.restored:
+            old = self.restored.pop("bodies")
+            return {key for key, html in self.body_html.items() if old.get(key) != _digest(html)}
         return {key for key, html in self.body_html.items() if previous.get(key) != html}
 
     def ref_changes(self, item_refs: dict) -> set[str]:
         """Ids whose reference (id, title, kind, page, health) looks different from last time."""
         previous, self.item_refs = self.item_refs, item_refs
+        if "refs" in self.restored:
+            previous = self.restored.pop("refs")
+            item_refs = self.digests["refs"] = {key: _digest(ref) for key, ref in item_refs.items()}
         changed = {key for key, ref in item_refs.items() if previous.get(key) != ref}
         return changed | (previous.keys() - item_refs.keys())
 
@@ -57,6 +92,9 @@ class Memory:
         :param states: entity id -> state tuple whose last two items are its links up and down.
         """
         previous, self.states = self.states, states
+        if "states" in self.restored:  # compared as digests: (state without links, up, down)
+            previous = self.restored.pop("states")
+            states = self.digests["states"] = {key: _digest_state(state) for key, state in states.items()}
         if previous is None:
             return None
         changed = {key for key, state in states.items() if previous.get(key) != state}
@@ -66,6 +104,33 @@ class Memory:
                 key not in previous or previous[key][-2:] != states[key][-2:] for key in changed):
             changed.add(GRAPH)  # links or the order of items changed
         return changed
+
+
+def _digest_state(state: tuple) -> tuple[str, str, str]:
+    return _digest(state[:-2]), _digest(state[-2]), _digest(state[-1])
+
+
+def _digest(value: object) -> str:
+    """A digest of a value's repr. A repr that differs between processes (set order) only makes
+    a page look changed, so it is recomputed: never the reverse."""
+    return hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _strings(values: object) -> bool:
+    return isinstance(values, list) and all(isinstance(v, str) for v in values)
+
+
+def _valid_snapshot(data: object) -> bool:
+    """Whether `data` has the exact shape `Memory.snapshot` writes (anything else is ignored)."""
+    if not isinstance(data, dict) or not isinstance(data.get("guard"), str):
+        return False
+    states, refs, bodies, reads = (data.get(k) for k in ("states", "refs", "bodies", "reads"))
+    return (isinstance(states, list) and all(_strings(row) and len(row) == 4 for row in states)
+            and all(isinstance(d, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in d.items())
+                    for d in (refs, bodies))
+            and isinstance(reads, dict)
+            and all(isinstance(row, list) and len(row) == 3 and isinstance(row[0], str) and _strings(row[1])
+                    and _strings(row[2]) for row in reads.values()))
 
 
 class Reads:

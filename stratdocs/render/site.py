@@ -27,6 +27,7 @@ from stratdocs.render.environment import make_environment
 from stratdocs.render.views.interface import Interface
 from stratdocs.render.markdown import MarkdownRenderer, Rendered, Target, sanitize
 from stratdocs.render.memory import GRAPH, Memory
+from stratdocs.render.pages import write_outputs
 from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path, matrix_path
 from stratdocs.render.views import Crumb, Page, Views, link_body
 from stratdocs.render.views.common import NotFoundView, not_found_base
@@ -99,9 +100,13 @@ def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache) -> di
         key = body_key(spec, entity)
         cache.used_bodies.add(key)
         cached = cache.body(key)
-        if cached is not None:
-            # Cached HTML re-enters a page here: sanitised again, so a planted cache cannot add script.
+        if cached is not None and key not in cache.clean_bodies:
+            # Cached HTML re-enters a page here: sanitised again, so a planted cache cannot add script
+            # (once per process: what this process rendered or sanitised is kept clean in memory).
             cached = Rendered(sanitize(cached[0]), cached[1])
+            cache.put_body(key, cached.html, cached.deps)
+        elif cached is not None:
+            cached = Rendered(*cached)
         if cached is not None and renderer.still_valid(cached, entity.file):
             out[entity.id] = cached
             cache.hits["bodies"] += 1
@@ -160,10 +165,28 @@ class SiteRenderer:
         self.extra = extra_context or {}
         self.docs_memo: dict | None = None
 
-    def render(self, output: Output, view: dict) -> str:
+    def template(self, output: Output) -> jinja2.Template:
+        """The output's compiled template (compiled once, kept by the environment)."""
         template = output.template
         try:
-            tpl = self.env.select_template(template) if isinstance(template, list) else self.env.get_template(template)
+            return self.env.select_template(template) if isinstance(template, list) else self.env.get_template(template)
+        except jinja2.TemplateError as exc:
+            raise template_error(exc, self.theme) from None
+
+    def compile_all(self) -> None:
+        """Compile every site template of the theme (pages, partials, bases) once per environment."""
+        if getattr(self.env, "stratdocs_compiled", False):
+            return
+        try:
+            for name in self.env.list_templates(filter_func=lambda n: n.endswith(".html") and "pdf/" not in n):
+                self.env.get_template(name)
+        except jinja2.TemplateError as exc:
+            raise template_error(exc, self.theme) from None
+        self.env.stratdocs_compiled = True
+
+    def render(self, output: Output, view: dict) -> str:
+        tpl = self.template(output)
+        try:
             return tpl.render(site=self.site, page=output.page, view=view, **self.extra)
         except jinja2.TemplateError as exc:
             raise template_error(exc, self.theme) from None
@@ -280,7 +303,6 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     """
     theme = theme or resolve_theme(project.config)
     cache = cache if cache is not None else BuildCache()
-    memory = memory if memory is not None else Memory()
     sitemap = SiteMap.of(project.plan, project.config.content_dir)
     assets = project.assets
     spec = renderer_spec(project, sitemap.paths, assets)
@@ -288,59 +310,37 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     bodies = render_bodies(project, spec, cache)
     views.set_bodies(bodies)
     fingerprint = theme_fingerprint(theme)
-    if memory.env is None or memory.env[0] != (fingerprint, project.config):
-        memory.env = ((fingerprint, project.config), make_environment(theme, project.config.language))  # compiled templates are kept
-    views.ui = Interface.of(project.config, memory.env[1].translations)
-    renderer = SiteRenderer(project, views, memory.env[1], theme, extra_context)
+    env = memory.env[1] if memory and memory.env and memory.env[0] == (fingerprint, project.config) else None
+    env = env or make_environment(theme, project.config.language)
+    views.ui = Interface.of(project.config, env.translations)
+    renderer = SiteRenderer(project, views, env, theme, extra_context)
+    base = digest(fingerprint, repr(renderer.site), repr(sorted((extra_context or {}).items())))
+    guard = digest(base, repr(project.config))  # what a restored read set is valid for
+    persist = memory is None  # a build: the read sets go to the on-disk cache for the next one
+    memory = Memory.restore(cache.memory, guard) if persist else memory
+    memory.env = ((fingerprint, project.config), renderer.env)  # compiled templates are kept
     renderer.docs_memo = memory.docs
     views.rows_memo = memory.rows
-    base = digest(fingerprint, repr(renderer.site), repr(sorted((extra_context or {}).items())))
     changed = memory.changes(entity_states(views))
     rebodied = memory.changed_bodies({key: r.html for key, r in bodies.items()})
     changed_refs = memory.ref_changes({e.id: views.item_ref(e.id) for e in project.plan})
     if changed is not None:
         changed |= rebodied
-    used_pages: set[str] = set()
-    for output in renderer.outputs():
+
+    def is_unchanged(output: Output) -> bool:
         record = memory.reads.get(output.rel)
-        unchanged = (changed is not None and not output.always and record is not None and record[0] == base
-                     and not record[1] & changed and not record[2] & changed_refs)
-        _write_output(output, unchanged, base, writer, cache, memory, views, renderer)
-        used_pages.add(output.rel)
-        if progress:
-            progress(output.rel)
+        return (changed is not None and not output.always and record is not None and record[0] == base
+                and not record[1] & changed and not record[2] & changed_refs)
+    used_pages = write_outputs(renderer.outputs(), is_unchanged, base, writer, cache, memory, views, renderer,
+                               progress, parallel=persist)
     for rel, source in static_files(theme).items():
         writer.copy(f"static/{rel}", source)
     for rel, source in assets:
         writer.copy(f"assets/{rel}", source)
     charts = views.chart_keys if changed is None else set(cache.charts)  # skipped pages used charts too
     cache.prune(set(cache.bodies) & cache.used_bodies, charts, used_pages)
+    if persist:
+        memory.reads = {rel: record for rel, record in memory.reads.items() if rel in used_pages}
+        cache.memory = memory.snapshot(guard)
     return views
 
-
-def _write_output(output: Output, unchanged: bool, base: str, writer, cache: BuildCache, memory: Memory,
-                  views: Views, renderer: SiteRenderer) -> None:
-    """Write one output: carried over when nothing it read changed, else computed and rendered."""
-    previous = cache.page(output.rel)
-    if output.data is not None:
-        if not (unchanged and previous and writer.keep(output.rel, previous[1])):
-            data = output.data()
-            data = data.encode("utf-8") if isinstance(data, str) else data
-            writer.write(output.rel, data)
-            cache.put_page(output.rel, "", data)
-            memory.reads[output.rel] = (base, output.reads, output.ref_reads)
-        return
-    if unchanged and previous and writer.keep(output.rel, previous[1]):
-        cache.hits["skipped"] += 1
-        return
-    views.tracker.start()
-    view = output.view()
-    full, shown = views.tracker.stop()
-    memory.reads[output.rel] = (base, full | output.reads, shown)
-    fingerprint = digest(base, repr(output.template), repr(output.page), repr(view))
-    if previous and previous[0] == fingerprint and writer.keep(output.rel, previous[1]):
-        cache.hits["pages"] += 1
-        return
-    data = renderer.render(output, view).encode("utf-8")
-    writer.write(output.rel, data)
-    cache.put_page(output.rel, fingerprint, data)

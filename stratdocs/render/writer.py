@@ -181,12 +181,15 @@ class InPlaceWriter:
         self.changed: list[str] = []
         self.known: dict[str, str] = {}  # rel -> sha256 of what this writer last wrote there
         self._root = str(self.output)
+        self._inside: set[Path] = set()  # folders found inside the output this round
 
     def _claim(self, rel: str) -> Path:
         path = self.output.joinpath(*claim(rel, self.written))
-        parent = path.parent.resolve()
-        if parent != self.output and self.output not in parent.parents:
-            raise OutputError(f"refusing to write '{rel}': '{path.parent}' leaves the output folder")
+        if path.parent not in self._inside:  # each folder resolved once a round, not once a file
+            parent = path.parent.resolve()
+            if parent != self.output and self.output not in parent.parents:
+                raise OutputError(f"refusing to write '{rel}': '{path.parent}' leaves the output folder")
+            self._inside.add(path.parent)
         return path
 
     def write(self, rel: str, data: bytes | str) -> None:
@@ -230,6 +233,7 @@ class InPlaceWriter:
             if self.prune:
                 self._remove_unwritten()
         self.written = set()
+        self._inside = set()
 
     def _remove_unwritten(self) -> None:
         for path in sorted(self.output.rglob("*"), reverse=True):
@@ -244,3 +248,4 @@ class InPlaceWriter:
     def abort(self) -> None:
         """Forget this round's claims (files already written stay; each was written whole)."""
         self.written = set()
+        self._inside = set()

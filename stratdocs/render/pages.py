@@ -1,0 +1,110 @@
+"""Writing the site's outputs: carried over, or computed (in worker processes when there are many).
+
+Each output goes one of three ways, decided in this process in the order of the outputs:
+
+1. **carried over**: nothing it read changed since the previous build (its read set, see
+   `render.memory`), and the previous file's bytes are what the cache says: the file is hard
+   linked into the new output, and its view model is not even computed;
+2. **data** (CSV, search index): made here;
+3. **computed**: its view model is built and fingerprinted and, unless the fingerprint is the
+   previous one, rendered through the theme. These are independent of each other, so from
+   `PARALLEL_MIN` of them on they run in forked workers (`stratdocs.workers`), which send back
+   the read set, fingerprint, bytes and new charts of each; they are written here in order, so
+   the output is the same bytes with any number of workers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from stratdocs import workers
+from stratdocs.cache import BuildCache, digest
+from stratdocs.render.memory import Memory
+
+#: From this many pages to compute on, they are rendered in worker processes.
+PARALLEL_MIN = 200
+
+
+@dataclass(frozen=True)
+class Computed:
+    """What computing one page gave: its read set, fingerprint, bytes (None: the fingerprint is
+    the previous one, so the previous file may be kept) and the charts it made."""
+
+    full: frozenset
+    shown: frozenset
+    fingerprint: str
+    data: bytes | None
+    charts: dict
+
+
+def write_outputs(outputs, is_unchanged: Callable, base: str, writer, cache: BuildCache, memory: Memory, views,
+                  renderer, progress: Callable[[str], None] | None = None, parallel: bool = True) -> set[str]:
+    """Write every output (see the module's docstring); the paths written or kept.
+
+    :param parallel: may use worker processes (a build); the preview renders in-process, so its
+        memo tables (KPI rows, search documents) fill for the next rebuild.
+    """
+    todo, done = [], []
+    for output in outputs:
+        previous = cache.page(output.rel)
+        unchanged = is_unchanged(output)
+        if output.data is not None:
+            if not (unchanged and previous and writer.keep(output.rel, previous[1])):
+                data = output.data()
+                data = data.encode("utf-8") if isinstance(data, str) else data
+                writer.write(output.rel, data)
+                cache.put_page(output.rel, "", data)
+                memory.reads[output.rel] = (base, output.reads, output.ref_reads)
+        elif unchanged and previous and writer.keep(output.rel, previous[1]):
+            cache.hits["skipped"] += 1
+        else:
+            todo.append((output, previous[0] if previous else None))
+        done.append(output.rel)
+
+    if todo:
+        renderer.compile_all()  # compiled here once, inherited by every worker and the next rebuild
+
+    def compute(number: int) -> Computed:
+        output, previous = todo[number]
+        return _compute(output, previous, base, views, renderer, cache)
+
+    results = workers.fork_map(compute, range(len(todo)), PARALLEL_MIN if parallel else len(todo) + 1)
+    for (output, _), result in zip(todo, results):
+        _finish(output, result, base, writer, cache, memory, views, renderer)
+    for rel in done if progress else ():
+        progress(rel)
+    return set(done)
+
+
+def _compute(output, previous: str | None, base: str, views, renderer, cache: BuildCache) -> Computed:
+    """Build one page's view model, fingerprint it and, if the fingerprint is new, render it."""
+    kept, views.chart_keys = views.chart_keys, set()
+    try:
+        views.tracker.start()
+        view = output.view()
+        full, shown = views.tracker.stop()
+        fingerprint = digest(base, repr(output.template), repr(output.page), repr(view))
+        data = None if previous == fingerprint else renderer.render(output, view).encode("utf-8")
+        made = views.chart_keys
+    finally:
+        kept.update(views.chart_keys)
+        views.chart_keys = kept
+    return Computed(full, shown, fingerprint, data, {key: cache.charts[key] for key in made if key in cache.charts})
+
+
+def _finish(output, result: Computed, base: str, writer, cache: BuildCache, memory: Memory, views,
+            renderer) -> None:
+    """Record what a computed page read and write it (or keep the previous file, same fingerprint)."""
+    memory.reads[output.rel] = (base, result.full | output.reads, result.shown)
+    cache.charts.update(result.charts)
+    views.chart_keys.update(result.charts)
+    data = result.data
+    if data is None:
+        previous = cache.page(output.rel)
+        if previous and writer.keep(output.rel, previous[1]):
+            cache.hits["pages"] += 1
+            return
+        data = renderer.render(output, output.view()).encode("utf-8")  # the old file is gone or changed
+    writer.write(output.rel, data)
+    cache.put_page(output.rel, result.fingerprint, data)

@@ -1,0 +1,96 @@
+"""Work spread over the cores: one function mapped over many items in forked worker processes.
+
+Loading reads and validates every content file (`project.load`) and the site renders every page
+(`render.site`); both are independent per item, so on a machine with more than one core they run
+in worker processes forked from the command's own process. Forking means the workers start
+with everything the parent had already loaded (the config, the plan, the compiled templates):
+nothing is sent to them but the items, and only plain results come back. Results come back in
+the order of the items, so the output is the same bytes whatever the number of workers.
+
+Workers are used only where they pay: enough items, more than one core, `fork` available, and no
+other thread running in the process (forking a threaded process, the preview server, is unsafe;
+it then works in-process). `STRATDOCS_WORKERS=1` switches them off (benchmarks compare CPU and
+wall time that way). An exception in a worker is raised again in the parent, so a user's mistake
+found in a worker is reported exactly as if it had been found in-process; on Ctrl-C or any other
+failure the workers are stopped before the exception goes on.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import multiprocessing
+import os
+import signal
+import threading
+import types
+from typing import Callable, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: At most this many workers (the speed issue's machines have 2 cores; more rarely pays for I/O).
+MAX_WORKERS = 8
+#: Chunks per worker: small enough to balance uneven items, large enough to keep overhead low.
+CHUNKS_PER_WORKER = 4
+
+_TASK: list[Callable] = []
+
+
+
+def _proxy(items: dict) -> types.MappingProxyType:
+    return types.MappingProxyType(items)
+
+
+# The model's read-only mappings travel between our own processes as the dicts they wrap.
+copyreg.pickle(types.MappingProxyType, lambda proxy: (_proxy, (dict(proxy),)))
+
+
+def count() -> int:
+    """How many worker processes a map may use here (1: work in-process)."""
+    setting = os.environ.get("STRATDOCS_WORKERS", "").strip()
+    if setting.isdigit() and int(setting) >= 1:
+        wanted = int(setting)
+    else:
+        try:
+            wanted = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):
+            wanted = os.cpu_count() or 1
+    if wanted < 2 or "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        return 1
+    return min(wanted, MAX_WORKERS)
+
+
+def _quiet() -> None:
+    """A worker ignores Ctrl-C: the parent gets it and stops every worker (no traceback from each)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run(chunk: Sequence) -> list:
+    task = _TASK[-1]
+    return [task(item) for item in chunk]
+
+
+def fork_map(task: Callable[[T], R], items: Sequence[T], minimum: int) -> list[R]:
+    """`[task(item) for item in items]`, in forked workers when there are `minimum` items or more.
+
+    :param task: any callable (it is inherited by the forked workers, never pickled); its
+        results must pickle.
+    :param minimum: below this many items the work is done in-process (workers cost more).
+    """
+    workers = count() if len(items) >= minimum else 1
+    if workers < 2:
+        return [task(item) for item in items]
+    size = max(1, -(-len(items) // (workers * CHUNKS_PER_WORKER)))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    _TASK.append(task)
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet)
+    try:
+        results = [result for part in pool.map(_run, chunks) for result in part]
+        pool.close()
+    except BaseException:
+        pool.terminate()  # Ctrl-C or an error: every worker is stopped now, none is left behind
+        raise
+    finally:
+        pool.join()
+        _TASK.pop()
+    return results

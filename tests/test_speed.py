@@ -1,0 +1,241 @@
+"""Issue 15 (speed), the site: a warm build in a new process skips the view model of every page
+whose inputs did not change and still writes exactly what a cold build writes; unchanged files
+are carried over as hard links; and `check` and `build` grow linearly with the plan."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stratdocs import cache as cache_mod
+from stratdocs.cache import CACHE_DIR
+from stratdocs.pipeline import build
+from stratdocs.render.views import Views
+
+from test_serve import REPO, copy_example, edit, full_build, tree
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Counts the entity view models built (the expensive part a warm build must skip)."""
+    calls: list[str] = []
+    original = Views.entity
+
+    def entity(self, item):
+        calls.append(item.id)
+        return original(self, item)
+
+    monkeypatch.setattr(Views, "entity", entity)
+    return calls
+
+
+def test_a_warm_build_skips_the_view_models_of_unchanged_pages(tmp_path: Path, counted: list[str]):
+    root = copy_example(tmp_path / "project")
+    cold = full_build(root, tmp_path / "cold")
+    build(root, root / "site", pdf=False)
+    assert len(counted) > 40 * 2  # the cold build and the first cached build made every entity page
+    counted.clear()
+    build(root, root / "site", pdf=False)
+    assert counted == []
+    assert tree(root / "site") == cold
+    # One KPI edited: only the pages that read it are recomputed, and the output is a cold build's.
+    edit(root / "content/kpis/K-NEW-LOGOS.md", "title:", "title: Renamed —")
+    build(root, root / "site", pdf=False)
+    assert "K-NEW-LOGOS" in counted and 0 < len(counted) < 15
+    assert tree(root / "site") == full_build(root, tmp_path / "cold-after-edit")
+
+
+def test_a_warm_build_hard_links_the_files_it_carries_over(tmp_path: Path):
+    root = copy_example(tmp_path / "project")
+    build(root, root / "site", pdf=False)
+    page = root / "site/objectives/SO1.html"
+    before = page.stat().st_ino
+    build(root, root / "site", pdf=False)
+    assert page.stat().st_ino == before  # the same file, linked into the new folder, not a copy
+    assert page.stat().st_nlink == 1     # and the old folder is gone (atomic swap)
+
+
+@pytest.mark.parametrize("damage", ["guard", "shape"])
+def test_a_damaged_read_set_never_changes_the_output(tmp_path: Path, damage: str, counted: list[str]):
+    root = copy_example(tmp_path / "project")
+    build(root, root / "site", pdf=False)
+    path = root / CACHE_DIR / "build.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    memory = data["content"]["memory"]
+    if damage == "guard":  # a snapshot made under another config or theme is not used
+        memory["guard"] = "0" * 64
+    else:
+        memory["states"] = {"not": "a list"}
+    edit(root / "content/kpis/K-NEW-LOGOS.md", "title:", "title: Renamed —")
+    # Re-signed with this user's key, as if stratdocs had written it.
+    payload = json.dumps(data["content"], sort_keys=True, ensure_ascii=False)
+    data["checksum"] = cache_mod._sign(payload)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    counted.clear()
+    build(root, root / "site", pdf=False)
+    assert len(counted) > 40  # ignored: every page is computed again
+    assert tree(root / "site") == full_build(root, tmp_path / "cold")
+
+
+def test_a_cache_from_elsewhere_is_not_trusted_for_read_sets(tmp_path: Path, counted: list[str]):
+    root = copy_example(tmp_path / "project")
+    build(root, root / "site", pdf=False)
+    path = root / CACHE_DIR / "build.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for row in data["content"]["memory"]["reads"].values():
+        row[1], row[2] = [], []
+    path.write_text(json.dumps(data), encoding="utf-8")  # not re-signed: planted, not ours
+    edit(root / "content/kpis/K-NEW-LOGOS.md", "title:", "title: Renamed —")
+    counted.clear()
+    build(root, root / "site", pdf=False)
+    assert len(counted) > 40
+    assert tree(root / "site") == full_build(root, tmp_path / "cold")
+
+
+GROWTH_SCRIPT = """
+import json, resource, sys, time
+from pathlib import Path
+from stratdocs import pipeline
+root = Path(sys.argv[2])
+def cpu():
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+start = cpu()
+if sys.argv[1] == "check":
+    pipeline.check(root)
+else:
+    pipeline.build(root, root / "site", pdf=False, use_cache=False)
+print(json.dumps(cpu() - start))
+"""
+
+
+def _cpu_seconds(step: str, root: Path) -> float:
+    """The CPU time of one step in a fresh process (the least of three runs: noise only adds)."""
+    env = {**os.environ, "STRATDOCS_WORKERS": "1"}
+    runs = []
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", GROWTH_SCRIPT, step, str(root)], capture_output=True,
+                              text=True, env=env, check=True)
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return min(runs)
+
+
+@pytest.mark.slow
+def test_check_and_build_grow_linearly_with_the_plan(tmp_path: Path):
+    """Twice the plan costs about twice the CPU time, never four times: a ratio, never an absolute
+    time, so a slow or busy machine cannot fail it (CPU time, not wall: other processes do not count)."""
+    plans = {}
+    for n in (400, 800):
+        plans[n] = tmp_path / f"plan-{n}"
+        subprocess.run([sys.executable, str(REPO / "benchmarks/generate.py"), "--entities", str(n), "--out",
+                        str(plans[n])], check=True, capture_output=True)
+    for step in ("check", "build"):
+        small, large = _cpu_seconds(step, plans[400]), _cpu_seconds(step, plans[800])
+        assert large / small < 2.6, f"{step}: {small:.2f} s at 400 entities, {large:.2f} s at 800"
+        assert large / small > 1.3, f"{step}: the plan did not grow ({small:.2f} s, {large:.2f} s)"
+
+
+@pytest.fixture
+def in_workers(monkeypatch):
+    """Every load and page render of this test goes through two forked workers, however small the plan."""
+    from stratdocs import project as project_mod, workers
+    from stratdocs.render import pages
+
+    monkeypatch.setenv("STRATDOCS_WORKERS", "2")
+    monkeypatch.setattr(project_mod, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(pages, "PARALLEL_MIN", 1)
+    calls: list[tuple[int, int]] = []
+    original = workers.fork_map
+
+    def fork_map(task, items, minimum):
+        calls.append((len(items), workers.count()))  # (items, workers used)
+        return original(task, items, minimum)
+
+    monkeypatch.setattr(workers, "fork_map", fork_map)
+    return calls
+
+
+def test_workers_write_the_bytes_one_process_writes(tmp_path: Path, in_workers: list, monkeypatch):
+    root = copy_example(tmp_path / "project")
+    build(root, tmp_path / "parallel", pdf=False, use_cache=False)
+    assert [workers for _, workers in in_workers] == [2, 2] and in_workers[1][0] > 50  # files, then pages
+    monkeypatch.setenv("STRATDOCS_WORKERS", "1")
+    build(root, tmp_path / "serial", pdf=False, use_cache=False)
+    assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_template_mistake_in_a_worker_is_the_same_located_message(plan_project, in_workers, monkeypatch, workers):
+    monkeypatch.setenv("STRATDOCS_WORKERS", workers)
+    plan_project.write("stratdocs.yml", plan_project.read("stratdocs.yml") + "theme: corp\n")
+    plan_project.write("themes/corp/templates/objective.html", "<p>\n{{ undefined_name.title }}</p>\n")
+    result = plan_project.run("build", "--no-pdf")
+    assert result.exit_code == 1, result.stderr
+    assert "themes/corp/templates/objective.html:2: UndefinedError: 'undefined_name' is undefined" in result.stderr
+    assert "internal error" not in result.stderr
+    assert not (plan_project.root / "site").exists()
+    assert in_workers[-1][1] == int(workers)  # the pages went to two workers, or were made in-process
+    with pytest.raises(Exception) as raised:  # raised again in the parent with its located finding
+        build(plan_project.root, plan_project.root / "site", pdf=False)
+    assert [(f.file, f.line, f.code) for f in raised.value.findings] == [
+        ("themes/corp/templates/objective.html", 2, "template")]
+
+
+def test_every_user_error_crosses_from_a_worker_whole():
+    """What a worker raises is pickled back to the parent: type, message and findings intact
+    (ConfigError's own constructor takes findings first, so the default pickling would break it)."""
+    import pickle
+
+    from stratdocs import errors
+    from stratdocs.findings import error
+    from stratdocs.theme import TemplateError
+
+    finding = error("stratdocs.yml", 3, 8, "config", "theme 'nosuch' not found")
+    for raised in (errors.ConfigError([finding]), errors.ContentError("the plan has 1 error", [finding]),
+                   errors.OutputError("cannot write a.html"), TemplateError("x.html:2: bad", [finding])):
+        back = pickle.loads(pickle.dumps(raised))
+        assert (type(back), back.message, back.findings, str(back)) == (
+            type(raised), raised.message, raised.findings, str(raised))
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_ctrl_c_stops_every_worker(tmp_path: Path):
+    import signal
+    import time
+
+    root = tmp_path / "plan"
+    subprocess.run([sys.executable, str(REPO / "benchmarks/generate.py"), "--entities", "1000", "--out", str(root)],
+                   check=True, capture_output=True)
+    proc = subprocess.Popen([sys.executable, "-m", "stratdocs", "-C", str(root), "build", "--no-pdf"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "STRATDOCS_WORKERS": "2"})
+    deadline = time.monotonic() + 120
+    workers: set[int] = set()
+    while time.monotonic() < deadline and proc.poll() is None and len(workers) < 2:
+        workers = _children(proc.pid)
+        time.sleep(0.02)
+    assert len(workers) >= 2, "the build never started its workers"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert b"Traceback" not in err
+    time.sleep(0.5)
+    assert not {pid for pid in workers if Path(f"/proc/{pid}").exists()
+                and "Z" not in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]}
