@@ -44,7 +44,7 @@ from stratdocs.project import Project
 from stratdocs.render.urls import SiteMap
 from stratdocs.render.views import Views
 from stratdocs.render.environment import make_environment
-from stratdocs.render.views.interface import Interface
+from stratdocs.render.views.interface import Interface, use as use_interface
 from stratdocs.render.views.document import DocumentViews
 from stratdocs.render.writer import InPlaceWriter, check_output_dir
 from stratdocs.theme import Theme, resolve as resolve_theme, static_files, template_error
@@ -277,6 +277,7 @@ def render_documents(project: Project, views: Views, docs: Sequence[DocumentSpec
     theme = theme or resolve_theme(project.config)
     env = make_environment(theme, project.config.language)
     views.ui = Interface.of(project.config, env.translations)
+    use_interface(views.ui)
     jobs = [(doc.id, _job(project, theme, document_html(project, views, doc, env, theme, commit))) for doc in docs]
     rendered = _run_jobs(jobs, timeout, progress)
     out = {}

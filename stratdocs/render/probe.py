@@ -19,13 +19,14 @@ def template_findings(project: Project, theme: Theme) -> list[Finding]:
     if not template_files(theme):
         return []
     from stratdocs.render.environment import make_environment
-    from stratdocs.render.views.interface import Interface
+    from stratdocs.render.views.interface import Interface, use as use_interface
     from stratdocs.render.pdf import document_html, document_views
     from stratdocs.render.site import SiteRenderer
 
     env = make_environment(theme, project.config.language)
     views = document_views(project)
     views.ui = Interface.of(project.config, env.translations)
+    use_interface(views.ui)
     findings: list[Finding] = []
     renderer = SiteRenderer(project, views, env, theme)
     seen: set[str] = set()

@@ -24,7 +24,7 @@ from stratdocs.cache import BuildCache, digest
 from stratdocs.model import KIND_FOLDERS
 from stratdocs.project import Project
 from stratdocs.render.environment import make_environment
-from stratdocs.render.views.interface import Interface
+from stratdocs.render.views.interface import Interface, use as use_interface
 from stratdocs.render.markdown import MarkdownRenderer, Rendered, Target, sanitize
 from stratdocs.render.memory import GRAPH, Memory
 from stratdocs.render.pages import write_outputs
@@ -313,6 +313,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     env = memory.env[1] if memory and memory.env and memory.env[0] == (fingerprint, project.config) else None
     env = env or make_environment(theme, project.config.language)
     views.ui = Interface.of(project.config, env.translations)
+    use_interface(views.ui)
     renderer = SiteRenderer(project, views, env, theme, extra_context)
     base = digest(fingerprint, repr(renderer.site), repr(sorted((extra_context or {}).items())))
     guard = digest(base, repr(project.config))  # what a restored read set is valid for

@@ -2,13 +2,16 @@
 `stratdocs.i18n`) and the plan's own names for its kinds of items (`terms:` in stratdocs.yml).
 
 View models write every label through one `Interface` (`views.ui`): `ui.gettext("Owner")`,
-`ui.ngettext("%(num)d KPI", "%(num)d KPIs", n)`, `ui.kind("objective", plural=True)`. English is
-the source language; without a catalog every word reads as written.
+`ui.ngettext("%(num)d KPI", "%(num)d KPIs", n)`, `ui.kind("objective", plural=True)`. Helpers
+without a `views` at hand use the module functions `_()` and `ngettext()`, which speak through
+the interface of the build under way (`use`, set by the renderer). English is the source
+language; without a catalog every word reads as written.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from babel.support import NullTranslations
@@ -55,3 +58,23 @@ class Interface:
 
 
 ENGLISH = Interface()
+_CURRENT: ContextVar[Interface] = ContextVar("stratdocs_interface", default=ENGLISH)
+
+
+def use(ui: Interface) -> None:
+    """Speak through `ui` from now on in this build (its pages, documents and workers)."""
+    _CURRENT.set(ui)
+
+
+def current() -> Interface:
+    return _CURRENT.get()
+
+
+def _(message: str) -> str:
+    """`message` in the language of the build under way."""
+    return _CURRENT.get().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int, **values) -> str:
+    """The form for `n` in the language of the build under way, `%(num)d` filled in."""
+    return _CURRENT.get().ngettext(singular, plural, n, **values)
