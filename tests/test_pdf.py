@@ -150,17 +150,17 @@ def test_every_page_has_a_running_header_and_page_x_of_y(board):
     assert "Page 1 of" in pages[0]
     # the running header names the document and the current section
     scorecard = next(t for t in pages if "KPI scorecard" in t and "grouped by the strategic objective" in t)
-    assert "Board pack 2 KPI scorecard" in scorecard
+    assert "Board pack 3 KPI scorecard" in scorecard
 
 
 def test_bookmarks_mirror_the_configured_sections(board):
     reader = board[0]
     marks = outline(reader)
     top = [title for level, title in marks if level == 0]
-    assert top == ["Cover", "Contents", "1 Strategic plan", "2 KPI scorecard", "3 Strategic objectives",
-                   "4 Strategic initiatives", "5 Strategic objectives × operational plans",
-                   "6 Strategic objectives × KPIs", "7 KPIs", "8 Reviews and decisions", "9 Open actions",
-                   "10 Risk register", "11 Strategic objectives × risks", "12 Alignment report"]
+    assert top == ["Cover", "Contents", "1 Executive summary", "2 Strategic plan", "3 KPI scorecard", "4 Roadmap",
+                   "5 Strategic objectives", "6 Strategic initiatives", "7 Strategic objectives × operational plans",
+                   "8 Strategic objectives × KPIs", "9 KPIs", "10 Reviews and decisions", "11 Open actions",
+                   "12 Risk register", "13 Strategic objectives × risks", "14 Alignment report"]
     children = [title for level, title in marks if level == 1]
     assert "SO1 · Double our market share in European mid-market analytics" in children
     assert any(t.startswith("K-ARR · ") for t in children)
@@ -175,7 +175,7 @@ def test_contents_lists_sections_with_page_numbers(board):
     marks = {item.title: reader.get_destination_page_number(item) + 1
              for item in reader.outline if not isinstance(item, list)}
     match = re.search(r"KPI scorecard[ .]*(\d+)", contents)
-    assert match and int(match[1]) == marks["2 KPI scorecard"]
+    assert match and int(match[1]) == marks["3 KPI scorecard"]
     assert re.search(r"SO1 · Double our market share.*?(\d+)", contents)
 
 
@@ -203,7 +203,7 @@ def test_matrices_are_on_landscape_pages(board):
         assert landscape(reader.pages[starts[title]])
         assert title in texts(reader)[starts[title]]
     portrait = [i for i, page in enumerate(reader.pages) if not landscape(page)]
-    assert starts["8 KPIs"] in portrait and 0 in portrait and starts["1 Strategic plan"] in portrait
+    assert starts["9 KPIs"] in portrait and 0 in portrait and starts["2 Strategic plan"] in portrait
 
 
 def test_health_is_always_a_word(board):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from stratdocs.health import HEALTH_WORDS
-from stratdocs.numbers import NumberFormat, format_compact, format_number
+from stratdocs.numbers import NumberFormat, format_compact, format_number, format_short_date
 from stratdocs.render.charts import svg
 from stratdocs.render.charts.svg import HEALTH_COLOURS, coord
 
@@ -64,7 +64,7 @@ class Data:
         """"Next: EUR 82m by 31 Dec 2027" for the milestones beyond the window, or ''."""
         if not self.later:
             return ""
-        items = "; ".join(f"{self.text(v)} by {svg.short_date(d)}" for d, v in self.later)
+        items = "; ".join(f"{self.text(v)} by {format_short_date(d, self.fmt.language)}" for d, v in self.later)
         return f"Next: {items}"
 
     @property
