@@ -41,6 +41,8 @@ from stratdocs.errors import StratdocsError, TooSlow, UsageError
 from stratdocs.findings import Finding, warning
 from stratdocs.links import position
 from stratdocs.project import Project
+from stratdocs.render import pdfparts, pdfstitch
+from stratdocs.render.pdfstitch import MIN_PART_CHARS
 from stratdocs.render.urls import SiteMap
 from stratdocs.render.views import Views
 from stratdocs.render.environment import make_environment
@@ -85,6 +87,8 @@ class Fetcher(URLFetcher):
             self.blocked.append(url)
             raise BlockedFetch(f"refused to fetch {url}")
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if path.suffix.lower() == ".woff2":
+            return URLFetcherResponse(url, _decompressed(path), {"Content-Type": "font/ttf"})
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
 
     def allowed_file(self, url: str) -> Path | None:
@@ -104,11 +108,45 @@ class Fetcher(URLFetcher):
         return path if any(root in path.parents for root in self.allowed) else None
 
 
+#: WOFF2 fonts decompressed once per process: (path, size, mtime) -> the font's sfnt bytes.
+_FONTS: dict[tuple[str, int, int], bytes] = {}
+
+
+def _decompressed(path: Path) -> bytes:
+    """A WOFF2 font as WeasyPrint would decompress it (a second per font family on every render)."""
+    import io
+
+    from fontTools.ttLib import woff2
+
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _FONTS:
+        out = io.BytesIO()
+        try:
+            woff2.decompress(io.BytesIO(path.read_bytes()), out)
+        except Exception:  # not a valid font: WeasyPrint reports and skips it as before
+            return path.read_bytes()
+        _FONTS[key] = out.getvalue()
+    return _FONTS[key]
+
+
+def warm_fonts(theme: Theme) -> None:
+    """Decompress the theme's WOFF2 fonts in this process, before workers are forked."""
+    for rel, path in sorted(static_files(theme).items()):
+        if path.suffix.lower() == ".woff2":
+            _decompressed(path)
+
+
 def _render_pdf(job: dict) -> tuple[bytes, list[str], int]:
     """HTML -> PDF bytes, refused URLs and page count, with WeasyPrint and the document's
     fetcher (runs in a worker)."""
     logging.getLogger("weasyprint").propagate = False  # refused fetches are reported as findings
     fetcher = Fetcher(job["allowed"])
+    if "part" in job:  # one part of a document rendered in parts (pdfrun)
+        from stratdocs.render import pdfrun
+
+        result = pdfrun.run_task(job, fetcher, _finish)
+        return result, fetcher.blocked, result[-1] if job["part"] == "print" else result[0]
     document = weasyprint.HTML(string=job["html"], base_url=job["base_url"], url_fetcher=fetcher).render()
     options = dict(job["options"])
     if "pdf_tags" not in options:
@@ -140,19 +178,31 @@ def _worker(conn, job: dict) -> None:
 def document_html(project: Project, views: Views, spec: DocumentSpec, env: jinja2.Environment, theme: Theme,
                   commit: str = "") -> str:
     """The whole document as one HTML string, ready for WeasyPrint."""
+    render, sections = document_template(project, views, spec, env, theme, commit)
+    return render(sections)
+
+
+def document_template(project: Project, views: Views, spec: DocumentSpec, env: jinja2.Environment, theme: Theme,
+                      commit: str = "") -> tuple[Callable[[Sequence], str], list]:
+    """The document's sections and a function printing the document with any of them (the
+    whole document with all; `pdfstitch` cuts it into parts with fewer)."""
     cfg = project.config
     commit = commit or views.commit
     document = DocumentViews(views, spec, _assets_dir(project), commit)
     context = document.document()
+    sections = context.pop("sections")
     stylesheet = static_files(theme).get("pdf.css")
-    try:
-        html = env.get_template("pdf/document.html").render(
-            doc=spec, site=views.site(), links=document.links, paper=PAPER.get(cfg.paper, "A4"),
-            stylesheet=stylesheet.resolve().as_uri() if stylesheet else "",
-            as_of=project.as_of, commit=commit, **context)
-    except jinja2.TemplateError as exc:
-        raise template_error(exc, theme) from None
-    return strip_attachments(html)
+
+    def render(chosen: Sequence) -> str:
+        try:
+            html = env.get_template("pdf/document.html").render(
+                doc=spec, site=views.site(), links=document.links, paper=PAPER.get(cfg.paper, "A4"),
+                stylesheet=stylesheet.resolve().as_uri() if stylesheet else "",
+                as_of=project.as_of, commit=commit, sections=list(chosen), **context)
+        except jinja2.TemplateError as exc:
+            raise template_error(exc, theme) from None
+        return strip_attachments(html)
+    return render, sections
 
 
 def strip_attachments(html: str) -> str:
@@ -176,6 +226,27 @@ def _job(project: Project, theme: Theme, html: str) -> dict:
         options["pdf_tags"] = False
     return {"html": html, "base_url": _assets_dir(project).as_uri() + "/", "allowed": allowed,
             "options": options}
+
+
+def _document_jobs(project: Project, views: Views, spec: DocumentSpec, env: jinja2.Environment, theme: Theme,
+                   commit: str) -> dict | list[dict]:
+    """The document's whole job, or its parts' jobs when it is long enough to render in parts on
+    several cores (see `pdfstitch`; not for PDF/A or PDF/UA variants, whose files are written whole)."""
+    render, sections = document_template(project, views, spec, env, theme, commit)
+    whole = render(sections)
+    workers = os.cpu_count() or 1
+    cut = None
+    if not project.config.pdf_variant and pdfparts.supported() and len(whole) >= 2 * MIN_PART_CHARS:
+        cut = pdfstitch.split(render, sections)
+    if cut is None:
+        return _job(project, theme, whole)
+    head, tail, fragments = cut
+    groups = pdfstitch.partition([len(f) for f in fragments],
+                                 pdfstitch.part_count(len(whole), workers, len(fragments)))
+    if len(groups) < 2:
+        return _job(project, theme, whole)
+    return [{**_job(project, theme, head + "".join(fragments[i] for i in group) + tail), "whole_html": whole}
+            for group in groups]
 
 
 # -- rendering with a time limit -------------------------------------------------------------
@@ -273,10 +344,14 @@ def render_documents(project: Project, views: Views, docs: Sequence[DocumentSpec
 
     :param theme: the resolved theme (by default the project's).
     """
+    from stratdocs.render import pdfrun
+
     theme = theme or resolve_theme(project.config)
     env = make_environment(theme)
-    jobs = [(doc.id, _job(project, theme, document_html(project, views, doc, env, theme, commit))) for doc in docs]
-    rendered = _run_jobs(jobs, timeout, progress)
+    jobs = {doc.id: _document_jobs(project, views, doc, env, theme, commit) for doc in docs}
+    if any(isinstance(job, list) for job in jobs.values()):
+        warm_fonts(theme)  # decompressed once here, shared by the forked workers
+    rendered = pdfrun.render_all(jobs, lambda tasks: _run_jobs(tasks, timeout), progress)
     out = {}
     for doc in docs:
         data, blocked, _ = rendered[doc.id]
