@@ -9,18 +9,20 @@ theme's `pdf/document.html` and `pdf.css`, and WeasyPrint lays it out in a worke
   and each refused URL becomes a located `blocked-fetch` finding (a warning at the content file
   and line that wrote it), returned to the caller with the documents.
   Links with `rel=attachment` are stripped, so no file is ever embedded.
-- **Bounded.** Each document renders in its own process with a time limit (`timeout`, 120 s by
-  default); one that takes longer fails with its name instead of hanging the build. Documents
-  render in parallel, one process per core.
+- **Bounded.** Each document renders in its own processes with a time limit (`timeout`, 120 s by
+  default, per process); one that takes longer fails with its name instead of hanging the build.
+  Documents render in parallel, one process per core, and a long document is itself cut at
+  section boundaries into parts rendered in parallel and stitched into one PDF with the whole
+  document's page numbers, contents, bookmarks, links and tags (`pdfstitch`, `pdfparts`).
 - **Reproducible.** The PDF's creation and modification dates are the plan's `as_of`; WeasyPrint
   writes no clock time, no random id (the file identifier, when a PDF/A variant asks for one, is
-  a hash of the content) and no path, so the same input gives byte-identical files.
+  a hash of the content) and no path, and stitching uses no clock or random identifier, so the
+  same input gives byte-identical files.
 """
 
 from __future__ import annotations
 
 import logging
-import mimetypes
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -29,12 +31,10 @@ import threading
 import time
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
-from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
+from urllib.parse import unquote
 
 import jinja2
 import weasyprint
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from stratdocs.config import DocumentSpec
 from stratdocs.errors import StratdocsError, TooSlow, UsageError
@@ -42,7 +42,7 @@ from stratdocs.findings import Finding, warning
 from stratdocs.links import position
 from stratdocs.project import Project
 from stratdocs.render import pdfparts, pdfstitch
-from stratdocs.render.pdfstitch import MIN_PART_CHARS
+from stratdocs.render.pdffetch import BlockedFetch, Fetcher, warm_fonts  # noqa: F401 (BlockedFetch: API)
 from stratdocs.render.urls import SiteMap
 from stratdocs.render.views import Views
 from stratdocs.render.environment import make_environment
@@ -51,90 +51,9 @@ from stratdocs.render.writer import InPlaceWriter, check_output_dir
 from stratdocs.theme import Theme, resolve as resolve_theme, static_files, template_error
 
 DEFAULT_TIMEOUT = 120.0
-#: Tagged (accessible) PDF up to this many pages: WeasyPrint 70 tags in time that grows with the
-#: square of the page count (a 370-page pack spends 30 s on it), so longer documents are untagged
-#: unless `pdf_variant: pdf/ua-1` asks for tags whatever the cost.
-TAGGED_PAGES = 150
 PAPER = {"a4": "A4", "letter": "letter"}
 _ATTACHMENT_LINK_RE = re.compile(r"<link\b[^>]*\brel\s*=\s*['\"]?[^'\">]*attachment[^>]*>", re.I)
 _REL_RE = re.compile(r"(<a\b[^>]*?)\s+rel\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.I)
-
-
-# -- the fetcher -------------------------------------------------------------------------------
-
-
-class BlockedFetch(ValueError):
-    """A URL the document may not use; WeasyPrint reports it and renders without it."""
-
-
-class Fetcher(URLFetcher):
-    """Deny by default: files inside the allowed folders and `data:` URIs, nothing else.
-
-    Every refused URL is recorded in `blocked` (in request order) for located warnings.
-    """
-
-    def __init__(self, allowed: Iterable[str | Path]):
-        super().__init__(timeout=1, allowed_protocols=("file", "data"), allow_redirects=False)
-        self.allowed = tuple(Path(p).resolve() for p in allowed)
-        self.blocked: list[str] = []
-
-    def fetch(self, url, headers=None):
-        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-        if scheme == "data":
-            return super().fetch(url, headers)
-        path = self.allowed_file(url) if scheme == "file" else None
-        if path is None:
-            self.blocked.append(url)
-            raise BlockedFetch(f"refused to fetch {url}")
-        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        if path.suffix.lower() == ".woff2":
-            return URLFetcherResponse(url, _decompressed(path), {"Content-Type": "font/ttf"})
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
-
-    def allowed_file(self, url: str) -> Path | None:
-        """The file a `file:` URL names, if it is a file inside an allowed folder."""
-        parts = urlsplit(url)
-        if parts.netloc not in ("", "localhost"):
-            return None
-        raw = unquote(parts.path)
-        if ".." in raw.replace("\\", "/").split("/"):
-            return None
-        try:
-            path = Path(url2pathname(parts.path)).resolve(strict=True)
-        except (OSError, RuntimeError, ValueError):
-            return None
-        if not path.is_file():
-            return None
-        return path if any(root in path.parents for root in self.allowed) else None
-
-
-#: WOFF2 fonts decompressed once per process: (path, size, mtime) -> the font's sfnt bytes.
-_FONTS: dict[tuple[str, int, int], bytes] = {}
-
-
-def _decompressed(path: Path) -> bytes:
-    """A WOFF2 font as WeasyPrint would decompress it (a second per font family on every render)."""
-    import io
-
-    from fontTools.ttLib import woff2
-
-    stat = path.stat()
-    key = (str(path), stat.st_size, stat.st_mtime_ns)
-    if key not in _FONTS:
-        out = io.BytesIO()
-        try:
-            woff2.decompress(io.BytesIO(path.read_bytes()), out)
-        except Exception:  # not a valid font: WeasyPrint reports and skips it as before
-            return path.read_bytes()
-        _FONTS[key] = out.getvalue()
-    return _FONTS[key]
-
-
-def warm_fonts(theme: Theme) -> None:
-    """Decompress the theme's WOFF2 fonts in this process, before workers are forked."""
-    for rel, path in sorted(static_files(theme).items()):
-        if path.suffix.lower() == ".woff2":
-            _decompressed(path)
 
 
 def _render_pdf(job: dict) -> tuple[bytes, list[str], int]:
@@ -148,9 +67,7 @@ def _render_pdf(job: dict) -> tuple[bytes, list[str], int]:
         result = pdfrun.run_task(job, fetcher, _finish)
         return result, fetcher.blocked, result[-1] if job["part"] == "print" else result[0]
     document = weasyprint.HTML(string=job["html"], base_url=job["base_url"], url_fetcher=fetcher).render()
-    options = dict(job["options"])
-    if "pdf_tags" not in options:
-        options["pdf_tags"] = len(document.pages) <= TAGGED_PAGES
+    options = {"pdf_tags": True, **job["options"]}
     return document.write_pdf(finisher=_finish, **options), fetcher.blocked, len(document.pages)
 
 
@@ -219,8 +136,9 @@ def _job(project: Project, theme: Theme, html: str) -> dict:
     assets = _assets_dir(project)
     inside = cfg.root.resolve() in assets.parents  # an assets folder linked from elsewhere is refused
     allowed = [*([str(assets)] if inside else []), *(str(d) for d in theme.dirs)]
-    # A PDF variant decides about tags itself (PDF/UA is tagged); otherwise `_render_pdf` tags
-    # documents of up to TAGGED_PAGES pages.
+    # A PDF variant decides about tags itself (PDF/UA is tagged); otherwise every document is
+    # tagged, at any length: WeasyPrint's tagging time grows faster than the page count, and a
+    # long document renders in parts (`pdfstitch`), which bounds it.
     options = {"pdf_variant": cfg.pdf_variant or None, "attachments": None, "custom_metadata": False}
     if cfg.pdf_variant:
         options["pdf_tags"] = False
@@ -236,7 +154,7 @@ def _document_jobs(project: Project, views: Views, spec: DocumentSpec, env: jinj
     whole = render(sections)
     workers = os.cpu_count() or 1
     cut = None
-    if not project.config.pdf_variant and pdfparts.supported() and len(whole) >= 2 * MIN_PART_CHARS:
+    if not project.config.pdf_variant and pdfparts.supported() and len(whole) >= 2 * pdfstitch.MIN_PART_CHARS:
         cut = pdfstitch.split(render, sections)
     if cut is None:
         return _job(project, theme, whole)

@@ -71,7 +71,7 @@ def part_count(chars: int, workers: int, sections: int) -> int:
     """How many parts a document of `chars` characters and `sections` sections is cut into."""
     if workers < 2 or sections < 2:
         return 1
-    return max(1, min(sections, workers * PARTS_PER_WORKER, chars // MIN_PART_CHARS))
+    return max(1, min(sections, workers * PARTS_PER_WORKER, chars // max(1, MIN_PART_CHARS)))
 
 
 # -- stitching ----------------------------------------------------------------------------------
@@ -160,8 +160,9 @@ def _structure(writer, readers, offsets) -> None:
             nums += [NumberObject(int(pairs[i]) + base), pairs[i + 1].clone(writer, ignore_fields=("/P",))]
         for index in range(len(reader.pages)):
             page = writer.pages[offset + index].get_object()
-            if "/StructParents" in page:
-                page[NameObject("/StructParents")] = NumberObject(int(page["/StructParents"]) + base)
+            source_page = reader.pages[index]
+            if "/StructParents" in source_page:  # pypdf does not copy it
+                page[NameObject("/StructParents")] = NumberObject(int(source_page["/StructParents"]) + base)
             for annot in page.get("/Annots", ()):
                 annot = annot.get_object()
                 if "/StructParent" in annot:
