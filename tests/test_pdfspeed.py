@@ -167,11 +167,16 @@ def test_the_structure_tree_is_one_valid_tree(both):
         seen += 1
         assert element["/P"].get_object() is parent or element["/P"].get_object() == parent
         if "/Pg" in element:
-            assert element["/Pg"].idnum in page_refs
+            assert element.raw_get("/Pg").idnum in page_refs
         kids = element.get("/K")
         for child in (kids if isinstance(kids, list) else [kids] if kids is not None else []):
             stack.append((element, child))
     assert seen > 100
+    by_key = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    for page in r.pages:  # a page's marked content maps to elements on that page
+        for element in by_key[int(page["/StructParents"])]:
+            element = element.get_object()
+            assert element.raw_get("/Pg").idnum == page.indirect_reference.idnum
 
 
 def test_the_same_parts_give_the_same_bytes(both):

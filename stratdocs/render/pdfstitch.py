@@ -23,9 +23,13 @@ from __future__ import annotations
 import io
 from typing import Callable, Sequence
 
-#: A part is about this many characters of HTML at least; smaller documents are not split.
+#: Documents shorter than twice this many characters of HTML are rendered whole.
 MIN_PART_CHARS = 60_000
-#: Parts per worker process: more parts balance uneven sections better, each costs a start-up.
+#: A part is at most about this many characters of HTML (some 40 pages): a worker's memory grows
+#: with its part, so a long document is cut into more parts than there are workers.
+MAX_PART_CHARS = 300_000
+#: Parts per worker process at least: more parts balance uneven sections better, each costs a
+#: start-up (parsing the HTML and the stylesheets).
 PARTS_PER_WORKER = 2
 
 
@@ -71,7 +75,8 @@ def part_count(chars: int, workers: int, sections: int) -> int:
     """How many parts a document of `chars` characters and `sections` sections is cut into."""
     if workers < 2 or sections < 2:
         return 1
-    return max(1, min(sections, workers * PARTS_PER_WORKER, chars // max(1, MIN_PART_CHARS)))
+    wanted = max(workers * PARTS_PER_WORKER, -(-chars // MAX_PART_CHARS))
+    return max(1, min(sections, wanted, chars // max(1, MIN_PART_CHARS)))
 
 
 # -- stitching ----------------------------------------------------------------------------------
