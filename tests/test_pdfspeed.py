@@ -217,3 +217,22 @@ def test_a_long_document_is_tagged_and_correct(tmp_path: Path, monkeypatch):
     assert "/StructTreeRoot" in r.trailer["/Root"]
     assert texts(r)[-1].endswith(f"Page {len(r.pages)} of {len(r.pages)}") or \
         f"Page {len(r.pages)} of {len(r.pages)}" in texts(r)[-1]
+
+
+def test_fonts_are_served_decompressed_only_from_allowed_folders(tmp_path: Path):
+    """The font cache reads nothing the fetcher would refuse: a WOFF2 outside the theme and
+    assets is refused like any file; one inside is served as the sfnt WeasyPrint would make."""
+    from stratdocs.render.pdffetch import BlockedFetch, Fetcher
+
+    fonts = Path(pdf.__file__).resolve().parents[2] / "themes" / "default" / "static" / "fonts"
+    font = next(fonts.glob("*.woff2"))
+    outside = tmp_path / "elsewhere" / font.name
+    outside.parent.mkdir()
+    outside.write_bytes(font.read_bytes())
+    fetcher = Fetcher([fonts])
+    served = fetcher.fetch(font.as_uri())
+    body = served.read()
+    assert body[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true") and body != font.read_bytes()
+    with pytest.raises(BlockedFetch):
+        fetcher.fetch(outside.as_uri())
+    assert fetcher.blocked == [outside.as_uri()]
