@@ -215,13 +215,13 @@ def _run_jobs(jobs: Sequence[tuple[str, dict]], timeout: float | None,
                     status, payload, blocked, pages = conn.recv()
                 except EOFError:
                     process.join()
-                    raise StratdocsError(f"document '{name}': the PDF renderer stopped unexpectedly "
+                    raise StratdocsError(f"document '{_shown(name)}': the PDF renderer stopped unexpectedly "
                                                f"(exit status {process.exitcode})") from None
                 finally:
                     conn.close()
                 process.join()
                 if status != "ok":
-                    raise StratdocsError(f"document '{name}' could not be rendered: {payload}")
+                    raise StratdocsError(f"document '{_shown(name)}' could not be rendered: {payload}")
                 results[name] = (payload, blocked, pages)
                 if progress:
                     progress(name, pages)
@@ -229,7 +229,7 @@ def _run_jobs(jobs: Sequence[tuple[str, dict]], timeout: float | None,
             for name, _, deadline in running.values():
                 if now >= deadline:
                     raise TooSlow(
-                        f"document '{name}' took longer than {timeout:g} s to render and was stopped; "
+                        f"document '{_shown(name)}' took longer than {timeout:g} s to render and was stopped; "
                         "make it smaller (fewer sections, a filter) or look for a huge table or image")
     finally:
         for conn, (_, process, _) in running.items():
@@ -237,6 +237,11 @@ def _run_jobs(jobs: Sequence[tuple[str, dict]], timeout: float | None,
             process.join()
             conn.close()
     return results
+
+
+def _shown(task: str) -> str:
+    """The document a task renders ("board-pack#2", its third part, is "board-pack")."""
+    return task.split("#", 1)[0]
 
 
 # -- public API ---------------------------------------------------------------------------
