@@ -9,18 +9,20 @@ theme's `pdf/document.html` and `pdf.css`, and WeasyPrint lays it out in a worke
   and each refused URL becomes a located `blocked-fetch` finding (a warning at the content file
   and line that wrote it), returned to the caller with the documents.
   Links with `rel=attachment` are stripped, so no file is ever embedded.
-- **Bounded.** Each document renders in its own process with a time limit (`timeout`, 120 s by
-  default); one that takes longer fails with its name instead of hanging the build. Documents
-  render in parallel, one process per core.
+- **Bounded.** Each document renders in its own processes with a time limit (`timeout`, 120 s by
+  default, per process); one that takes longer fails with its name instead of hanging the build.
+  Documents render in parallel, one process per core, and a long document is itself cut at
+  section boundaries into parts rendered in parallel and stitched into one PDF with the whole
+  document's page numbers, contents, bookmarks, links and tags (`pdfstitch`, `pdfparts`).
 - **Reproducible.** The PDF's creation and modification dates are the plan's `as_of`; WeasyPrint
   writes no clock time, no random id (the file identifier, when a PDF/A variant asks for one, is
-  a hash of the content) and no path, so the same input gives byte-identical files.
+  a hash of the content) and no path, and stitching uses no clock or random identifier, so the
+  same input gives byte-identical files.
 """
 
 from __future__ import annotations
 
 import logging
-import mimetypes
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -29,18 +31,18 @@ import threading
 import time
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
-from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
+from urllib.parse import unquote
 
 import jinja2
 import weasyprint
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from stratdocs.config import DocumentSpec
 from stratdocs.errors import StratdocsError, TooSlow, UsageError
 from stratdocs.findings import Finding, warning
 from stratdocs.links import position
 from stratdocs.project import Project
+from stratdocs.render import pdfparts, pdfstitch
+from stratdocs.render.pdffetch import BlockedFetch, Fetcher, warm_fonts  # noqa: F401 (BlockedFetch: API)
 from stratdocs.render.urls import SiteMap
 from stratdocs.render.views import Views
 from stratdocs.render.environment import make_environment
@@ -50,59 +52,9 @@ from stratdocs.render.writer import InPlaceWriter, check_output_dir
 from stratdocs.theme import Theme, resolve as resolve_theme, static_files, template_error
 
 DEFAULT_TIMEOUT = 120.0
-#: Tagged (accessible) PDF up to this many pages: WeasyPrint 70 tags in time that grows with the
-#: square of the page count (a 370-page pack spends 30 s on it), so longer documents are untagged
-#: unless `pdf_variant: pdf/ua-1` asks for tags whatever the cost.
-TAGGED_PAGES = 150
 PAPER = {"a4": "A4", "letter": "letter"}
 _ATTACHMENT_LINK_RE = re.compile(r"<link\b[^>]*\brel\s*=\s*['\"]?[^'\">]*attachment[^>]*>", re.I)
 _REL_RE = re.compile(r"(<a\b[^>]*?)\s+rel\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.I)
-
-
-# -- the fetcher -------------------------------------------------------------------------------
-
-
-class BlockedFetch(ValueError):
-    """A URL the document may not use; WeasyPrint reports it and renders without it."""
-
-
-class Fetcher(URLFetcher):
-    """Deny by default: files inside the allowed folders and `data:` URIs, nothing else.
-
-    Every refused URL is recorded in `blocked` (in request order) for located warnings.
-    """
-
-    def __init__(self, allowed: Iterable[str | Path]):
-        super().__init__(timeout=1, allowed_protocols=("file", "data"), allow_redirects=False)
-        self.allowed = tuple(Path(p).resolve() for p in allowed)
-        self.blocked: list[str] = []
-
-    def fetch(self, url, headers=None):
-        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-        if scheme == "data":
-            return super().fetch(url, headers)
-        path = self.allowed_file(url) if scheme == "file" else None
-        if path is None:
-            self.blocked.append(url)
-            raise BlockedFetch(f"refused to fetch {url}")
-        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
-
-    def allowed_file(self, url: str) -> Path | None:
-        """The file a `file:` URL names, if it is a file inside an allowed folder."""
-        parts = urlsplit(url)
-        if parts.netloc not in ("", "localhost"):
-            return None
-        raw = unquote(parts.path)
-        if ".." in raw.replace("\\", "/").split("/"):
-            return None
-        try:
-            path = Path(url2pathname(parts.path)).resolve(strict=True)
-        except (OSError, RuntimeError, ValueError):
-            return None
-        if not path.is_file():
-            return None
-        return path if any(root in path.parents for root in self.allowed) else None
 
 
 def _render_pdf(job: dict) -> tuple[bytes, list[str], int]:
@@ -110,10 +62,13 @@ def _render_pdf(job: dict) -> tuple[bytes, list[str], int]:
     fetcher (runs in a worker)."""
     logging.getLogger("weasyprint").propagate = False  # refused fetches are reported as findings
     fetcher = Fetcher(job["allowed"])
+    if "part" in job:  # one part of a document rendered in parts (pdfrun)
+        from stratdocs.render import pdfrun
+
+        result = pdfrun.run_task(job, fetcher, _finish)
+        return result, fetcher.blocked, result[-1] if job["part"] == "print" else result[0]
     document = weasyprint.HTML(string=job["html"], base_url=job["base_url"], url_fetcher=fetcher).render()
-    options = dict(job["options"])
-    if "pdf_tags" not in options:
-        options["pdf_tags"] = len(document.pages) <= TAGGED_PAGES
+    options = {"pdf_tags": True, **job["options"]}
     return document.write_pdf(finisher=_finish, **options), fetcher.blocked, len(document.pages)
 
 
@@ -141,19 +96,31 @@ def _worker(conn, job: dict) -> None:
 def document_html(project: Project, views: Views, spec: DocumentSpec, env: jinja2.Environment, theme: Theme,
                   commit: str = "") -> str:
     """The whole document as one HTML string, ready for WeasyPrint."""
+    render, sections = document_template(project, views, spec, env, theme, commit)
+    return render(sections)
+
+
+def document_template(project: Project, views: Views, spec: DocumentSpec, env: jinja2.Environment, theme: Theme,
+                      commit: str = "") -> tuple[Callable[[Sequence], str], list]:
+    """The document's sections and a function printing the document with any of them (the
+    whole document with all; `pdfstitch` cuts it into parts with fewer)."""
     cfg = project.config
     commit = commit or views.commit
     document = DocumentViews(views, spec, _assets_dir(project), commit)
     context = document.document()
+    sections = context.pop("sections")
     stylesheet = static_files(theme).get("pdf.css")
-    try:
-        html = env.get_template("pdf/document.html").render(
-            doc=spec, site=views.site(), links=document.links, paper=PAPER.get(cfg.paper, "A4"),
-            stylesheet=stylesheet.resolve().as_uri() if stylesheet else "",
-            as_of=project.as_of, commit=commit, **context)
-    except jinja2.TemplateError as exc:
-        raise template_error(exc, theme) from None
-    return strip_attachments(html)
+
+    def render(chosen: Sequence) -> str:
+        try:
+            html = env.get_template("pdf/document.html").render(
+                doc=spec, site=views.site(), links=document.links, paper=PAPER.get(cfg.paper, "A4"),
+                stylesheet=stylesheet.resolve().as_uri() if stylesheet else "",
+                as_of=project.as_of, commit=commit, sections=list(chosen), **context)
+        except jinja2.TemplateError as exc:
+            raise template_error(exc, theme) from None
+        return strip_attachments(html)
+    return render, sections
 
 
 def strip_attachments(html: str) -> str:
@@ -170,13 +137,35 @@ def _job(project: Project, theme: Theme, html: str) -> dict:
     assets = _assets_dir(project)
     inside = cfg.root.resolve() in assets.parents  # an assets folder linked from elsewhere is refused
     allowed = [*([str(assets)] if inside else []), *(str(d) for d in theme.dirs)]
-    # A PDF variant decides about tags itself (PDF/UA is tagged); otherwise `_render_pdf` tags
-    # documents of up to TAGGED_PAGES pages.
+    # A PDF variant decides about tags itself (PDF/UA is tagged); otherwise every document is
+    # tagged, at any length: WeasyPrint's tagging time grows faster than the page count, and a
+    # long document renders in parts (`pdfstitch`), which bounds it.
     options = {"pdf_variant": cfg.pdf_variant or None, "attachments": None, "custom_metadata": False}
     if cfg.pdf_variant:
         options["pdf_tags"] = False
     return {"html": html, "base_url": _assets_dir(project).as_uri() + "/", "allowed": allowed,
             "options": options}
+
+
+def _document_jobs(project: Project, views: Views, spec: DocumentSpec, env: jinja2.Environment, theme: Theme,
+                   commit: str) -> dict | list[dict]:
+    """The document's whole job, or its parts' jobs when it is long enough to render in parts on
+    several cores (see `pdfstitch`; not for PDF/A or PDF/UA variants, whose files are written whole)."""
+    render, sections = document_template(project, views, spec, env, theme, commit)
+    whole = render(sections)
+    workers = os.cpu_count() or 1
+    cut = None
+    if not project.config.pdf_variant and pdfparts.supported() and len(whole) >= 2 * pdfstitch.MIN_PART_CHARS:
+        cut = pdfstitch.split(render, sections)
+    if cut is None:
+        return _job(project, theme, whole)
+    head, tail, fragments = cut
+    groups = pdfstitch.partition([len(f) for f in fragments],
+                                 pdfstitch.part_count(len(whole), workers, len(fragments)))
+    if len(groups) < 2:
+        return _job(project, theme, whole)
+    return [{**_job(project, theme, head + "".join(fragments[i] for i in group) + tail), "whole_html": whole}
+            for group in groups]
 
 
 # -- rendering with a time limit -------------------------------------------------------------
@@ -227,13 +216,13 @@ def _run_jobs(jobs: Sequence[tuple[str, dict]], timeout: float | None,
                     status, payload, blocked, pages = conn.recv()
                 except EOFError:
                     process.join()
-                    raise StratdocsError(f"document '{name}': the PDF renderer stopped unexpectedly "
+                    raise StratdocsError(f"document '{_shown(name)}': the PDF renderer stopped unexpectedly "
                                                f"(exit status {process.exitcode})") from None
                 finally:
                     conn.close()
                 process.join()
                 if status != "ok":
-                    raise StratdocsError(f"document '{name}' could not be rendered: {payload}")
+                    raise StratdocsError(f"document '{_shown(name)}' could not be rendered: {payload}")
                 results[name] = (payload, blocked, pages)
                 if progress:
                     progress(name, pages)
@@ -241,7 +230,7 @@ def _run_jobs(jobs: Sequence[tuple[str, dict]], timeout: float | None,
             for name, _, deadline in running.values():
                 if now >= deadline:
                     raise TooSlow(
-                        f"document '{name}' took longer than {timeout:g} s to render and was stopped; "
+                        f"document '{_shown(name)}' took longer than {timeout:g} s to render and was stopped; "
                         "make it smaller (fewer sections, a filter) or look for a huge table or image")
     finally:
         for conn, (_, process, _) in running.items():
@@ -249,6 +238,11 @@ def _run_jobs(jobs: Sequence[tuple[str, dict]], timeout: float | None,
             process.join()
             conn.close()
     return results
+
+
+def _shown(task: str) -> str:
+    """The document a task renders ("board-pack#2", its third part, is "board-pack")."""
+    return task.split("#", 1)[0]
 
 
 # -- public API ---------------------------------------------------------------------------
@@ -274,12 +268,16 @@ def render_documents(project: Project, views: Views, docs: Sequence[DocumentSpec
 
     :param theme: the resolved theme (by default the project's).
     """
+    from stratdocs.render import pdfrun
+
     theme = theme or resolve_theme(project.config)
     env = make_environment(theme, project.config.language)
     views.ui = Interface.of(project.config, env.translations)
     use_interface(views.ui)
-    jobs = [(doc.id, _job(project, theme, document_html(project, views, doc, env, theme, commit))) for doc in docs]
-    rendered = _run_jobs(jobs, timeout, progress)
+    jobs = {doc.id: _document_jobs(project, views, doc, env, theme, commit) for doc in docs}
+    if any(isinstance(job, list) for job in jobs.values()):
+        warm_fonts(theme)  # decompressed once here, shared by the forked workers
+    rendered = pdfrun.render_all(jobs, lambda tasks: _run_jobs(tasks, timeout), progress)
     out = {}
     for doc in docs:
         data, blocked, _ = rendered[doc.id]

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""PDF figures of issue #15: a document rendered whole (one process) vs in parts (every core).
+
+    python benchmarks/pdf.py --plan content-example        # the example's board pack
+    python benchmarks/pdf.py --entities 1000 --repeat 1     # the 656-page pack of a generated plan
+
+Each run is a fresh `python` process rendering one document through `pdf.render_documents`
+(worker processes as in a build): its wall time, the CPU time of the whole process tree (user +
+system, the workers included), and the peak memory of the tree (the sum of the RSS of the
+process and its workers, sampled every 0.2 s from /proc). `whole` forces the single-process
+render (what every document did before); `parts` is the default. Medians of --repeat runs, both
+modes alternating in the same session, so the ratio is fair on a busy machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CHILD = r"""
+import io, sys, time
+from pathlib import Path
+from stratdocs import project as P
+from stratdocs.render import pdf, pdfparts
+root, doc_id, mode = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+if mode == "whole":
+    pdfparts.supported = lambda: False
+project = P.load(root)
+views = pdf.document_views(project)
+docs = pdf.chosen_documents(project, [doc_id] if doc_id else None)[:1]
+start = time.perf_counter()
+data = pdf.render_documents(project, views, docs, timeout=3600)[docs[0].id][0]
+from pypdf import PdfReader
+print(len(PdfReader(io.BytesIO(data)).pages), time.perf_counter() - start, flush=True)
+"""
+
+
+def _tree_rss(pid: int) -> int:
+    """The summed RSS (bytes) of a process and its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(entry))
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            pages = int(Path(f"/proc/{current}/statm").read_text().split()[1])
+        except OSError:
+            continue
+        total += pages * os.sysconf("SC_PAGE_SIZE")
+        stack += children.get(current, [])
+    return total
+
+
+def run_once(root: Path, doc_id: str, mode: str) -> dict:
+    """One fresh process rendering the document: wall, tree CPU, peak tree RSS, pages."""
+    before = os.times()
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-c", CHILD, str(root), doc_id, mode],
+                               stdout=subprocess.PIPE, text=True)
+    peak = [0]
+
+    def sample():
+        while process.poll() is None:
+            peak[0] = max(peak[0], _tree_rss(process.pid))
+            time.sleep(0.2)
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = process.communicate()
+    wall = time.perf_counter() - start
+    sampler.join()
+    after = os.times()
+    if process.returncode:
+        raise SystemExit(f"{mode} render failed ({process.returncode})")
+    pages, render = out.split()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return {"wall": wall, "render": float(render), "cpu": cpu, "peak_mb": peak[0] / 2**20, "pages": int(pages)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--plan", type=Path, help="a project folder (default: a generated plan)")
+    parser.add_argument("--entities", type=int, default=1000, help="size of the generated plan")
+    parser.add_argument("--document", default="", help="document id (default: the first configured)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--modes", default="whole,parts")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="stratdocs-pdfbench-") as tmp:
+        root = args.plan
+        if root is None:
+            root = Path(tmp) / "plan"
+            subprocess.run([sys.executable, str(HERE / "generate.py"), "--entities", str(args.entities),
+                            "--out", str(root)], check=True, stdout=subprocess.DEVNULL)
+        runs: dict[str, list[dict]] = {mode: [] for mode in args.modes.split(",")}
+        for _ in range(args.repeat):
+            for mode in runs:
+                runs[mode].append(run_once(root.resolve(), args.document, mode))
+                print(mode, runs[mode][-1], file=sys.stderr)
+    medians = {mode: {key: statistics.median(r[key] for r in found) for key in found[0]}
+               for mode, found in runs.items()}
+    if args.json:
+        print(json.dumps({"medians": medians, "runs": runs}, indent=2))
+        return 0
+    print("| mode | pages | wall | render | CPU (tree) | peak memory (tree) |\n|---|---|---|---|---|---|")
+    for mode, m in medians.items():
+        print(f"| {mode} | {m['pages']:.0f} | {m['wall']:.1f} s | {m['render']:.1f} s | {m['cpu']:.1f} s "
+              f"| {m['peak_mb']:.0f} MB |")
+    if {"whole", "parts"} <= set(medians):
+        print(f"\nparts / whole (wall): {medians['parts']['wall'] / medians['whole']['wall']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,202 @@
+"""One part of a PDF document laid out on its own, with the page numbers of the whole document.
+
+A long document is cut at section boundaries into parts that render in parallel (see
+`pdfstitch`). A part is laid out twice:
+
+1. **Measure** (`measure`): the part alone, one layout loop, no PDF written: its page count and
+   the page (within the part) of every anchor.
+2. **Print** (`render_part`): the part again, now knowing where it starts (`offset`), how many pages
+   the whole document has (`total`) and the page of every anchor of the document (`seeds`,
+   numbered as in the whole document). WeasyPrint's layout is told these numbers up front, so
+   "Page X of Y", contents page numbers and printed cross-references ("p. N") come out as a
+   single render of the whole document prints them, and no page is laid out again to resolve a
+   forward reference (a single render lays out most pages of a board pack three times for that).
+
+The numbers reach WeasyPrint through three hooks, installed only while a part renders
+(`_hooks`): a target collector that knows the seeded pages, the first page's counter, and the
+`pages` counter of the margin boxes. They use WeasyPrint 70's layout internals; `supported()`
+says whether the installed WeasyPrint is one they were written for (otherwise documents render
+in one piece, as before).
+
+A printed page number in a part that differs from what the measure promised (a cross-reference
+whose digits moved a line break, say) is detected: the part reports its real numbers instead of
+a PDF and the document is printed again with them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Iterator, Mapping
+
+import weasyprint
+
+#: WeasyPrint versions whose layout internals the hooks were written for.
+SUPPORTED_MAJOR = ("70",)
+_SEED_COUNTERS = ("page", "pages")
+
+
+def supported() -> bool:
+    """Whether documents can be rendered in parts with this WeasyPrint."""
+    return weasyprint.__version__.split(".")[0] in SUPPORTED_MAJOR
+
+
+class _Foreign:
+    """A target in another part: looked up as if laid out, with its page in the whole document."""
+
+    state = "up-to-date"
+    page_maker_index = None
+
+    def __init__(self, page: int, local_pages: int):
+        self.target_box = self
+        self.cached_counter_values: dict = {}
+        self.cached_page_counter_values = {"pages": [local_pages], "page": [page]}
+        self.parse_again_functions: dict = {}
+
+
+def _collector_class(seeds: Mapping[str, int], local_pages: int):
+    from weasyprint.css.targets import TargetCollector, anchor_name_from_token, get_url_tuple
+
+    class SeededCollector(TargetCollector):
+        """Targets of this part get their seeded page before layout; targets of other parts
+        resolve to their page without being present."""
+
+        def store_target(self, anchor_name, target_counter_values, target_box):
+            super().store_target(anchor_name, target_counter_values, target_box)
+            item = self.target_lookup_items.get(anchor_name)
+            if item is not None and anchor_name in seeds and not item.cached_page_counter_values:
+                # The page state's counters as they will be when the target is laid out (the
+                # `pages` counter is the part's own page count), so nothing is laid out again.
+                item.cached_page_counter_values = {"pages": [local_pages], "page": [seeds[anchor_name]]}
+
+        def collect_missing_counters(self, parent_box, css_token, parse_again_function, missing_counters,
+                                     missing_target_counters):
+            # WeasyPrint 70's `compute_content_list` hands over a target's list as the box's own
+            # missing counters (a rebound name), so every cross-reference looks like a use of
+            # counter(page) and its page is laid out again in each loop. The target counters are
+            # seeded here; only a real counter() in the content still needs the page's value.
+            aliased = any(missing_counters is target for target in missing_target_counters.values())
+            if aliased and css_token == "content" and not _uses_counters(parent_box.style["content"]):
+                missing_counters = []
+            super().collect_missing_counters(parent_box, css_token, parse_again_function, missing_counters,
+                                             missing_target_counters)
+
+        def lookup_target(self, anchor_token, source_box, css_token, parse_again):
+            token = anchor_token
+            if token[0] == "attr()":
+                attr_name, type_, fallback = token[1]
+                value = source_box.element.get(attr_name, fallback)
+                token = ("string", value) if type_ == "string" else (
+                    "url", get_url_tuple(value, source_box.style.base_url))
+            name = anchor_name_from_token(token)
+            if name not in self.target_lookup_items and name in seeds:
+                return _Foreign(seeds[name], local_pages)
+            return super().lookup_target(anchor_token, source_box, css_token, parse_again)
+
+    return SeededCollector
+
+
+def _uses_counters(content) -> bool:
+    """Whether a computed `content` value prints counter() or counters()."""
+    return content not in ("normal", "none", "inhibit") and any(
+        kind in ("counter()", "counters()") for kind, _ in content)
+
+
+@contextlib.contextmanager
+def _hooks(offset: int, total: int, seeds: Mapping[str, int], local_pages: int = 0,
+           max_loops: int | None = None) -> Iterator[None]:
+    """WeasyPrint lays out the next document as pages offset+1.. of a total-page document (of
+    which it is expected to be `local_pages` pages)."""
+    import weasyprint.document as wdoc
+    import weasyprint.layout as wlayout
+
+    saved = (wdoc.TargetCollector, wlayout.initialize_page_maker, wlayout.make_margin_boxes, wdoc.layout_document)
+    first_maker, margins, layout = saved[1:]
+
+    def initialize_page_maker(context, root_box):
+        first_maker(context, root_box)
+        state = context.page_maker[0][3]
+        state[1]["page"] = [offset]  # incremented to offset + 1 on the first page
+        state[1]["pages"] = [local_pages]  # as WeasyPrint sets it after the first loop
+        state[2][-1].add("page")
+
+    def make_margin_boxes(context, page, state):
+        quote_depth, counters, *rest = state
+        return margins(context, page, (quote_depth, {**counters, "pages": [total]}, *rest))
+
+    def layout_document(html, root_box, context, max_loops_=8):
+        return layout(html, root_box, context, max_loops or max_loops_)
+
+    wdoc.TargetCollector = _collector_class(seeds, local_pages)
+    wlayout.initialize_page_maker = initialize_page_maker
+    wlayout.make_margin_boxes = make_margin_boxes
+    wdoc.layout_document = layout_document
+    try:
+        yield
+    finally:
+        (wdoc.TargetCollector, wlayout.initialize_page_maker, wlayout.make_margin_boxes,
+         wdoc.layout_document) = saved
+
+
+def _anchors(document) -> dict[str, int]:
+    """The first page (0-based, within the document) of every anchor."""
+    found: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for name in page.anchors:
+            found.setdefault(name, index)
+    return found
+
+
+def layout(job: dict, fetcher, offset: int = 0, total: int = 0, seeds: Mapping[str, int] | None = None,
+           local_pages: int = 0, max_loops: int | None = None):
+    """The part laid out (a WeasyPrint `Document`), numbered from `offset + 1` of `total` pages."""
+    logging.getLogger("weasyprint").propagate = False
+    with _hooks(offset, total, seeds or {}, local_pages, max_loops):
+        return weasyprint.HTML(string=job["html"], base_url=job["base_url"], url_fetcher=fetcher).render()
+
+
+def measure(job: dict, fetcher) -> tuple[int, dict[str, int]]:
+    """Pass 1: the part's page count and the page (0-based, in the part) of each anchor."""
+    document = layout(job, fetcher, max_loops=1)
+    return len(document.pages), _anchors(document)
+
+
+def check(document, offset: int, pages: int, seeds: Mapping[str, int]) -> dict[str, int] | None:
+    """None when the laid-out part has the page count and anchor pages it was seeded with, else
+    its real anchors (0-based, in the part) for another round."""
+    anchors = _anchors(document)
+    if len(document.pages) == pages and all(seeds.get(name) == offset + i + 1 for name, i in anchors.items()):
+        return None
+    return anchors
+
+
+def add_foreign_anchors(document, foreign: Iterator[str]) -> list[str]:
+    """Keep the links to other parts: WeasyPrint drops links to anchors it does not have, so each
+    foreign anchor gets a stand-in on the part's first page. The stitcher removes the stand-ins'
+    destinations and resolves the links to the real ones. Returns the stand-in names."""
+    page = document.pages[0]
+    added = []
+    for name in foreign:
+        page.anchors[name] = (0, 0, 0, 0)
+        added.append(name)
+    return added
+
+
+def render_part(job: dict, fetcher, offset: int, total: int, pages: int, seeds: Mapping[str, int],
+                options: dict) -> tuple[bytes | None, dict[str, int], list[str], int]:
+    """Pass 2: the part's PDF, numbered as pages offset+1..offset+pages of `total`.
+
+    :param seeds: every anchor of the document -> its page (1-based, in the whole document).
+    :returns: (PDF bytes, the part's anchors, the stand-in anchor names, its page count), or
+        (None, the part's real anchors, [], its real page count) when its layout did not come
+        out as measured.
+    """
+    document = layout(job, fetcher, offset, total, seeds, pages)
+    moved = check(document, offset, pages, seeds)
+    if moved is not None:
+        return None, moved, [], len(document.pages)
+    anchors = _anchors(document)
+    linked = dict.fromkeys(target for page in document.pages for kind, target, _, _ in page.links
+                           if kind == "internal" and target not in anchors and target in seeds)
+    stand_ins = add_foreign_anchors(document, iter(linked))
+    return document.write_pdf(**options), anchors, stand_ins, len(document.pages)

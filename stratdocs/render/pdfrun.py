@@ -1,0 +1,100 @@
+"""Rendering documents on every core: whole documents and documents in parts (`pdfstitch`).
+
+`render_all` takes, per document, either one whole job or the jobs of its parts, and runs them
+through the caller's process runner in two rounds:
+
+1. whole documents, and every part measured (page count, anchor pages);
+2. every part printed with the whole document's page numbers, then stitched.
+
+A part whose layout moved (its page count or an anchor's page differs from the measure) is
+reported by its worker; its document is printed again with the new numbers (at most
+`ROUNDS` times, then it is rendered whole).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Mapping, Sequence
+
+from stratdocs.render import pdfparts, pdfstitch
+
+#: Printing rounds a document in parts may take before it is rendered whole instead.
+ROUNDS = 3
+
+Result = tuple[bytes, list[str], int]
+Runner = Callable[[Sequence[tuple[str, dict]]], dict[str, tuple]]
+
+
+def run_task(job: dict, fetcher, finisher) -> tuple:
+    """A part's task in a worker: `measure` or `print` (see `pdfparts`)."""
+    if job["part"] == "measure":
+        return pdfparts.measure(job, fetcher)
+    options = {**job["options"], "pdf_tags": True, "finisher": finisher}
+    return pdfparts.render_part(job, fetcher, job["offset"], job["total"], job["pages"], job["seeds"], options)
+
+
+def _seeds(measures: Sequence[tuple[int, Mapping[str, int]]]) -> tuple[list[int], int, dict[str, int]]:
+    """Each part's first page offset, the total and every anchor's page (1-based, first wins)."""
+    offsets, seeds, total = [], {}, 0
+    for pages, anchors in measures:
+        offsets.append(total)
+        for name, index in anchors.items():
+            seeds.setdefault(name, total + index + 1)
+        total += pages
+    return offsets, total, seeds
+
+
+def _print_jobs(doc: str, parts: Sequence[dict], measures) -> list[tuple[str, dict]]:
+    offsets, total, seeds = _seeds(measures)
+    return [(f"{doc}#{i}", {**job, "part": "print", "offset": offsets[i], "total": total,
+                            "pages": measures[i][0], "seeds": seeds})
+            for i, job in enumerate(parts)]
+
+
+def render_all(jobs: Mapping[str, dict | list[dict]], run: Runner,
+               progress: Callable[[str, int], None] | None = None) -> dict[str, Result]:
+    """Every document's (PDF bytes, refused URLs, page count).
+
+    :param jobs: document id -> its whole job, or the list of its parts' jobs.
+    :param run: renders (name, job) pairs in worker processes, returning name -> (payload,
+        refused URLs, pages).
+    """
+    first = []
+    for doc, job in jobs.items():
+        if isinstance(job, list):
+            first += [(f"{doc}#{i}", {**part, "part": "measure"}) for i, part in enumerate(job)]
+        else:
+            first.append((doc, job))
+    done = run(first)
+    results: dict[str, Result] = {}
+    pending: dict[str, list] = {}
+    for doc, job in jobs.items():
+        if isinstance(job, list):
+            pending[doc] = [done[f"{doc}#{i}"][0] for i in range(len(job))]
+        else:
+            results[doc] = done[doc]
+            if progress:
+                progress(doc, done[doc][2])
+    for _ in range(ROUNDS):
+        if not pending:
+            break
+        tasks = [task for doc, measures in pending.items() for task in _print_jobs(doc, jobs[doc], measures)]
+        printed = run(tasks)
+        for doc in list(pending):
+            outputs = [printed[f"{doc}#{i}"] for i in range(len(jobs[doc]))]
+            if any(payload[0] is None for payload, _, _ in outputs):
+                pending[doc] = [(payload[3], payload[1]) for payload, _, _ in outputs]
+                continue
+            del pending[doc]
+            data = pdfstitch.stitch([payload[:3] for payload, _, _ in outputs])
+            blocked = [url for _, urls, _ in outputs for url in urls]
+            pages = sum(payload[3] for payload, _, _ in outputs)
+            results[doc] = (data, blocked, pages)
+            if progress:
+                progress(doc, pages)
+    if pending:  # the layout kept moving: render whole
+        whole = {doc: {**jobs[doc][0], "html": jobs[doc][0]["whole_html"]} for doc in pending}
+        for doc, result in run(list(whole.items())).items():
+            results[doc] = result
+            if progress:
+                progress(doc, result[2])
+    return results

@@ -1,0 +1,238 @@
+"""Issue #15 (speed), PDF documents: a document rendered in parts on every core and stitched.
+
+Each test compares the stitched PDF with a single-process render of the same document, read back
+with pypdf: page texts (with "Page X of Y", the contents' page numbers and every printed "p. N"),
+bookmarks and their pages, internal links and the pages they reach, page labels, the structure
+tree. No test measures time: the guard against the extra layout work counts laid-out pages.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from stratdocs import project as project_mod
+from stratdocs.render import pdf, pdfparts, pdfstitch
+
+from test_pdf import COMMIT, EXAMPLE_ROOT, big_plan, texts
+
+pytestmark = pytest.mark.skipif(not pdfparts.supported(), reason="parts need WeasyPrint 70's layout")
+
+
+def render(root: Path, doc_id: str, monkeypatch, *, parts: bool, timeout: float | None = pdf.DEFAULT_TIMEOUT,
+           min_chars: int = 4_000) -> bytes:
+    """One document's PDF, in parts (small parts, so that even a small document is cut) or whole."""
+    with monkeypatch.context() as m:
+        m.setattr(pdfstitch, "MIN_PART_CHARS", min_chars)
+        m.setattr(pdf.os, "cpu_count", lambda: 2)  # the cut does not depend on the machine
+        if not parts:
+            m.setattr(pdfparts, "supported", lambda: False)
+        project = project_mod.load(root)
+        views = pdf.document_views(project, COMMIT)
+        docs = pdf.chosen_documents(project, [doc_id])
+        return pdf.render_documents(project, views, docs, commit=COMMIT, timeout=timeout)[doc_id][0]
+
+
+@pytest.fixture(scope="module")
+def both():
+    """The example's sales operational plan, stitched from parts and rendered whole."""
+    with pytest.MonkeyPatch.context() as m:
+        stitched = render(EXAMPLE_ROOT, "ops-sales", m, parts=True)
+        again = render(EXAMPLE_ROOT, "ops-sales", m, parts=True)
+        whole = render(EXAMPLE_ROOT, "ops-sales", m, parts=False)
+    return stitched, again, whole
+
+
+def reader(data: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(data))
+
+
+def parts_of(data: bytes) -> int:
+    """How many parts a stitched PDF was made of (each part embeds its own fonts)."""
+    fonts = set()
+    for page in reader(data).pages:
+        for ref in (page.get("/Resources", {}).get_object().get("/Font") or {}).values():
+            fonts.add(ref.idnum)
+    return len(fonts)
+
+
+def outline_pages(r: PdfReader) -> list[tuple[int, str, int]]:
+    """Bookmarks as (level, title, page index), depth first."""
+    out = []
+
+    def walk(items, level):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                out.append((level, item.title, r.get_destination_page_number(item)))
+    walk(r.outline, 0)
+    return out
+
+
+def link_targets(r: PdfReader) -> list[tuple[int, str, int]]:
+    """Every internal link as (page it is on, destination name, page it reaches)."""
+    dests = r.named_destinations
+    found = []
+    for index, page in enumerate(r.pages):
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            if annot.get("/Subtype") == "/Link" and "/Dest" in annot:
+                name = str(annot["/Dest"])
+                found.append((index, name, r.get_destination_page_number(dests[name])))
+    return sorted(found)
+
+
+def test_the_document_was_really_cut_into_parts(both):
+    stitched, _, whole = both
+    assert len(reader(stitched).pages) == len(reader(whole).pages) > 4
+    assert parts_of(stitched) > parts_of(whole)
+
+
+def test_pages_print_what_a_single_render_prints(both):
+    """Every page's text: running headers, "Page X of Y", contents numbers, each "p. N"."""
+    stitched, _, whole = both
+    a, b = texts(reader(stitched)), texts(reader(whole))
+    total = len(b)
+    assert a == b
+    assert all(f"Page {i} of {total}" in text for i, text in enumerate(a, 1) if i > 1)
+    assert any(", p. " in text for text in a[2:])  # cross-references printed with numbers
+
+
+def test_contents_page_numbers_point_at_the_sections(both):
+    stitched, _, _ = both
+    r = reader(stitched)
+    contents = texts(r)[1]
+    checked = 0
+    for level, title, page in outline_pages(r):
+        if level == 0 and title not in ("Cover", "Contents"):
+            printed = re.search(re.escape(title) + r"[ .]*(\d+)", contents)
+            assert printed and int(printed.group(1)) == page + 1, title
+            checked += 1
+    assert checked >= 2
+
+
+def test_bookmarks_and_their_pages_match(both):
+    stitched, _, whole = both
+    assert outline_pages(reader(stitched)) == outline_pages(reader(whole))
+    assert len(outline_pages(reader(stitched))) > 5
+
+
+def test_internal_links_reach_the_same_pages_across_parts(both):
+    stitched, _, whole = both
+    got, want = link_targets(reader(stitched)), link_targets(reader(whole))
+    assert got == want
+    assert any(page != target for page, _, target in got)
+    names = reader(stitched).named_destinations
+    assert set(names) == set(reader(whole).named_destinations)  # no stand-in left behind
+
+
+def test_page_labels_outline_mode_and_metadata(both):
+    stitched, _, whole = both
+    a, b = reader(stitched), reader(whole)
+    assert a.trailer["/Root"]["/PageMode"] == "/UseOutlines"
+    assert a.page_labels == b.page_labels
+    assert dict(a.metadata) == dict(b.metadata)
+
+
+def test_the_structure_tree_is_one_valid_tree(both):
+    stitched, _, _ = both
+    r = reader(stitched)
+    root = r.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] in (True, "true")
+    tree = root["/StructTreeRoot"].get_object()
+    nums = tree["/ParentTree"].get_object()["/Nums"]
+    keys = [int(nums[i]) for i in range(0, len(nums), 2)]
+    assert len(keys) == len(set(keys))
+    page_refs = {page.indirect_reference.idnum for page in r.pages}
+    wanted = {int(page["/StructParents"]) for page in r.pages}
+    for page in r.pages:
+        for annot in page.get("/Annots") or []:
+            if "/StructParent" in annot.get_object():
+                wanted.add(int(annot.get_object()["/StructParent"]))
+    assert wanted <= set(keys)
+    document = tree["/K"][0].get_object()
+    assert document["/S"] == "/Document"
+    seen = 0
+    stack = [(document, kid) for kid in document["/K"]]
+    while stack:
+        parent, kid = stack.pop()
+        element = kid.get_object() if hasattr(kid, "get_object") else kid
+        if not isinstance(element, dict) or "/S" not in element:
+            continue
+        seen += 1
+        assert element["/P"].get_object() is parent or element["/P"].get_object() == parent
+        if "/Pg" in element:
+            assert element.raw_get("/Pg").idnum in page_refs
+        kids = element.get("/K")
+        for child in (kids if isinstance(kids, list) else [kids] if kids is not None else []):
+            stack.append((element, child))
+    assert seen > 100
+    by_key = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    for page in r.pages:  # a page's marked content maps to elements on that page
+        for element in by_key[int(page["/StructParents"])]:
+            element = element.get_object()
+            assert element.raw_get("/Pg").idnum == page.indirect_reference.idnum
+
+
+def test_the_same_parts_give_the_same_bytes(both):
+    stitched, again, _ = both
+    assert stitched == again
+
+
+def test_each_page_is_laid_out_once_per_pass(monkeypatch):
+    """The growth guard: a single render lays out pages with cross-references again in each loop;
+    parts lay out every page once to measure and once to print."""
+    import weasyprint.layout.page as wpage
+
+    made = []
+    original = wpage.remake_page
+
+    def counting(index, *args, **kwargs):
+        made.append(index)
+        return original(index, *args, **kwargs)
+    monkeypatch.setattr(wpage, "remake_page", counting)
+    data = render(EXAMPLE_ROOT, "ops-sales", monkeypatch, parts=True, timeout=None)
+    pages = len(reader(data).pages)
+    assert len(made) == 2 * pages
+    made.clear()
+    render(EXAMPLE_ROOT, "ops-sales", monkeypatch, parts=False, timeout=None)
+    assert len(made) > 2 * pages
+
+
+@pytest.mark.slow
+def test_a_long_document_is_tagged_and_correct(tmp_path: Path, monkeypatch):
+    """Past the old 150-page cut-off: tagged, and page numbers as a single render prints them."""
+    documents = ("documents:\n  - id: long\n    title: Long\n    sections: [cover, contents, objectives, "
+                 "operations]\n")
+    root = big_plan(tmp_path, objectives=160, operations=40, documents=documents)
+    stitched = render(root, "long", monkeypatch, parts=True, min_chars=60_000)
+    r = reader(stitched)
+    assert len(r.pages) > 150
+    assert parts_of(stitched) > 1
+    assert "/StructTreeRoot" in r.trailer["/Root"]
+    assert texts(r)[-1].endswith(f"Page {len(r.pages)} of {len(r.pages)}") or \
+        f"Page {len(r.pages)} of {len(r.pages)}" in texts(r)[-1]
+
+
+def test_fonts_are_served_decompressed_only_from_allowed_folders(tmp_path: Path):
+    """The font cache reads nothing the fetcher would refuse: a WOFF2 outside the theme and
+    assets is refused like any file; one inside is served as the sfnt WeasyPrint would make."""
+    from stratdocs.render.pdffetch import BlockedFetch, Fetcher
+
+    fonts = Path(pdf.__file__).resolve().parents[2] / "themes" / "default" / "static" / "fonts"
+    font = next(fonts.glob("*.woff2"))
+    outside = tmp_path / "elsewhere" / font.name
+    outside.parent.mkdir()
+    outside.write_bytes(font.read_bytes())
+    fetcher = Fetcher([fonts])
+    served = fetcher.fetch(font.as_uri())
+    body = served.read()
+    assert body[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true") and body != font.read_bytes()
+    with pytest.raises(BlockedFetch):
+        fetcher.fetch(outside.as_uri())
+    assert fetcher.blocked == [outside.as_uri()]
