@@ -42,7 +42,7 @@ from stratdocs.findings import Finding, warning
 from stratdocs.links import position
 from stratdocs.project import Project
 from stratdocs.render import pdfparts, pdfstitch
-from stratdocs.render.pdffetch import Fetcher, warm_fonts  # noqa: F401 (BlockedFetch: API)
+from stratdocs.render.pdffetch import BlockedFetch, Fetcher, warm_fonts  # noqa: F401 (BlockedFetch: API)
 from stratdocs.render.urls import SiteMap
 from stratdocs.render.views import Views
 from stratdocs.render.environment import make_environment
