@@ -192,6 +192,11 @@ class SiteRenderer:
             raise template_error(exc, self.theme) from None
 
     def outputs(self) -> Iterator[Output]:
+        yield from self._item_outputs()
+        yield from self._report_outputs()
+
+    def _item_outputs(self) -> Iterator[Output]:
+        """The home page, a page per item, and an index per kind."""
         views, plan = self.views, self.project.plan
         if plan.root is not None:
             page = views.page_for(plan.root)
@@ -212,6 +217,11 @@ class SiteRenderer:
                     yield Output(path, "risks.html", page, lambda p=page: self._heatmap_linked(views.risk_register(), p))
                     continue
                 yield Output(path, "index.html", page, lambda k=kind: views.kind_index(k))
+
+    def _report_outputs(self) -> Iterator[Output]:
+        """The reports, search and the page for missing URLs."""
+        views = self.views
+        home = Crumb("Home", "index.html")
         scorecard = REPORT_PAGES["scorecard"]
         yield Output(scorecard, "scorecard.html",
                      Page(scorecard, "KPI scorecard", "scorecard", (home, Crumb("KPI scorecard"))), views.scorecard)
