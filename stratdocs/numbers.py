@@ -98,7 +98,7 @@ def with_unit(text: str, unit: str = "", language: str = "en") -> str:
     if unit in TIGHT_UNITS:
         return f"{text}{unit}"
     money = _CURRENCY.match(unit)
-    if money:
+    if money and money.group(1) in locale_for("en").currencies:  # EUR, USD; not NPS or KPI
         code, scale = money.group(1), _SCALES.get(money.group(2) or "", "")
         lang = locale_for(language).language
         if lang == "en":

@@ -191,3 +191,10 @@ def test_language_cannot_name_a_file(plan_project, language):
     plan_project.write("stratdocs.yml", f'title: Test plan\nas_of: 2026-11-15\nlanguage: "{language}"\n')
     result = plan_project.run("check")
     assert result.exit_code == 2 and "unknown language" in result.stderr
+
+
+def test_only_real_currency_codes_are_written_as_money():
+    from stratdocs.numbers import format_number
+    assert format_number(38, "NPS") == "38 NPS"
+    assert format_number(1.5, "EUR m") == "EUR 1.5m"
+    assert format_number(38, "NPS", language="de") == "38 NPS"

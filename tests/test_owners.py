@@ -239,7 +239,8 @@ def test_the_example_plan_spells_each_owner_one_way_and_some_owner_has_work_wait
     codes = {f.code for o in found for f in o.needs}
     assert {"stale-kpi", "review-overdue"} <= codes
     support = owners.find(found, "Head of Support")
-    assert [f.code for f in support.needs] == ["stale-kpi"]
+    # a review's action they own flows in like any owned item's finding (issue 14)
+    assert [f.code for f in support.needs] == ["action-overdue", "stale-kpi"]
     overdue = [e for e in project.plan if owners.owner_key(e.owner) == support.key and
                e.attrs.get("due") and e.attrs["due"] < project.as_of and e.active]
     assert overdue  # a task past its due date too: the owner page marks it overdue
