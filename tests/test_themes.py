@@ -58,3 +58,26 @@ def test_a_template_mistake_is_located_and_never_an_internal_error(plan_project,
     assert checked.exit_code == 1
     assert [(f["file"], f["line"], f["code"]) for f in checked.findings] == [
         ("themes/corp/templates/objective.html", line, "template")]
+
+
+@pytest.mark.parametrize("name", ["style.css", "pdf.css"])
+def test_the_default_stylesheets_parse_without_errors(name):
+    """A rule left open (a merge, a typo) silently swallows every rule after it: parse both
+    stylesheets as a browser would (tinycss2, WeasyPrint's parser), nested blocks included."""
+    import tinycss2
+    from stratdocs.theme import BUILTIN
+
+    text = (BUILTIN / "static" / name).read_text(encoding="utf-8")
+    problems = []
+
+    def walk(nodes):
+        for node in nodes:
+            if node.type == "error":
+                problems.append((node.source_line, node.message))
+            elif node.type == "at-rule" and node.content is not None and node.lower_at_keyword in ("media", "supports"):
+                walk(tinycss2.parse_rule_list(node.content, skip_whitespace=True, skip_comments=True))
+            elif node.type == "qualified-rule" and "{" in tinycss2.serialize(node.content):
+                problems.append((node.source_line, "a rule holds another rule: one was left open above it"))
+
+    walk(tinycss2.parse_stylesheet(text, skip_whitespace=True, skip_comments=True))
+    assert problems == []
