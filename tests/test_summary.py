@@ -190,3 +190,19 @@ def test_summary_and_trends_in_a_browser(served, chromium):
             assert page.evaluate("document.documentElement.scrollWidth") <= width
         finally:
             context.close()
+
+
+def test_high_risks_overdue_actions_and_late_initiatives_reach_the_summary(plan_project):
+    """Issue 14: the executive summary's gaps include what execution tracking finds."""
+    plan_project.write("content/risks/RK1.md", "---\ntitle: The key supplier fails\nowner: CFO\nlikelihood: 5\n"
+                                               "impact: 4\nthreatens: [SO1]\n---\n")
+    plan_project.edit("content/reviews/R1.md", "  - Keep going\n", "  - Keep going\nactions:\n  - id: A1\n"
+                      "    title: Call the partners\n    due: 2026-10-15\n")
+    plan_project.edit("content/initiatives/I1.md", "currency: EUR\n", "currency: EUR\nprogress: 0.05\n")
+    assert plan_project.run("build", "--no-pdf").exit_code == 0
+    home = plan_project.read("site/index.html")
+    gaps = home.split("Most serious gaps", 1)[1].split("The board is asked to decide", 1)[0]
+    assert "is a high risk (likelihood 5 × impact 4 = 20) and nothing mitigates it." in gaps
+    assert "is overdue: it was due on 15 October 2026 and nobody owns it." in gaps
+    assert "is behind schedule: 5% done with" in gaps
+    assert gaps.index("RK1") < gaps.index("I1") < gaps.index("A1")  # most serious first

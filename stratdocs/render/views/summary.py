@@ -21,6 +21,7 @@ from stratdocs.render.views.change import TrendView, first_sentence, objective_t
 from stratdocs.render.views.common import ItemRef, health_word
 from stratdocs.render.views.kpi import KpiRow, threshold_text
 from stratdocs.render.views.matrix import MatrixViews
+from stratdocs.render.views.summary_execution import execution_gaps
 
 #: A symbol beside each health word: a distinct shape, so health reads in greyscale too.
 HEALTH_SYMBOLS = {GREEN: "●", AMBER: "◆", RED: "■", NO_DATA: "○"}
@@ -182,7 +183,7 @@ class SummaryViews(MatrixViews):
             gap = self._kpi_gap(entity, (entity.id, "stale-commentary") in found)
             if gap is not None:
                 out.append(gap)
-        return out
+        return out + execution_gaps(self, GapRow)  # high risks, overdue actions, late initiatives
 
     def _kpi_gap(self, entity: Entity, unexplained: bool) -> GapRow | None:
         """A red, amber or silent strategic KPI as a gap (operational KPIs only when red)."""
