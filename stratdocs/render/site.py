@@ -29,6 +29,7 @@ from stratdocs.render.memory import GRAPH, Memory
 from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path, matrix_path
 from stratdocs.render.views import Crumb, Page, Views, link_body
 from stratdocs.render.views.common import NotFoundView, not_found_base
+from stratdocs.render.views.twin import twin_page, twin_view
 from stratdocs.theme import Theme, resolve as resolve_theme, static_files, template_error
 
 #: Below this many bodies to render, worker processes cost more than they save.
@@ -214,6 +215,9 @@ class SiteRenderer:
         actions = REPORT_PAGES["actions"]
         yield Output(actions, "actions.html", Page(actions, "Open actions", "actions", (home, Crumb("Open actions"))),
                      views.open_actions)
+        for spec in self.project.config.documents:  # the HTML twins of the PDFs; documents.html: render.twins
+            twin = twin_page(spec)
+            yield Output(twin.path, "document_twin.html", twin, lambda s=spec: twin_view(views, s), always=True)
         search = REPORT_PAGES["search"]
         yield Output(search, "search.html", Page(search, "Search", "search", (home, Crumb("Search"))), dict)
         docs = views.search_docs(self.docs_memo)

@@ -30,7 +30,8 @@ from stratdocs.render.views.common import HOME, Crumb, ItemRef, LastChange, Page
 KIND_SECTIONS = ("objective", "initiative", "strategy", "operation", "kpi", "review", "risk", "page")
 #: Report pages in the navigation: (key, label).
 REPORT_NAV = (("scorecard", "KPI scorecard"), ("roadmap", "Roadmap"), ("matrices", "Traceability matrices"),
-              ("alignment", "Alignment report"), ("actions", "Open actions"), ("search", "Search"))
+              ("alignment", "Alignment report"), ("actions", "Open actions"), ("documents", "Documents"),
+              ("search", "Search"))
 DEFAULT_TITLE = "Strategic plan"
 
 
@@ -150,7 +151,8 @@ class ViewsCore:
         counts = {kind: len(self.plan.of_kind(kind)) for kind in KINDS}
         plan = self.plan.root
         report_counts = {"matrices": len(self.project.config.matrices), "alignment": len(self.project.findings),
-                         "actions": sum(1 for a in self.plan.of_kind("action") if a.status not in ("done", "dropped"))}
+                         "actions": sum(1 for a in self.plan.of_kind("action") if a.status not in ("done", "dropped")),
+                         "documents": len(self.project.config.documents)}
         groups = [("Plan", [("home", "Home", HOME, None)] + [
             (kind, KIND_LABELS[kind][1], index_path(kind), counts[kind]) for kind in KIND_SECTIONS if counts[kind]]),
             ("Reports", [(key, label, REPORT_PAGES[key], report_counts.get(key)) for key, label in REPORT_NAV])]
