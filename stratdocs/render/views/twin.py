@@ -27,7 +27,8 @@ from stratdocs.render.urls import REPORT_PAGES, document_path, root_of
 from stratdocs.render.views import Views
 from stratdocs.render.views.common import HOME, Crumb, Page
 from stratdocs.render.views.document import FRONT_MATTER, DocumentViews
-from stratdocs.render.views.document_parts import ContentsEntry, ContentsView, CoverView, Section
+from stratdocs.render.views.document_parts import (ContentsEntry, ContentsView, CoverView, EntitiesView,
+                                                   Section)
 from stratdocs.render.views.selection import (_FRAGMENT_RE, _ID_RE, MATRIX_PREFIX, PAGE_SUFFIX, SECTION_PAGES,
                                               Links, anchor, section_anchor)
 
@@ -127,7 +128,7 @@ def twin_view(views: Views, spec: DocumentSpec) -> TwinView:
     document.links = TwinLinks(links.sitemap, links.anchored, links.sections, links.plan_id, links.assets,
                                root_of(document_path(spec.id)))
     context = document.document()
-    sections = tuple(s for s in context["sections"] if s.key not in FRONT_MATTER)
+    sections = tuple(_unique_anchors(s) for s in context["sections"] if s.key not in FRONT_MATTER)
     contents = next((s.view for s in context["sections"] if s.key == "contents"), None)
     if contents is None:  # a document without a contents page still gets one on screen
         contents = ContentsView(tuple(ContentsEntry(s.number, s.title, s.anchor, ()) for s in sections))
@@ -135,6 +136,22 @@ def twin_view(views: Views, spec: DocumentSpec) -> TwinView:
     language = views.project.config.language
     return TwinView(spec, cover, format_date(views.as_of, language), contents, sections, context["filter"],
                     f"pdf/{spec.id}.pdf", document.links, views.as_of, document.commit)
+
+
+def _unique_anchors(section: Section) -> Section:
+    """A review's own actions get anchors of their own on the twin (`e-R1--e-A-1`): the open
+    actions section keeps `e-A-1`, and one page has each id once."""
+    view = section.view
+    if not isinstance(view, EntitiesView):
+        return section
+    blocks = []
+    for block in view.blocks:
+        panel = block.view.execution
+        if panel and panel.own_actions:
+            actions = tuple(replace(a, anchor=f"{block.anchor}--{a.anchor}") for a in panel.own_actions)
+            block = replace(block, view=replace(block.view, execution=replace(panel, own_actions=actions)))
+        blocks.append(block)
+    return replace(section, view=replace(view, blocks=tuple(blocks)))
 
 
 def documents_view(views: Views, pdf_pages: dict[str, int]) -> DocumentsView:
