@@ -191,3 +191,26 @@ def test_preview_matches_a_full_build_after_edits_that_change_a_twin(tmp_path):
     # The preview renders no PDFs: its Documents page says so, like a fresh `build --no-pdf`.
     assert b"PDF not built" in preview["documents.html"]
     assert read(tmp_path / "preview", "documents/ops-sales.html").sections == ["1 KPIs", "2 Operational plans"]
+
+
+def test_a_planted_pdf_symlink_is_neither_counted_nor_linked(tmp_path):
+    root = copy_example(tmp_path / "project")
+    stratdocs(root, "build", "--no-pdf")
+    site = root / "site"
+    outside = tmp_path / "secret.pdf"
+    shutil.copy(Path(__file__).parent.parent / "themes" / "default" / "static" / "favicon.svg", outside)
+    (site / "pdf").mkdir()
+    (site / "pdf" / "board-pack.pdf").symlink_to(outside)
+    stratdocs(root, "build", "--no-pdf")
+    assert read(site, "documents.html").pages == ["PDF not built"] * len(DOCUMENTS)
+    assert not (site / "pdf" / "board-pack.pdf").exists()
+    # Positive control: a real PDF in the same place is counted.
+    from pypdf import PdfWriter
+    writer = PdfWriter()
+    for _ in range(3):
+        writer.add_blank_page(100, 100)
+    (site / "pdf").mkdir(exist_ok=True)
+    with open(site / "pdf" / "board-pack.pdf", "wb") as out:
+        writer.write(out)
+    stratdocs(root, "build", "--no-pdf")
+    assert read(site, "documents.html").pages == ["3 pages", "PDF not built"]
