@@ -189,7 +189,6 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
     :param pdf_progress: called with (document id, pages) as each PDF is finished.
     """
     from stratdocs.render.site import write_site
-    from stratdocs.render.twins import output_pdf_pages, write_documents_page
     from stratdocs.render.writer import Writer, check_output_dir
 
     stages = Stages()
@@ -224,9 +223,7 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
             start = stages.done("render the PDF documents", start)
         else:  # PDFs built earlier stay (they are not rebuilt: the CLI says so)
             kept = tuple(doc.id for doc in project.config.documents if writer.keep(f"pdf/{doc.id}.pdf", None))
-        # The Documents page prints each PDF's page count: written once the PDFs are in place.
-        count(write_documents_page(project, views, writer, checked.theme,
-                                   output_pdf_pages(writer.published, project.config.documents)))
+        count(_documents_page(project, views, writer, checked.theme))
         writer.commit()
     except BaseException:
         writer.abort()
@@ -238,6 +235,14 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
     stages.done("swap in the output and save the cache", start)
     return BuildResult(target, pages, documents, tuple(checked.warnings) + tuple(found), tuple(stages.timings),
                        kept)
+
+
+def _documents_page(project: project_mod.Project, views, writer, theme) -> str:
+    """The Documents page prints each PDF's page count: written once the PDFs are in place."""
+    from stratdocs.render.twins import output_pdf_pages, write_documents_page
+
+    return write_documents_page(project, views, writer, theme,
+                                output_pdf_pages(writer.published, project.config.documents))
 
 
 def preview(root: Path, writer, files: project_mod.FileMemo, cache: cache_mod.BuildCache, memory,
