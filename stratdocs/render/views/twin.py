@@ -128,7 +128,7 @@ def twin_view(views: Views, spec: DocumentSpec) -> TwinView:
     document.links = TwinLinks(links.sitemap, links.anchored, links.sections, links.plan_id, links.assets,
                                root_of(document_path(spec.id)))
     context = document.document()
-    sections = tuple(_unique_anchors(s) for s in context["sections"] if s.key not in FRONT_MATTER)
+    sections = tuple(_for_screen(s) for s in context["sections"] if s.key not in FRONT_MATTER)
     contents = next((s.view for s in context["sections"] if s.key == "contents"), None)
     if contents is None:  # a document without a contents page still gets one on screen
         contents = ContentsView(tuple(ContentsEntry(s.number, s.title, s.anchor, ()) for s in sections))
@@ -138,14 +138,21 @@ def twin_view(views: Views, spec: DocumentSpec) -> TwinView:
                     f"pdf/{spec.id}.pdf", document.links, views.as_of, document.commit)
 
 
-def _unique_anchors(section: Section) -> Section:
-    """A review's own actions get anchors of their own on the twin (`e-R1--e-A-1`): the open
-    actions section keeps `e-A-1`, and one page has each id once."""
+def _for_screen(section: Section) -> Section:
+    """An entity section as a screen shows it. A review's own actions get anchors of their own
+    (`e-R1--e-A-1`): the open actions section keeps `e-A-1`, and one page has each id once. A
+    KPI's chart is the site's three drawings (desktop, middle, phone; `style.css` shows the one
+    that fits) instead of the A4 one, so its text stays legible on every screen."""
     view = section.view
     if not isinstance(view, EntitiesView):
         return section
     blocks = []
     for block in view.blocks:
+        kpi = block.view.kpi
+        if kpi is not None:
+            charts = Markup('<div class="chart-wide">{}</div><div class="chart-mid">{}</div>'
+                            '<div class="chart-narrow">{}</div>').format(kpi.chart_wide, kpi.chart, kpi.chart_narrow)
+            block = replace(block, view=replace(block.view, kpi=replace(kpi, chart_print=charts)))
         panel = block.view.execution
         if panel and panel.own_actions:
             actions = tuple(replace(a, anchor=f"{block.anchor}--{a.anchor}") for a in panel.own_actions)
