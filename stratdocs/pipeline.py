@@ -228,6 +228,7 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
             start = stages.done("render the PDF documents", start)
         else:  # PDFs built earlier stay (they are not rebuilt: the CLI says so)
             kept = tuple(doc.id for doc in project.config.documents if writer.keep(f"pdf/{doc.id}.pdf", None))
+        count(_documents_page(project, views, writer, checked.theme))
         writer.commit()
     except BaseException:
         writer.abort()
@@ -239,6 +240,14 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
     stages.done("swap in the output and save the cache", start)
     return BuildResult(target, pages, documents, tuple(checked.warnings) + tuple(found), tuple(stages.timings),
                        kept)
+
+
+def _documents_page(project: project_mod.Project, views, writer, theme) -> str:
+    """The Documents page prints each PDF's page count: written once the PDFs are in place."""
+    from stratdocs.render.twins import output_pdf_pages, write_documents_page
+
+    return write_documents_page(project, views, writer, theme,
+                                output_pdf_pages(writer.published, project.config.documents))
 
 
 def preview(root: Path, writer, files: project_mod.FileMemo, cache: cache_mod.BuildCache, memory,
@@ -253,12 +262,15 @@ def preview(root: Path, writer, files: project_mod.FileMemo, cache: cache_mod.Bu
     :raises ContentError: when the plan has errors (nothing is written).
     """
     from stratdocs.render.site import write_site
+    from stratdocs.render.twins import write_documents_page
 
     checked = check(root, files=files, probe=False)
     refuse_errors(checked)
     project = with_checkout(checked)  # per rebuild: an edit or a commit changes the stamp
-    write_site(project, writer, checked.theme, commit=project.checkout.commit,
-               cache=cache, memory=memory, extra_context=extra_context)
+    views = write_site(project, writer, checked.theme, commit=project.checkout.commit,
+                       cache=cache, memory=memory, extra_context=extra_context)
+    # The preview renders no PDFs: its Documents page is that of a fresh `build --no-pdf`.
+    write_documents_page(project, views, writer, checked.theme, {}, extra_context)
     writer.commit()
     return checked
 

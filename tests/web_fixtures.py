@@ -39,13 +39,14 @@ EXAMPLE_PAGES = (
     "matrices/objectives-operations.html", "matrices/objectives-kpis.html", "matrices/kpi-linkage.html",
     "alignment.html", "search.html?q=dach", "objectives/objectives/missing.html", "roadmap.html",
     "owners/index.html", "owners/head-of-sales-nordics.html", "owners/vp-customer-success.html",
+    "documents.html", "documents/board-pack.html", "documents/ops-sales.html",
 )
 LONG_PAGES = (
     "index.html", "objectives/SO1.html", "objectives/SO7.html", "initiatives/I2.html", "operations/partners.html",
     "kpis/K-LONG-1.html", "kpis/K-LONG-6.html", "reviews/review-q3.html", "kpis/index.html", "scorecard.html",
     "matrices/index.html", "matrices/objectives-operations.html", "matrices/objectives-kpis.html",
     "matrices/kpi-linkage.html", "alignment.html", "search.html?q=partner", "objectives/objectives/missing.html",
-    "roadmap.html",
+    "roadmap.html", "documents.html", "documents/board-pack.html",
     "owners/index.html", "owners/senior-vice-president-global-customer-experience-and.html",
 )
 PLANS = {"example": EXAMPLE_PAGES, "long": LONG_PAGES}

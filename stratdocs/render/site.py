@@ -31,6 +31,7 @@ from stratdocs.render.pages import write_outputs
 from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path, matrix_path
 from stratdocs.render.views import Crumb, Page, Views, link_body
 from stratdocs.render.views.common import NotFoundView, not_found_base
+from stratdocs.render.views.twin import twin_page, twin_view
 from stratdocs.theme import Theme, resolve as resolve_theme, static_files, template_error
 
 #: Below this many bodies to render, worker processes cost more than they save.
@@ -251,14 +252,8 @@ class SiteRenderer:
         yield Output(actions, "actions.html", Page(actions, "Open actions", "actions", (home, Crumb("Open actions"))),
                      views.open_actions)
         yield from self._owner_outputs(home)
-        search = REPORT_PAGES["search"]
-        yield Output(search, "search.html", Page(search, "Search", "search", (home, Crumb("Search"))), dict)
-        docs = views.search_docs(self.docs_memo)
-        yield Output("search-index.json", always=True,
-                     data=lambda: json.dumps({"docs": docs}, ensure_ascii=False, sort_keys=True) + "\n")
-        # A script, not JSON fetched at run time: browsers refuse fetch() from file:// pages.
-        yield Output("search-index.js", always=True, data=lambda: "window.STRATDOCS_SEARCH = " + json.dumps(
-            {"docs": docs}, ensure_ascii=True, sort_keys=True).replace("<", "\\u003c") + ";\n")
+        yield from self._twins()
+        yield from self._search(home)
         notfound = REPORT_PAGES["notfound"]
         preview = bool(self.extra.get("live_reload"))
         base = not_found_base(self.project.config.base_url, preview)
@@ -276,6 +271,24 @@ class SiteRenderer:
                      views.owners_index, always=True)
         for owner, page in views.owner_pages():
             yield Output(page.path, "owner.html", page, lambda k=owner.key: views.owner(k), always=True)
+
+    def _twins(self) -> Iterator[Output]:
+        """The HTML twins of the PDF documents (the Documents page waits for the PDFs: `render.twins`).
+        A twin shows a whole document: remade each build, like the home page."""
+        for spec in self.project.config.documents:
+            twin = twin_page(spec)
+            yield Output(twin.path, "document_twin.html", twin, lambda s=spec: twin_view(self.views, s), always=True)
+
+    def _search(self, home: Crumb) -> Iterator[Output]:
+        """The search page and its index (item pages only: not the twins, which repeat them)."""
+        search = REPORT_PAGES["search"]
+        yield Output(search, "search.html", Page(search, "Search", "search", (home, Crumb("Search"))), dict)
+        docs = self.views.search_docs(self.docs_memo)
+        yield Output("search-index.json", always=True,
+                     data=lambda: json.dumps({"docs": docs}, ensure_ascii=False, sort_keys=True) + "\n")
+        # A script, not JSON fetched at run time: browsers refuse fetch() from file:// pages.
+        yield Output("search-index.js", always=True, data=lambda: "window.STRATDOCS_SEARCH = " + json.dumps(
+            {"docs": docs}, ensure_ascii=True, sort_keys=True).replace("<", "\\u003c") + ";\n")
 
     @staticmethod
     def _heatmap_linked(view, page: Page):

@@ -34,6 +34,7 @@ REPORT_PAGES = MappingProxyType({
     "actions": "actions.html",
     "search": "search.html",
     "owners": "owners/index.html",
+    "documents": "documents.html",
     "notfound": "404.html",
 })
 
@@ -46,6 +47,11 @@ def index_path(kind: str) -> str:
 def matrix_path(name: str, ext: str = "html") -> str:
     """The site path of a matrix page (or, with ext='csv', of its CSV file)."""
     return f"matrices/{name}.{ext}"
+
+
+def document_path(doc_id: str) -> str:
+    """The site path of a document's HTML twin: `documents/board-pack.html`."""
+    return f"documents/{doc_id}.html"
 
 
 def root_of(path: str) -> str:
@@ -141,6 +147,7 @@ def planned_outputs(plan: Plan, site_map: SiteMap, matrices, documents, static: 
                 (matrix_path(spec.id, "csv"), f"the CSV of matrix '{spec.id}'", None)]
     out += [(name, "the search index", None) for name in FIXED_FILES]
     out += [(f"pdf/{doc.id}.pdf", f"the PDF document '{doc.id}'", None) for doc in documents]
+    out += [(document_path(doc.id), f"the HTML twin of document '{doc.id}'", None) for doc in documents]
     out += [(f"static/{rel}", "a theme file", None) for rel in static]
     out += [(f"assets/{rel}", "a published asset", None) for rel in assets]
     return out

@@ -148,6 +148,14 @@ class Writer:
                 path.write_bytes(data)
         return True
 
+    def published(self, rel: str) -> Path | None:
+        """The file this build wrote or kept at `rel` in the new output, if any."""
+        pure = PurePosixPath(rel)
+        if pure.as_posix().lower() not in self.written:
+            return None
+        path = self.tmp.joinpath(*pure.parts)
+        return path if path.is_file() and not path.is_symlink() else None
+
     def commit(self) -> None:
         """Swap the new output in for the old one."""
         with _writing(f"the output folder {self.output}"):

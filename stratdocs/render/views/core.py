@@ -31,7 +31,8 @@ from stratdocs.render.views.common import HOME, Crumb, ItemRef, LastChange, Page
 KIND_SECTIONS = ("objective", "initiative", "strategy", "operation", "kpi", "review", "risk", "page")
 #: Report pages in the navigation: (key, label).
 REPORT_NAV = (("scorecard", "KPI scorecard"), ("roadmap", "Roadmap"), ("matrices", "Traceability matrices"),
-              ("alignment", "Alignment report"), ("actions", "Open actions"), ("owners", "Owners"), ("search", "Search"))
+              ("alignment", "Alignment report"), ("actions", "Open actions"), ("owners", "Owners"),
+              ("documents", "Documents"), ("search", "Search"))
 DEFAULT_TITLE = "Strategic plan"
 
 
@@ -154,7 +155,8 @@ class ViewsCore:
         plan = self.plan.root
         report_counts = {"matrices": len(self.project.config.matrices), "alignment": len(self.project.findings),
                          "actions": sum(1 for a in self.plan.of_kind("action") if a.status not in ("done", "dropped")),
-                         "owners": len(self.sitemap.owners)}
+                         "owners": len(self.sitemap.owners),
+                         "documents": len(self.project.config.documents)}
         groups = [("Plan", [("home", "Home", HOME, None)] + [
             (kind, self.ui.kind(kind, plural=True), index_path(kind), counts[kind]) for kind in KIND_SECTIONS if counts[kind]]),
             ("Reports", [(key, label, REPORT_PAGES[key], report_counts.get(key)) for key, label in REPORT_NAV])]

@@ -1,0 +1,65 @@
+"""The Documents page (`documents.html`, SPEC §13): written after the PDFs, with their page counts.
+
+The HTML twins (`documents/ID.html`) are ordinary site outputs (`render.site`); only the Documents
+page waits for the PDFs, because it prints how many pages each one has. The count is read back
+from the PDF in the new output (rendered by this build, or kept from an earlier one by
+`build --no-pdf`) with pypdf; a document whose PDF is not there is "PDF not built" and its PDF is
+not linked. The preview (`serve`) never renders PDFs, so its Documents page is that of a fresh
+`build --no-pdf`.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Callable, Iterable
+
+from stratdocs.config import DocumentSpec
+from stratdocs.project import Project
+from stratdocs.render.environment import make_environment
+from stratdocs.render.views import Views
+from stratdocs.render.views.twin import documents_page, documents_view
+from stratdocs.theme import Theme
+
+
+def pdf_page_count(data: bytes) -> int | None:
+    """The number of pages of a PDF, None when the bytes are not a readable PDF."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        return len(PdfReader(io.BytesIO(data)).pages)
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError):
+        return None
+
+
+def output_pdf_pages(published: Callable[[str], Path | None], documents: Iterable[DocumentSpec]) -> dict[str, int]:
+    """Document id -> page count of its PDF in the new output, for the PDFs that are there.
+
+    :param published: the writer's `published` (the file at an output path, if written or kept).
+    """
+    out = {}
+    for doc in documents:
+        path = published(f"pdf/{doc.id}.pdf")
+        if path is None:
+            continue
+        pages = pdf_page_count(path.read_bytes())
+        if pages is not None:
+            out[doc.id] = pages
+    return out
+
+
+def write_documents_page(project: Project, views: Views, writer, theme: Theme, pdf_pages: dict[str, int],
+                         extra_context: dict | None = None) -> str:
+    """Render and write `documents.html`; returns its output path.
+
+    :param pdf_pages: document id -> page count, for the documents whose PDF is in the output.
+    :param extra_context: more template context (the preview's live-reload switch).
+    """
+    from stratdocs.render.site import Output, SiteRenderer
+
+    renderer = SiteRenderer(project, views, make_environment(theme), theme, extra_context)
+    page = documents_page()
+    output = Output(page.path, "documents.html", page)
+    writer.write(page.path, renderer.render(output, documents_view(views, pdf_pages)).encode("utf-8"))
+    return page.path
