@@ -15,7 +15,7 @@ from stratdocs.health import HEALTH_WORDS
 from stratdocs.numbers import NumberFormat, format_compact, format_number, format_short_date
 from stratdocs.i18n import N_
 from stratdocs.render.charts import svg
-from stratdocs.render.charts.words import _
+from stratdocs.render.charts.words import _, pgettext
 from stratdocs.render.charts.svg import HEALTH_COLOURS, coord
 
 _FS = 11.0  # font size of the ticks, unit, legend and latest value
@@ -168,7 +168,7 @@ def legend_rows(data: Data, w: float) -> list[list[tuple[float, tuple[str, str, 
     if data.acts:
         legend.append(("actual", _("Actual"), ""))
     if len(data.plan) > 1:
-        legend.append(("plan", _("Plan"), ""))
+        legend.append(("plan", pgettext("chart legend: the planned path", "Plan"), ""))
     if data.tgts:
         legend.append(("target", _("Target"), ""))
     for zone in _ZONES:

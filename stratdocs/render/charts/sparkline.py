@@ -59,7 +59,7 @@ def sparkline(points: list[tuple[date, float]], *, health: str = "no-data", widt
     x, y = coords[-1]
     body.append(svg.tag("circle", {"cx": x, "cy": y, "r": _DOT_R, "class": f"sd-health-{h}",
                                    "fill": HEALTH_COLOURS[h]}))
-    (d0, _), (d1, last) = pts[0], pts[-1]
+    (d0, _first), (d1, last) = pts[0], pts[-1]
     count = _("%(num)d values from %(start)s to %(end)s") % {"num": len(pts), "start": d0.isoformat(),
                                                            "end": d1.isoformat()} if len(pts) > 1 \
         else _("1 value on %(day)s") % {"day": d1.isoformat()}

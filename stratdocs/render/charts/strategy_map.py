@@ -193,7 +193,7 @@ def _links(pairs: list[tuple[str, str]], boxes: dict, bw: float, dashed: int = -
     for (oid, side), items in sorted(ends.items()):
         bx, by = boxes[oid][:2]
         items.sort()
-        for k, (_, i, role) in enumerate(items):
+        for k, (_at, i, role) in enumerate(items):
             t = (k + 1) / (len(items) + 1)
             if side in ("top", "bottom"):
                 where[(i, role)] = (bx + bw * (0.2 + 0.6 * t), by if side == "top" else by + _BOX_H)

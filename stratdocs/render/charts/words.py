@@ -13,12 +13,21 @@ from datetime import date
 
 from babel.dates import format_date, format_skeleton
 
+from stratdocs.i18n import N_
 from stratdocs.numbers import format_short_date, locale_for
 from stratdocs.render.views.interface import _, current, ngettext
 
-__all__ = ["_", "ngettext", "language", "month_year", "short_date", "quarter"]
+__all__ = ["_", "ngettext", "pgettext", "language", "month_year", "short_date", "quarter"]
+
+#: `stratdocs.health.HEALTH_WORDS`, marked so the catalogs carry them: charts print them translated.
+HEALTH_WORDS = (N_("Green"), N_("Amber"), N_("Red"), N_("No data"))
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def pgettext(context: str, message: str) -> str:
+    """`message` in the build's language, told apart from the same English word by `context`."""
+    return current().pgettext(context, message)
 
 
 def language() -> str:
