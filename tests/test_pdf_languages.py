@@ -58,12 +58,14 @@ def test_german_document_has_german_footer_headings_legends_and_months(sales_pac
     for words in ("Stichtag", "Erzeugt von stratdocs", "15. November 2026"):
         assert words in cover, words
     kpis = " ".join(pages[2:])
-    for words in ("Istwert", "Zielwert", "Seit der Vorperiode", "Aktueller Kommentar", "Definition"):
+    for words in ("Istwert", "Zielwert", "Aktueller Kommentar", "Empfehlung:", "Datenqualität", "Führt zu",
+                  "Operative Ziele", "Aufgaben", "Gelb: leicht im Rückstand"):
         assert words in kpis, words
     # month names on the charts' date axes are German (Babel), not English abbreviations
     assert re.search(r"\b(März|Mai|Okt\.|Dez\.|Sept\.|Juni|Juli|Jan\.|Feb\.|Apr\.|Aug\.|Nov\.) 20\d\d\b", kpis)
     assert not re.search(r"\b(Mar|May|Oct|Dec|Sep|Jun|Jul) 20\d\d\b", kpis)
-    for english in ("Actual ", "Baseline ", "As of ", "Latest commentary", "Since last period", "Plan period"):
+    for english in ("Latest commentary", "Recommendation:", "Data quality", "Traces to", "Plan period",
+                    "Reporting date", "Amber: slightly behind", "Operational objectives"):
         assert english not in " ".join(pages), english
 
 
@@ -72,13 +74,14 @@ def test_french_document_has_french_footer_legends_and_months(sales_packs):
     pages = sales_packs["fr"]
     assert all(re.search(rf"Page {i} sur {len(pages)}\b", text) for i, text in enumerate(pages, 1))
     assert "Au 15 novembre 2026" in pages[1]
-    assert "Date de référence" in pages[0]
+    assert "Période du plan" in pages[0] and "Date de référence" in pages[0]
     kpis = " ".join(pages[2:])
-    for words in ("Réalisé", "Cible", "Depuis la période précédente", "Valeur de référence"):
+    for words in ("Réalisé", "Cible", "Dernier commentaire", "Recommandation :", "Qualité des données", "Mène à",
+                  "Objectifs opérationnels", "Orange : léger retard"):
         assert words in kpis, words
     assert re.search(r"\b(janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) 20\d\d\b", kpis)
     assert not re.search(r"\b(Mar|May|Oct|Dec|Sep|Jun|Jul) 20\d\d\b", kpis)
-    assert "Page 1 of" not in " ".join(pages) and "Actual " not in kpis
+    assert "Page 1 of" not in " ".join(pages) and "Latest commentary" not in kpis
 
 
 @pytest.mark.slow
@@ -87,7 +90,9 @@ def test_english_document_is_unchanged(sales_packs):
     assert all(re.search(rf"Page {i} of {len(pages)}\b", text) for i, text in enumerate(pages, 1))
     assert "As of 15 November 2026" in pages[1]
     kpis = " ".join(pages[2:])
-    for words in ("Actual", "Target", "Since last period", "Latest commentary"):
+    assert "Reporting date" in pages[0] and "Plan period" in pages[0]
+    for words in ("Actual", "Target", "Latest commentary", "Recommendation:", "Data quality", "Traces to",
+                  "Amber: slightly behind", "Operational objectives"):
         assert words in kpis, words
     assert re.search(r"\b(Mar|May|Oct|Dec|Sep|Jun|Jul) 20\d\d\b", kpis)
     assert "Seite" not in kpis and "Istwert" not in kpis
