@@ -131,10 +131,12 @@ def _legend(y: float, width: float) -> list[str]:
     x += 44 + svg.text_width(key_text, 10.5)
     out.append(svg.tag("rect", {"x": x, "y": y + 6, "width": 26.0, "height": 8.0, "rx": 3.0,
                                 "fill": OPERATION_FILL, "stroke": "#57606a"}))
-    out.append(svg.text(x + 32, y + 14, _("operational plan"), size=10.5, cls="sd-muted", fill=svg.MUTED))
-    out.append(svg.tag("line", {"x1": x + 150, "y1": y + 2, "x2": x + 150, "y2": y + 18,
+    operation = _("operational plan")
+    out.append(svg.text(x + 32, y + 14, operation, size=10.5, cls="sd-muted", fill=svg.MUTED))
+    x += max(150.0, 32 + svg.text_width(operation, 10.5) + 14)  # room for the words of any language
+    out.append(svg.tag("line", {"x1": x, "y1": y + 2, "x2": x, "y2": y + 18,
                                 "stroke": svg.TARGET, "stroke-width": "2", "stroke-dasharray": "4 3"}))
-    out.append(svg.text(x + 156, y + 14, _("reporting date"), size=10.5, cls="sd-muted", fill=svg.MUTED))
+    out.append(svg.text(x + 6, y + 14, _("reporting date"), size=10.5, cls="sd-muted", fill=svg.MUTED))
     return out
 
 
