@@ -46,6 +46,7 @@ from stratdocs.render.pdffetch import BlockedFetch, Fetcher, warm_fonts  # noqa:
 from stratdocs.render.urls import SiteMap
 from stratdocs.render.views import Views
 from stratdocs.render.environment import make_environment
+from stratdocs.render.pdf_text import PrintText
 from stratdocs.render.views.interface import Interface, use as use_interface
 from stratdocs.render.views.document import DocumentViews
 from stratdocs.render.writer import InPlaceWriter, check_output_dir
@@ -116,7 +117,8 @@ def document_template(project: Project, views: Views, spec: DocumentSpec, env: j
             html = env.get_template("pdf/document.html").render(
                 doc=spec, site=views.site(), links=document.links, paper=PAPER.get(cfg.paper, "A4"),
                 stylesheet=stylesheet.resolve().as_uri() if stylesheet else "",
-                as_of=project.as_of, commit=commit, sections=list(chosen), **context)
+                as_of=project.as_of, commit=commit, sections=list(chosen),
+                print_text=PrintText.of(views.ui, project.as_of), **context)
         except jinja2.TemplateError as exc:
             raise template_error(exc, theme) from None
         return strip_attachments(html)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from stratdocs.render.charts import svg
+from stratdocs.render.charts import svg, words
 
 
 def y_ticks(lo: float, hi: float) -> tuple[list[float], float]:
@@ -69,11 +69,11 @@ def x_labels(start: date, end: date, px, lo: float, hi: float,
         dates = [date(m // 12, m % 12 + 1, 1) for m in range(first, last + 1) if m % step == 0]
         if len(dates) > 40:
             continue
-        labels = _layout([(d, f"{svg.MONTHS[d.month - 1]} {d.year}" if step < 12 else str(d.year))
+        labels = _layout([(d, words.month_year(d) if step < 12 else str(d.year))
                           for d in dates], px, lo, hi, size)
         if labels is not None and len(labels) >= 2:
             return labels
         fallback = fallback or labels or []
     # A span too short for two month starts: label its first and last day instead.
-    return _layout([(start, svg.short_date(start)), (end, svg.short_date(end))], px, lo, hi, size) \
+    return _layout([(start, words.short_date(start)), (end, words.short_date(end))], px, lo, hi, size) \
         or fallback

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from stratdocs.i18n import N_
 from stratdocs.render.charts import svg
+from stratdocs.render.charts.words import _
 
 #: Fill and text colour of each band, lightness well apart so greyscale keeps them distinct.
 BAND_STYLE = {"high": ("#b3261e", "#ffffff"), "elevated": ("#f2a65a", "#1f2328"),
@@ -20,7 +22,9 @@ CELL_W, CELL_H = 150.0, 80.0
 LEFT, TOP, GAP = 64.0, 12.0, 3.0
 LEGEND_H = 50.0
 ID_LINES, ID_SIZE, MIN_ID_SIZE, ID_GAP, LINE_H = 3, 10.5, 8.5, 9.0, 14.0
-AXIS_WORDS = ("very low", "low", "medium", "high", "very high")
+AXIS_WORDS = (N_("very low"), N_("low"), N_("medium"), N_("high"), N_("very high"))
+#: The bands' names, as the legend and tooltips print them.
+BAND_WORDS = {"high": N_("high"), "elevated": N_("elevated"), "medium": N_("medium"), "low": N_("low")}
 
 
 def heatmap(*, cells: list[tuple[int, int, str, list[tuple[str, str, str]]]], bands: list[tuple[str, str]],
@@ -66,8 +70,9 @@ def _cell(likelihood: int, impact: int, band: str, risks: list[tuple[str, str, s
         parts.append(svg.text(x + w - 8, y + 20, str(count), size=17, fill=ink, anchor="end", weight="bold",
                               cls="sd-heat-count"))
     parts += _ids(risks, x + 6, y + 36, ink)
-    names = ", ".join(r[0] for r in risks) if risks else "no risks"
-    tip = f"likelihood {likelihood} × impact {impact} = {score}, {band}: {names}"
+    names = ", ".join(r[0] for r in risks) if risks else _("no risks")
+    tip = _("likelihood %(likelihood)s × impact %(impact)s = %(score)s, %(band)s: %(names)s") % {
+        "likelihood": likelihood, "impact": impact, "score": score, "band": _(BAND_WORDS.get(band, band)), "names": names}
     return svg.tag("g", {"class": "sd-heat-cell"}, svg.title(tip) + "".join(parts))
 
 
@@ -86,7 +91,7 @@ def _ids(risks: list[tuple[str, str, str]], x: float, y: float, ink: str) -> lis
         last_line = line == ID_LINES - 1
         rest = len(risks) - n
         if line >= ID_LINES or (last_line and rest > 1 and cx + width + 30 > x + room):
-            out.append(svg.text(cx, y + min(line, ID_LINES - 1) * LINE_H, f"+{rest} more", size=ID_SIZE, fill=ink))
+            out.append(svg.text(cx, y + min(line, ID_LINES - 1) * LINE_H, _("+%(count)s more") % {"count": rest}, size=ID_SIZE, fill=ink))
             break
         label = svg.text(cx, y + line * LINE_H, svg.fit(name, room, size, bold=True), size=size, fill=ink,
                          weight="bold", cls="sd-heat-id")
@@ -102,28 +107,28 @@ def _axes(grid_h: float) -> list[str]:
     for n in range(1, 6):
         y = TOP + (5 - n) * CELL_H + CELL_H / 2
         out.append(svg.text(LEFT - 8, y - 2, str(n), size=11, anchor="end", weight="bold"))
-        out.append(svg.text(LEFT - 8, y + 11, AXIS_WORDS[n - 1], size=8.5, anchor="end", fill=svg.MUTED))
+        out.append(svg.text(LEFT - 8, y + 11, _(AXIS_WORDS[n - 1]), size=8.5, anchor="end", fill=svg.MUTED))
         x = LEFT + (n - 1) * CELL_W + (CELL_W - GAP) / 2
-        out.append(svg.text(x, TOP + grid_h + 12, f"{n} · {AXIS_WORDS[n - 1]}", size=10, anchor="middle"))
-    out.append(svg.text(LEFT + 5 * CELL_W / 2, TOP + grid_h + 30, "Likelihood →", size=11, anchor="middle",
+        out.append(svg.text(x, TOP + grid_h + 12, f"{n} · {_(AXIS_WORDS[n - 1])}", size=10, anchor="middle"))
+    out.append(svg.text(LEFT + 5 * CELL_W / 2, TOP + grid_h + 30, _("Likelihood →"), size=11, anchor="middle",
                         weight="bold"))
     out.append(svg.tag("text", {"x": 12.0, "y": TOP + grid_h / 2, "font-size": "11", "font-weight": "bold",
                                 "fill": svg.TEXT, "text-anchor": "middle",
-                                "transform": f"rotate(-90 12.0 {svg.coord(TOP + grid_h / 2)})"}, "Impact →"))
+                                "transform": f"rotate(-90 12.0 {svg.coord(TOP + grid_h / 2)})"}, _("Impact →")))
     return out
 
 
 def _legend(bands: list[tuple[str, str]], y: float) -> list[str]:
     out, x = [], LEFT
     for band, scores in bands:
-        fill, _ = BAND_STYLE[band]
+        fill = BAND_STYLE[band][0]
         out.append(svg.tag("rect", {"x": x, "y": y, "width": 22.0, "height": 14.0, "fill": fill, "rx": "2",
                                     "stroke": svg.AXIS, "stroke-width": "0.6"}))
         if band == "high":
             out.append(svg.tag("rect", {"x": x, "y": y, "width": 22.0, "height": 14.0, "fill": "url(#sd-heat-hatch)"}))
-        words = f"{band} ({scores})"
+        words = f"{_(BAND_WORDS.get(band, band))} ({scores})"
         out.append(svg.text(x + 28, y + 11, words, size=10.5))
         x += 34 + svg.text_width(words, 10.5)
-    out.append(svg.text(LEFT, y + 32, "Each cell: score (likelihood × impact) top left, number of risks top right, "
-                        "risk ids below.", size=9.5, fill=svg.MUTED))
+    out.append(svg.text(LEFT, y + 32, _("Each cell: score (likelihood × impact) top left, number of risks top right, "
+                          "risk ids below."), size=9.5, fill=svg.MUTED))
     return out

@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from stratdocs.numbers import COUNT_UNITS, NumberFormat, localise
 from stratdocs.render.charts import axes, svg
+from stratdocs.render.charts.words import _, short_date
 from stratdocs.render.charts.kpi_parts import (Data, Plot, diamond, legend, legend_rows, plan_zone_paths,
                                                zone_words, zones_of)
 from stratdocs.render.charts.labels import LabelPlacer
@@ -137,12 +138,12 @@ def _markers(plot: Plot, data: Data, placer: LabelPlacer) -> list[str]:
     out = []
     if base:
         bx, by = px(base[0]), py(base[1])
-        tip = f"Baseline {data.text(base[1])} on {base[0].isoformat()}"
+        tip = _("Baseline %(value)s on %(day)s") % {"value": data.text(base[1]), "day": base[0].isoformat()}
         out.append(svg.tag("circle", {"cx": bx, "cy": by, "r": 3.5, "class": "sd-plan sd-hollow",
                                       "fill": "#ffffff", "stroke": svg.PLAN, "stroke-width": "1.5"},
                            svg.title(tip)))
     for d, v in data.tgts:
-        out.append(diamond(px(d), py(v), tip=f"Target {data.text(v)} by {d.isoformat()}"))
+        out.append(diamond(px(d), py(v), tip=_("Target %(value)s by %(day)s") % {"value": data.text(v), "day": d.isoformat()}))
         placer.block((px(d) - 5, py(v) - 5, px(d) + 5, py(v) + 5))
     # Dots closer than 7 px would merge into a thick line: then only the latest gets one.
     dense = len(data.acts) > 1 and (plot.right - plot.left - 2 * plot.pad) / (len(data.acts) - 1) < 7
@@ -175,16 +176,16 @@ def _value_labels(plot: Plot, data: Data, placer: LabelPlacer) -> list[str]:
         d, v = data.acts[-1]
         put(px(d), py(v), data.text(v), _FS, "sd-actual-label", svg.ACTUAL, bold=True)
     else:
-        put((plot.left + plot.right) / 2, (plot.top + plot.bottom) / 2, "No actuals yet", _FS,
+        put((plot.left + plot.right) / 2, (plot.top + plot.bottom) / 2, _("No actuals yet"), _FS,
             "sd-muted", svg.MUTED, gap=0)
     for d, v in reversed(data.tgts):
         put(px(d), py(v), data.text(v), 10, "sd-text sd-target-label", svg.TARGET, bold=True)
     if base:
-        put(px(base[0]), py(base[1]), f"Baseline {data.text(base[1])}", 10,
+        put(px(base[0]), py(base[1]), _("Baseline %(value)s") % {"value": data.text(base[1])}, 10,
             "sd-muted", svg.MUTED)
     # "As of <date>" beside the marker, near the top or else the bottom; just "As of" if tight.
     ax = px(data.as_of)
-    as_of_texts = (f"As of {svg.short_date(data.as_of)}", "As of")
+    as_of_texts = (_("As of %(day)s") % {"day": short_date(data.as_of)}, _("As of"))
     spot = next(((t, sp) for y in (plot.top + 10, plot.bottom - 8) for t in as_of_texts
                  if (sp := placer.place(ax, y, t, 10, gap=4, sideways=True))), None)
     if spot:

@@ -13,7 +13,9 @@ from datetime import date
 
 from stratdocs.health import HEALTH_WORDS
 from stratdocs.numbers import NumberFormat, format_compact, format_number, format_short_date
+from stratdocs.i18n import N_
 from stratdocs.render.charts import svg
+from stratdocs.render.charts.words import _, pgettext
 from stratdocs.render.charts.svg import HEALTH_COLOURS, coord
 
 _FS = 11.0  # font size of the ticks, unit, legend and latest value
@@ -23,7 +25,7 @@ _Zone = tuple[str, float, float]  # (health, lo, hi)
 #: Units wider than this (px at 11 px text) are left out of value labels: the axis names them.
 LABEL_UNIT_WIDTH = 48.0
 #: The zones around the planned line, in words (the legend: never colour alone).
-PLAN_ZONE_WORDS = {"green": "Green: on plan", "amber": "Amber: slightly behind", "red": "Red: behind plan"}
+PLAN_ZONE_WORDS = {"green": N_("Green: on plan"), "amber": N_("Amber: slightly behind"), "red": N_("Red: behind plan")}
 
 
 def diamond(x: float, y: float, r: float = 5.0, fill: str = svg.TARGET, cls: str = "sd-target",
@@ -64,8 +66,9 @@ class Data:
         """"Next: EUR 82m by 31 Dec 2027" for the milestones beyond the window, or ''."""
         if not self.later:
             return ""
-        items = "; ".join(f"{self.text(v)} by {format_short_date(d, self.fmt.language)}" for d, v in self.later)
-        return f"Next: {items}"
+        items = "; ".join(_("%(value)s by %(day)s") % {"value": self.text(v), "day": format_short_date(d, self.fmt.language)}
+                          for d, v in self.later)
+        return _("Next: %(items)s") % {"items": items}
 
     @property
     def plan_zones(self) -> bool:
@@ -148,9 +151,9 @@ def zone_words(zones: list[_Zone], direction: str, fmt: NumberFormat) -> dict[st
         if not parts:
             continue
         lo, hi = min(z[1] for z in parts), max(z[2] for z in parts)
-        word = HEALTH_WORDS[zone]
+        word = _(HEALTH_WORDS[zone])
         if direction == "range":
-            out[zone] = f"{word} outside" if zone == "red" else f"{word} {f(lo)}–{f(hi)}"
+            out[zone] = _("%(health)s outside") % {"health": word} if zone == "red" else f"{word} {f(lo)}–{f(hi)}"
         elif direction == "up":
             out[zone] = f"{word} < {f(hi)}" if zone == "red" else f"{word} ≥ {f(lo)}"
         else:
@@ -163,16 +166,16 @@ def legend_rows(data: Data, w: float) -> list[list[tuple[float, tuple[str, str, 
     """The legend's keys (kind, text, zone), wrapped into rows of (x, key) to fit the width."""
     legend: list[tuple[str, str, str]] = []
     if data.acts:
-        legend.append(("actual", "Actual", ""))
+        legend.append(("actual", _("Actual"), ""))
     if len(data.plan) > 1:
-        legend.append(("plan", "Plan", ""))
+        legend.append(("plan", pgettext("chart legend: the planned path", "Plan"), ""))
     if data.tgts:
-        legend.append(("target", "Target", ""))
+        legend.append(("target", _("Target"), ""))
     for zone in _ZONES:
         if any(b[0] == zone for b in data.zones):
-            legend.append(("band", data.zone_words.get(zone, HEALTH_WORDS[zone]), zone))
+            legend.append(("band", data.zone_words.get(zone, _(HEALTH_WORDS[zone])), zone))
         elif data.plan_zones:
-            legend.append(("zone", PLAN_ZONE_WORDS[zone], zone))
+            legend.append(("zone", _(PLAN_ZONE_WORDS[zone]), zone))
     if data.later_text:
         legend.append(("note", data.later_text, ""))
     rows: list[list[tuple[float, tuple[str, str, str]]]] = [[]]

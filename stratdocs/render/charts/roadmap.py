@@ -14,7 +14,10 @@ from datetime import date
 from markupsafe import Markup
 
 from stratdocs.health import HEALTH_WORDS
+from stratdocs.i18n import N_
 from stratdocs.render.charts import svg
+from stratdocs.render.charts import words
+from stratdocs.render.charts.words import _, short_date
 from stratdocs.render.charts.svg import HEALTH_COLOURS, coord
 
 LABEL_W = 290.0
@@ -27,7 +30,7 @@ LEGEND_H = 40.0
 #: Bar fills by health: light enough that the marks on them stay visible, distinct in greyscale.
 BAR_FILLS = {"green": "#a8d5b5", "amber": "#f2cf8f", "red": "#f2a7a7", "no-data": "#d0d7de"}
 OPERATION_FILL = "#9fb3c8"
-MILESTONE_WORDS = {"done": "done", "open": "planned", "overdue": "overdue"}
+MILESTONE_WORDS = {"done": N_("done"), "open": N_("planned"), "overdue": N_("overdue")}
 
 
 class _Scale:
@@ -57,7 +60,7 @@ def _axis(scale: _Scale, height: float) -> list[str]:
                                         "class": "sd-grid"}))
             if strong:
                 out.append(svg.text(x + 4, AXIS_H - 18, str(year), size=12, weight="600"))
-            out.append(svg.text(x + 3, AXIS_H - 4, f"Q{quarter + 1}", size=10, cls="sd-muted", fill=svg.MUTED))
+            out.append(svg.text(x + 3, AXIS_H - 4, words.quarter(day), size=10, cls="sd-muted", fill=svg.MUTED))
     return out
 
 
@@ -80,11 +83,11 @@ def _row(item: dict, y: float, scale: _Scale, width: float) -> list[str]:
     ident = svg.clean(item.get("id"))
     health = svg.health_key(item.get("health"))
     is_initiative = item.get("kind") == "initiative"
-    word = HEALTH_WORDS[health] if is_initiative else "—"
+    word = _(HEALTH_WORDS[health]) if is_initiative else "—"
     label = svg.fit(f"{ident} · {title}", LABEL_W - PAD - 8, 11)
-    full = f"{item.get('label') or 'Item'} {ident}: {title}"
+    full = f"{item.get('label') or _('Item')} {ident}: {title}"
     if is_initiative:
-        full += f"; health: {word}"
+        full += "; " + _("health: %(health)s") % {"health": word}
     start, end = item.get("start"), item.get("end")
     mid = y + ROW_H / 2
     body = [svg.title(full)]
@@ -104,8 +107,9 @@ def _row(item: dict, y: float, scale: _Scale, width: float) -> list[str]:
             continue
         state = m.get("state") if m.get("state") in MILESTONE_WORDS else "open"
         mark = _marker(scale.x(day), mid, state)
-        name = f"Milestone {svg.clean(m.get('id'))}: {svg.clean(m.get('title'))}, due {day.isoformat()}, " \
-               f"{MILESTONE_WORDS[state]}"
+        name = _("Milestone %(id)s: %(title)s, due %(day)s, %(state)s") % {
+            "id": svg.clean(m.get("id")), "title": svg.clean(m.get("title")), "day": day.isoformat(),
+            "state": _(MILESTONE_WORDS[state])}
         body.append(svg.tag("g", {"class": "sd-milestone"}, svg.title(name) + mark))
     if is_initiative:
         body.append(svg.text(width - HEALTH_W + 6, mid + 4, word, size=11, weight="600",
@@ -116,21 +120,23 @@ def _row(item: dict, y: float, scale: _Scale, width: float) -> list[str]:
 def _legend(y: float, width: float) -> list[str]:
     out = []
     x = PAD
-    for state, word in (("done", "milestone done"), ("open", "milestone planned"), ("overdue", "milestone overdue")):
+    for state, word in (("done", _("milestone done")), ("open", _("milestone planned")), ("overdue", _("milestone overdue"))):
         out.append(_marker(x + 6, y + 10, state))
         out.append(svg.text(x + 16, y + 14, word, size=10.5, cls="sd-muted", fill=svg.MUTED))
         x += 30 + svg.text_width(word, 10.5)
     out.append(svg.tag("rect", {"x": x, "y": y + 4, "width": 26.0, "height": 12.0, "rx": 3.0,
                                 "fill": BAR_FILLS["green"], "stroke": HEALTH_COLOURS["green"]}))
-    words = "initiative (health as word at right)"
-    out.append(svg.text(x + 32, y + 14, words, size=10.5, cls="sd-muted", fill=svg.MUTED))
-    x += 44 + svg.text_width(words, 10.5)
+    key_text = _("initiative (health as word at right)")
+    out.append(svg.text(x + 32, y + 14, key_text, size=10.5, cls="sd-muted", fill=svg.MUTED))
+    x += 44 + svg.text_width(key_text, 10.5)
     out.append(svg.tag("rect", {"x": x, "y": y + 6, "width": 26.0, "height": 8.0, "rx": 3.0,
                                 "fill": OPERATION_FILL, "stroke": "#57606a"}))
-    out.append(svg.text(x + 32, y + 14, "operational plan", size=10.5, cls="sd-muted", fill=svg.MUTED))
-    out.append(svg.tag("line", {"x1": x + 150, "y1": y + 2, "x2": x + 150, "y2": y + 18,
+    operation = _("operational plan")
+    out.append(svg.text(x + 32, y + 14, operation, size=10.5, cls="sd-muted", fill=svg.MUTED))
+    x += max(150.0, 32 + svg.text_width(operation, 10.5) + 14)  # room for the words of any language
+    out.append(svg.tag("line", {"x1": x, "y1": y + 2, "x2": x, "y2": y + 18,
                                 "stroke": svg.TARGET, "stroke-width": "2", "stroke-dasharray": "4 3"}))
-    out.append(svg.text(x + 156, y + 14, "reporting date", size=10.5, cls="sd-muted", fill=svg.MUTED))
+    out.append(svg.text(x + 6, y + 14, _("reporting date"), size=10.5, cls="sd-muted", fill=svg.MUTED))
     return out
 
 
@@ -169,10 +175,11 @@ def roadmap(*, start: date, end: date, as_of: date, groups: list[tuple[str, list
         x = scale.x(as_of)
         body.append(svg.tag("line", {"x1": x, "y1": AXIS_H - 2, "x2": x, "y2": height, "stroke": svg.TARGET,
                                      "stroke-width": "2", "stroke-dasharray": "4 3", "class": "sd-as-of"}))
-        tag_text = f"as of {svg.short_date(as_of)}"
+        tag_text = _("as of %(day)s") % {"day": short_date(as_of)}
         anchor = "end" if x > w - HEALTH_W - 120 else "start"
         body.append(svg.text(x + (-4 if anchor == "end" else 4), 11, tag_text, size=10, weight="600", anchor=anchor))
     body += _legend(height + 6, w)
-    label = (f"Roadmap {start.isoformat()} to {end.isoformat()}: {rows - len(groups)} initiatives and operational "
-             f"plans in {len(groups)} groups, as of {as_of.isoformat()}")
+    label = _("Roadmap %(start)s to %(end)s: %(items)s initiatives and operational plans in %(groups)s groups, "
+              "as of %(day)s") % {"start": start.isoformat(), "end": end.isoformat(), "items": rows - len(groups),
+                                  "groups": len(groups), "day": as_of.isoformat()}
     return svg.document("sd-roadmap", w, height + LEGEND_H, label, body, fixed=fixed, links=True, role="group")

@@ -9,6 +9,7 @@ from markupsafe import Markup
 from stratdocs.health import HEALTH_WORDS
 from stratdocs.numbers import format_compact
 from stratdocs.render.charts import svg
+from stratdocs.render.charts.words import _, language
 from stratdocs.render.charts.svg import HEALTH_COLOURS, coord
 
 _DOT_R = 2.5
@@ -45,9 +46,9 @@ def sparkline(points: list[tuple[date, float]], *, health: str = "no-data", widt
     pts = svg.points(points)
     w, ht = max(float(width), 16.0), max(float(height), 8.0)
     if not pts:
-        body = [svg.text(w / 2, ht / 2 + 3.5, "no data", size=min(10.0, ht * 0.45), cls="sd-muted",
+        body = [svg.text(w / 2, ht / 2 + 3.5, _("no data"), size=min(10.0, ht * 0.45), cls="sd-muted",
                          fill=svg.MUTED, anchor="middle")]
-        return svg.document("sd-sparkline", w, ht, "Trend: no data", body, fixed=True)
+        return svg.document("sd-sparkline", w, ht, _("Trend: no data"), body, fixed=True)
     coords = _coords(pts, w, ht)
     body = []
     if len(coords) > 1:
@@ -58,8 +59,10 @@ def sparkline(points: list[tuple[date, float]], *, health: str = "no-data", widt
     x, y = coords[-1]
     body.append(svg.tag("circle", {"cx": x, "cy": y, "r": _DOT_R, "class": f"sd-health-{h}",
                                    "fill": HEALTH_COLOURS[h]}))
-    (d0, _), (d1, last) = pts[0], pts[-1]
-    count = f"{len(pts)} values from {d0.isoformat()} to {d1.isoformat()}" if len(pts) > 1 \
-        else f"1 value on {d1.isoformat()}"
-    label = f"Trend: {count}, latest {format_compact(last)}; health: {HEALTH_WORDS[h]}"
+    (d0, _first), (d1, last) = pts[0], pts[-1]
+    count = _("%(num)d values from %(start)s to %(end)s") % {"num": len(pts), "start": d0.isoformat(),
+                                                           "end": d1.isoformat()} if len(pts) > 1 \
+        else _("1 value on %(day)s") % {"day": d1.isoformat()}
+    label = _("Trend: %(values)s, latest %(latest)s; health: %(health)s") % {
+        "values": count, "latest": format_compact(last, "", language()), "health": _(HEALTH_WORDS[h])}
     return svg.document("sd-sparkline", w, ht, label, body, fixed=True)

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from stratdocs.health import HEALTH_WORDS
 from stratdocs.render.charts import svg
+from stratdocs.render.charts.words import _
 from stratdocs.render.charts.svg import HEALTH_COLOURS, coord
 
 _BOX_H = 84.0
@@ -41,7 +42,7 @@ def _box(obj: dict, x: float, y: float, bw: float) -> tuple[str, str]:
     """One objective card; returns (svg, accessible description)."""
     oid, title = svg.clean(obj.get("id")), svg.clean(obj.get("title"))
     h = svg.health_key(obj.get("health"))
-    word = HEALTH_WORDS[h]
+    word = _(HEALTH_WORDS[h])
     colour = HEALTH_COLOURS[h]
     r = 6.0
     parts = [svg.tag("rect", {"x": x, "y": y, "width": bw, "height": _BOX_H, "rx": r, "class": "sd-box",
@@ -57,7 +58,8 @@ def _box(obj: dict, x: float, y: float, bw: float) -> tuple[str, str]:
                           cls="sd-muted", fill=svg.MUTED, weight="bold"))
     for i, line in enumerate(svg.wrap(title, bw - 20, 12, 3)):
         parts.append(svg.text(x + 10, y + 41 + i * 15, line, size=12))
-    desc = f"{oid}: {title} (health: {word})" if title else f"{oid} (health: {word})"
+    desc = (_("%(id)s: %(title)s (health: %(health)s)") % {"id": oid, "title": title, "health": word} if title
+            else _("%(id)s (health: %(health)s)") % {"id": oid, "health": word})
     inner = svg.title(desc) + "".join(parts)
     href = svg.safe_href(obj.get("href"))
     if href:
@@ -111,7 +113,7 @@ def _band_frame(name: str, objs: list[dict], y: float, band_h: float, grid: _Gri
         out.append(svg.text(_MARGIN + 12, ly, line, size=12.5, weight="bold"))
     if not objs:
         x0 = _MARGIN + _HEAD_W + _GAP
-        out.append(svg.text(x0 + grid.avail / 2, y + band_h / 2 + 4, "No objectives", size=11,
+        out.append(svg.text(x0 + grid.avail / 2, y + band_h / 2 + 4, _("No objectives"), size=11,
                             cls="sd-muted", fill=svg.MUTED, anchor="middle"))
     return out
 
@@ -147,7 +149,7 @@ def _bands(bands: list[tuple[str, list[dict]]], grid: _Grid):
             oid = svg.clean(obj.get("id"))
             if oid and oid not in boxes:
                 boxes[oid] = (bx, by, col)
-        described.append(f"{name}: " + ("; ".join(names) if names else "no objectives"))
+        described.append(f"{name}: " + ("; ".join(names) if names else _("no objectives")))
         y += band_h + _BAND_GAP
     return body_bands, body_boxes, boxes, described, y
 
@@ -191,7 +193,7 @@ def _links(pairs: list[tuple[str, str]], boxes: dict, bw: float, dashed: int = -
     for (oid, side), items in sorted(ends.items()):
         bx, by = boxes[oid][:2]
         items.sort()
-        for k, (_, i, role) in enumerate(items):
+        for k, (_at, i, role) in enumerate(items):
             t = (k + 1) / (len(items) + 1)
             if side in ("top", "bottom"):
                 where[(i, role)] = (bx + bw * (0.2 + 0.6 * t), by if side == "top" else by + _BOX_H)
@@ -210,8 +212,8 @@ def _legend(w: float, y: float, arrows: bool, causes: bool = False) -> tuple[str
 
     Returns the legend group and the map's total height.
     """
-    items = ([(HEALTH_WORDS[h], h) for h in HEALTH_COLOURS] + ([("contributes to", "")] if arrows else [])
-             + ([("enables", "cause")] if causes else []))
+    items = ([(_(HEALTH_WORDS[h]), h) for h in HEALTH_COLOURS] + ([(_("contributes to"), "")] if arrows else [])
+             + ([(_("enables"), "cause")] if causes else []))
     legend = []
     x, ly = _MARGIN + 4, y + 10
     for label, h in items:
@@ -258,11 +260,11 @@ def strategy_map(*, perspectives: list[tuple[str, list[dict]]], links: list[tupl
     cause_pairs = [p for p in _link_pairs(causes, boxes) if p not in pairs]
     body_links = _links(pairs + cause_pairs, boxes, grid.bw, len(pairs) if cause_pairs else -1)
     key, height = _legend(w, y, bool(pairs), bool(cause_pairs))
-    label = "Strategy map. " + ". ".join(described)
+    label = _("Strategy map.") + " " + ". ".join(described)
     if pairs:
-        label += ". Links: " + "; ".join(f"{c} contributes to {p}" for c, p in pairs)
+        label += ". " + _("Links: %(links)s") % {"links": "; ".join(_("%(child)s contributes to %(parent)s") % {"child": c, "parent": p} for c, p in pairs)}
     if cause_pairs:
-        label += ". Cause and effect: " + "; ".join(f"{c} enables {e}" for c, e in cause_pairs)
+        label += ". " + _("Cause and effect: %(links)s") % {"links": "; ".join(_("%(cause)s enables %(effect)s") % {"cause": c, "effect": e} for c, e in cause_pairs)}
     # Arrows go under the cards, so they never hide a card's text.
     # A group, not an image: an image's children are hidden from assistive technology, so
     # links inside one are "nested interactive" content (axe-core).

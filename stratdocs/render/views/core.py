@@ -19,7 +19,7 @@ from stratdocs import matrices as matrices_mod
 from stratdocs.cache import digest
 from stratdocs.git import DIRTY
 from stratdocs.model import KIND_FOLDERS, KINDS, Entity
-from stratdocs.render.views.interface import Interface
+from stratdocs.render.views.interface import Interface, current
 from stratdocs.project import Project
 from stratdocs.render import charts
 from stratdocs.render.memory import Reads
@@ -87,12 +87,13 @@ class ViewsCore:
         """An SVG chart from `render.charts`, remembered by its inputs across builds.
 
         :param name: the chart function (`sparkline`, `kpi_chart`, `strategy_map`).
-        :param kwargs: its arguments.
+        :param kwargs: its arguments. The build's language is an input too: a chart's words
+            and dates are in it, so a German build never reuses an English chart.
         """
         make = getattr(charts, name)
         if self._charts is None:
             return make(**kwargs)
-        key = digest(name, repr(sorted(kwargs.items())))
+        key = digest(name, current().language, repr(sorted(kwargs.items())))
         self.chart_keys.add(key)
         return Markup(self._charts.chart(key, lambda: make(**kwargs)))
 
