@@ -41,11 +41,13 @@ SAME_IN = {
            "Actions", "Page", "Pages", "Date", "Description"},
 }
 
-#: Interface headings every site page shows in its navigation. They are looked for even if no
-#: template marks them for translation yet, so a forgotten `_()` cannot hide a leftover.
+#: Interface words every site page or the board pack shows (navigation, table headings). They
+#: are looked for even if no template marks them for translation, so a forgotten `_()` cannot
+#: hide a leftover.
 ALWAYS_LOOKED_FOR = ("Skip to content", "Strategic objectives", "Functional strategies", "Operational plans",
                      "Traceability matrices", "Alignment report", "KPI scorecard", "Open actions",
-                     "Search the plan")
+                     "Search the plan", "Executive summary", "Health", "Owner", "Target", "Latest",
+                     "Since last period", "behind plan", "Contents")
 
 #: A KPI of the example, its latest value as English writes it, and a date on its page.
 KPI_PAGE = "kpis/K-ARR.html"
@@ -112,7 +114,14 @@ def content_phrases(project: Path) -> list[str]:
             with path.open(encoding="utf-8", newline="") as handle:
                 for row in csv.reader(handle):
                     found.update(cell.strip() for cell in row)
-    return sorted((normal(s) for s in found if _WORD.search(s)), key=len, reverse=True)
+    return sorted({normal(s) for s in found if shown_phrase(s)}, key=len, reverse=True)
+
+
+def shown_phrase(text: str) -> bool:
+    """Whether a string of the plan reads as text a page shows: a name or several words. Single
+    lower-case words are config values ('scorecard', 'monthly', 'up'), not shown as they are."""
+    words = _WORD.findall(text)
+    return len(words) > 1 or (len(words) == 1 and text.strip()[:1].isupper())
 
 
 def prose_sentences(project: Path) -> list[str]:
@@ -136,8 +145,7 @@ def strings(value, out: set[str]) -> None:
     if isinstance(value, str):
         out.add(value)
     elif isinstance(value, dict):
-        for key, item in value.items():
-            strings(key, out)
+        for item in value.values():
             strings(item, out)
     elif isinstance(value, list):
         for item in value:
