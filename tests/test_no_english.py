@@ -17,6 +17,8 @@ import functools
 import html
 import re
 import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -27,7 +29,7 @@ from pypdf import PdfReader
 
 from stratdocs.messages import source_messages
 
-from conftest import EXAMPLE_ROOT, run_module
+from conftest import EXAMPLE_ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -75,7 +77,9 @@ def built(request, tmp_path_factory) -> "Build":
     config = (EXAMPLE_ROOT / "stratdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"(?m)^language:.*\n", "", config)
     (project / "stratdocs.yml").write_text(f"language: {language}\n{config}", encoding="utf-8")
-    proc = run_module("-C", str(project), "build", "--quiet", "--out", str(project / "site"))
+    # A whole build with PDFs: longer than run_module's 60 s on a busy machine.
+    proc = subprocess.run([sys.executable, "-m", "stratdocs", "-C", str(project), "build", "--quiet", "--out",
+                           str(project / "site")], capture_output=True, text=True, encoding="utf-8", timeout=900)
     assert proc.returncode == 0, proc.stderr + proc.stdout
     return Build(language, project)
 
