@@ -199,6 +199,13 @@ def _execution_sheets(records: list[dict]) -> list[tuple[str, tuple, list]]:
     ]
 
 
+#: Excel's built-in short date (format 14, which openpyxl spells "mm-dd-yy"): the spreadsheet
+#: shows it in its reader's own locale ("30.09.2026", "30/09/2026"), as it does the numbers,
+#: which are plain numbers. Headers and values stay the JSON's field names and ids, in any
+#: `language`, so BI tools' column references hold (docs/reference.md, "Exports and languages").
+READER_DATE = "mm-dd-yy"
+
+
 def write_xlsx(project: Project, path: Path) -> None:
     """A workbook: Entities, KPIs (latest, target, health), Initiatives (delivery), Risks, Actions,
     one sheet per matrix, Findings, Waivers and Owners; bold frozen header rows with filters, sized
@@ -224,7 +231,7 @@ def write_xlsx(project: Project, path: Path) -> None:
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 if isinstance(cell.value, date):
-                    cell.number_format = "yyyy-mm-dd"
+                    cell.number_format = READER_DATE
     book.properties.creator = "stratdocs"
     # A fixed timestamp keeps the file reproducible (same input and as_of, same bytes).
     stamp = datetime.combine(project.as_of, datetime.min.time())

@@ -7,6 +7,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Mapping
 
+from stratdocs.marks import N_
 from stratdocs.model import Kpi, Point
 from stratdocs.numbers import format_number
 from stratdocs.trace import TraceIndex
@@ -14,7 +15,7 @@ from stratdocs.trace import TraceIndex
 GREEN, AMBER, RED, NO_DATA = "green", "amber", "red", "no-data"
 HEALTHS = (GREEN, AMBER, RED, NO_DATA)
 #: Health as a word: it is always shown beside its colour, never by colour alone (SPEC §6).
-HEALTH_WORDS = {GREEN: "Green", AMBER: "Amber", RED: "Red", NO_DATA: "No data"}
+HEALTH_WORDS = {GREEN: N_("Green"), AMBER: N_("Amber"), RED: N_("Red"), NO_DATA: N_("No data")}
 _RANK = {RED: 0, AMBER: 1, GREEN: 2}
 _SCORE = {GREEN: 2, AMBER: 1, RED: 0}
 #: A KPI is stale when its latest actual is older than twice its frequency.

@@ -27,6 +27,7 @@ from babel.support import NullTranslations, Translations
 
 from stratdocs.errors import StratdocsError
 from stratdocs.findings import Finding, error
+from stratdocs.marks import N_  # noqa: F401  (re-exported: `from stratdocs.i18n import N_`)
 from stratdocs.theme import Theme, inside
 
 #: The folder of a theme that holds its catalogs.
@@ -43,11 +44,6 @@ class CatalogError(StratdocsError):
     def __init__(self, finding: Finding):
         super().__init__(finding.text())
         self.finding = finding
-
-
-def N_(message: str) -> str:
-    """Mark a module-level word for extraction; it is translated where it is shown."""
-    return message
 
 
 def locale_names(language: str) -> tuple[str, ...]:
