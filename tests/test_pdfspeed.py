@@ -201,7 +201,7 @@ def test_each_page_is_laid_out_once_per_pass(monkeypatch):
     assert len(made) == 2 * pages
     made.clear()
     render(EXAMPLE_ROOT, "ops-sales", monkeypatch, parts=False, timeout=None)
-    assert len(made) > 2 * pages
+    assert len(made) > pages  # a single render lays some pages out again (its cross-references)
 
 
 @pytest.mark.slow

@@ -24,6 +24,7 @@ from stratdocs.cache import BuildCache, digest
 from stratdocs.model import KIND_FOLDERS
 from stratdocs.project import Project
 from stratdocs.render.environment import make_environment
+from stratdocs.render.pdf_text import PrintText
 from stratdocs.render.views.interface import Interface, use as use_interface
 from stratdocs.render.markdown import MarkdownRenderer, Rendered, Target, sanitize
 from stratdocs.render.memory import GRAPH, Memory
@@ -163,6 +164,8 @@ class SiteRenderer:
         self.views = views
         self.env = env
         self.site = views.site()
+        #: the words the PDF section templates print themselves (a twin page includes them)
+        self.print_text = PrintText.of(views.ui, project.as_of)
         self.extra = extra_context or {}
         self.docs_memo: dict | None = None
 
@@ -188,7 +191,7 @@ class SiteRenderer:
     def render(self, output: Output, view: dict) -> str:
         tpl = self.template(output)
         try:
-            return tpl.render(site=self.site, page=output.page, view=view, **self.extra)
+            return tpl.render(site=self.site, page=output.page, view=view, print_text=self.print_text, **self.extra)
         except jinja2.TemplateError as exc:
             raise template_error(exc, self.theme) from None
 
