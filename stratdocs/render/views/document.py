@@ -174,7 +174,7 @@ class DocumentViews:
         ui = self.views.ui
         kinds = [self._lower(ui.kind(FOLDER_KINDS.get(v.lower(), v.lower()), plural=True))
                  if FOLDER_KINDS.get(v.lower(), v.lower()) in KIND_LABELS else v for v in filt.get("kind", ())]
-        what = f" {_('and')} ".join(kinds) or (_("operational plans and strategies") if "function" in filt
+        what = (" " + _("and") + " ").join(kinds) or (_("operational plans and strategies") if "function" in filt
                                                 else _("items"))
         parts = [_("the %(function)s %(what)s") % {"function": ", ".join(filt["function"]), "what": what}
                  if "function" in filt else _("the %(what)s") % {"what": what}]
