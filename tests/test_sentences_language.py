@@ -93,3 +93,87 @@ def test_the_reader_sentence_of_each_finding_is_german(plan_project, name):
 
 def code_sentence_in(page, code: str) -> bool:
     return any(GERMAN[code] in s for s in sentences(page))
+
+
+# -- summary, owners and PDF words -------------------------------------------------------------
+
+from pypdf import PdfReader  # noqa: E402
+
+from test_check_warnings import _no_execution, _risk_unmitigated  # noqa: E402
+
+#: language -> what a reader of the site and the PDF sees in it (the catalog's words).
+WORDS = {
+    "de": {"gap": "wird durch nichts umgesetzt: keine Initiative",
+           "finding": "wird nicht umgesetzt: keine Initiative, Funktionalstrategie oder kein Operativer Plan",
+           "risk": "ist ein hohes Risiko (Wert ", "owners": ("Verantwortliche", "offene Punkte", "Startseite"),
+           "titles": ["Inhalt", "1 Zusammenfassung für die Geschäftsleitung", "2 Strategische Ziele",
+                      "3 Risikoregister", "4 Offene Maßnahmen", "5 Ausrichtungsbericht"]},
+    "fr": {"gap": "n’est mis en œuvre par rien : aucune initiative",
+           "finding": "n’est pas mis en œuvre : aucune initiative, stratégie fonctionnelle",
+           "risk": "est un risque élevé (score ", "owners": ("responsables", "points à traiter", "Accueil"),
+           "titles": ["Sommaire", "1 Synthèse", "2 Objectifs stratégiques", "3 Registre des risques",
+                      "4 Actions ouvertes", "5 Rapport d’alignement"]},
+    "en": {"gap": "has nothing executing it: no initiative, strategy or operational plan.",
+           "finding": "is not executed: no initiative, strategy or operational plan supports it",
+           "risk": "is high (likelihood", "owners": ("owners", "needs", "Home"),
+           "titles": ["Contents", "1 Executive summary", "2 Strategic objectives", "3 Risk register",
+                      "4 Open actions", "5 Alignment report"]},
+}
+DOCUMENT = """\
+documents:
+  - id: pack
+    title: Board pack
+    sections: [cover, contents, summary, objectives, risks, actions, alignment]
+"""
+
+
+def flat(text: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+@pytest.fixture(params=list(WORDS))
+def built(request, plan_project):
+    """A plan with an objective nothing executes and an unmitigated high risk, built (site and
+    PDF) in a language."""
+    _no_execution(plan_project)
+    _risk_unmitigated(plan_project)
+    language = request.param
+    config = plan_project.read("stratdocs.yml")
+    plan_project.write("stratdocs.yml", (f"language: {language}\n" if language != "en" else "") + config + DOCUMENT)
+    out = plan_project.root / "site"
+    result = plan_project.run("build", "--out", str(out))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    return language, out
+
+
+def test_summary_alignment_and_owner_words_are_in_the_plans_language(built):
+    language, out = built
+    words = WORDS[language]
+    home = flat((out / "index.html").read_text("utf-8"))
+    assert words["gap"] in home
+    alignment = flat((out / "alignment.html").read_text("utf-8"))
+    assert words["finding"] in alignment and words["risk"] in alignment
+    index = flat((out / "owners" / "index.html").read_text("utf-8"))
+    owner = next(p for p in (out / "owners").glob("*.html") if p.name != "index.html")
+    page = flat(owner.read_text("utf-8"))
+    assert words["owners"][0] in index and words["owners"][1] in index
+    assert words["owners"][2] in page
+    if language != "en":
+        for english in ("has nothing executing it", "is not executed", " needs", "owners"):
+            assert english not in home + alignment.split("For editors")[0] + index.replace("/owners/", ""), english
+
+
+def test_pdf_section_titles_and_sentences_are_in_the_plans_language(built):
+    language, out = built
+    words = WORDS[language]
+    pdf = next(out.rglob("pack*.pdf"))
+    reader = PdfReader(pdf)
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert titles[:6] == words["titles"]
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    assert words["gap"].split(":")[0] in text
+    assert words["finding"].split(":")[0] in text  # the board reads the same sentence as the site
+    if language != "en":
+        for english in ("Executive summary", "Risk register", "Open actions", "has nothing executing it",
+                        "is not executed", "finding"):
+            assert english not in text, english
