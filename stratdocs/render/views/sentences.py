@@ -84,7 +84,7 @@ SENTENCES: dict[str, tuple[Sentence, ...]] = {
 
 def _value(name: str, text: str, language: str) -> str:
     if name == "day":
-        return format_date(date.fromisoformat(text), language)
+        return format_date(date.fromisoformat(text), language).replace(" ", "\u00a0")  # one line, like ISO dates
     if text.endswith("%"):  # "40%" -> "40 %" (de, fr)
         number = localise(text[:-1], language)
         return number + ("%" if language.split("-")[0] == "en" else "\u00a0%")
