@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from stratdocs.alignment import FAILURE_MODES
-from stratdocs.numbers import plural
+from stratdocs.i18n import N_
 from stratdocs.render.views.common import ItemRef
+from stratdocs.render.views.interface import _, ngettext
 from stratdocs.render.views.reports import AlignmentView, FindingView
 from stratdocs.render.views.words import reader_words
 
@@ -24,7 +25,9 @@ SERIOUSNESS = ("red-unaddressed", "no-execution", "no-kpi", "stale-kpi", "suspec
 #: Codes about how the plan is written, not about the strategy: counted, not listed.
 EDITOR_CODES = frozenset(("unknown-key", "blocked-fetch", "asset", "external-image"))
 #: The failure mode's title for each code, the reader's name for a check ("Missing link ...").
-MODE_OF = {code: title for title, codes, _ in FAILURE_MODES for code in codes}
+MODE_OF = {code: title for title, codes, _why in FAILURE_MODES for code in codes}
+#: The concern of content errors (they have no failure mode).
+CONTENT_ERRORS = N_("Content errors")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,16 +58,17 @@ class BoardAlignmentView:
     @property
     def total_text(self) -> str:
         """"4 findings"."""
-        return plural(len(self.findings), "finding")
+        return ngettext("%(num)d finding", "%(num)d findings", len(self.findings))
 
     @property
     def waivers_text(self) -> str:
-        return plural(len(self.waivers), "accepted gap")
+        return ngettext("%(num)d accepted gap", "%(num)d accepted gaps", len(self.waivers))
 
     @property
     def editor_text(self) -> str:
         """"2 notes for the plan's editors"."""
-        return plural(self.editor_notes, "note") + " for the plan’s editors"
+        return ngettext("%(num)d note for the plan’s editors", "%(num)d notes for the plan’s editors",
+                        self.editor_notes)
 
     @property
     def first(self) -> BoardFinding | None:
@@ -85,11 +89,11 @@ def board_alignment(view: AlignmentView) -> BoardAlignmentView:
     found = [*view.errors, *(f for mode in view.modes for f in mode.findings)]
     shown = [f for f in found if f.code not in EDITOR_CODES]
     shown.sort(key=_rank)  # stable: plan order within one rank
-    findings = tuple(BoardFinding(f.ref, f.sentence, MODE_OF.get(f.code, "Content errors"), f.severity)
+    findings = tuple(BoardFinding(f.ref, f.sentence, _(MODE_OF.get(f.code, CONTENT_ERRORS)), f.severity)
                      for f in shown)
-    clear = tuple(m.title for m in view.modes if not any(f.code not in EDITOR_CODES for f in m.findings)
+    clear = tuple(_(m.title) for m in view.modes if not any(f.code not in EDITOR_CODES for f in m.findings)
                   and not set(m.codes) <= EDITOR_CODES)
-    waivers = tuple(BoardWaiver(w.ref, MODE_OF.get(w.code, w.code), w.reason) for w in view.waivers)
+    waivers = tuple(BoardWaiver(w.ref, _(MODE_OF[w.code]) if w.code in MODE_OF else w.code, w.reason) for w in view.waivers)
     return BoardAlignmentView(findings, clear, waivers, len(found) - len(shown), len(view.errors))
 
 
@@ -99,4 +103,4 @@ def entity_notes(findings, entity_id: str) -> tuple[Markup | str, ...]:
     :param findings: the entity's `Finding`s.
     :param entity_id: its id (the sentence leaves out its kind and id, printed beside it).
     """
-    return tuple(reader_words(f.message, entity_id)[0] for f in findings if f.code not in EDITOR_CODES)
+    return tuple(reader_words(f.message, entity_id, f.code)[0] for f in findings if f.code not in EDITOR_CODES)

@@ -22,13 +22,14 @@ from stratdocs.config import DocumentSpec
 from stratdocs.errors import ConfigError, StratdocsError, UsageError
 from stratdocs.git import DIRTY
 from stratdocs.model import FOLDER_KINDS, KIND_LABELS, Entity
-from stratdocs.numbers import plural
+from stratdocs.i18n import N_
 from stratdocs.objectives import reading_order, tree
 from stratdocs.render.views import Views
 from stratdocs.render.views.board import BoardAlignmentView, board_alignment, entity_notes
 from stratdocs.render.views.calendar import period_text
 from stratdocs.render.views.common import Group, health_counts
 from stratdocs.render.views.initiative import RoadmapView
+from stratdocs.render.views.interface import _, ngettext
 from stratdocs.render.views.kpi import Actual
 from stratdocs.render.views.execution import ActionsView, RiskRegisterView
 from stratdocs.render.views.matrix import MatrixView
@@ -40,12 +41,12 @@ from stratdocs.render.views.summary import SummaryView
 from stratdocs.render.views.selection import Links, anchor, section_anchor, select
 
 SECTION_TITLES = {
-    "contents": "Contents", "summary": "Executive summary", "plan": "Strategic plan", "scorecard": "KPI scorecard",
-    "objectives": "Strategic objectives", "initiatives": "Strategic initiatives",
-    "strategies": "Functional strategies", "operations": "Operational plans", "kpis": "KPIs",
-    "reviews": "Reviews and decisions", "pages": "Appendix", "alignment": "Alignment report",
-    "changes": "Changes", "roadmap": "Roadmap",
-    "risks": "Risk register", "actions": "Open actions",
+    "contents": N_("Contents"), "summary": N_("Executive summary"), "plan": N_("Strategic plan"),
+    "scorecard": N_("KPI scorecard"), "objectives": N_("Strategic objectives"),
+    "initiatives": N_("Strategic initiatives"), "strategies": N_("Functional strategies"),
+    "operations": N_("Operational plans"), "kpis": N_("KPIs"), "reviews": N_("Reviews and decisions"),
+    "pages": N_("Appendix"), "alignment": N_("Alignment report"), "changes": N_("Changes"),
+    "roadmap": N_("Roadmap"), "risks": N_("Risk register"), "actions": N_("Open actions"),
 }
 #: Sections without a number that are not part of the contents.
 FRONT_MATTER = ("cover", "contents")
@@ -123,7 +124,7 @@ class DocumentViews:
         number = 0
         for key in dict.fromkeys(self.spec.sections):  # a section listed twice is printed once
             if key in FRONT_MATTER:
-                sections.append(Section(key, "", section_anchor(key), SECTION_TITLES.get(key, ""),
+                sections.append(Section(key, "", section_anchor(key), _(SECTION_TITLES[key]) if key in SECTION_TITLES else "",
                                         f"pdf/{key}.html", None))
                 continue
             number += 1
@@ -143,7 +144,7 @@ class DocumentViews:
         head = {"key": key, "number": number, "anchor": section_anchor(key)}
         if key in EXECUTION_SECTIONS:
             view = self.risks() if key == "risks" else self.actions()
-            return Section(title=SECTION_TITLES[key], template=f"pdf/{key}.html", view=view, **head)
+            return Section(title=_(SECTION_TITLES[key]), template=f"pdf/{key}.html", view=view, **head)
         if key in FOLDER_KINDS:
             kind = FOLDER_KINDS[key]
             blocks = tuple(self.entity(e) for e in self.entities(kind))
@@ -151,9 +152,10 @@ class DocumentViews:
                                        f"{b.view.entity.id} · {b.view.entity.title}", b.anchor, b.depth)
                           for b in blocks)
             label = self.views.ui.kind(kind, plural=True)
-            scope = "match this document’s scope" if self.spec.filter else "in the plan"
-            view = EntitiesView(kind, label, blocks, f"No {label.lower()} {scope}")
-            return Section(title=SECTION_TITLES[key], template="pdf/entities.html", view=view, items=items, **head)
+            empty = (_("No %(items)s match this document’s scope") if self.spec.filter
+                     else _("No %(items)s in the plan")) % {"items": self._lower(label)}
+            view = EntitiesView(kind, label, blocks, empty)
+            return Section(title=_(SECTION_TITLES[key]), template="pdf/entities.html", view=view, items=items, **head)
         if key.startswith("matrix:"):
             matrix = self.matrix(key[len("matrix:"):])
             return Section(title=matrix.spec.title, template="pdf/matrix.html", view=matrix, **head)
@@ -161,7 +163,7 @@ class DocumentViews:
                   "changes": self.changes, "summary": self.summary, "roadmap": self.roadmap}
         if key not in makers:
             raise UsageError(f"document '{self.spec.id}': section '{key}' is not available in PDFs")
-        return Section(title=SECTION_TITLES[key], template=f"pdf/{key}.html", view=makers[key](), **head)
+        return Section(title=_(SECTION_TITLES[key]), template=f"pdf/{key}.html", view=makers[key](), **head)
 
     def filter_text(self) -> str:
         """The document's scope in words ("the sales operational plans owned by Head of Sales,
@@ -169,17 +171,24 @@ class DocumentViews:
         filt = self.spec.filter
         if not filt:
             return ""
-        kinds = [KIND_LABELS[FOLDER_KINDS.get(v.lower(), v.lower())][1].lower()
+        ui = self.views.ui
+        kinds = [self._lower(ui.kind(FOLDER_KINDS.get(v.lower(), v.lower()), plural=True))
                  if FOLDER_KINDS.get(v.lower(), v.lower()) in KIND_LABELS else v for v in filt.get("kind", ())]
-        what = " and ".join(kinds) or ("operational plans and strategies" if "function" in filt else "items")
-        parts = [f"the {', '.join(filt['function'])} {what}" if "function" in filt else f"the {what}"]
-        if "id" in filt:
-            parts.append(f"named {', '.join(filt['id'])}")
-        if "owner" in filt:
-            parts.append(f"owned by {', '.join(filt['owner'])}")
-        if "tag" in filt:
-            parts.append(f"tagged {', '.join(filt['tag'])}")
-        return " ".join(parts) + ", with the objectives, initiatives, KPIs and reviews they connect to"
+        what = (" " + _("and") + " ").join(kinds) or (_("operational plans and strategies") if "function" in filt
+                                                else _("items"))
+        parts = [_("the %(function)s %(what)s") % {"function": ", ".join(filt["function"]), "what": what}
+                 if "function" in filt else _("the %(what)s") % {"what": what}]
+        for key, message in (("id", N_("named %(values)s")), ("owner", N_("owned by %(values)s")),
+                             ("tag", N_("tagged %(values)s"))):
+            if key in filt:
+                parts.append(_(message) % {"values": ", ".join(filt[key])})
+        return _("%(scope)s, with the objectives, initiatives, KPIs and reviews they connect to") % {
+            "scope": " ".join(parts)}
+
+    def _lower(self, label: str) -> str:
+        """A kind's label inside a sentence: lower case in English and French, as written in German
+        (its nouns keep their capital)."""
+        return label if self.views.ui.language.split("-")[0] == "de" else label.lower()
 
     def cover(self) -> CoverView:
         """What the cover page prints."""
@@ -233,7 +242,8 @@ class DocumentViews:
         actuals: tuple[Actual, ...] = view.kpi.actuals if view.kpi else ()
         cut = len(actuals) > PDF_ACTUALS
         more = max(0, len(view.chains) - PDF_KPI_CHAINS) if view.kpi else 0
-        more_chains = f"and {plural(more, 'more route')} to the strategy, listed on the site" if more else ""
+        more_chains = ngettext("and %(num)d more route to the strategy, listed on the site",
+                               "and %(num)d more routes to the strategy, listed on the site", more) if more else ""
         if more:
             view = replace(view, chains=view.chains[:PDF_KPI_CHAINS])
         if view.kpi:  # the pack's reviews section lists what each review is about
@@ -249,7 +259,8 @@ class DocumentViews:
             show_traced_from=not view.kpi and (bool(view.traced_from) or entity.kind in SERVED_KINDS),
             # The chart draws every actual and the headline the latest: the table keeps their notes.
             actuals=tuple(a for a in actuals[:PDF_ACTUALS] if a.note),
-            actuals_note=f"those with notes among the latest {min(PDF_ACTUALS, len(actuals))}" if cut or any(
+            actuals_note=_("those with notes among the latest %(count)s") % {"count": min(PDF_ACTUALS, len(actuals))}
+            if cut or any(
                 not a.note for a in actuals[:PDF_ACTUALS]) else "", more_chains=more_chains,
             notes=entity_notes(view.findings, entity.id), depth=self.depths.get(entity.id, 0))
 
@@ -310,7 +321,7 @@ class DocumentViews:
         view = self.views.risk_register()
         rows = tuple(replace(r, anchor=anchor(r.ref.id)) for r in view.rows if self.shows(r.ref.id))
         shown = [e for e in execution.ranked_risks(self.views.plan) if self.shows(e.id)]
-        return replace(view, rows=rows, count_text=plural(len(rows), "risk"),
+        return replace(view, rows=rows, count_text=ngettext("%(num)d risk", "%(num)d risks", len(rows)),
                        high_count=sum(1 for r in rows if r.severity == "high"),
                        unrated=tuple(r for r in view.unrated if self.shows(r.id)),
                        heatmap=self.links.body(self.views.risk_heatmap(shown)))
@@ -319,7 +330,7 @@ class DocumentViews:
         """The open actions the document shows."""
         view = self.views.open_actions()
         rows = tuple(replace(a, anchor=anchor(a.ref.id)) for a in view.rows if self.shows(a.ref.id))
-        return replace(view, rows=rows, count_text=plural(len(rows), "open action"),
+        return replace(view, rows=rows, count_text=ngettext("%(num)d open action", "%(num)d open actions", len(rows)),
                        overdue=sum(1 for a in rows if a.overdue), no_owner=sum(1 for a in rows if not a.owner))
 
     def changes(self) -> ChangesView:

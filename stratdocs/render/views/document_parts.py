@@ -5,18 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
+from stratdocs.i18n import N_
 from stratdocs.model import noun
 from stratdocs.render.views.common import Fact, ItemRef
 from stratdocs.render.views.entity import EntityView
+from stratdocs.render.views.interface import _, current
 from stratdocs.render.views.kpi import Actual
 from stratdocs.render.views.matrix import MatrixColumn, MatrixGroup, MatrixRow
 
 #: Matrix columns per table: more are split into column groups, each repeating the row labels.
 MATRIX_GROUP = 20
 #: Changes as words, by the kind of change (`stratdocs diff`); others keep their kind.
-CHANGE_WORDS = {"health": "health changed", "owner": "owner changed", "status": "status changed",
-                "title": "renamed", "target": "target changed", "baseline": "baseline changed",
-                "thresholds": "thresholds changed", "actuals": "with new figures", "body": "text changed"}
+CHANGE_WORDS = {"health": N_("health changed"), "owner": N_("owner changed"), "status": N_("status changed"),
+                "title": N_("renamed"), "target": N_("target changed"), "baseline": N_("baseline changed"),
+                "thresholds": N_("thresholds changed"), "actuals": N_("with new figures"), "body": N_("text changed"),
+                "added": N_("added"), "removed": N_("removed"), "retargeted": N_("retargeted"), "moved": N_("moved")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +106,7 @@ class ChangeRow:
     ref: ItemRef | None             #: None for removed items
     before: str
     after: str
+    word: str = ""                  #: the change in the reader's words ("renamed", "umbenannt")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,12 +123,22 @@ def changes_view(since: str, changes, views) -> ChangesView:
     :param changes: the `diff.Change` values to show.
     :param views: the site's view models (for references to items that still exist).
     """
-    rows = tuple(ChangeRow(c.kind, c.entity, noun(c.entity_kind),
-                           views.ref(c.entity) if c.entity in views.plan.entities else None, c.before, c.after)
+    rows = tuple(ChangeRow(c.kind, c.entity, _noun(c.entity_kind),
+                           views.ref(c.entity) if c.entity in views.plan.entities else None, c.before, c.after,
+                           _(CHANGE_WORDS[c.kind]) if c.kind in CHANGE_WORDS else c.kind)
                  for c in changes)
-    counts = {CHANGE_WORDS.get(kind, kind): sum(1 for r in rows if r.change == kind)
+    counts = {_(CHANGE_WORDS[kind]) if kind in CHANGE_WORDS else kind: sum(1 for r in rows if r.change == kind)
               for kind in dict.fromkeys(r.change for r in rows)}
-    return ChangesView(since, rows, ", ".join(f"{count} {word}" for word, count in counts.items()))
+    return ChangesView(since, rows, ", ".join(_("%(count)s %(change)s") % {"count": count, "change": word}
+                                              for word, count in counts.items()))
+
+
+def _noun(kind: str) -> str:
+    """A kind as a word in the changes table: `model.noun` in English, the plan's own or translated word otherwise."""
+    ui = current()
+    if ui.language.split("-")[0] == "en" and kind not in ui.terms:
+        return noun(kind)
+    return ui.kind(kind)
 
 
 def matrix_groups(columns: tuple[MatrixColumn, ...], rows: list[MatrixRow]) -> tuple[MatrixGroup, ...]:

@@ -13,9 +13,9 @@ from markupsafe import Markup
 
 from stratdocs import execution
 from stratdocs.model import Entity
-from stratdocs.numbers import plural
 from stratdocs.render.markdown import PLACEHOLDER
 from stratdocs.render.views.common import ItemRef
+from stratdocs.render.views.interface import _, ngettext
 from stratdocs.render.views.reports import ReportViews
 
 #: The heat map's legend bands below `high`: (band, lowest score, highest score).
@@ -110,7 +110,7 @@ class ExecutionViews(ReportViews):
         """The page of an item (`EntityViews.entity`) with its risks and actions."""
         view = replace(super().entity(entity), execution=self.execution_panel(entity))
         if entity.kind == "risk":
-            view = replace(view, untraced_text="A risk serves no objective; it threatens the items listed above.")
+            view = replace(view, untraced_text=_("A risk serves no objective; it threatens the items listed above."))
         return view
 
     def risk_row(self, risk: Entity) -> RiskRow:
@@ -137,7 +137,7 @@ class ExecutionViews(ReportViews):
         """Every risk, highest score first, with the heat map."""
         risks = execution.ranked_risks(self.plan)
         rows = tuple(self.risk_row(r) for r in risks)
-        return RiskRegisterView(self.risk_heatmap(risks), rows, plural(len(rows), "risk"), self._high,
+        return RiskRegisterView(self.risk_heatmap(risks), rows, ngettext("%(num)d risk", "%(num)d risks", len(rows)), self._high,
                                 sum(1 for r in rows if r.severity == "high"),
                                 tuple(r.ref for r in rows if r.severity == "unrated"))
 
@@ -158,7 +158,9 @@ class ExecutionViews(ReportViews):
                 bands.append((band, f"{lowest}–{top}" if top > lowest else str(lowest)))
                 top = lowest - 1
         rated = sum(len(v) for v in by_cell.values())
-        label = f"Risk heat map: {plural(rated, 'risk')} by likelihood and impact; high from a score of {high}"
+        label = ngettext("Risk heat map: %(num)d risk by likelihood and impact; high from a score of %(high)s",
+                         "Risk heat map: %(num)d risks by likelihood and impact; high from a score of %(high)s",
+                         rated, high=high)
         return self.chart("heatmap", cells=cells, bands=bands, label=label)
 
     def open_actions(self) -> ActionsView:
@@ -167,7 +169,7 @@ class ExecutionViews(ReportViews):
         for action in actions:  # the counts cover closed ones too
             self._read(action.id)
         rows = tuple(self.action_row(a) for a in execution.open_actions(self.plan))
-        return ActionsView(rows, plural(len(rows), "open action"), sum(1 for r in rows if r.overdue),
+        return ActionsView(rows, ngettext("%(num)d open action", "%(num)d open actions", len(rows)), sum(1 for r in rows if r.overdue),
                            sum(1 for r in rows if not r.owner), len(actions) - len(rows))
 
     def execution_panel(self, entity: Entity) -> ExecutionPanel:

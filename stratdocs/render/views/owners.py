@@ -15,9 +15,9 @@ from functools import cached_property
 from stratdocs import owners as owners_mod
 from stratdocs.findings import Severity
 from stratdocs.model import KIND_LABELS
-from stratdocs.numbers import plural, plural_word
 from stratdocs.render.urls import REPORT_PAGES
 from stratdocs.render.views.common import HOME, Crumb, HealthCount, ItemRef, Page, health_counts
+from stratdocs.render.views.interface import _, ngettext
 from stratdocs.render.views.reports import SEARCH_TEXT, FindingView, ReportViews
 
 
@@ -100,9 +100,9 @@ class OwnerViews(ReportViews):
     def owner_pages(self) -> list[tuple[owners_mod.Owner, Page]]:
         """Each owner with the `Page` of their page."""
         index = REPORT_PAGES["owners"]
-        crumbs = (Crumb("Home", HOME), Crumb("Owners", index))
+        crumbs = (Crumb(_("Home"), HOME), Crumb(_("Owners"), index))
         return [(o, Page(self.sitemap.owners[o.key], o.name, "owners", crumbs + (Crumb(o.name),),
-                         f"What {o.name} owns in the plan and what needs them."))
+                         _("What %(owner)s owns in the plan and what needs them.") % {"owner": o.name}))
                 for o in self.owners]
 
     def owner(self, key: str) -> OwnerView:
@@ -122,7 +122,7 @@ class OwnerViews(ReportViews):
                 healths.append(ref.health)
             due = self._due(entity)
             groups.setdefault(entity.kind, []).append(
-                OwnedRow(ref, entity.status, count, plural(count, "need") if count else "",
+                OwnedRow(ref, entity.status, count, _needs(count) if count else "",
                          due.isoformat() if due else "", self._overdue(entity)))
         ordered = [kind for kind in KIND_LABELS if kind in groups] + [k for k in groups if k not in KIND_LABELS]
         errors = sum(1 for f in owner.needs if f.severity is Severity.ERROR)
@@ -130,11 +130,12 @@ class OwnerViews(ReportViews):
         overdue = sum(1 for r in rows if r.overdue)
         return OwnerView(
             owner.name, tuple(self.finding_view(f) for f in owner.needs),
-            tuple(OwnedGroup(KIND_LABELS[k][1] if k in KIND_LABELS else k.capitalize(), tuple(groups[k]))
+            tuple(OwnedGroup(self.ui.kind(k, plural=True) if k in KIND_LABELS else k.capitalize(), tuple(groups[k]))
                   for k in ordered),
-            plural(len(owner.items), "item"), plural(len(owner.needs), "need"), errors,
+            _items(len(owner.items)), _needs(len(owner.needs)), errors,
             health_counts(healths), bool(healths), any(r.due for r in rows),
-            f"{plural(overdue, 'item')} overdue" if overdue else "", tuple(r for r in rows if r.overdue))
+            ngettext("%(num)d item overdue", "%(num)d items overdue", overdue) if overdue else "",
+            tuple(r for r in rows if r.overdue))
 
     @staticmethod
     def _due(entity) -> date | None:
@@ -156,22 +157,33 @@ class OwnerViews(ReportViews):
             items = [self.plan.entities[i] for i in owner.items]
             red = sum(1 for e in items if self.project.health_of(e) == "red")
             rows.append(OwnerRow(owner.name, self.sitemap.owners[owner.key], len(owner.items), len(owner.needs),
-                                 plural(len(owner.items), "item"),
-                                 plural(len(owner.needs), "need") if owner.needs else "nothing",
+                                 _items(len(owner.items)),
+                                 _needs(len(owner.needs)) if owner.needs else _("nothing"),
                                  red, self.finding_view(owner.needs[0]) if owner.needs else None,
                                  sum(1 for e in items if self._overdue(e))))
         unowned = sum(1 for f in self.project.findings if f.code == "no-owner")
         needs = sum(r.needs for r in rows)
-        return OwnersIndexView(tuple(rows), plural(len(rows), "owner"), plural(needs, "need"), unowned,
-                               f"{plural(unowned, 'item')} {plural_word(unowned, 'has', 'have')} no owner")
+        return OwnersIndexView(tuple(rows), ngettext("%(num)d owner", "%(num)d owners", len(rows)), _needs(needs),
+                               unowned, ngettext("%(num)d item has no owner", "%(num)d items have no owner", unowned))
 
     def search_docs(self, memo: dict | None = None) -> list[dict]:
         """The items' search documents, then one per owner (found by name, with what they own)."""
         docs = super().search_docs(memo)
         for owner in self.owners:
             titles = " · ".join(f"{i} {self.plan.entities[i].title}" for i in owner.items)
-            docs.append({"id": "", "title": owner.name, "kind": "owner", "kind_label": "Owner",
+            docs.append({"id": "", "title": owner.name, "kind": "owner", "kind_label": _("Owner"),
                          "href": self.sitemap.owners[owner.key], "owner": owner.name, "health": "",
-                         "summary": f"{plural(len(owner.items), 'item')}, {plural(len(owner.needs), 'need')}",
+                         "summary": _("%(items)s, %(needs)s") % {"items": _items(len(owner.items)),
+                                                                 "needs": _needs(len(owner.needs))},
                          "text": titles[:SEARCH_TEXT]})
         return docs
+
+
+def _items(count: int) -> str:
+    """"7 items" in the build's language."""
+    return ngettext("%(num)d item", "%(num)d items", count)
+
+
+def _needs(count: int) -> str:
+    """"3 needs" in the build's language."""
+    return ngettext("%(num)d need", "%(num)d needs", count)

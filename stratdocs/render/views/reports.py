@@ -358,7 +358,7 @@ class ReportViews(SummaryViews):
     def finding_view(self, finding) -> FindingView:
         """One finding as the alignment report lists it."""
         entity = self.plan.get(finding.entity) if finding.entity else None
-        sentence, fix = reader_words(finding.message, entity.id if entity else "")
+        sentence, fix = reader_words(finding.message, entity.id if entity else "", finding.code)
         return FindingView(self.ref(entity.id) if entity else None, finding.message, finding.code,
                            f"{finding.file}:{finding.line}", finding.severity.value, sentence, fix)
 

@@ -15,10 +15,12 @@ from stratdocs import commentary
 from stratdocs.findings import Severity
 from stratdocs.health import AMBER, GREEN, NO_DATA, RED
 from stratdocs.model import Entity
-from stratdocs.numbers import plural
+from stratdocs.i18n import N_
 from stratdocs.render.urls import REPORT_PAGES
 from stratdocs.render.views.change import TrendView, first_sentence, objective_trend_view
 from stratdocs.render.views.common import ItemRef, health_word
+from stratdocs.numbers import format_date
+from stratdocs.render.views.interface import _, current, ngettext
 from stratdocs.render.views.kpi import KpiRow, threshold_text
 from stratdocs.render.views.matrix import MatrixViews
 from stratdocs.render.views.summary_execution import execution_gaps
@@ -83,8 +85,8 @@ class SummaryView:
     decisions: tuple[str, ...]          #: what the board is asked to decide
     decisions_from: ItemRef | None      #: the review that asks it
     alignment_href: str                 #: site path of the alignment report
-    no_gaps_text: str = "No red or amber KPI and no unaddressed gap."
-    no_decisions_text: str = "The latest review requests no decision."
+    no_gaps_text: str = N_("No red or amber KPI and no unaddressed gap.")
+    no_decisions_text: str = N_("The latest review requests no decision.")
 
 
 def ranked(gaps, limit: int = GAP_LIMIT) -> tuple[tuple[GapRow, ...], int]:
@@ -103,9 +105,11 @@ class SummaryViews(MatrixViews):
         source = self._decisions_review()
         return SummaryView(
             self.as_of, rows, gaps, more,
-            f"and {plural(more, 'more gap')} in the alignment report" if more else "",
+            ngettext("and %(num)d more gap in the alignment report", "and %(num)d more gaps in the alignment report",
+                     more) if more else "",
             tuple(source.attrs.get("decisions_requested", ())) if source else (),
-            self.ref(source.id) if source else None, REPORT_PAGES["alignment"])
+            self.ref(source.id) if source else None, REPORT_PAGES["alignment"],
+            _(SummaryView.no_gaps_text), _(SummaryView.no_decisions_text))
 
     def _objective_tree(self) -> list[tuple[Entity, int]]:
         """Strategic objectives in plan order, each sub-objective right under its parent."""
@@ -159,11 +163,11 @@ class SummaryViews(MatrixViews):
     def _against_plan(entity: Entity, row: KpiRow) -> str:
         """"11.2% against 9.2% planned", or with thresholds "11.2% (green ≤ 8%)"."""
         if row.against:
-            return f"{row.latest}, {row.against}"
+            return _("%(latest)s, %(against)s") % {"latest": row.latest, "against": row.against}
         if row.expected != "—":
-            return f"{row.latest} against {row.expected} planned"
+            return _("%(latest)s against %(planned)s planned") % {"latest": row.latest, "planned": row.expected}
         limits = threshold_text(entity.kpi)
-        return f"{row.latest} ({limits})" if limits else row.latest
+        return _("%(latest)s (%(limits)s)") % {"latest": row.latest, "limits": limits} if limits else row.latest
 
     def gaps(self) -> list[GapRow]:
         """Every gap of the plan the summary knows of, unranked (see `ranked`)."""
@@ -174,10 +178,10 @@ class SummaryViews(MatrixViews):
             health = self.project.objective_health[entity.id].health
             if (entity.id, "red-unaddressed") in found:
                 out.append(GapRow(RED_UNADDRESSED, RED, self.ref(entity.id),
-                                  "is red and no initiative or plan under way works on it.", position[entity.id]))
+                                  _("is red and no initiative or plan under way works on it."), position[entity.id]))
             elif (entity.id, "no-execution") in found:
                 out.append(GapRow(NOT_EXECUTED, health if health in (RED, AMBER) else ATTENTION, self.ref(entity.id),
-                                  "has nothing executing it: no initiative, strategy or operational plan.",
+                                  _("has nothing executing it: no initiative, strategy or operational plan."),
                                   position[entity.id]))
         for entity in self.plan.of_kind("kpi"):
             gap = self._kpi_gap(entity, (entity.id, "stale-commentary") in found)
@@ -194,16 +198,12 @@ class SummaryViews(MatrixViews):
         if health.health in (RED, AMBER):
             self._read(entity.id)
             row = self.kpi_row(entity)
-            sentence = f"is {health.health}: {self._against_plan(entity, row)}"
-            trend = row.trend
-            if trend.known:
-                sentence += f", {trend.word.lower()} since the previous period"
-            sentence += "; its latest figures have no commentary yet." if unexplained else "."
             return GapRow(RED_KPI if health.health == RED else AMBER_KPI, health.health, self.ref(entity.id),
-                          sentence, order)
+                          _kpi_sentence(health.health, self._against_plan(entity, row), row.trend, unexplained), order)
         if health.stale:
-            since = f"since {health.latest.date.isoformat()}" if health.latest else "yet"
-            return GapRow(NO_FIGURES, NO_DATA, self.ref(entity.id), f"has no recent figures (none {since}).", order)
+            sentence = (_("has no recent figures (none since %(day)s).") % {"day": _day(health.latest.date)}
+                        if health.latest else _("has no recent figures (none yet)."))
+            return GapRow(NO_FIGURES, NO_DATA, self.ref(entity.id), sentence, order)
         return None
 
     def _decisions_review(self) -> Entity | None:
@@ -215,3 +215,30 @@ class SummaryViews(MatrixViews):
         latest = max(reviews, key=lambda r: (r.attrs.get("date") or date.min, self.plan.position[r.id]))
         self._read(latest.id)
         return latest if latest.attrs.get("decisions_requested") else None
+
+
+#: A red or amber KPI's gap sentence: (health, with a trend, without commentary) -> message.
+_KPI_SENTENCES = {
+    (RED, False, False): N_("is red: %(against)s."),
+    (RED, False, True): N_("is red: %(against)s; its latest figures have no commentary yet."),
+    (RED, True, False): N_("is red: %(against)s, %(trend)s since the previous period."),
+    (RED, True, True): N_("is red: %(against)s, %(trend)s since the previous period; "
+                          "its latest figures have no commentary yet."),
+    (AMBER, False, False): N_("is amber: %(against)s."),
+    (AMBER, False, True): N_("is amber: %(against)s; its latest figures have no commentary yet."),
+    (AMBER, True, False): N_("is amber: %(against)s, %(trend)s since the previous period."),
+    (AMBER, True, True): N_("is amber: %(against)s, %(trend)s since the previous period; "
+                            "its latest figures have no commentary yet."),
+}
+
+
+def _kpi_sentence(health: str, against: str, trend: TrendView, unexplained: bool) -> str:
+    """"is red: 11.2% against 9.2% planned, worsening since the previous period." in the build's language."""
+    message = _KPI_SENTENCES[(health, trend.known, unexplained)]
+    return _(message) % {"against": against, "trend": trend.word.lower() if trend.known else ""}
+
+
+def _day(day: date) -> str:
+    """A date in a gap sentence: ISO in English (as it always was), the locale's long date otherwise."""
+    language = current().language
+    return day.isoformat() if language.split("-")[0] == "en" else format_date(day, language)

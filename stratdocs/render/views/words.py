@@ -9,6 +9,8 @@ import re
 from markupsafe import Markup
 
 from stratdocs.render.views.common import dated
+from stratdocs.render.views.interface import current
+from stratdocs.render.views.sentences import reader_sentence
 
 _TAG_RE = re.compile(r"<[^>]+>")
 _SPACE_RE = re.compile(r"\s+")
@@ -23,7 +25,7 @@ def plain_text(html: str) -> str:
     return _PUNCT_RE.sub(r"\1", text)
 
 
-def reader_words(message: str, entity_id: str) -> tuple[Markup, str]:
+def reader_words(message: str, entity_id: str, code: str = "") -> tuple[Markup, str]:
     """A finding's message split for the alignment report: (what a reader needs, the editor's fix).
 
     The item's kind and id are dropped when the page shows the item beside the sentence; the fix
@@ -31,8 +33,11 @@ def reader_words(message: str, entity_id: str) -> tuple[Markup, str]:
 
     :param message: the finding's message as `stratdocs check` prints it.
     :param entity_id: the id of the item it is about ('' for none).
+    :param code: its code: in a language other than English the sentence is the code's own
+        (`sentences.reader_sentence`); the fix stays English, like `check`.
     :returns: the sentence as HTML (its dates kept on one line) and the fix as text.
     """
+    original = message
     match = _SUBJECT_RE.match(message)
     named = bool(entity_id and match and match.group(1) == entity_id)
     if named:
@@ -44,4 +49,6 @@ def reader_words(message: str, entity_id: str) -> tuple[Markup, str]:
         sentence, fix = message.split(": ", 1)
     if not named:
         sentence = sentence[:1].upper() + sentence[1:]
+    if code and current().language.split("-")[0] != "en":
+        sentence = reader_sentence(code, original, entity_id) or sentence
     return dated(sentence), fix[:1].upper() + fix[1:]
