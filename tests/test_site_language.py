@@ -41,7 +41,7 @@ GERMAN = [
      ["Traces to", "Traced from", "KPIs measuring this objective", "Source:"]),
     ("kpis/K-REV.html", ["Aktuelles Ergebnis", "Istwerte", "Datum", "Anmerkung"],
      ["Latest result", "Actuals against the planned line"]),
-    ("operations/ops.html", ["Operative Ziele", "Aufgaben", "Unterstützt", "Fällig"],
+    ("operations/ops.html", ["Operative Ziele", "Aufgaben", "Unterstützt", "Fällig", "in Arbeit"],
      ["Operational objectives", "Serves"]),
     ("alignment.html", ["Ausrichtungsbericht", "Akzeptierte Lücken (Ausnahmen)"],
      ["Alignment report", "Accepted gaps (waivers)"]),
@@ -81,6 +81,7 @@ def test_every_page_kind_speaks_german(german_site, page, german, english):
 
 def test_french_uses_the_glossary(plan_project):
     site = build(plan_project, "fr")
+    assert '<span class="status-pill status-doing">en cours</span>' in (site / "operations/ops.html").read_text("utf-8")
     home = text((site / "index.html").read_text(encoding="utf-8"))
     scorecard = text((site / "scorecard.html").read_text(encoding="utf-8"))
     assert "Aller au contenu" in home and "L’état en un coup d’œil" in home and "Synthèse" in home
@@ -93,6 +94,7 @@ def test_english_keeps_its_words(plan_project):
     html = plan_project.read("site/index.html")
     assert '<a class="skip-link" href="#content">Skip to content</a>' in html
     assert "Health at a glance" in html and 'placeholder="Search the plan"' in html
+    assert '<span class="status-pill status-doing">doing</span>' in plan_project.read("site/operations/ops.html")
     search = plan_project.read("site/search.html")
     assert 'data-msg-none="No results for “{query}”. Try fewer or shorter words."' in search
     assert 'data-msg-results-one="{count} result"' in search and 'data-msg-results-many="{count} results"' in search
