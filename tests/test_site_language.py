@@ -179,3 +179,11 @@ def test_the_preview_overlay_speaks_german(browser, plan_project, tmp_path):
     assert overlay.locator("p").inner_text().startswith("Die letzte fehlerfreie Fassung bleibt sichtbar.")
     assert "content/b.md:2: two" in overlay.locator("pre").inner_text()
     assert page.errors == []
+
+
+def test_a_plans_own_status_words_are_shown_as_written(plan_project):
+    plan_project.edit("stratdocs.yml", "as_of:", "statuses: {eingestellt: dropped}\nas_of:")
+    plan_project.edit("content/initiatives/I1.md", "owner: COO", "owner: COO\nstatus: eingestellt")
+    site = build(plan_project, "de")
+    page = (site / "initiatives/I1.html").read_text("utf-8")
+    assert '<span class="status-pill status-eingestellt">eingestellt</span>' in page
