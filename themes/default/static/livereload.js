@@ -4,6 +4,17 @@
   "use strict";
   if (!window.EventSource) { return; }
   var overlay = null;
+  // The overlay's words in the plan's language, given by the page as data-msg-* attributes on this
+  // script's tag (plain text); English when absent (the error page shown before a first build).
+  var script = document.currentScript;
+  function message(key, fallback) {
+    var text = script && script.getAttribute("data-msg-" + key);
+    return text ? text : fallback;
+  }
+  function titleText(n) {
+    var key = n === 0 ? "title-zero" : n === 1 ? "title-one" : "title-many";
+    return message(key, "The plan has {count} error" + (n === 1 ? "" : "s")).split("{count}").join(String(n));
+  }
 
   function hide() {
     if (overlay) { overlay.remove(); overlay = null; }
@@ -17,9 +28,9 @@
     var box = document.createElement("div");
     box.className = "sd-overlay-box";
     var title = document.createElement("h2");
-    title.textContent = "The plan has " + errors.length + " error" + (errors.length === 1 ? "" : "s");
+    title.textContent = titleText(errors.length);
     var hint = document.createElement("p");
-    hint.textContent = "The last good version stays on screen. Fix the file and save: the page reloads by itself.";
+    hint.textContent = message("hint", "The last good version stays on screen. Fix the file and save: the page reloads by itself.");
     var list = document.createElement("pre");
     list.textContent = errors.join("\n");
     box.appendChild(title);

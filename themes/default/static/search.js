@@ -7,6 +7,40 @@
   var MAX_RESULTS = 50;
   var FOLDED = new WeakMap();
   var HEALTH = { "green": "Green", "amber": "Amber", "red": "Red", "no-data": "No data" };
+  // English defaults; the search page gives them in the plan's language as data-msg-* attributes
+  // on its form (text read with getAttribute: never parsed as HTML).
+  var MESSAGES = {
+    "unavailable": "The search index could not be loaded, so search is unavailable.",
+    "prompt": "Type to search {count} pages of the plan.",
+    "none": "No results for \u201c{query}\u201d. Try fewer or shorter words.",
+    "first": "Showing the first {max} of {results} for \u201c{query}\u201d.",
+    "found": "{results} for \u201c{query}\u201d.",
+    "results-zero": "{count} results", "results-one": "{count} result", "results-many": "{count} results",
+    "untitled": "Untitled"
+  };
+
+  function loadMessages(form) {
+    var keys = Object.keys(MESSAGES).concat(Object.keys(HEALTH));
+    for (var i = 0; i < keys.length; i++) {
+      var text = form && form.getAttribute("data-msg-" + keys[i]);
+      if (text === null || text === undefined || text === "") continue;
+      if (HEALTH.hasOwnProperty(keys[i])) HEALTH[keys[i]] = text; else MESSAGES[keys[i]] = text;
+    }
+  }
+
+  // A message with its {name} placeholders filled in (plain text; numbers in the page's language).
+  function say(key, values) {
+    var text = MESSAGES[key];
+    for (var name in values) {
+      if (values.hasOwnProperty(name)) text = text.split("{" + name + "}").join(String(values[name]));
+    }
+    return text;
+  }
+
+  function count(n) {
+    var lang = (document.documentElement && document.documentElement.getAttribute("lang")) || undefined;
+    try { return n.toLocaleString(lang); } catch (e) { return String(n); }
+  }
 
   // Index hrefs are site-root-relative; refuse anything with a scheme or starting with "/" or "\\".
   function pageHref(href) {
@@ -143,7 +177,7 @@
 
   function resultItem(doc, tokens) {
     var li = document.createElement("li");
-    var label = doc.id && doc.title ? doc.id + " · " + doc.title : String(doc.title || doc.id || "Untitled");
+    var label = doc.id && doc.title ? doc.id + " · " + doc.title : String(doc.title || doc.id || MESSAGES.untitled);
     var href = pageHref(doc.href), a = document.createElement(href ? "a" : "span");
     if (href) a.setAttribute("href", href);
     highlight(a, String(label), tokens);
@@ -161,28 +195,28 @@
     return li;
   }
 
-  function plural(n) { return n === 1 ? "1 result" : n + " results"; }
+  function plural(n) { return say(n === 0 ? "results-zero" : n === 1 ? "results-one" : "results-many", {count: count(n)}); }
 
   function run(query, status, list) {
     var index = window.STRATDOCS_SEARCH;
     var docs = index && Array.isArray(index.docs) ? index.docs : null;
     while (list.firstChild) list.removeChild(list.firstChild);
     if (!docs) {
-      status.textContent = "The search index could not be loaded, so search is unavailable.";
+      status.textContent = say("unavailable", {});
       return;
     }
     var tokens = tokenize(query), shown = query.trim();
     if (!tokens.length) {
-      status.textContent = "Type to search " + docs.length + " pages of the plan.";
+      status.textContent = say("prompt", {count: count(docs.length)});
       return;
     }
     var hits = search(docs, tokens), frag = document.createDocumentFragment();
     for (var i = 0; i < hits.length && i < MAX_RESULTS; i++) frag.appendChild(resultItem(hits[i].doc, tokens));
     list.appendChild(frag);
-    if (!hits.length) status.textContent = "No results for “" + shown + "”. Try fewer or shorter words.";
+    if (!hits.length) status.textContent = say("none", {query: shown});
     else if (hits.length > MAX_RESULTS) {
-      status.textContent = "Showing the first " + MAX_RESULTS + " of " + plural(hits.length) + " for “" + shown + "”.";
-    } else status.textContent = plural(hits.length) + " for “" + shown + "”.";
+      status.textContent = say("first", {max: count(MAX_RESULTS), results: plural(hits.length), query: shown});
+    } else status.textContent = say("found", {results: plural(hits.length), query: shown});
   }
 
   function queryFromUrl() {
@@ -203,6 +237,7 @@
     var status = document.getElementById("search-status");
     var list = document.getElementById("search-results");
     if (!input || !status || !list) return;
+    loadMessages(input.form);
     var timer = null, q = queryFromUrl();
     input.value = q;
     var header = document.querySelector(".search-box input[name=q]");
