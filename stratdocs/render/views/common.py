@@ -70,9 +70,15 @@ class Fact:
     label: str                         #: what the value is ("Owner")
     text: str = ""                     #: the value as text (when it is not references)
     refs: tuple[ItemRef, ...] = ()     #: the value as item references
-    tag: str = ""                      #: a marker shown after the value, e.g. "overdue"
+    tag: str = ""                      #: a marker shown after the value, as a key for styles: "overdue"
     key: str = ""                      #: what the fact is, for code: `owner`, `period`, `perspective`, ...
     href: str = ""                     #: the value as a link (the owner's page), '' for none
+    tag_word: str = ""                 #: the marker as readers read it ("überfällig"); '' reads `tag`
+
+    @property
+    def tag_text(self) -> str:
+        """The marker in the reader's language (`tag_word`, else `tag`)."""
+        return self.tag_word or self.tag
 
     @property
     def html(self) -> Markup:
@@ -135,6 +141,11 @@ class Traced:
     def tag(self) -> str:
         """"direct" or "indirect"."""
         return "direct" if self.direct else "indirect"
+
+    @property
+    def tag_text(self) -> str:
+        """`tag` in the reader's language."""
+        return _("direct") if self.direct else _("indirect")
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from stratdocs import matrices as matrices_mod
 from stratdocs.cache import digest
+from stratdocs.config.perspectives import DEFAULT_PERSPECTIVES
 from stratdocs.git import DIRTY
 from stratdocs.i18n import N_
 from stratdocs.model import KIND_FOLDERS, KINDS, Entity
@@ -35,6 +36,8 @@ REPORT_NAV = (("scorecard", N_("KPI scorecard")), ("roadmap", N_("Roadmap")),
               ("matrices", N_("Traceability matrices")), ("alignment", N_("Alignment report")),
               ("actions", N_("Open actions")), ("owners", N_("Owners")), ("search", N_("Search")))
 DEFAULT_TITLE = "Strategic plan"
+#: DEFAULT_PERSPECTIVES' names, marked so that the catalogs carry them.
+_PERSPECTIVE_WORDS = (N_("Financial"), N_("Customer"), N_("Internal processes"), N_("Learning & growth"))
 
 
 class ViewsCore:
@@ -99,8 +102,12 @@ class ViewsCore:
 
     @property
     def perspective_names(self):
-        """Perspective key -> the name readers see, top band first (the config's `perspectives`)."""
-        return self.project.config.perspectives
+        """Perspective key -> the name readers see, top band first (the config's `perspectives`):
+        the default names in the plan's language, a plan's own names as written."""
+        names = self.project.config.perspectives
+        if dict(names) != dict(DEFAULT_PERSPECTIVES):
+            return names
+        return {key: self.ui.gettext(name) for key, name in names.items()}
 
     def ref(self, entity_id: str) -> ItemRef:
         """A reference to an item, recorded as shown by the page being built."""
