@@ -220,20 +220,7 @@ class SiteRenderer:
         # The roadmap shows every initiative and operational plan with what each serves: remade each build.
         yield Output(roadmap, "roadmap.html", Page(roadmap, _("Roadmap"), "roadmap", (home, Crumb(_("Roadmap")))),
                      views.roadmap, always=True)
-        graph = frozenset((GRAPH,))
-        matrices = REPORT_PAGES["matrices"]
-        yield Output(matrices, "matrices.html",
-                     Page(matrices, _("Traceability matrices"), "matrices", (home, Crumb(_("Traceability matrices")))),
-                     views.matrix_list, reads=graph)
-        for spec in self.project.config.matrices:
-            name = spec.id
-            yield Output(matrix_path(name), "matrix.html",
-                         Page(matrix_path(name), spec.title, "matrices",
-                              (home, Crumb(_("Traceability matrices"), matrices), Crumb(spec.title)), spec.description),
-                         lambda n=name: views.matrix(n), reads=graph)
-            axes = {e.id for axis in (spec.rows, spec.columns) for e in matrices_mod.select(views.index, axis)}
-            yield Output(matrix_path(name, "csv"), data=lambda n=name: views.matrices[n].to_csv(),
-                         reads=graph, ref_reads=frozenset(axes))  # the CSV shows their ids and titles
+        yield from self._matrix_outputs(home)
         alignment = REPORT_PAGES["alignment"]
         yield Output(alignment, "alignment.html",
                      Page(alignment, _("Alignment report"), "alignment", (home, Crumb(_("Alignment report")))),
@@ -256,6 +243,24 @@ class SiteRenderer:
         find_root = not preview and not self.project.config.base_url
         yield Output(notfound, "404.html", Page(notfound, _("Page not found"), "notfound"),
                      lambda: NotFoundView(base, find_root))
+
+    def _matrix_outputs(self, home: Crumb) -> Iterator[Output]:
+        """The matrices list, and each matrix as a page and a CSV file."""
+        views, _ = self.views, self.views.ui.gettext
+        graph = frozenset((GRAPH,))
+        matrices = REPORT_PAGES["matrices"]
+        yield Output(matrices, "matrices.html",
+                     Page(matrices, _("Traceability matrices"), "matrices", (home, Crumb(_("Traceability matrices")))),
+                     views.matrix_list, reads=graph)
+        for spec in self.project.config.matrices:
+            name = spec.id
+            yield Output(matrix_path(name), "matrix.html",
+                         Page(matrix_path(name), spec.title, "matrices",
+                              (home, Crumb(_("Traceability matrices"), matrices), Crumb(spec.title)), spec.description),
+                         lambda n=name: views.matrix(n), reads=graph)
+            axes = {e.id for axis in (spec.rows, spec.columns) for e in matrices_mod.select(views.index, axis)}
+            yield Output(matrix_path(name, "csv"), data=lambda n=name: views.matrices[n].to_csv(),
+                         reads=graph, ref_reads=frozenset(axes))  # the CSV shows their ids and titles
 
     def _owner_outputs(self, home: Crumb) -> Iterator[Output]:
         """The owners index and one page per owner. Who owns what can change with any item (an
