@@ -63,7 +63,7 @@ WORDS = {
     "de": {"owner": "Verantwortlich", "status": "Status", "measures": "Misst", "baseline": "Ausgangswert",
            "targets": "Zielwerte", "health": ("Grün", "Gelb", "Rot", "Keine Daten"),
            "trend": {"Verbessert", "Verschlechtert", "Unverändert"}, "better": "Höher ist besser",
-           "objectives": "Strategische Ziele", "kpis": "Kennzahlen", "behind": " unter Plan", "ahead": " über Plan",
+           "objectives": "Strategische Ziele", "kpis": "Kennzahlen", "behind": " hinter Plan", "ahead": " vor Plan",
            "points": "Prozentpunkte", "scorecard": "Kennzahlen-Cockpit", "home": "Startseite",
            "financial": "Finanzen", "since": "seit der Vorperiode", "operational_kpis": "Operative Kennzahlen",
            "by": " bis "},
