@@ -146,3 +146,25 @@ def test_the_built_site_titles_and_crumbs_speak_the_language(tmp_path, language)
     assert f">{w['owner']}<" in kpi and f">{w['baseline']}<" in kpi and w["better"] in kpi
     text = re.sub(r"<svg.*?</svg>", "", kpi, flags=re.S)  # the charts' own words are the charts' part
     assert "Higher is better" not in text and ">Owner<" not in text and "behind plan" not in text
+
+
+@pytest.mark.parametrize("language, words", [
+    ("de", ("verstrichener Zeit", "Ausgaben von", "Zeitplan: ")),
+    ("fr", ("du temps écoulé", "dépenses de", "calendrier : ")),
+    ("en", ("of the time elapsed", "spend ", "schedule: "))])
+def test_initiative_delivery_reasons_are_in_the_plans_language(views_of, language, words):
+    views = views_of(language)
+    initiatives = views.plan.of_kind("initiative")
+    details = [views.initiative_detail(e) for e in initiatives]
+    assert any(words[0] in d.schedule_reason for d in details), [d.schedule_reason for d in details]
+    assert any(d.budget_reason.startswith(words[1]) for d in details), [d.budget_reason for d in details]
+    assert all(views.initiative_row(e).reason.startswith(words[2]) for e in initiatives)
+    if language == "en":  # the page says what `check` says
+        assert [d.schedule_reason for d in details] == [views.project.initiative_health[e.id].schedule_reason
+                                                        for e in initiatives]
+        assert [d.budget_reason for d in details] == [views.project.initiative_health[e.id].budget_reason
+                                                      for e in initiatives]
+    else:
+        assert not any("milestone" in d.schedule_reason or "planned" in d.budget_reason for d in details)
+    milestones = {m.status_word for d in details for m in d.milestones}
+    assert milestones and ("done" in milestones) == (language == "en")

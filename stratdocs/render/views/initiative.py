@@ -16,6 +16,7 @@ from stratdocs.i18n import N_
 from stratdocs.model import Entity
 from stratdocs.numbers import format_number, format_percent
 from stratdocs.render.views.common import ItemRef, dated, health_word
+from stratdocs.render.views.delivery_words import budget_words, reason_words, schedule_words
 from stratdocs.render.views.interface import _, ngettext
 from stratdocs.render.views.kpi import KpiViews
 
@@ -116,7 +117,9 @@ class InitiativeViews(KpiViews):
         d = delivery_of(entity)
         h = self.initiative_health(entity)
         currency = d.budget.currency if d.budget else ""
-        money = lambda value: format_number(value, currency, decimals=0) if value is not None else ""  # noqa: E731
+        language = self.ui.language
+        money = lambda value: (format_number(value, currency, decimals=0, language=language)  # noqa: E731
+                               if value is not None else "")
         progress_text = format_percent(h.progress) or "—"
         elapsed = format_percent(h.elapsed)
         bar = None
@@ -137,8 +140,8 @@ class InitiativeViews(KpiViews):
         rows = tuple(self._milestone(m) for m in d.milestones)
         return InitiativeDetail(
             health=h.health, health_word=health_word(h.health), schedule=h.schedule,
-            schedule_word=health_word(h.schedule), schedule_reason=h.schedule_reason,
-            budget_health=h.budget, budget_word=health_word(h.budget), budget_reason=h.budget_reason,
+            schedule_word=health_word(h.schedule), schedule_reason=schedule_words(entity, h),
+            budget_health=h.budget, budget_word=health_word(h.budget), budget_reason=budget_words(entity, d, h),
             progress=progress_text, progress_source=_(SOURCE_WORDS[h.progress_source]) if h.progress_source else "", elapsed=elapsed,
             progress_bar=bar, budget=money(d.budget.amount) if d.budget else "", spent=money(h.spent),
             planned=money(h.planned), spent_share=share, budget_bar=budget_bar,
@@ -161,9 +164,11 @@ class InitiativeViews(KpiViews):
         currency = d.budget.currency if d.budget else ""
         spent = "—"
         if h.spent is not None:
-            spent = format_number(h.spent, currency, decimals=0)
+            spent = format_number(h.spent, currency, decimals=0, language=self.ui.language)
             if d.budget is not None:
-                spent += f" of {format_number(d.budget.amount, currency, decimals=0)}"
+                spent = _("%(spent)s of %(budget)s") % {
+                    "spent": spent, "budget": format_number(d.budget.amount, currency, decimals=0,
+                                                            language=self.ui.language)}
         upcoming = [m for m in d.milestones if m.status not in ("done", "dropped") and m.due]
         upcoming.sort(key=lambda m: m.due)
         nxt = upcoming[0] if upcoming else None
@@ -173,7 +178,7 @@ class InitiativeViews(KpiViews):
             budget_word=health_word(h.budget), progress=format_percent(h.progress) or "—",
             elapsed=format_percent(h.elapsed), spent=spent, next_milestone=nxt.title if nxt else "",
             next_due=nxt.due.isoformat() if nxt else "", overdue=len(h.overdue),
-            reason=f"schedule: {h.schedule_reason}; budget: {h.budget_reason}")
+            reason=reason_words(entity, d, h))
 
     def roadmap_groups(self, keep=None) -> list[tuple[str, list[dict]]]:
         """Initiatives and operational plans grouped by the first strategic objective each serves
