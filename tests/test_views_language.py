@@ -168,3 +168,8 @@ def test_initiative_delivery_reasons_are_in_the_plans_language(views_of, languag
         assert not any("milestone" in d.schedule_reason or "planned" in d.budget_reason for d in details)
     milestones = {m.status_word for d in details for m in d.milestones}
     assert milestones and ("done" in milestones) == (language == "en")
+
+
+def test_kpi_levels_read_in_the_plans_language(views_of):
+    assert {r.level_word for r in kpis(views_of("de"))} == {"Strategisch", "Operativ"}
+    assert {r.level_word for r in kpis(views_of("en"))} == {"Strategic", "Operational"}

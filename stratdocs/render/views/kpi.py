@@ -55,6 +55,7 @@ class KpiRow:
     sparkline: Markup       #: SVG of the actuals up to `as_of`
     headline: KpiHeadline   #: health, latest against plan, target: what a board reads first
     trend: TrendView | None = None  #: the change since the previous reporting period
+    level_word: str = ""    #: the level as readers read it ("Strategic", "Strategisch")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,12 @@ class KpiDetail:
     quality: tuple[Fact, ...]       #: source, method, limitations, data file (those given)
     actuals: tuple[Actual, ...]     #: every actual, newest first
     has_thresholds: bool            #: health comes from thresholds (the chart shows them)
+
+
+def level_word(level: str) -> str:
+    """A KPI's level as readers read it: "Strategic" in the build's language; an unknown one as written."""
+    word = LEVEL_WORDS.get(level)
+    return _(word) if word else level.capitalize()
 
 
 def threshold_text(kpi: Kpi, language: str = "en") -> str:
@@ -128,7 +135,7 @@ class KpiViews(ViewsCore):
             sparkline=self.chart("sparkline", points=points, health=health.health),
             headline=replace(head, change=trend.label if trend.known else None,
                              commentary=comments.latest.one_line if comments else None),
-            trend=trend)
+            trend=trend, level_word=level_word(kpi.level))
 
     def kpi_detail(self, entity: Entity) -> KpiDetail:
         """The figures, chart, definition and actuals of a KPI's own page."""
@@ -162,9 +169,8 @@ class KpiViews(ViewsCore):
         baseline = (_("%(value)s on %(day)s") % {"value": fmt.value(kpi.baseline.value), "day": fmt.date(kpi.baseline.date)}
                     if kpi.baseline else _("none"))
         targets = "; ".join(by_date(fmt, t.value, t.date) for t in kpi.targets)
-        level = LEVEL_WORDS.get(kpi.level)
         return (
-            Fact(_("Level"), _(level) if level else kpi.level.capitalize()),
+            Fact(_("Level"), level_word(kpi.level)),
             Fact(_("Unit"), kpi.unit or "—"),
             Fact(_("Better when"), _(BETTER_WHEN[kpi.direction])),
             Fact(_("Frequency"), _(FREQUENCY_WORDS[kpi.frequency]) if kpi.frequency in FREQUENCY_WORDS else kpi.frequency),
