@@ -64,7 +64,7 @@ WORDS = {
            "targets": "Zielwerte", "health": ("Grün", "Gelb", "Rot", "Keine Daten"),
            "trend": {"Verbessert", "Verschlechtert", "Unverändert"}, "better": "Höher ist besser",
            "objectives": "Strategische Ziele", "kpis": "Kennzahlen", "behind": " hinter Plan", "ahead": " vor Plan",
-           "points": "Prozentpunkte", "scorecard": "Kennzahlen-Cockpit", "home": "Startseite",
+           "points": "Pp.", "scorecard": "Kennzahlen-Cockpit", "home": "Startseite",
            "financial": "Finanzen", "since": "seit der Vorperiode", "operational_kpis": "Operative Kennzahlen",
            "by": " bis "},
     "fr": {"owner": "Responsable", "status": "Statut", "measures": "Mesure", "baseline": "Valeur de référence",
