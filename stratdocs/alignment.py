@@ -14,44 +14,45 @@ from typing import Iterable, Iterator, Mapping
 from stratdocs import execution
 from stratdocs.commentary import stale_message
 from stratdocs.findings import Finding, warning
+from stratdocs.i18n import N_
 from stratdocs.health import FREQUENCY_DAYS, RED, KpiHealth, ObjectiveHealth
 from stratdocs.model import EXECUTION_KINDS, Entity
 from stratdocs.trace import TraceIndex
 
 #: Failure modes of SPEC §2, in reading order, with the codes that detect them and why they matter.
 FAILURE_MODES = (
-    ("Missing link between planning and execution", ("no-execution", "orphan"),
-     "Strategy that nothing executes stays on paper, and work that serves no objective spends "
-     "resources the strategy did not ask for."),
-    ("KPIs that don't connect", ("no-kpi", "kpi-unlinked"),
-     "An objective nobody measures cannot be steered, and operational KPIs that drive no strategic "
-     "KPI optimise something the strategy does not need."),
-    ("Problems nobody acts on", ("red-unaddressed",),
-     "A red objective with no active work under it is a known problem without a response."),
-    ("Limited feedback from operations", ("stale-kpi", "stale-commentary"),
-     "KPIs without recent actuals hide how the plan is really going, and a red or amber KPI "
-     "nobody has commented on since its latest figures has news nobody has explained."),
-    ("Overly rigid plans", ("review-overdue",),
-     "Plans past their review date are no longer checked against reality."),
-    ("No accountability", ("no-owner",),
-     "Items without an owner have nobody to answer for them."),
-    ("Different languages and time frames", ("horizon",),
-     "Strategic objectives are long-term (years); operational plans are short-term (a year or less). "
-     "Mixing the two blurs who decides what."),
-    ("Decisions nobody carries out", ("action-overdue", "action-no-owner"),
-     "A review closes the loop only when its actions have an owner and get done: field feedback, "
-     "decision, action, progress."),
-    ("Risks nobody manages", ("risk-unmitigated", "risk-review-overdue"),
-     "A high risk without a mitigation is a threat the plan accepts without saying so, and a risk "
-     "nobody reassessed may have grown."),
-    ("Changes nobody re-confirmed", ("suspect",),
-     "When an objective or KPI changes its meaning, what serves or measures it may no longer fit; "
-     "its owner checks it and runs 'stratdocs review'."),
-    ("Initiatives that do not deliver", ("milestone-overdue", "initiative-behind-schedule", "initiative-over-budget"),
-     "Initiatives are where strategy spends its money; a missed milestone, progress behind the calendar or "
-     "spend ahead of plan is the earliest sign that an objective will be missed."),
-    ("Content quality", ("unknown-key", "blocked-fetch"),
-     "Misspelt keys are silently ignored by readers; they usually hide a missing link or date."),
+    (N_("Missing link between planning and execution"), ("no-execution", "orphan"),
+     N_("Strategy that nothing executes stays on paper, and work that serves no objective spends "
+     "resources the strategy did not ask for.")),
+    (N_("KPIs that don't connect"), ("no-kpi", "kpi-unlinked"),
+     N_("An objective nobody measures cannot be steered, and operational KPIs that drive no strategic "
+     "KPI optimise something the strategy does not need.")),
+    (N_("Problems nobody acts on"), ("red-unaddressed",),
+     N_("A red objective with no active work under it is a known problem without a response.")),
+    (N_("Limited feedback from operations"), ("stale-kpi", "stale-commentary"),
+     N_("KPIs without recent actuals hide how the plan is really going, and a red or amber KPI "
+     "nobody has commented on since its latest figures has news nobody has explained.")),
+    (N_("Overly rigid plans"), ("review-overdue",),
+     N_("Plans past their review date are no longer checked against reality.")),
+    (N_("No accountability"), ("no-owner",),
+     N_("Items without an owner have nobody to answer for them.")),
+    (N_("Different languages and time frames"), ("horizon",),
+     N_("Strategic objectives are long-term (years); operational plans are short-term (a year or less). "
+     "Mixing the two blurs who decides what.")),
+    (N_("Decisions nobody carries out"), ("action-overdue", "action-no-owner"),
+     N_("A review closes the loop only when its actions have an owner and get done: field feedback, "
+     "decision, action, progress.")),
+    (N_("Risks nobody manages"), ("risk-unmitigated", "risk-review-overdue"),
+     N_("A high risk without a mitigation is a threat the plan accepts without saying so, and a risk "
+     "nobody reassessed may have grown.")),
+    (N_("Changes nobody re-confirmed"), ("suspect",),
+     N_("When an objective or KPI changes its meaning, what serves or measures it may no longer fit; "
+     "its owner checks it and runs 'stratdocs review'.")),
+    (N_("Initiatives that do not deliver"), ("milestone-overdue", "initiative-behind-schedule", "initiative-over-budget"),
+     N_("Initiatives are where strategy spends its money; a missed milestone, progress behind the calendar or "
+     "spend ahead of plan is the earliest sign that an objective will be missed.")),
+    (N_("Content quality"), ("unknown-key", "blocked-fetch"),
+     N_("Misspelt keys are silently ignored by readers; they usually hide a missing link or date.")),
 )
 
 OWNED_KINDS = ("objective", "initiative", "operation", "kpi", "risk")

@@ -173,3 +173,11 @@ def test_initiative_delivery_reasons_are_in_the_plans_language(views_of, languag
 def test_kpi_levels_read_in_the_plans_language(views_of):
     assert {r.level_word for r in kpis(views_of("de"))} == {"Strategisch", "Operativ"}
     assert {r.level_word for r in kpis(views_of("en"))} == {"Strategic", "Operational"}
+
+
+def test_the_alignment_reports_failure_modes_read_in_the_plans_language(views_of):
+    german = views_of("de").alignment()
+    assert german.modes[0].title == "Fehlende Verbindung zwischen Planung und Umsetzung"
+    assert german.modes[0].why.startswith("Eine Strategie, die nichts umsetzt")
+    assert views_of("fr").alignment().modes[0].title == "Lien manquant entre planification et exécution"
+    assert views_of("en").alignment().modes[0].title == "Missing link between planning and execution"

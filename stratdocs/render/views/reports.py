@@ -355,7 +355,7 @@ class ReportViews(SummaryViews):
         for title, codes, why in FAILURE_MODES:
             items = tuple(self.finding_view(f) for f in findings if f.code in codes and f.severity is Severity.WARNING)
             waived = sum(1 for w in self.project.waivers if w.code in codes)
-            modes.append(FailureMode(title, tuple(codes), why, items, waived))
+            modes.append(FailureMode(_(title), tuple(codes), _(why), items, waived))
         errors = tuple(self.finding_view(f) for f in findings if f.severity is Severity.ERROR)
         waivers = tuple(WaiverView(self.ref(w.entity.id), w.code, w.reason) for w in self.project.waivers)
         return AlignmentView(tuple(modes), errors, waivers)
