@@ -181,3 +181,11 @@ def test_the_alignment_reports_failure_modes_read_in_the_plans_language(views_of
     assert german.modes[0].why.startswith("Eine Strategie, die nichts umsetzt")
     assert views_of("fr").alignment().modes[0].title == "Lien manquant entre planification et exécution"
     assert views_of("en").alignment().modes[0].title == "Missing link between planning and execution"
+
+
+def test_an_initiatives_budget_fact_is_written_in_the_plans_language(views_of):
+    def budget(language):
+        facts = views_of(language).entity(views_of(language).plan.entities["I1"]).facts
+        return next(f.text for f in facts if f.key == "budget")
+
+    assert "9.400.000" in budget("de") and "9,400,000" in budget("en")

@@ -14,7 +14,7 @@ from stratdocs.render.views.common import (Fact, Group, ItemRef, LastChange, Tra
                                            health_word)
 from stratdocs.render.views.change import CommentaryView, TrendView, commentary_view, objective_trend_view
 from stratdocs.render.views.initiative import InitiativeDetail, RoadmapViews
-from stratdocs.render.views.interface import _, ngettext
+from stratdocs.render.views.interface import _, current, ngettext
 from stratdocs.render.views.kpi import KpiDetail, KpiRow
 
 #: Traced-from groups list this many items, then say how many more.
@@ -248,7 +248,8 @@ class EntityViews(RoadmapViews):
                 facts.append(Fact(_("Runs"), _("%(start)s to %(end)s") % {
                     "start": a.get("start") or "…", "end": a.get("end") or "…"}, key="runs"))
             if a.get("budget") is not None:
-                facts.append(Fact(_("Budget"), format_number(a["budget"], a.get("currency", "")), key="budget"))
+                facts.append(Fact(_("Budget"), format_number(a["budget"], a.get("currency", ""),
+                                                                  language=current().language), key="budget"))
         if entity.kind == "review":
             if a.get("date"):
                 facts.append(Fact(_("Date"), a["date"].isoformat(), key="date"))
