@@ -189,3 +189,12 @@ def test_an_initiatives_budget_fact_is_written_in_the_plans_language(views_of):
         return next(f.text for f in facts if f.key == "budget")
 
     assert "9.400.000" in budget("de") and "9,400,000" in budget("en")
+
+
+def test_matrix_axes_read_in_the_plans_language(views_of):
+    german = views_of("de").matrix("objectives-kpis")
+    assert (german.row_label, german.row_words, german.column_words) == (
+        "Strategische Ziele", "Strategische Ziele", "Kennzahlen")  # German nouns keep their capital
+    french = views_of("fr").matrix("objectives-kpis")
+    assert (french.row_label, french.row_words) == ("Objectifs stratégiques", "objectifs stratégiques")
+    assert views_of("en").matrix("objectives-kpis").row_words == "strategic objectives"

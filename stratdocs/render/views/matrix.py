@@ -92,8 +92,17 @@ class MatrixView:
     def empty_axis(self) -> str:
         """For an empty matrix: what is missing, in lower case ("strategic objectives"; German
         nouns keep their capital)."""
-        label = self.row_label if not self.rows else self.column_label
-        return label if current().language.split("-")[0] in NOUN_CAPITALS else label.lower()
+        return in_sentence(self.row_label if not self.rows else self.column_label)
+
+    @property
+    def row_words(self) -> str:
+        """The rows' label inside a sentence ("strategic objectives", "Strategische Ziele")."""
+        return in_sentence(self.row_label)
+
+    @property
+    def column_words(self) -> str:
+        """The columns' label inside a sentence ("kpis", "Kennzahlen")."""
+        return in_sentence(self.column_label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +128,11 @@ class MatrixListView:
 LEVEL_AXES = {"strategic": N_("Strategic %(kinds)s"), "operational": N_("Operational %(kinds)s")}
 #: Languages whose nouns keep their capital inside a sentence.
 NOUN_CAPITALS = ("de", "lb")
+
+
+def in_sentence(label: str) -> str:
+    """A label inside running text: lower case, except in languages whose nouns keep their capital."""
+    return label if current().language.split("-")[0] in NOUN_CAPITALS else label.lower()
 
 
 def axis_label(axis: str) -> str:
