@@ -168,7 +168,7 @@ def test_german_plan_writes_numbers_and_dates_in_german(tmp_path):
     assert '<time datetime="2026-09-30">' in arr  # machine dates stay ISO
     assert "59,4" in arr.split("sd-kpi-chart", 1)[1]  # chart labels in German too
     churn = _text(_page(project, "kpis/K-CHURN.html"))
-    assert re.search(r"3,\d points behind plan", churn)
+    assert re.search(r"3,\d Pp\. hinter Plan", churn)  # the headline in German (catalog part views)
     assert "Next: 6,0% by 31.12.2027" in _page(project, "kpis/K-CHURN.html")  # the chart's later milestones
     assert "31.10.2026" in _text(_page(project, "scorecard.html"))  # narrow columns: the medium form
 

@@ -212,7 +212,8 @@ class SiteRenderer:
             page = views.page_for(entity)
             yield Output(page.path, [f"{entity.kind}.html", "entity.html"], page,
                          lambda e=entity, p=page: self._linked(views.entity(e), p))
-        home = Crumb("Home", "index.html")
+        _ = views.ui.gettext
+        home = Crumb(_("Home"), "index.html")
         for kind in KIND_FOLDERS:
             if plan.of_kind(kind):
                 label, path = views.ui.kind(kind, plural=True), index_path(kind)
@@ -224,35 +225,22 @@ class SiteRenderer:
 
     def _report_outputs(self) -> Iterator[Output]:
         """The reports, search and the page for missing URLs."""
-        views = self.views
-        home = Crumb("Home", "index.html")
+        views, _ = self.views, self.views.ui.gettext
+        home = Crumb(_("Home"), "index.html")
         scorecard = REPORT_PAGES["scorecard"]
         yield Output(scorecard, "scorecard.html",
-                     Page(scorecard, "KPI scorecard", "scorecard", (home, Crumb("KPI scorecard"))), views.scorecard)
+                     Page(scorecard, _("KPI scorecard"), "scorecard", (home, Crumb(_("KPI scorecard")))), views.scorecard)
         roadmap = REPORT_PAGES["roadmap"]
         # The roadmap shows every initiative and operational plan with what each serves: remade each build.
-        yield Output(roadmap, "roadmap.html", Page(roadmap, "Roadmap", "roadmap", (home, Crumb("Roadmap"))),
+        yield Output(roadmap, "roadmap.html", Page(roadmap, _("Roadmap"), "roadmap", (home, Crumb(_("Roadmap")))),
                      views.roadmap, always=True)
-        graph = frozenset((GRAPH,))
-        matrices = REPORT_PAGES["matrices"]
-        yield Output(matrices, "matrices.html",
-                     Page(matrices, "Traceability matrices", "matrices", (home, Crumb("Traceability matrices"))),
-                     views.matrix_list, reads=graph)
-        for spec in self.project.config.matrices:
-            name = spec.id
-            yield Output(matrix_path(name), "matrix.html",
-                         Page(matrix_path(name), spec.title, "matrices",
-                              (home, Crumb("Traceability matrices", matrices), Crumb(spec.title)), spec.description),
-                         lambda n=name: views.matrix(n), reads=graph)
-            axes = {e.id for axis in (spec.rows, spec.columns) for e in matrices_mod.select(views.index, axis)}
-            yield Output(matrix_path(name, "csv"), data=lambda n=name: views.matrices[n].to_csv(),
-                         reads=graph, ref_reads=frozenset(axes))  # the CSV shows their ids and titles
+        yield from self._matrix_outputs(home)
         alignment = REPORT_PAGES["alignment"]
         yield Output(alignment, "alignment.html",
-                     Page(alignment, "Alignment report", "alignment", (home, Crumb("Alignment report"))),
+                     Page(alignment, _("Alignment report"), "alignment", (home, Crumb(_("Alignment report")))),
                      views.alignment, always=True)
         actions = REPORT_PAGES["actions"]
-        yield Output(actions, "actions.html", Page(actions, "Open actions", "actions", (home, Crumb("Open actions"))),
+        yield Output(actions, "actions.html", Page(actions, _("Open actions"), "actions", (home, Crumb(_("Open actions")))),
                      views.open_actions)
         yield from self._owner_outputs(home)
         yield from self._twins()
@@ -261,16 +249,35 @@ class SiteRenderer:
         preview = bool(self.extra.get("live_reload"))
         base = not_found_base(self.project.config.base_url, preview)
         find_root = not preview and not self.project.config.base_url
-        yield Output(notfound, "404.html", Page(notfound, "Page not found", "notfound"),
+        yield Output(notfound, "404.html", Page(notfound, _("Page not found"), "notfound"),
                      lambda: NotFoundView(base, find_root))
+
+    def _matrix_outputs(self, home: Crumb) -> Iterator[Output]:
+        """The matrices list, and each matrix as a page and a CSV file."""
+        views, _ = self.views, self.views.ui.gettext
+        graph = frozenset((GRAPH,))
+        matrices = REPORT_PAGES["matrices"]
+        yield Output(matrices, "matrices.html",
+                     Page(matrices, _("Traceability matrices"), "matrices", (home, Crumb(_("Traceability matrices")))),
+                     views.matrix_list, reads=graph)
+        for spec in self.project.config.matrices:
+            name = spec.id
+            yield Output(matrix_path(name), "matrix.html",
+                         Page(matrix_path(name), spec.title, "matrices",
+                              (home, Crumb(_("Traceability matrices"), matrices), Crumb(spec.title)), spec.description),
+                         lambda n=name: views.matrix(n), reads=graph)
+            axes = {e.id for axis in (spec.rows, spec.columns) for e in matrices_mod.select(views.index, axis)}
+            yield Output(matrix_path(name, "csv"), data=lambda n=name: views.matrices[n].to_csv(),
+                         reads=graph, ref_reads=frozenset(axes))  # the CSV shows their ids and titles
 
     def _owner_outputs(self, home: Crumb) -> Iterator[Output]:
         """The owners index and one page per owner. Who owns what can change with any item (an
         item gaining an owner is not among the items an owner's page read before): always remade,
         and written only when the page's bytes would change."""
         views = self.views
+        _ = views.ui.gettext
         owners = REPORT_PAGES["owners"]
-        yield Output(owners, "owners.html", Page(owners, "Owners", "owners", (home, Crumb("Owners"))),
+        yield Output(owners, "owners.html", Page(owners, _("Owners"), "owners", (home, Crumb(_("Owners")))),
                      views.owners_index, always=True)
         for owner, page in views.owner_pages():
             yield Output(page.path, "owner.html", page, lambda k=owner.key: views.owner(k), always=True)
@@ -284,8 +291,9 @@ class SiteRenderer:
 
     def _search(self, home: Crumb) -> Iterator[Output]:
         """The search page and its index (item pages only: not the twins, which repeat them)."""
+        _ = self.views.ui.gettext
         search = REPORT_PAGES["search"]
-        yield Output(search, "search.html", Page(search, "Search", "search", (home, Crumb("Search"))), dict)
+        yield Output(search, "search.html", Page(search, _("Search"), "search", (home, Crumb(_("Search")))), dict)
         docs = self.views.search_docs(self.docs_memo)
         yield Output("search-index.json", always=True,
                      data=lambda: json.dumps({"docs": docs}, ensure_ascii=False, sort_keys=True) + "\n")

@@ -11,12 +11,15 @@ from dataclasses import dataclass
 
 from stratdocs.model import Comment, Kpi
 from stratdocs.numbers import NumberFormat, format_number
+from stratdocs.i18n import N_
 from stratdocs.render.views.common import health_word
+from stratdocs.render.views.interface import _
+from stratdocs.render.views.kpi_headline import points
 from stratdocs.trend import IMPROVING, NONE, STEADY, WORSENING, Trend
 
 #: (arrow, word) of each direction.
-TREND_SIGNS = {IMPROVING: ("↑", "Improving"), WORSENING: ("↓", "Worsening"), STEADY: ("→", "Steady"),
-               NONE: ("·", "No earlier period")}
+TREND_SIGNS = {IMPROVING: ("↑", N_("Improving")), WORSENING: ("↓", N_("Worsening")), STEADY: ("→", N_("Steady")),
+               NONE: ("·", N_("No earlier period"))}
 #: Units whose differences read better as points ("0.3 points", not "0.3%").
 POINT_UNITS = ("%",)
 MINUS = "\u2212"
@@ -40,36 +43,44 @@ class TrendView:
         return self.direction != NONE
 
 
+def _sign(direction: str) -> tuple[str, str]:
+    """(arrow, word) of a trend direction, the word in the build's language."""
+    arrow, word = TREND_SIGNS[direction]
+    return arrow, _(word)
+
+
 def signed(value: float, unit: str, places: int, language: str = "en") -> str:
     """A difference with its sign and unit: "+0.3 points", "−2 NPS", "0 customers"."""
     sign = "+" if value > 0 else MINUS if value < 0 else ""
     if unit in POINT_UNITS:
-        return f"{sign}{format_number(abs(value), '', places, language)} points"
+        return points(sign + format_number(abs(value), '', places, language))
     return sign + format_number(abs(value), unit, places, language)
 
 
 def kpi_trend_view(trend: Trend | None, kpi: Kpi, fmt: NumberFormat) -> TrendView:
     """A KPI's trend, its figures written by the KPI's one formatter `fmt`."""
     if trend is None or trend.direction == NONE or trend.change is None:
-        arrow, word = TREND_SIGNS[NONE]
-        return TrendView(NONE, arrow, word, "", "", "", "No earlier reporting period to compare with")
-    arrow, word = TREND_SIGNS[trend.direction]
+        arrow, word = _sign(NONE)
+        return TrendView(NONE, arrow, word, "", "", "", _("No earlier reporting period to compare with"))
+    arrow, word = _sign(trend.direction)
     places = fmt.decimals if fmt.decimals is not None else 2
     change = signed(round(trend.change, places), kpi.unit, places, fmt.language)
     previous = fmt.value(trend.previous_value)
     day = trend.previous_date.isoformat()
-    label = f"{word} since the previous period: {change} from {previous} on {fmt.date(trend.previous_date)}"
+    label = _("%(trend)s since the previous period: %(change)s from %(previous)s on %(day)s") % {
+        "trend": word, "change": change, "previous": previous, "day": fmt.date(trend.previous_date)}
     return TrendView(trend.direction, arrow, word, change, previous, day, label)
 
 
 def objective_trend_view(trend: Trend | None) -> TrendView:
     """An objective's trend: its health now against its health in the previous period."""
     if trend is None or trend.direction == NONE:
-        arrow, word = TREND_SIGNS[NONE]
-        return TrendView(NONE, arrow, word, "", "", "", "No earlier reporting period to compare with")
-    arrow, word = TREND_SIGNS[trend.direction]
+        arrow, word = _sign(NONE)
+        return TrendView(NONE, arrow, word, "", "", "", _("No earlier reporting period to compare with"))
+    arrow, word = _sign(trend.direction)
     before = health_word(trend.previous_health)
-    label = f"{word} since the previous period: {health_word(trend.health)}, was {before}"
+    label = _("%(trend)s since the previous period: %(health)s, was %(before)s") % {
+        "trend": word, "health": health_word(trend.health), "before": before}
     return TrendView(trend.direction, arrow, word, "", before, "", label)
 
 

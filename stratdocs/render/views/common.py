@@ -16,8 +16,10 @@ from markupsafe import Markup, escape
 
 from stratdocs.assets import logo_rel
 from stratdocs.health import HEALTH_WORDS, HEALTHS
+from stratdocs.i18n import N_
 from stratdocs.render.markdown import resolve_links
 from stratdocs.render.urls import root_of
+from stratdocs.render.views.interface import _
 
 #: Facts whose value is a date or a short token: printed on one line (issue 12: dates broke at the hyphen).
 NOWRAP_FACTS = frozenset({"status", "date", "review_by", "updated", "runs", "budget", "period"})
@@ -25,6 +27,8 @@ NOWRAP_FACTS = frozenset({"status", "date", "review_by", "updated", "runs", "bud
 DATE_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 #: The site path of the plan home page.
 HOME = "index.html"
+#: HEALTH_WORDS' words, marked so that the catalogs carry them.
+_HEALTH_MESSAGES = (N_("Green"), N_("Amber"), N_("Red"), N_("No data"))
 
 
 def dated(text: str) -> Markup:
@@ -33,11 +37,13 @@ def dated(text: str) -> Markup:
 
 
 def health_word(health: str | None) -> str:
-    """The word shown beside a health colour ("Green", "No data"); "" for no health.
+    """The word shown beside a health colour ("Green", "No data") in the build's language; "" for
+    no health.
 
     :param health: `green`, `amber`, `red`, `no-data` or None.
     """
-    return HEALTH_WORDS.get(health or "", "")
+    word = HEALTH_WORDS.get(health or "", "")
+    return _(word) if word else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +70,15 @@ class Fact:
     label: str                         #: what the value is ("Owner")
     text: str = ""                     #: the value as text (when it is not references)
     refs: tuple[ItemRef, ...] = ()     #: the value as item references
-    tag: str = ""                      #: a marker shown after the value, e.g. "overdue"
+    tag: str = ""                      #: a marker shown after the value, as a key for styles: "overdue"
     key: str = ""                      #: what the fact is, for code: `owner`, `period`, `perspective`, ...
     href: str = ""                     #: the value as a link (the owner's page), '' for none
+    tag_word: str = ""                 #: the marker as readers read it ("überfällig"); '' reads `tag`
+
+    @property
+    def tag_text(self) -> str:
+        """The marker in the reader's language (`tag_word`, else `tag`)."""
+        return self.tag_word or self.tag
 
     @property
     def html(self) -> Markup:
@@ -130,6 +142,11 @@ class Traced:
         """"direct" or "indirect"."""
         return "direct" if self.direct else "indirect"
 
+    @property
+    def tag_text(self) -> str:
+        """`tag` in the reader's language."""
+        return _("direct") if self.direct else _("indirect")
+
 
 @dataclass(frozen=True, slots=True)
 class Group:
@@ -160,7 +177,7 @@ def health_counts(healths: Iterable[str]) -> tuple[HealthCount, ...]:
     :param healths: the health of every item counted.
     """
     healths = list(healths)
-    return tuple(HealthCount(h, HEALTH_WORDS[h], healths.count(h)) for h in HEALTHS)
+    return tuple(HealthCount(h, health_word(h), healths.count(h)) for h in HEALTHS)
 
 
 def link_body(html: str, root: str) -> Markup:

@@ -17,7 +17,9 @@ from markupsafe import Markup
 
 from stratdocs import matrices as matrices_mod
 from stratdocs.cache import digest
+from stratdocs.config.perspectives import DEFAULT_PERSPECTIVES
 from stratdocs.git import DIRTY
+from stratdocs.i18n import N_
 from stratdocs.model import KIND_FOLDERS, KINDS, Entity
 from stratdocs.render.views.interface import Interface, current
 from stratdocs.project import Project
@@ -30,10 +32,13 @@ from stratdocs.render.views.common import HOME, Crumb, ItemRef, LastChange, Page
 #: Sections of the site with an index page, in navigation order.
 KIND_SECTIONS = ("objective", "initiative", "strategy", "operation", "kpi", "review", "risk", "page")
 #: Report pages in the navigation: (key, label).
-REPORT_NAV = (("scorecard", "KPI scorecard"), ("roadmap", "Roadmap"), ("matrices", "Traceability matrices"),
-              ("alignment", "Alignment report"), ("actions", "Open actions"), ("owners", "Owners"),
-              ("documents", "Documents"), ("search", "Search"))
+REPORT_NAV = (("scorecard", N_("KPI scorecard")), ("roadmap", N_("Roadmap")),
+              ("matrices", N_("Traceability matrices")), ("alignment", N_("Alignment report")),
+              ("actions", N_("Open actions")), ("owners", N_("Owners")), ("documents", N_("Documents")),
+              ("search", N_("Search")))
 DEFAULT_TITLE = "Strategic plan"
+#: DEFAULT_PERSPECTIVES' names, marked so that the catalogs carry them.
+_PERSPECTIVE_WORDS = (N_("Financial"), N_("Customer"), N_("Internal processes"), N_("Learning & growth"))
 
 
 class ViewsCore:
@@ -99,8 +104,12 @@ class ViewsCore:
 
     @property
     def perspective_names(self):
-        """Perspective key -> the name readers see, top band first (the config's `perspectives`)."""
-        return self.project.config.perspectives
+        """Perspective key -> the name readers see, top band first (the config's `perspectives`):
+        the default names in the plan's language, a plan's own names as written."""
+        names = self.project.config.perspectives
+        if dict(names) != dict(DEFAULT_PERSPECTIVES):
+            return names
+        return {key: self.ui.gettext(name) for key, name in names.items()}
 
     def ref(self, entity_id: str) -> ItemRef:
         """A reference to an item, recorded as shown by the page being built."""
@@ -158,9 +167,10 @@ class ViewsCore:
                          "actions": sum(1 for a in self.plan.of_kind("action") if a.status not in ("done", "dropped")),
                          "owners": len(self.sitemap.owners),
                          "documents": len(self.project.config.documents)}
-        groups = [("Plan", [("home", "Home", HOME, None)] + [
+        _ = self.ui.gettext
+        groups = [(_("Plan"), [("home", _("Home"), HOME, None)] + [
             (kind, self.ui.kind(kind, plural=True), index_path(kind), counts[kind]) for kind in KIND_SECTIONS if counts[kind]]),
-            ("Reports", [(key, label, REPORT_PAGES[key], report_counts.get(key)) for key, label in REPORT_NAV])]
+            (_("Reports"), [(key, _(label), REPORT_PAGES[key], report_counts.get(key)) for key, label in REPORT_NAV])]
         config = self.project.config
         return {
             "title": config.title if config.title != DEFAULT_TITLE or plan is None else plan.title,
@@ -181,7 +191,7 @@ class ViewsCore:
         """Home, the kind's index (when the item lives in the kind's folder), sub-folders, the item."""
         if entity.kind == "plan":
             return ()
-        crumbs = [Crumb("Home", HOME)]
+        crumbs = [Crumb(self.ui.gettext("Home"), HOME)]
         parts = PurePosixPath(self.sitemap.path(entity.id)).parts
         folder = KIND_FOLDERS.get(entity.kind)
         crumbs.append(Crumb(self.ui.kind(entity.kind, plural=True), index_path(entity.kind) if folder == parts[0] else None))

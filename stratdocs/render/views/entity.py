@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from stratdocs.model import KINDS, Entity
-from stratdocs.numbers import format_number, plural
+from stratdocs.i18n import N_
+from stratdocs.numbers import format_number
 from stratdocs.render.views.calendar import period_text
 from stratdocs.render.views.common import (Fact, Group, ItemRef, LastChange, Traced, dated,
                                            health_word)
 from stratdocs.render.views.change import CommentaryView, TrendView, commentary_view, objective_trend_view
 from stratdocs.render.views.initiative import InitiativeDetail, RoadmapViews
+from stratdocs.render.views.interface import _, current, ngettext
 from stratdocs.render.views.kpi import KpiDetail, KpiRow
 
 #: Traced-from groups list this many items, then say how many more.
@@ -22,8 +24,8 @@ HEALTH_KINDS = ("objective", "kpi")
 #: Kinds that must have an owner: without one, the Owner fact says so.
 OWNED_KINDS = ("objective", "initiative", "operation", "kpi", "risk")
 #: Reference facts: (reference key, label).
-REF_FACTS = (("supports", "Supports"), ("measures", "Measures"), ("drives", "Drives"), ("enables", "Enables"),
-             ("about", "About"), ("threatens", "Threatens"))
+REF_FACTS = (("supports", N_("Supports")), ("measures", N_("Measures")), ("drives", N_("Drives")),
+             ("enables", N_("Enables")), ("about", N_("About")), ("threatens", N_("Threatens")))
 TASK_STATUSES = ("todo", "doing", "done", "blocked")
 
 
@@ -154,8 +156,8 @@ class EntityViews(RoadmapViews):
             entity=entity, ref=self.ref(entity.id), kind_label=self.ui.kind(kind),
             health=health, health_word=health_word(health), health_reason=self.health_reason(entity),
             facts=self.facts(entity), body=self.body(entity).html, chains=chains,
-            untraced_text="A top-level strategic objective." if kind == "objective"
-            else "Traces to no strategic objective.",
+            untraced_text=_("A top-level strategic objective.") if kind == "objective"
+            else _("Traces to no strategic objective."),
             traced_from=self.traced_from(entity),
             reviews=tuple(self.ref(e.id) for e in self.index.reviews_of(entity.id)),
             mentions=tuple(self.ref(e.id) for e in self.index.mentions_of(entity.id)),
@@ -183,14 +185,16 @@ class EntityViews(RoadmapViews):
             return ""
         if entity.kind == "initiative":
             h = self.project.initiative_health[entity.id]
-            return f"worse of schedule ({health_word(h.schedule).lower()}) and budget ({health_word(h.budget).lower()})"
+            return _("worse of schedule (%(schedule)s) and budget (%(budget)s)") % {
+                "schedule": health_word(h.schedule).lower(), "budget": health_word(h.budget).lower()}
         if entity.kind != "objective":
             return ""
         kpis = self.project.objective_health[entity.id].kpis
         if not kpis:
-            return "no KPI measures it"
-        way = "worst" if self.project.config.status.rollup == "worst" else "weighted average"
-        return f"{way} of {plural(len(kpis), 'KPI')}"
+            return _("no KPI measures it")
+        if self.project.config.status.rollup == "worst":
+            return ngettext("worst of %(num)d KPI", "worst of %(num)d KPIs", len(kpis))
+        return ngettext("weighted average of %(num)d KPI", "weighted average of %(num)d KPIs", len(kpis))
 
     def objective_detail(self, entity: Entity) -> ObjectiveDetail:
         """The KPIs and sub-objectives of a strategic objective."""
@@ -204,34 +208,35 @@ class EntityViews(RoadmapViews):
         facts: list[Fact] = []
         add = facts.append
         if entity.owner:
-            add(Fact("Owner", entity.owner, key="owner", href=self.sitemap.owner(entity.owner) or ""))
+            add(Fact(_("Owner"), entity.owner, key="owner", href=self.sitemap.owner(entity.owner) or ""))
         elif entity.kind in OWNED_KINDS:
-            add(Fact("Owner", "none", tag="no owner", key="owner"))
+            add(Fact(_("Owner"), _("none"), tag="no owner", key="owner", tag_word=_("no owner")))
         if entity.status:
-            add(Fact("Status", entity.status, key="status"))
+            add(Fact(_("Status"), entity.status, key="status"))
         if entity.kind == "objective":
             if a.get("perspective"):
-                add(Fact("Perspective", self.perspective_names.get(a["perspective"], a["perspective"]),
+                add(Fact(_("Perspective"), self.perspective_names.get(a["perspective"], a["perspective"]),
                          key="perspective"))
             parent = entity.ref_ids("parent")
             if parent:
-                add(Fact("Parent objective", refs=self.refs(parent), key="parent"))
+                add(Fact(_("Parent objective"), refs=self.refs(parent), key="parent"))
         if a.get("period"):
-            add(Fact("Period", period_text(a["period"], self.ui.language), key="period"))
+            add(Fact(_("Period"), period_text(a["period"], self.ui.language), key="period"))
         if a.get("function"):
-            add(Fact("Function", a["function"], key="function"))
+            add(Fact(_("Function"), a["function"], key="function"))
         facts.extend(self._kind_facts(entity))
         for key, label in REF_FACTS:
             ids = entity.ref_ids(key)
             if ids:
-                add(Fact(label, refs=self.refs(ids), key=key))
+                add(Fact(_(label), refs=self.refs(ids), key=key))
         if entity.tags:
-            add(Fact("Tags", ", ".join(entity.tags), key="tags"))
+            add(Fact(_("Tags"), ", ".join(entity.tags), key="tags"))
         if entity.review_by:
-            add(Fact("Review by", entity.review_by.isoformat(), tag="overdue" if entity.review_by < self.as_of else "",
-                     key="review_by"))
+            overdue = entity.review_by < self.as_of
+            add(Fact(_("Review by"), entity.review_by.isoformat(), tag="overdue" if overdue else "",
+                     key="review_by", tag_word=_("overdue") if overdue else ""))
         if entity.updated:
-            add(Fact("Updated", entity.updated.isoformat(), key="updated"))
+            add(Fact(_("Updated"), entity.updated.isoformat(), key="updated"))
         return tuple(facts)
 
     @staticmethod
@@ -240,20 +245,22 @@ class EntityViews(RoadmapViews):
         facts = []
         if entity.kind == "initiative":
             if a.get("start") or a.get("end"):
-                facts.append(Fact("Runs", f"{a.get('start') or '…'} to {a.get('end') or '…'}", key="runs"))
+                facts.append(Fact(_("Runs"), _("%(start)s to %(end)s") % {
+                    "start": a.get("start") or "…", "end": a.get("end") or "…"}, key="runs"))
             if a.get("budget") is not None:
-                facts.append(Fact("Budget", format_number(a["budget"], a.get("currency", "")), key="budget"))
+                facts.append(Fact(_("Budget"), format_number(a["budget"], a.get("currency", ""),
+                                                                  language=current().language), key="budget"))
         if entity.kind == "review":
             if a.get("date"):
-                facts.append(Fact("Date", a["date"].isoformat(), key="date"))
+                facts.append(Fact(_("Date"), a["date"].isoformat(), key="date"))
             if a.get("author"):
-                facts.append(Fact("Author", a["author"], key="author"))
+                facts.append(Fact(_("Author"), a["author"], key="author"))
         return facts
 
     def traced_from(self, entity: Entity) -> tuple[Group, ...]:
         """What serves the item, grouped by kind, direct links first, each group cut at MAX_GROUP."""
         served = self.index.served_by(entity.id)
-        for item, _ in served:  # those past MAX_GROUP are counted, so they count as read
+        for item, _direct in served:  # those past MAX_GROUP are counted, so they count as read
             self._read(item.id)
         groups = []
         for kind in KINDS:
@@ -285,4 +292,4 @@ class EntityViews(RoadmapViews):
                                  owner_href=self.sitemap.owner(child.owner) or ""))
         counts = TaskCounts(*(sum(1 for t in tasks if t.status == s) for s in TASK_STATUSES))
         return OperationDetail(tuple(objectives), tuple(tasks), counts, sum(1 for t in tasks if t.overdue),
-                               plural(len(tasks), "task"))
+                               ngettext("%(num)d task", "%(num)d tasks", len(tasks)))

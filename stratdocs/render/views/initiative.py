@@ -12,15 +12,20 @@ from datetime import date
 from markupsafe import Markup
 
 from stratdocs.delivery import InitiativeHealth, delivery_of
-from stratdocs.model import KIND_LABELS, Entity
+from stratdocs.i18n import N_
+from stratdocs.model import Entity
 from stratdocs.numbers import format_number, format_percent
 from stratdocs.render.views.common import ItemRef, dated, health_word
+from stratdocs.render.views.delivery_words import budget_words, reason_words, schedule_words
+from stratdocs.render.views.interface import _, ngettext
 from stratdocs.render.views.kpi import KpiViews
 
-SOURCE_WORDS = {"given": "as reported", "milestones": "from milestones done", "done": "initiative done", "": ""}
+SOURCE_WORDS = {"given": N_("as reported"), "milestones": N_("from milestones done"), "done": N_("initiative done"),
+                "": ""}
 #: The site's roadmap is drawn this wide at its own size (its 11 px text stays 11 px).
 SITE_ROADMAP_WIDTH = 920
-STATUS_WORDS = {"todo": "to do", "doing": "in progress", "done": "done", "blocked": "blocked", "dropped": "dropped"}
+STATUS_WORDS = {"todo": N_("to do"), "doing": N_("in progress"), "done": N_("done"), "blocked": N_("blocked"),
+                "dropped": N_("dropped")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,27 +117,32 @@ class InitiativeViews(KpiViews):
         d = delivery_of(entity)
         h = self.initiative_health(entity)
         currency = d.budget.currency if d.budget else ""
-        money = lambda value: format_number(value, currency, decimals=0) if value is not None else ""  # noqa: E731
+        language = self.ui.language
+        money = lambda value: (format_number(value, currency, decimals=0, language=language)  # noqa: E731
+                               if value is not None else "")
         progress_text = format_percent(h.progress) or "—"
         elapsed = format_percent(h.elapsed)
         bar = None
         if h.progress is not None:
-            label = f"Progress: {progress_text} done" + (f"; {elapsed} of the time elapsed" if elapsed else "")
+            label = (_("Progress: %(progress)s done; %(elapsed)s of the time elapsed") if elapsed
+                     else _("Progress: %(progress)s done")) % {"progress": progress_text, "elapsed": elapsed}
             bar = self.chart("progress_bar", share=h.progress, marker=h.elapsed, label=label)
         budget_bar = None
         share = ""
         if d.budget is not None and d.budget.amount > 0 and h.spent is not None:
             share = format_percent(h.spent / d.budget.amount)
             planned = h.planned / d.budget.amount if h.planned is not None else None
-            label = f"Spend: {money(h.spent)} of {money(d.budget.amount)} ({share})" + \
-                (f"; {money(h.planned)} planned to date" if h.planned is not None else "")
+            label = (_("Spend: %(spent)s of %(budget)s (%(share)s); %(planned)s planned to date")
+                     if h.planned is not None else _("Spend: %(spent)s of %(budget)s (%(share)s)")) % {
+                "spent": money(h.spent), "budget": money(d.budget.amount), "share": share,
+                "planned": money(h.planned)}
             budget_bar = self.chart("progress_bar", share=h.spent / d.budget.amount, marker=planned, label=label)
         rows = tuple(self._milestone(m) for m in d.milestones)
         return InitiativeDetail(
             health=h.health, health_word=health_word(h.health), schedule=h.schedule,
-            schedule_word=health_word(h.schedule), schedule_reason=h.schedule_reason,
-            budget_health=h.budget, budget_word=health_word(h.budget), budget_reason=h.budget_reason,
-            progress=progress_text, progress_source=SOURCE_WORDS[h.progress_source], elapsed=elapsed,
+            schedule_word=health_word(h.schedule), schedule_reason=schedule_words(entity, h),
+            budget_health=h.budget, budget_word=health_word(h.budget), budget_reason=budget_words(entity, d, h),
+            progress=progress_text, progress_source=_(SOURCE_WORDS[h.progress_source]) if h.progress_source else "", elapsed=elapsed,
             progress_bar=bar, budget=money(d.budget.amount) if d.budget else "", spent=money(h.spent),
             planned=money(h.planned), spent_share=share, budget_bar=budget_bar,
             phased=bool(d.budget and d.budget.phasing), milestones=rows,
@@ -143,7 +153,7 @@ class InitiativeViews(KpiViews):
 
     def _milestone(self, m) -> MilestoneRow:
         return MilestoneRow(m.id, m.title, m.due.isoformat() if m.due else "", m.done.isoformat() if m.done else "",
-                            m.status, STATUS_WORDS[m.status], m.overdue(self.as_of),
+                            m.status, _(STATUS_WORDS[m.status]), m.overdue(self.as_of),
                             bool(m.done and m.due and m.done > m.due), f"ms-{m.id}")
 
     def initiative_row(self, entity: Entity) -> InitiativeRow:
@@ -154,9 +164,11 @@ class InitiativeViews(KpiViews):
         currency = d.budget.currency if d.budget else ""
         spent = "—"
         if h.spent is not None:
-            spent = format_number(h.spent, currency, decimals=0)
+            spent = format_number(h.spent, currency, decimals=0, language=self.ui.language)
             if d.budget is not None:
-                spent += f" of {format_number(d.budget.amount, currency, decimals=0)}"
+                spent = _("%(spent)s of %(budget)s") % {
+                    "spent": spent, "budget": format_number(d.budget.amount, currency, decimals=0,
+                                                            language=self.ui.language)}
         upcoming = [m for m in d.milestones if m.status not in ("done", "dropped") and m.due]
         upcoming.sort(key=lambda m: m.due)
         nxt = upcoming[0] if upcoming else None
@@ -166,7 +178,7 @@ class InitiativeViews(KpiViews):
             budget_word=health_word(h.budget), progress=format_percent(h.progress) or "—",
             elapsed=format_percent(h.elapsed), spent=spent, next_milestone=nxt.title if nxt else "",
             next_due=nxt.due.isoformat() if nxt else "", overdue=len(h.overdue),
-            reason=f"schedule: {h.schedule_reason}; budget: {h.budget_reason}")
+            reason=reason_words(entity, d, h))
 
     def roadmap_groups(self, keep=None) -> list[tuple[str, list[dict]]]:
         """Initiatives and operational plans grouped by the first strategic objective each serves
@@ -190,7 +202,7 @@ class InitiativeViews(KpiViews):
             self.tracker.shown(objective_id)
             out.append((f"{objective.id} · {objective.title}", groups[objective_id]))
         if loose:
-            out.append(("Serving no strategic objective", loose))
+            out.append((_("Serving no strategic objective"), loose))
         return out
 
     def _roadmap_row(self, entity: Entity) -> dict:
@@ -205,7 +217,7 @@ class InitiativeViews(KpiViews):
             period = a.get("period")
             start, end = (period.start, period.end) if period else (None, None)
             health, milestones = None, []
-        return {"id": entity.id, "title": entity.title, "kind": entity.kind, "label": KIND_LABELS[entity.kind][0],
+        return {"id": entity.id, "title": entity.title, "kind": entity.kind, "label": self.ui.kind(entity.kind),
                 "href": self.sitemap.path(entity.id), "start": start, "end": end, "health": health,
                 "milestones": milestones}
 
@@ -265,8 +277,10 @@ def milestones_text(rows: list[dict]) -> str:
         return ""
     done = sum(1 for m in rows if m["state"] == "done")
     late = sum(1 for m in rows if m["state"] == "overdue")
-    parts = [f"{done} done"] + ([f"{late} overdue"] if late else [])
-    return f"{len(rows)} milestone{'s' if len(rows) != 1 else ''}: {', '.join(parts)}"
+    if late:
+        return ngettext("%(num)d milestone: %(done)d done, %(late)d overdue",
+                        "%(num)d milestones: %(done)d done, %(late)d overdue", len(rows), done=done, late=late)
+    return ngettext("%(num)d milestone: %(done)d done", "%(num)d milestones: %(done)d done", len(rows), done=done)
 
 
 class RoadmapViews(InitiativeViews):
@@ -284,11 +298,18 @@ class RoadmapViews(InitiativeViews):
         for heading, rows in groups:
             items = []
             for row in rows:
-                runs = f"{row['start']} to {row['end']}" if row["start"] and row["end"] else ""
+                runs = _("%(start)s to %(end)s") % row if row["start"] and row["end"] else ""
                 items.append(RoadmapItem(self.ref(row["id"]), runs, row["health"], health_word(row["health"]),
                                          milestones_text(row["milestones"])))
             text.append(RoadmapGroup(heading, tuple(items)))
         kinds = [row["kind"] for _, rows in groups for row in rows]
-        counts = [f"{n} {KIND_LABELS[k][0 if n == 1 else 1].lower()}" for k in ("initiative", "operation")
-                  if (n := kinds.count(k))]
-        return RoadmapView(chart, tuple(text), start.isoformat(), end.isoformat(), " and ".join(counts) or "nothing")
+        counts = [self._count(k, n) for k in ("initiative", "operation") if (n := kinds.count(k))]
+        return RoadmapView(chart, tuple(text), start.isoformat(), end.isoformat(), _(" and ").join(counts) or _("nothing"))
+
+    def _count(self, kind: str, n: int) -> str:
+        """"6 initiatives", "5 operational plans" (or the plan's own term for the kind)."""
+        if kind in self.ui.terms:
+            return f"{n} {self.ui.kind(kind, plural=n != 1)}"
+        if kind == "initiative":
+            return ngettext("%(num)d initiative", "%(num)d initiatives", n)
+        return ngettext("%(num)d operational plan", "%(num)d operational plans", n)

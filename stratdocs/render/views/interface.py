@@ -20,11 +20,12 @@ from stratdocs.i18n import N_
 from stratdocs.model import KIND_LABELS
 
 #: KIND_LABELS' words, marked so that the catalogs carry them.
-_KIND_WORDS = tuple(N_(w) for w in (
-    "Plan", "Strategic objective", "Strategic objectives", "Initiative", "Initiatives", "Functional strategy",
-    "Functional strategies", "Operational plan", "Operational plans", "KPI", "KPIs", "Review", "Reviews",
-    "Page", "Pages", "Operational objective", "Operational objectives", "Task", "Tasks", "Risk", "Risks",
-    "Action", "Actions"))
+_KIND_WORDS = (N_("Plan"), N_("Strategic objective"), N_("Strategic objectives"), N_("Initiative"),
+               N_("Initiatives"), N_("Functional strategy"), N_("Functional strategies"),
+               N_("Operational plan"), N_("Operational plans"), N_("KPI"), N_("KPIs"), N_("Review"),
+               N_("Reviews"), N_("Page"), N_("Pages"), N_("Operational objective"),
+               N_("Operational objectives"), N_("Task"), N_("Tasks"), N_("Risk"), N_("Risks"), N_("Action"),
+               N_("Actions"))
 
 
 @dataclass(frozen=True)

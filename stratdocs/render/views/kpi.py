@@ -7,19 +7,26 @@ from dataclasses import dataclass, replace
 from markupsafe import Markup
 
 from stratdocs.model import Entity, Kpi
+from stratdocs.i18n import N_
 from stratdocs.numbers import format_number, format_percent, format_short_date
 from stratdocs.render.views.change import TrendView, commentary_view, kpi_trend_view
 from stratdocs.render.views.common import Fact, ItemRef, health_word
 from stratdocs.render.views.core import ViewsCore
-from stratdocs.render.views.kpi_headline import KpiHeadline, headline, kpi_format, threshold_words
+from stratdocs.render.views.interface import _
+from stratdocs.render.views.kpi_headline import KpiHeadline, by_date, headline, kpi_format, threshold_words
 
 #: KPI page charts: the viewBox widths for a desktop panel and for a 390 px phone, so that the
 #: 11 px chart text is drawn at about its size in both (issue 12: 4 px axis labels on a phone).
 CHART_WIDE, CHART_NARROW = 960, 260
 #: The pack's chart spans the text width of an A4 page (170 mm): 11 px text prints at about 7.5 pt.
 CHART_PRINT = (700, 230)
-DIRECTION_TEXT = {"up": "Higher is better", "down": "Lower is better", "range": "Stay in range"}
-BETTER_WHEN = {"up": "higher", "down": "lower", "range": "inside the range"}
+DIRECTION_TEXT = {"up": N_("Higher is better"), "down": N_("Lower is better"), "range": N_("Stay in range")}
+BETTER_WHEN = {"up": N_("higher"), "down": N_("lower"), "range": N_("inside the range")}
+#: KPI levels as readers see them (a level the model does not know is shown as written).
+LEVEL_WORDS = {"strategic": N_("Strategic"), "operational": N_("Operational")}
+#: Reporting frequencies as readers see them.
+FREQUENCY_WORDS = {"weekly": N_("weekly"), "monthly": N_("monthly"), "quarterly": N_("quarterly"),
+                   "yearly": N_("yearly")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +55,7 @@ class KpiRow:
     sparkline: Markup       #: SVG of the actuals up to `as_of`
     headline: KpiHeadline   #: health, latest against plan, target: what a board reads first
     trend: TrendView | None = None  #: the change since the previous reporting period
+    level_word: str = ""    #: the level as readers read it ("Strategic", "Strategisch")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +81,12 @@ class KpiDetail:
     quality: tuple[Fact, ...]       #: source, method, limitations, data file (those given)
     actuals: tuple[Actual, ...]     #: every actual, newest first
     has_thresholds: bool            #: health comes from thresholds (the chart shows them)
+
+
+def level_word(level: str) -> str:
+    """A KPI's level as readers read it: "Strategic" in the build's language; an unknown one as written."""
+    word = LEVEL_WORDS.get(level)
+    return _(word) if word else level.capitalize()
 
 
 def threshold_text(kpi: Kpi, language: str = "en") -> str:
@@ -102,7 +116,7 @@ class KpiViews(ViewsCore):
         fmt = kpi_format(kpi, self.project.config.language)
         latest, target = health.latest, health.target
         points = [(p.date, p.value) for p in kpi.actuals if p.date <= self.as_of]
-        head = headline(kpi, health, fmt, DIRECTION_TEXT[kpi.direction], self.as_of)
+        head = headline(kpi, health, fmt, _(DIRECTION_TEXT[kpi.direction]), self.as_of)
         trend = kpi_trend_view(self.project.kpi_trend.get(entity.id), kpi, fmt)
         comments = commentary_view(entity.attrs.get("commentary", ()))
         return KpiRow(
@@ -117,11 +131,11 @@ class KpiViews(ViewsCore):
             expected=fmt.value(health.expected) if health.expected is not None else "—",
             progress=format_percent(health.progress), against=head.against,
             stale=health.stale and latest is not None, no_data=latest is None,
-            direction=DIRECTION_TEXT[kpi.direction],
+            direction=_(DIRECTION_TEXT[kpi.direction]),
             sparkline=self.chart("sparkline", points=points, health=health.health),
             headline=replace(head, change=trend.label if trend.known else None,
                              commentary=comments.latest.one_line if comments else None),
-            trend=trend)
+            trend=trend, level_word=level_word(kpi.level))
 
     def kpi_detail(self, entity: Entity) -> KpiDetail:
         """The figures, chart, definition and actuals of a KPI's own page."""
@@ -142,9 +156,9 @@ class KpiViews(ViewsCore):
             chart_narrow=self.chart("kpi_chart", width=CHART_NARROW, height=300, **inputs),
             chart_print=self.chart("kpi_chart", width=CHART_PRINT[0], height=CHART_PRINT[1], **inputs),
             definition=self._definition(kpi, fmt),
-            quality=tuple(Fact(label, value) for label, value in (
-                ("Source", kpi.source), ("Method", kpi.method), ("Limitations", kpi.limitations),
-                ("Data file", kpi.data)) if value),
+            quality=tuple(Fact(_(label), value) for label, value in (
+                (N_("Source"), kpi.source), (N_("Method"), kpi.method), (N_("Limitations"), kpi.limitations),
+                (N_("Data file"), kpi.data)) if value),
             actuals=tuple(Actual(p.date.isoformat(), fmt.value(p.value), p.note, p.date > self.as_of)
                           for p in reversed(kpi.actuals)),
             has_thresholds=bool(kpi.thresholds))
@@ -152,15 +166,16 @@ class KpiViews(ViewsCore):
     @staticmethod
     def _definition(kpi: Kpi, fmt) -> tuple[Fact, ...]:
         thresholds = threshold_words(kpi, fmt)
-        baseline = f"{fmt.value(kpi.baseline.value)} on {fmt.date(kpi.baseline.date)}" if kpi.baseline else "none"
-        targets = "; ".join(f"{fmt.value(t.value)} by {fmt.date(t.date)}" for t in kpi.targets)
+        baseline = (_("%(value)s on %(day)s") % {"value": fmt.value(kpi.baseline.value), "day": fmt.date(kpi.baseline.date)}
+                    if kpi.baseline else _("none"))
+        targets = "; ".join(by_date(fmt, t.value, t.date) for t in kpi.targets)
         return (
-            Fact("Level", kpi.level.capitalize()),
-            Fact("Unit", kpi.unit or "—"),
-            Fact("Better when", BETTER_WHEN[kpi.direction]),
-            Fact("Frequency", kpi.frequency),
-            Fact("Baseline", baseline),
-            Fact("Targets", targets or "none"),
-            *([Fact("Thresholds", thresholds)] if thresholds else []),
-            *([Fact("Weight", format_number(kpi.weight, language=fmt.language))] if kpi.weight != 1 else []),
+            Fact(_("Level"), level_word(kpi.level)),
+            Fact(_("Unit"), kpi.unit or "—"),
+            Fact(_("Better when"), _(BETTER_WHEN[kpi.direction])),
+            Fact(_("Frequency"), _(FREQUENCY_WORDS[kpi.frequency]) if kpi.frequency in FREQUENCY_WORDS else kpi.frequency),
+            Fact(_("Baseline"), baseline),
+            Fact(_("Targets"), targets or _("none")),
+            *([Fact(_("Thresholds"), thresholds)] if thresholds else []),
+            *([Fact(_("Weight"), format_number(kpi.weight, language=fmt.language))] if kpi.weight != 1 else []),
         )

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from stratdocs.health import GREEN, AMBER, NO_DATA, RED, HEALTH_WORDS, KpiHealth
+from stratdocs.health import GREEN, AMBER, NO_DATA, RED, KpiHealth
 from stratdocs.model import Kpi
 from stratdocs.numbers import NumberFormat, decimals_of
+from stratdocs.render.views.common import health_word
+from stratdocs.render.views.interface import _, ngettext
 
 #: Health as a symbol of its own shape, so it reads without colour (and in greyscale).
 HEALTH_SYMBOLS = {GREEN: "✓", AMBER: "▲", RED: "✗", NO_DATA: "○"}
@@ -29,16 +31,35 @@ def kpi_format(kpi: Kpi, language: str) -> NumberFormat:
     return NumberFormat(kpi.unit, decimals_of(values), language)
 
 
+def points(number: str) -> str:
+    """A difference of percentages in points ("2.9 points"), `number` already written."""
+    return ngettext("%(number)s point", "%(number)s points", 1 if number in ("1", "1.0", "1,0") else 2,
+                    number=number)
+
+
+def amount(fmt: NumberFormat, value: float) -> str:
+    """A difference's size in the KPI's unit, in the build's language ("2,9 Punkte", "EUR 0.3m")."""
+    return points(fmt.bare(abs(value))) if fmt.unit == "%" else fmt.amount(value)
+
+
+def by_date(fmt: NumberFormat, value: float, day: date) -> str:
+    """A value due on a day: "EUR 62m by 31 December 2026"."""
+    return _("%(value)s by %(day)s") % {"value": fmt.value(value), "day": fmt.date(day)}
+
+
 def threshold_words(kpi: Kpi, fmt: NumberFormat) -> str:
     """The thresholds as a reader says them: "green at 10% or less, amber at 12% or less"."""
     if not kpi.thresholds:
         return ""
     green, amber = kpi.thresholds.green, kpi.thresholds.amber
     if kpi.direction == "range":
-        return (f"green between {fmt.value(green[0])} and {fmt.value(green[1])}, "
-                f"amber between {fmt.value(amber[0])} and {fmt.value(amber[1])}")
-    side = "or more" if kpi.direction == "up" else "or less"
-    return f"green at {fmt.value(green)} {side}, amber at {fmt.value(amber)} {side}"
+        return _("green between %(green_low)s and %(green_high)s, amber between %(amber_low)s and %(amber_high)s") % {
+            "green_low": fmt.value(green[0]), "green_high": fmt.value(green[1]),
+            "amber_low": fmt.value(amber[0]), "amber_high": fmt.value(amber[1])}
+    values = {"green": fmt.value(green), "amber": fmt.value(amber)}
+    if kpi.direction == "up":
+        return _("green at %(green)s or more, amber at %(amber)s or more") % values
+    return _("green at %(green)s or less, amber at %(amber)s or less") % values
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +85,8 @@ class KpiHeadline:
     def sentence(self) -> str:
         """The headline as one sentence for a reader: "59.4% on 31 October 2026, 2.9 points behind plan"."""
         if not self.latest_date:
-            return "No actuals reported yet"
-        parts = [f"{self.latest} on {self.latest_date}"]
+            return _("No actuals reported yet")
+        parts = [_("%(value)s on %(day)s") % {"value": self.latest, "day": self.latest_date}]
         if self.against:
             parts.append(self.against)
         return ", ".join(parts)
@@ -76,9 +97,10 @@ def _against_plan(kpi: Kpi, health: KpiHealth, fmt: NumberFormat) -> tuple[str, 
     a, expected = health.latest.value, health.expected
     diff = a - expected
     if fmt.bare(abs(diff)).strip("0.,") == "":
-        return "on plan", fmt.value(expected)
+        return _("on plan"), fmt.value(expected)
     good = diff < 0 if kpi.direction == "down" else diff > 0
-    return f"{fmt.amount(diff)} {'ahead of' if good else 'behind'} plan", fmt.value(expected)
+    words = _("%(amount)s ahead of plan") if good else _("%(amount)s behind plan")
+    return words % {"amount": amount(fmt, diff)}, fmt.value(expected)
 
 
 def _against_thresholds(kpi: Kpi, a: float, fmt: NumberFormat) -> str:
@@ -87,13 +109,15 @@ def _against_thresholds(kpi: Kpi, a: float, fmt: NumberFormat) -> str:
     if kpi.direction == "range":
         lo, hi = green
         if lo <= a <= hi:
-            return "inside the green range"
-        return f"{fmt.amount(a - hi if a > hi else lo - a)} {'above' if a > hi else 'below'} the green range"
+            return _("inside the green range")
+        words = _("%(amount)s above the green range") if a > hi else _("%(amount)s below the green range")
+        return words % {"amount": amount(fmt, a - hi if a > hi else lo - a)}
     diff = a - green
     inside = diff >= 0 if kpi.direction == "up" else diff <= 0
     if fmt.bare(abs(diff)).strip("0.,") == "":
-        return "at the green threshold"
-    return f"{fmt.amount(diff)} {'better than' if inside else 'short of'} the green threshold"
+        return _("at the green threshold")
+    words = _("%(amount)s better than the green threshold") if inside else _("%(amount)s short of the green threshold")
+    return words % {"amount": amount(fmt, diff)}
 
 
 def headline(kpi: Kpi, health: KpiHealth, fmt: NumberFormat, direction_text: str, as_of: date) -> KpiHeadline:
@@ -107,13 +131,13 @@ def headline(kpi: Kpi, health: KpiHealth, fmt: NumberFormat, direction_text: str
     elif latest is not None and health.expected is not None:
         against, plan = _against_plan(kpi, health, fmt)
     if target is not None:
-        target_text = f"{fmt.value(target.value)} by {fmt.date(target.date)}"
+        target_text = by_date(fmt, target.value, target.date)
     else:
         target_text = threshold_words(kpi, fmt) or "—"
     after = target.date if target is not None else as_of
-    later = "; ".join(f"{fmt.value(t.value)} by {fmt.date(t.date)}" for t in kpi.targets if t.date > after)
+    later = "; ".join(by_date(fmt, t.value, t.date) for t in kpi.targets if t.date > after)
     return KpiHeadline(
-        health=health.health, health_word=HEALTH_WORDS[health.health], symbol=HEALTH_SYMBOLS[health.health],
+        health=health.health, health_word=health_word(health.health), symbol=HEALTH_SYMBOLS[health.health],
         latest=fmt.value(latest.value) if latest else "—",
         latest_date=fmt.date(latest.date) if latest else "", latest_iso=latest.date.isoformat() if latest else "",
         against=against, plan=plan, target=target_text, later=later, direction=direction_text,

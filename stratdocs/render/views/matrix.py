@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from stratdocs.config import MatrixSpec
-from stratdocs.model import KIND_LABELS
-from stratdocs.numbers import plural
+from stratdocs.i18n import N_
+from stratdocs.render.views.interface import _, current, ngettext
 from stratdocs.render.urls import matrix_path
 from stratdocs.render.views.common import ItemRef
 from stratdocs.render.views.entity import EntityViews
@@ -81,17 +81,28 @@ class MatrixView:
     @property
     def uncovered_text(self) -> str:
         """"3 rows"."""
-        return plural(len(self.uncovered), "row")
+        return ngettext("%(num)d row", "%(num)d rows", len(self.uncovered))
 
     @property
     def orphans_text(self) -> str:
         """"1 column"."""
-        return plural(len(self.orphans), "column")
+        return ngettext("%(num)d column", "%(num)d columns", len(self.orphans))
 
     @property
     def empty_axis(self) -> str:
-        """For an empty matrix: what is missing, in lower case ("strategic objectives")."""
-        return (self.row_label if not self.rows else self.column_label).lower()
+        """For an empty matrix: what is missing, in lower case ("strategic objectives"; German
+        nouns keep their capital)."""
+        return in_sentence(self.row_label if not self.rows else self.column_label)
+
+    @property
+    def row_words(self) -> str:
+        """The rows' label inside a sentence ("strategic objectives", "Strategische Ziele")."""
+        return in_sentence(self.row_label)
+
+    @property
+    def column_words(self) -> str:
+        """The columns' label inside a sentence ("kpis", "Kennzahlen")."""
+        return in_sentence(self.column_label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,10 +124,23 @@ class MatrixListView:
     matrices: tuple[MatrixSummary, ...]
 
 
+#: Axes of one KPI level: the level and the kind's plural label, as one phrase.
+LEVEL_AXES = {"strategic": N_("Strategic %(kinds)s"), "operational": N_("Operational %(kinds)s")}
+#: Languages whose nouns keep their capital inside a sentence.
+NOUN_CAPITALS = ("de", "lb")
+
+
+def in_sentence(label: str) -> str:
+    """A label inside running text: lower case, except in languages whose nouns keep their capital."""
+    return label if current().language.split("-")[0] in NOUN_CAPITALS else label.lower()
+
+
 def axis_label(axis: str) -> str:
-    """An axis (`kpi:operational`) as a label ("Operational KPIs")."""
-    kind, _, level = axis.partition(":")
-    label = KIND_LABELS[kind][1]
+    """An axis (`kpi:operational`) as a label ("Operational KPIs") in the build's language."""
+    kind, _sep, level = axis.partition(":")
+    label = current().kind(kind, plural=True)
+    if level in LEVEL_AXES:
+        return current().gettext(LEVEL_AXES[level]) % {"kinds": label}
     return f"{level.capitalize()} {label}" if level else label
 
 
@@ -174,8 +198,10 @@ class MatrixViews(EntityViews):
         if cell is None:
             return MatrixCell("empty", "", "", orphan)
         if cell.direct:
-            return MatrixCell("direct", DIRECT, f"{column_id} → {row_id}: direct", False)
-        return MatrixCell("indirect", INDIRECT, f"{column_id} → {row_id}: via {cell.via}", False)
+            return MatrixCell("direct", DIRECT, _("%(column)s → %(row)s: direct") % {
+                "column": column_id, "row": row_id}, False)
+        return MatrixCell("indirect", INDIRECT, _("%(column)s → %(row)s: via %(via)s") % {
+            "column": column_id, "row": row_id, "via": cell.via}, False)
 
     def matrix_list(self) -> MatrixListView:
         """Every configured matrix with its size and gaps."""

@@ -10,19 +10,22 @@ from markupsafe import Markup
 from stratdocs.alignment import FAILURE_MODES
 from stratdocs.findings import Severity
 from stratdocs.model import KIND_FOLDERS, KINDS, Entity
-from stratdocs.numbers import format_number, plural, plural_word
+from stratdocs.i18n import N_
+from stratdocs.numbers import format_number, plural_word
 from stratdocs.render.urls import REPORT_PAGES, index_path
 from stratdocs.render.views.calendar import period_text
 from stratdocs.objectives import reading_order, tree
 from stratdocs.render.views.common import HealthCount, ItemRef, dated, health_counts, health_word
 from stratdocs.render.views.initiative import InitiativesTable
+from stratdocs.render.views.interface import _, ngettext
 from stratdocs.render.views.kpi import KpiRow
 from stratdocs.render.views.summary import SummaryView, SummaryViews
 from stratdocs.render.views.strategy import StrategyText, strategy_text
 from stratdocs.render.views.words import plain_text, reader_words
 
 #: Kind indexes: the heading of the kind's extra column.
-EXTRA_LABELS = {"operation": "Function · period", "kpi": "Latest", "objective": "Perspective", "review": "Date"}
+EXTRA_LABELS = {"operation": N_("Function · period"), "kpi": N_("Latest"), "objective": N_("Perspective"),
+                "review": N_("Date")}
 #: Kind indexes show health for these kinds, and "traces to" for all kinds but these.
 INDEX_HEALTH_KINDS = ("objective", "kpi")
 UNTRACED_KINDS = ("objective", "page", "plan")
@@ -136,12 +139,12 @@ class ScorecardView:
     @property
     def total_text(self) -> str:
         """"12 KPIs"."""
-        return plural(self.total, "KPI")
+        return ngettext("%(num)d KPI", "%(num)d KPIs", self.total)
 
     @property
     def stale_text(self) -> str:
         """"2 KPIs are stale"."""
-        return f"{plural(self.stale, 'KPI')} {self.stale_verb} stale"
+        return ngettext("%(num)d KPI is stale", "%(num)d KPIs are stale", self.stale)
 
     @property
     def stale_verb(self) -> str:
@@ -200,12 +203,12 @@ class AlignmentView:
     @property
     def total_text(self) -> str:
         """"7 findings"."""
-        return plural(self.total, "finding")
+        return ngettext("%(num)d finding", "%(num)d findings", self.total)
 
     @property
     def waivers_text(self) -> str:
         """"2 accepted gaps"."""
-        return plural(len(self.waivers), "accepted gap")
+        return ngettext("%(num)d accepted gap", "%(num)d accepted gaps", len(self.waivers))
 
 
 class ReportViews(SummaryViews):
@@ -222,8 +225,8 @@ class ReportViews(SummaryViews):
                                  self.refs(self.index.traces_to.get(entity.id, ())[:INDEX_TRACES]),
                                  dated(self._index_extra(entity)), self._index_target(entity),
                                  depths.get(entity.id, 0), self.sitemap.owner(entity.owner) or ""))
-        return KindIndexView(kind, self.ui.kind(kind, plural=True), tuple(rows), plural(len(rows), "item"),
-                             EXTRA_LABELS.get(kind, ""), kind in INDEX_HEALTH_KINDS, kind not in UNTRACED_KINDS,
+        return KindIndexView(kind, self.ui.kind(kind, plural=True), tuple(rows),
+                             ngettext("%(num)d item", "%(num)d items", len(rows)), _(EXTRA_LABELS[kind]) if kind in EXTRA_LABELS else "", kind in INDEX_HEALTH_KINDS, kind not in UNTRACED_KINDS,
                              show_status=any(r.status for r in rows), show_target=kind == "kpi")
 
     def _index_target(self, entity: Entity) -> str:
@@ -232,7 +235,8 @@ class ReportViews(SummaryViews):
         target = self.project.kpi_health[entity.id].target
         if target is None:
             return "—"
-        return dated(f"{format_number(target.value, entity.kpi.unit)} by {target.date.isoformat()}")
+        return dated(_("%(value)s by %(day)s") % {"value": format_number(target.value, entity.kpi.unit, language=self.ui.language),
+                                                   "day": target.date.isoformat()})
 
     def _index_extra(self, entity: Entity) -> str:
         if entity.kind == "operation":
@@ -240,7 +244,7 @@ class ReportViews(SummaryViews):
             return " · ".join(x for x in (entity.attrs.get("function", ""), period_text(period, self.ui.language)) if x)
         if entity.kind == "kpi":
             latest = self.project.kpi_health[entity.id].latest
-            return format_number(latest.value, entity.kpi.unit) if latest else "—"
+            return format_number(latest.value, entity.kpi.unit, language=self.ui.language) if latest else "—"
         if entity.kind == "objective":
             return self.perspective_names.get(entity.attrs.get("perspective", ""), "")
         if entity.kind == "review":
@@ -256,7 +260,7 @@ class ReportViews(SummaryViews):
                 by_perspective.append((label, items))
         unassigned = [e for e in objectives if not e.attrs.get("perspective")]
         if unassigned:
-            by_perspective.append(("Other objectives", unassigned))
+            by_perspective.append((_("Other objectives"), unassigned))
         return by_perspective
 
     def _strategy_map(self, objectives: list[Entity], by_perspective) -> Markup | None:
@@ -274,7 +278,7 @@ class ReportViews(SummaryViews):
 
     def _card(self, entity: Entity) -> ObjectiveCard:
         kpis = len(self.project.objective_health[entity.id].kpis)
-        return ObjectiveCard(self.ref(entity.id), entity.summary, kpis, plural(kpis, "KPI"),
+        return ObjectiveCard(self.ref(entity.id), entity.summary, kpis, ngettext("%(num)d KPI", "%(num)d KPIs", kpis),
                              self.refs(entity.ref_ids("parent")))
 
     def home(self) -> HomeView:
@@ -301,7 +305,8 @@ class ReportViews(SummaryViews):
                         for k in KINDS if k not in ("plan", "page") and self.plan.of_kind(k)),
             reviews=tuple(self.ref(r.id) for r in reviews[:LATEST_REVIEWS]),
             warnings=warnings, errors=errors,
-            warnings_text=plural(warnings, "warning"), errors_text=plural(errors, "error"),
+            warnings_text=ngettext("%(num)d warning", "%(num)d warnings", warnings),
+            errors_text=ngettext("%(num)d error", "%(num)d errors", errors),
             scorecard_href=REPORT_PAGES["scorecard"], alignment_href=REPORT_PAGES["alignment"],
             summary=self.summary(), map_arrows=self._map_arrows(objectives))
 
@@ -310,9 +315,9 @@ class ReportViews(SummaryViews):
         """The strategy map caption's words for the kinds of arrow it draws."""
         words = []
         if any(e.ref_ids("parent") for e in objectives):
-            words.append("solid arrows point from a sub-objective to the objective it contributes to")
+            words.append(_("solid arrows point from a sub-objective to the objective it contributes to"))
         if any(e.ref_ids("enables") for e in objectives):
-            words.append("dashed arrows with open heads show cause and effect, from an objective to the one it enables")
+            words.append(_("dashed arrows with open heads show cause and effect, from an objective to the one it enables"))
         return "; ".join(words)
 
     def scorecard(self) -> ScorecardView:
@@ -350,7 +355,7 @@ class ReportViews(SummaryViews):
         for title, codes, why in FAILURE_MODES:
             items = tuple(self.finding_view(f) for f in findings if f.code in codes and f.severity is Severity.WARNING)
             waived = sum(1 for w in self.project.waivers if w.code in codes)
-            modes.append(FailureMode(title, tuple(codes), why, items, waived))
+            modes.append(FailureMode(_(title), tuple(codes), _(why), items, waived))
         errors = tuple(self.finding_view(f) for f in findings if f.severity is Severity.ERROR)
         waivers = tuple(WaiverView(self.ref(w.entity.id), w.code, w.reason) for w in self.project.waivers)
         return AlignmentView(tuple(modes), errors, waivers)

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from stratdocs.i18n import N_
+from stratdocs.render.views.interface import _
+
 #: Each generic strategy: its name and a neutral description.
 STRATEGY_TEXT = {
-    "cost-leadership": ("Cost leadership", "Deliver what those we serve need at a lower cost than others can, "
-                                          "and use the advantage to offer better value or to reinvest."),
-    "differentiation": ("Differentiation", "Offer something those we serve value and others do not offer in "
-                                          "the same way, and sustain what makes it distinct."),
-    "focus": ("Focus (segmentation)", "Serve one defined group better than organisations that serve everyone, "
-                                     "through lower cost or a distinct offer."),
+    "cost-leadership": (N_("Cost leadership"), N_("Deliver what those we serve need at a lower cost than others "
+                                                  "can, and use the advantage to offer better value or to reinvest.")),
+    "differentiation": (N_("Differentiation"), N_("Offer something those we serve value and others do not offer "
+                                                  "in the same way, and sustain what makes it distinct.")),
+    "focus": (N_("Focus (segmentation)"), N_("Serve one defined group better than organisations that serve "
+                                             "everyone, through lower cost or a distinct offer.")),
 }
 
 
@@ -36,4 +39,4 @@ def strategy_text(attrs) -> StrategyText | None:
     if known is None:
         return None
     own = (attrs.get("strategy_text") or "").strip()
-    return StrategyText(known[0], own or known[1], bool(own))
+    return StrategyText(_(known[0]), own or _(known[1]), bool(own))
