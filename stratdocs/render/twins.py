@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 from stratdocs.config import DocumentSpec
 from stratdocs.project import Project
 from stratdocs.render.environment import make_environment
+from stratdocs.render.views.interface import Interface, use as use_interface
 from stratdocs.render.views import Views
 from stratdocs.render.views.twin import documents_page, documents_view
 from stratdocs.theme import Theme
@@ -58,7 +59,10 @@ def write_documents_page(project: Project, views: Views, writer, theme: Theme, p
     """
     from stratdocs.render.site import Output, SiteRenderer
 
-    renderer = SiteRenderer(project, views, make_environment(theme), theme, extra_context)
+    env = make_environment(theme, project.config.language)
+    views.ui = Interface.of(project.config, env.translations)
+    use_interface(views.ui)
+    renderer = SiteRenderer(project, views, env, theme, extra_context)
     page = documents_page()
     output = Output(page.path, "documents.html", page)
     writer.write(page.path, renderer.render(output, documents_view(views, pdf_pages)).encode("utf-8"))

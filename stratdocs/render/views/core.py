@@ -19,6 +19,7 @@ from stratdocs import matrices as matrices_mod
 from stratdocs.cache import digest
 from stratdocs.config.perspectives import DEFAULT_PERSPECTIVES
 from stratdocs.git import DIRTY
+from stratdocs.numbers import format_date
 from stratdocs.i18n import N_
 from stratdocs.model import KIND_FOLDERS, KINDS, Entity
 from stratdocs.render.views.interface import Interface, current
@@ -175,7 +176,7 @@ class ViewsCore:
         return {
             "title": config.title if config.title != DEFAULT_TITLE or plan is None else plan.title,
             "plan_title": plan.title if plan else config.title,
-            "as_of": self.as_of.isoformat(),
+            "as_of": self.as_of.isoformat(), "as_of_text": format_date(self.as_of, self.ui.language),
             "commit": self.commit,
             "commit_head": self.commit.removesuffix(DIRTY),  # the hash alone
             "dirty": self.commit.endswith(DIRTY),             # built with uncommitted changes

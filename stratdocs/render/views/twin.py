@@ -21,7 +21,9 @@ from pathlib import Path
 from markupsafe import Markup
 
 from stratdocs.config import DocumentSpec
-from stratdocs.numbers import format_date, plural
+from stratdocs.i18n import N_
+from stratdocs.numbers import format_date
+from stratdocs.render.views.interface import _, ngettext
 from stratdocs.render.markdown import resolve_links
 from stratdocs.render.urls import REPORT_PAGES, document_path, root_of
 from stratdocs.render.views import Views
@@ -33,9 +35,9 @@ from stratdocs.render.views.selection import (_FRAGMENT_RE, _ID_RE, MATRIX_PREFI
                                               Links, anchor, section_anchor)
 
 #: The Documents page's title (and navigation label).
-DOCUMENTS_TITLE = "Documents"
+DOCUMENTS_TITLE = N_("Documents")
 #: What the Documents page says of a document whose PDF is not in the output.
-NOT_BUILT = "PDF not built"
+NOT_BUILT = N_("PDF not built")
 
 
 @dataclass(frozen=True)
@@ -110,14 +112,14 @@ class DocumentsView:
 def documents_page() -> Page:
     """The Documents page."""
     path = REPORT_PAGES["documents"]
-    return Page(path, DOCUMENTS_TITLE, "documents", (Crumb("Home", HOME), Crumb(DOCUMENTS_TITLE)),
-                "Every document of the plan as a PDF and as a web page")
+    return Page(path, _(DOCUMENTS_TITLE), "documents", (Crumb(_("Home"), HOME), Crumb(_(DOCUMENTS_TITLE))),
+                _("Every document of the plan as a PDF and as a web page"))
 
 
 def twin_page(spec: DocumentSpec) -> Page:
     """The twin page of one document."""
     return Page(document_path(spec.id), spec.title, "documents",
-                (Crumb("Home", HOME), Crumb(DOCUMENTS_TITLE, REPORT_PAGES["documents"]), Crumb(spec.title)),
+                (Crumb(_("Home"), HOME), Crumb(_(DOCUMENTS_TITLE), REPORT_PAGES["documents"]), Crumb(spec.title)),
                 spec.subtitle)
 
 
@@ -172,6 +174,7 @@ def documents_view(views: Views, pdf_pages: dict[str, int]) -> DocumentsView:
         numbered = sum(1 for key in dict.fromkeys(spec.sections) if key not in FRONT_MATTER)
         entries.append(DocumentEntry(
             spec.id, spec.title, spec.subtitle, spec.confidential, views.as_of.isoformat(), day, pages,
-            plural(pages, "page") if pages is not None else NOT_BUILT,
-            f"pdf/{spec.id}.pdf" if pages is not None else "", document_path(spec.id), plural(numbered, "section")))
+            ngettext("%(num)d page", "%(num)d pages", pages) if pages is not None else _(NOT_BUILT),
+            f"pdf/{spec.id}.pdf" if pages is not None else "", document_path(spec.id),
+            ngettext("%(num)d section", "%(num)d sections", numbered)))
     return DocumentsView(tuple(entries), day)
