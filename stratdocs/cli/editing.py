@@ -32,7 +32,7 @@ def init(opts: Options, directory: Path) -> None:
 @click.argument("entity_id", metavar="ID")
 @click.option("--title", help="The title (default: the id).")
 def new(opts: Options, kind: str, entity_id: str, title: str | None) -> None:
-    """Create a new entity file of KIND (objective, initiative, strategy, operation, kpi, review, page)."""
+    """Create a new entity file of KIND (objective, initiative, strategy, operation, kpi, review, risk, page)."""
     from stratdocs import project as project_mod
     from stratdocs import scaffold
 
