@@ -32,7 +32,7 @@ from stratdocs.render.pages import write_outputs
 from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path, matrix_path
 from stratdocs.render.views import Crumb, Page, Views, link_body
 from stratdocs.render.views.common import NotFoundView, not_found_base
-from stratdocs.render.views.twin import twin_page, twin_view
+from stratdocs.render.views.twin import rebase_svg_links, twin_page, twin_view
 from stratdocs.theme import Theme, resolve as resolve_theme, static_files, template_error
 
 #: Below this many bodies to render, worker processes cost more than they save.
@@ -191,7 +191,8 @@ class SiteRenderer:
     def render(self, output: Output, view: dict) -> str:
         tpl = self.template(output)
         try:
-            return tpl.render(site=self.site, page=output.page, view=view, print_text=self.print_text, **self.extra)
+            html = tpl.render(site=self.site, page=output.page, view=view, print_text=self.print_text, **self.extra)
+            return rebase_svg_links(html, output.page.root) if output.template == "document_twin.html" else html
         except jinja2.TemplateError as exc:
             raise template_error(exc, self.theme) from None
 

@@ -15,6 +15,8 @@ the page says "PDF not built" and links no file.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -178,3 +180,15 @@ def documents_view(views: Views, pdf_pages: dict[str, int]) -> DocumentsView:
             f"pdf/{spec.id}.pdf" if pages is not None else "", document_path(spec.id),
             ngettext("%(num)d section", "%(num)d sections", numbered)))
     return DocumentsView(tuple(entries), day)
+
+
+_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
+_SVG_LINK = re.compile(r'((?:xlink:)?href=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|/|\.\./)')
+
+
+def rebase_svg_links(html: str, root: str) -> str:
+    """Links inside inline SVG charts (the strategy map) are written from the site's root; a
+    twin page lives one folder down, so they get the page's `root` (e.g. `../`) in front."""
+    if not root:
+        return html
+    return _SVG.sub(lambda m: _SVG_LINK.sub(lambda k: k.group(1) + root, m.group(0)), html)
