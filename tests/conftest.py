@@ -277,3 +277,15 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def _english_interface_between_tests():
+    """A build sets the interface language for the rest of its process (`interface.use`; the CLI
+    runs one build per process). In-process tests build plans in several languages one after the
+    other: each test starts in English, as a fresh process would."""
+    from stratdocs.render.views import interface
+
+    interface.use(interface.ENGLISH)
+    yield
+    interface.use(interface.ENGLISH)

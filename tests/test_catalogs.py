@@ -11,7 +11,7 @@ import pytest
 PAGE = """\
 {% extends "default/search.html" %}
 {#- "Read the plan" is a message no built-in catalog has, so what the test theme gives is what shows. -#}
-{% block content %}<p class="probe">{{ _("Read the plan") }} · {{ ngettext("%(num)d page", "%(num)d pages", 3) }}</p>{% endblock %}
+{% block content %}<p class="probe">{{ _("Read the plan") }} · {{ ngettext("%(num)d leaf", "%(num)d leaves", 3) }}</p>{% endblock %}
 """
 
 
@@ -48,32 +48,32 @@ def build(project) -> None:
 
 def test_a_theme_catalog_translates_its_templates(themed):
     themed.write("themes/corp/locales/de.po", po({"Read the plan": "Den Plan durchsuchen",
-                                                   ("%(num)d page", "%(num)d pages"): ("%(num)d Seite", "%(num)d Seiten")}))
+                                                   ("%(num)d leaf", "%(num)d leaves"): ("%(num)d Blatt", "%(num)d Blätter")}))
     build(themed)
-    assert probe(themed) == "Den Plan durchsuchen · 3 Seiten"
+    assert probe(themed) == "Den Plan durchsuchen · 3 Blätter"
 
 
 def test_without_a_catalog_the_interface_stays_english(themed):
     build(themed)
-    assert probe(themed) == "Read the plan · 3 pages"
+    assert probe(themed) == "Read the plan · 3 leaves"
 
 
 def test_fuzzy_entries_stay_english_and_territories_override(themed):
     themed.write("themes/corp/locales/de.po", po({"Read the plan": "Plan durchsuchen",
-                                                   ("%(num)d page", "%(num)d pages"): ("%(num)d Seite", "%(num)d Seiten")},
+                                                   ("%(num)d leaf", "%(num)d leaves"): ("%(num)d Blatt", "%(num)d Blätter")},
                                                   fuzzy=("Read the plan",)))
     build(themed)
-    assert probe(themed) == "Read the plan · 3 Seiten"
+    assert probe(themed) == "Read the plan · 3 Blätter"
     themed.edit("stratdocs.yml", "language: de", "language: de-AT")
     themed.write("themes/corp/locales/de_AT.po", po({"Read the plan": "Im Plan suchen"}))
     build(themed)
-    assert probe(themed) == "Im Plan suchen · 3 Seiten"
+    assert probe(themed) == "Im Plan suchen · 3 Blätter"
 
 
 def test_translations_are_escaped_like_every_text(themed):
     themed.write("themes/corp/locales/de.po", po({"Read the plan": "Suche &amp; <b>mehr</b>"}))
     build(themed)
-    assert probe(themed) == "Suche &amp;amp; &lt;b&gt;mehr&lt;/b&gt; · 3 pages"
+    assert probe(themed) == "Suche &amp;amp; &lt;b&gt;mehr&lt;/b&gt; · 3 leaves"
 
 
 def test_a_broken_catalog_is_a_located_error_in_check_and_build(themed):
@@ -98,6 +98,6 @@ def test_a_catalog_linked_from_outside_the_project_is_refused(themed, tmp_path_f
 def test_a_language_can_be_split_into_several_catalog_files(themed):
     themed.write("themes/corp/locales/de/search.po", po({"Read the plan": "Den Plan durchsuchen"}))
     themed.write("themes/corp/locales/de/counts.po",
-                 po({("%(num)d page", "%(num)d pages"): ("%(num)d Seite", "%(num)d Seiten")}))
+                 po({("%(num)d leaf", "%(num)d leaves"): ("%(num)d Blatt", "%(num)d Blätter")}))
     build(themed)
-    assert probe(themed) == "Den Plan durchsuchen · 3 Seiten"
+    assert probe(themed) == "Den Plan durchsuchen · 3 Blätter"

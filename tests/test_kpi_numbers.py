@@ -169,7 +169,7 @@ def test_german_plan_writes_numbers_and_dates_in_german(tmp_path):
     assert "59,4" in arr.split("sd-kpi-chart", 1)[1]  # chart labels in German too
     churn = _text(_page(project, "kpis/K-CHURN.html"))
     assert re.search(r"3,\d Pp\. hinter Plan", churn)  # the headline in German (catalog part views)
-    assert "Next: 6,0% by 31.12.2027" in _page(project, "kpis/K-CHURN.html")  # the chart's later milestones
+    assert "Danach: 6,0% bis 31.12.2027" in _page(project, "kpis/K-CHURN.html")  # the chart's later milestones, in German
     assert "31.10.2026" in _text(_page(project, "scorecard.html"))  # narrow columns: the medium form
 
 
