@@ -22,7 +22,7 @@ def _start(reader, title: str) -> int:
 
 
 def test_roadmap_is_a_landscape_section_with_health_words_and_internal_links(board):
-    page = _start(board, "3 Roadmap")
+    page = _start(board, "4 Roadmap")
     assert landscape(board.pages[page]) and not landscape(board.pages[page - 1])
     text = texts(board)[page]
     assert "6 initiatives and 5 operational plans from 2026-01-01 to 2028-12-31" in text
@@ -40,19 +40,19 @@ def test_roadmap_is_a_landscape_section_with_health_words_and_internal_links(boa
 
 
 def test_scorecard_section_has_the_initiatives_table(board):
-    start, end = _start(board, "2 KPI scorecard"), _start(board, "3 Roadmap")
+    start, end = _start(board, "3 KPI scorecard"), _start(board, "4 Roadmap")
     text = " ".join(texts(board)[start:end])
     table = text[text.index("Initiatives Delivery health"):]
     assert "I2 DACH and Nordics market entry" in table and "1 OVERDUE" in table.upper()
-    assert "3,260,000 EUR of 6,800,000 EUR" in table and "30 new DACH logos, due 2026-10-31" in table
+    assert "EUR 3,260,000 of EUR 6,800,000" in table and "30 new DACH logos, due 2026-10-31" in table
     assert "I5 Trust and certification programme" in table and "Red" in table
 
 
 def test_initiative_blocks_show_milestones_progress_and_budget(board):
     pages = texts(board)
     i2 = next(t for t in pages if "INITIATIVE I2 · DACH and Nordics market entry" in t)
-    for words in ("40%", "from milestones done", "DACH-30-LOGOS 30 new DACH logos", "3,260,000 EUR",
-                  "of 6,800,000 EUR", "2,966,255 EUR planned to date"):
+    for words in ("40%", "from milestones done", "DACH-30-LOGOS 30 new DACH logos", "EUR 3,260,000",
+                  "of EUR 6,800,000", "EUR 2,966,255 planned to date"):
         assert words in i2, words
 
 

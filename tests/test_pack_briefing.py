@@ -92,7 +92,7 @@ def test_board_pack_has_no_paths_rule_ids_or_yaml_advice(board, example):
 
 
 def test_alignment_section_lists_the_most_serious_finding_first(board, example_findings):
-    text = " ".join(_section_text(board, "9  Alignment report").split())
+    text = " ".join(_section_text(board, "14  Alignment report").split())
     assert "the most serious first" in text
     shown = [f for f in example_findings if f["severity"] == "warning" and f["code"] not in EDITOR_CODES]
     assert shown, "the example plan should have findings to order"
@@ -117,7 +117,7 @@ def test_site_alignment_page_keeps_the_editor_details(example):
 
 
 def test_entity_alignment_notes_are_reader_sentences(board):
-    text = _section_text(board, "3  Strategic objectives", "4  Strategic initiatives")
+    text = _section_text(board, "5  Strategic objectives", "6  Strategic initiatives")
     notes = text[text.index("Alignment notes"):]
     assert "is not executed: no initiative, strategy or operational plan supports it" in notes
     assert "waive it" not in notes
@@ -149,14 +149,14 @@ def test_sub_objectives_follow_their_parent_on_site_and_in_matrices(example):
 
 
 def test_pdf_scorecard_lists_sub_objectives_under_their_parent_by_perspective(board):
-    text = _section_text(board, "2  KPI scorecard", "3  Strategic objectives")
+    text = _section_text(board, "3  KPI scorecard", "4  Roadmap")
     flat = " ".join(text.split())
     assert flat.index("FINANCIAL") < flat.index("SO1 Double") < flat.index("↳ SO2") < flat.index("↳ SO3") \
         < flat.index("CUSTOMER") < flat.index("SO4 Be the") < flat.index("INTERNAL PROCESSES")
 
 
 def test_reviews_are_newest_first_in_the_pdf_as_on_the_site(board, example):
-    text = _section_text(board, "8  Reviews and decisions", "9  Alignment report")
+    text = _section_text(board, "10  Reviews and decisions", "11  Open actions")
     assert text.index("review-2026-q3 ·") < text.index("review-2026-q2 ·")
     site = (example / "reviews" / "index.html").read_text(encoding="utf-8")
     assert site.index("review-2026-q3.html") < site.index("review-2026-q2.html")
@@ -306,7 +306,7 @@ def test_hospital_perspectives_name_and_order_everything(hospital):
         text = (out / page).read_text(encoding="utf-8")
         assert "Customer" not in text and "Financial" not in text, page
     assert "Patients and families" in (out / "objectives" / "P1.html").read_text(encoding="utf-8")
-    assert '<tr class="group-row perspective-row"><th scope="colgroup" colspan="6">Patients and families</th></tr>' \
+    assert '<tr class="group-row perspective-row"><th scope="colgroup" colspan="7">Patients and families</th></tr>' \
         in (out / "scorecard.html").read_text(encoding="utf-8")
     search = json.loads((out / "search-index.json").read_text(encoding="utf-8"))
     docs = search if isinstance(search, list) else search.get("docs", search.get("documents", []))
