@@ -52,7 +52,7 @@ def _section_text(reader: PdfReader, heading: str, after: str | None = None) -> 
     pages = [p.extract_text() for p in reader.pages]
     start = next(i for i, t in enumerate(pages) if t.lstrip().startswith(heading))
     end = next((i for i, t in enumerate(pages) if i > start and after and t.lstrip().startswith(after)), len(pages))
-    return "\n".join(pages[start:end])
+    return re.sub(r"(\w)-\n(\w)", r"\1\2", "\n".join(pages[start:end]))  # words hyphenated at line ends
 
 
 @pytest.fixture(scope="module")
