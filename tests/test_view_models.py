@@ -34,3 +34,13 @@ def test_view_models_are_frozen():
     with pytest.raises(FrozenInstanceError):
         ref.title = "Shrink"
     assert ref.health_word == "Green"
+
+
+def test_every_warning_has_a_place_in_the_board_packs_order():
+    """The pack lists findings most serious first: a new warning code must be ranked (or counted
+    among the editors' codes), or it sorts last unnoticed."""
+    from stratdocs.findings import WARNING_CODES
+    from stratdocs.render.views.board import EDITOR_CODES, SERIOUSNESS
+
+    assert set(WARNING_CODES) - {"blocked-fetch"} <= set(SERIOUSNESS) | EDITOR_CODES
+    assert len(SERIOUSNESS) == len(set(SERIOUSNESS))

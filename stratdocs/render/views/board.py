@@ -20,10 +20,12 @@ from stratdocs.render.views.words import reader_words
 
 #: Warning codes from the most serious for a board to the least: a red objective nobody works
 #: on, then strategy nothing executes or measures, then missing feedback, then housekeeping.
-SERIOUSNESS = ("red-unaddressed", "no-execution", "no-kpi", "stale-kpi", "suspect", "kpi-unlinked",
-               "review-overdue", "orphan", "no-owner", "horizon")
+SERIOUSNESS = ("red-unaddressed", "risk-unmitigated", "no-execution", "initiative-behind-schedule",
+               "initiative-over-budget", "no-kpi", "stale-kpi", "stale-commentary", "action-overdue",
+               "milestone-overdue", "suspect", "kpi-unlinked", "review-overdue", "risk-review-overdue", "orphan",
+               "no-owner", "action-no-owner", "horizon")
 #: Codes about how the plan is written, not about the strategy: counted, not listed.
-EDITOR_CODES = frozenset(("unknown-key", "blocked-fetch", "asset", "external-image"))
+EDITOR_CODES = frozenset(("unknown-key", "blocked-fetch", "asset", "external-image", "unknown-status"))
 #: The failure mode's title for each code, the reader's name for a check ("Missing link ...").
 MODE_OF = {code: title for title, codes, _why in FAILURE_MODES for code in codes}
 #: The concern of content errors (they have no failure mode).
