@@ -5,24 +5,16 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from babel.dates import format_date, format_skeleton
 
 from stratdocs.model import Period
+from stratdocs.numbers import locale_for
 from stratdocs.periods import parse_span
 
 #: CLDR skeletons by the shape of what the plan wrote (see `periods.parse_span`).
 _SKELETONS = {"quarter": "yQQQ", "month": "yMMMM", "week": "yw"}
-
-
-@lru_cache(maxsize=16)
-def _locale(language: str) -> Locale:
-    try:
-        return Locale.parse((language or "en").replace("-", "_"))
-    except (UnknownLocaleError, ValueError, TypeError):
-        return Locale.parse("en")
 
 
 def _shape(text: str) -> str:
@@ -41,7 +33,7 @@ def _part(text: str, language: str) -> str:
         span = parse_span(text)
     except ValueError:
         return text  # not a period stratdocs reads: shown as written
-    shape, loc = _shape(text), _locale(language)
+    shape, loc = _shape(text), locale_for(language)
     if shape == "year":
         return str(span.start.year)
     if shape == "day":
