@@ -20,7 +20,7 @@ from stratdocs.render.views.words import reader_words
 
 #: Warning codes from the most serious for a board to the least: a red objective nobody works
 #: on, then strategy nothing executes or measures, then missing feedback, then housekeeping.
-SERIOUSNESS = ("red-unaddressed", "risk-unmitigated", "no-execution", "initiative-behind-schedule",
+SERIOUSNESS = ("red-unaddressed", "no-execution", "risk-unmitigated", "initiative-behind-schedule",
                "initiative-over-budget", "no-kpi", "stale-kpi", "stale-commentary", "action-overdue",
                "milestone-overdue", "suspect", "kpi-unlinked", "review-overdue", "risk-review-overdue", "orphan",
                "no-owner", "action-no-owner", "horizon")
