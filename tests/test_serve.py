@@ -300,7 +300,8 @@ def test_warm_build_uses_the_cache_and_matches_a_cold_build(tmp_path: Path):
     writer.commit()
     assert cache.hits["bodies"] == len([e for e in project.plan if e.container is None])
     assert cache.hits["skipped"] > 50  # not even recomputed: the read sets came from the cache
-    assert tree(tmp_path / "warm1") == cold
+    # write_site alone: the Documents page is the pipeline's, written after the PDFs (render/twins.py)
+    assert tree(tmp_path / "warm1") == {k: v for k, v in cold.items() if k != "documents.html"}
     assert result.pages > 50
 
 
