@@ -148,6 +148,10 @@ def in_workers(monkeypatch):
     from stratdocs import project as project_mod, workers
     from stratdocs.render import pages
 
+    import threading
+
+    others = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
+    assert not others, f"an earlier test left threads running, so stratdocs will not fork: {others}"
     monkeypatch.setenv("STRATDOCS_WORKERS", "2")
     monkeypatch.setattr(project_mod, "PARALLEL_MIN_FILES", 1)
     monkeypatch.setattr(pages, "PARALLEL_MIN", 1)

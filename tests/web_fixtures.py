@@ -11,13 +11,11 @@ except in CI (`STRATDOCS_REQUIRE_BROWSER=1`), where they must run.
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import subprocess
 import sys
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -120,10 +118,12 @@ def served(tmp_path_factory):
     for name in PLANS:
         docroot = tmp_path_factory.mktemp(f"www-{name}")
         # The port is known once the server runs: start it on an empty docroot, then build into it.
-        server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(IntranetHandler, directory=str(docroot)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        # It runs as its own process (see intranet_server.py): a thread alive for the whole session
+        # would keep stratdocs from forking its workers in every later test.
+        server = subprocess.Popen([sys.executable, str(Path(__file__).with_name("intranet_server.py")), str(docroot)],
+                                  stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parent)
         servers.append(server)
-        url = f"http://127.0.0.1:{server.server_address[1]}{MOUNT}"
+        url = f"http://127.0.0.1:{server.stdout.readline().strip()}{MOUNT}"
         folder = tmp_path_factory.mktemp(name)
         project = example_project(folder) if name == "example" else write_long_plan(folder)
         site = build(project, base_url=url)
@@ -132,7 +132,8 @@ def served(tmp_path_factory):
         out[name] = (site, url)
     yield out
     for server in servers:
-        server.shutdown()
+        server.terminate()
+        server.wait()
 
 
 @pytest.fixture(scope="module")  # one Playwright at a time: test_browser.py starts its own
