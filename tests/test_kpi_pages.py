@@ -49,7 +49,7 @@ def build_pdf(project: PlanProject, name: str) -> PdfReader:
     return PdfReader(project.root / "site" / "pdf" / f"{name}.pdf")
 
 
-def assert_one_page_each(reader: PdfReader, expected: int, exempt: tuple[str, ...] = ()) -> None:
+def assert_one_page_each(reader: PdfReader, expected: int) -> None:
     """Each KPI on one page; heading, headline and chart together on its first page always."""
     spans = kpi_spans(reader)
     assert len(spans) == expected, spans
@@ -57,8 +57,7 @@ def assert_one_page_each(reader: PdfReader, expected: int, exempt: tuple[str, ..
         text = reader.pages[page].extract_text()
         assert kpi in text and "LATEST" in text.upper() and "As of" in text  # heading, headline, chart
         assert "of planned progress" not in text
-        if kpi not in exempt:
-            assert count == 1, f"{kpi} spans {count} pages from page {page + 1}"
+        assert count == 1, f"{kpi} spans {count} pages from page {page + 1}"
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +81,6 @@ def test_pack_headline_speaks_in_the_kpis_unit(example_pack):
     assert all("of planned progress" not in t for t in pages.values())
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 leftover: in the untuned long plan, a KPI with a 150-character "
-                   "title, long definitions and the trend line added since takes two pages")
 def test_each_kpi_takes_one_page_with_long_titles_units_and_definitions(tmp_path):
     root = write_long_plan(tmp_path / "long")
     (root / "stratdocs.yml").write_text(
@@ -94,6 +91,4 @@ def test_each_kpi_takes_one_page_with_long_titles_units_and_definitions(tmp_path
         quality = (f'source: "{LONG_TEXT}"\nmethod: "{LONG_TEXT}"\nlimitations: "{LONG_TEXT}"\n')
         path.write_text(text.replace("\n---\n", "\n" + quality + "---\n", 1) + "\n" + LONG_TEXT + "\n",
                         encoding="utf-8")
-    # K-LONG-6 never had a value: its alignment notes (stale-kpi, with the YAML advice the pack's
-    # alignment rework replaces) still push it over; its heading, headline and chart stay together.
-    assert_one_page_each(build_pdf(PlanProject(root, {}), "pack"), 6, exempt=("K-LONG-6",))
+    assert_one_page_each(build_pdf(PlanProject(root, {}), "pack"), 6)

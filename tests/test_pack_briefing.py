@@ -155,6 +155,13 @@ def test_pdf_scorecard_lists_sub_objectives_under_their_parent_by_perspective(bo
         < flat.index("CUSTOMER") < flat.index("SO4 Be the") < flat.index("INTERNAL PROCESSES")
 
 
+def test_the_contents_of_the_example_pack_fit_its_one_page(board):
+    """The board reads the contents on one page: the page after it opens the first section."""
+    contents, following = board.pages[1].extract_text(), board.pages[2].extract_text()
+    assert "Contents" in contents and "Alignment report" in contents
+    assert "Contents" not in following and "Executive summary" in following
+
+
 def test_reviews_are_newest_first_in_the_pdf_as_on_the_site(board, example):
     text = _section_text(board, "10  Reviews and decisions", "11  Open actions")
     assert text.index("review-2026-q3 ·") < text.index("review-2026-q2 ·")
