@@ -93,6 +93,14 @@ def test_the_document_was_really_cut_into_parts(both):
     assert parts_of(stitched) > parts_of(whole)
 
 
+def test_a_stitched_document_is_about_the_size_of_a_whole_one(both):
+    """Its objects are packed into object streams as WeasyPrint packs them (pypdf alone wrote
+    every object plainly: three times the size); each part's own font subsets are what remains."""
+    stitched, _, whole = both
+    assert len(stitched) < 1.5 * len(whole), (len(stitched), len(whole))
+    assert b"/ObjStm" in stitched
+
+
 def test_pages_print_what_a_single_render_prints(both):
     """Every page's text: running headers, "Page X of Y", contents numbers, each "p. N"."""
     stitched, _, whole = both
