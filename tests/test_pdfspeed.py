@@ -244,3 +244,27 @@ def test_fonts_are_served_decompressed_only_from_allowed_folders(tmp_path: Path)
     with pytest.raises(BlockedFetch):
         fetcher.fetch(outside.as_uri())
     assert fetcher.blocked == [outside.as_uri()]
+
+
+def test_only_the_parts_whose_numbers_changed_are_printed_again():
+    """Part 1 of three moved an anchor (same page count): part 0 points at it and is printed
+    again, part 2 does not and keeps its PDF; when part 0 gains a page, every later part starts
+    on another page and is printed again too."""
+    from stratdocs.render import pdfrun
+
+    jobs = [{"html": '<a href="#b">p. N</a>'}, {"html": '<p id="b">B</p>'}, {"html": '<a href="#c">x</a><p id="c"></p>'}]
+    printed = [((b"%PDF-0", {}, [], 2), [], 2), ((None, {"b": 1}, [], 3), [], 3), ((b"%PDF-2", {"c": 0}, [], 1), [], 1)]
+    before = [(2, {}), (3, {"b": 0}), (1, {"c": 0})]
+    after = [(2, {}), (3, {"b": 1}), (1, {"c": 0})]
+    assert set(pdfrun._still_right(jobs, printed, before, after)) == {2}
+    grown = [(3, {}), (3, {"b": 0}), (1, {"c": 0})]
+    assert pdfrun._still_right(jobs, printed, before, grown) == {}
+
+
+def test_a_measure_prints_page_references_as_wide_as_the_document_numbers():
+    from stratdocs.render import pdfparts, pdfstitch
+
+    assert pdfstitch.expected_pages(433_810) == 86 and pdfstitch.expected_pages(3_000_000) == 600
+    stand_ins = pdfparts._StandIns(600)
+    assert "any-anchor" in stand_ins and stand_ins["any-anchor"] == 555
+    assert pdfparts._StandIns(86)["x"] == 55 and pdfparts._StandIns(1)["x"] == 5

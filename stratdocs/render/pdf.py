@@ -166,8 +166,9 @@ def _document_jobs(project: Project, views: Views, spec: DocumentSpec, env: jinj
                                  pdfstitch.part_count(len(whole), workers, len(fragments)))
     if len(groups) < 2:
         return _job(project, theme, whole)
-    return [{**_job(project, theme, head + "".join(fragments[i] for i in group) + tail), "whole_html": whole}
-            for group in groups]
+    expected = pdfstitch.expected_pages(len(whole))
+    return [{**_job(project, theme, head + "".join(fragments[i] for i in group) + tail), "whole_html": whole,
+             "expected_pages": expected} for group in groups]
 
 
 # -- rendering with a time limit -------------------------------------------------------------

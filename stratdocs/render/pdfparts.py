@@ -155,9 +155,34 @@ def layout(job: dict, fetcher, offset: int = 0, total: int = 0, seeds: Mapping[s
         return weasyprint.HTML(string=job["html"], base_url=job["base_url"], url_fetcher=fetcher).render()
 
 
+class _StandIns(Mapping):
+    """Every anchor at one stand-in page, as wide as the document's page numbers are expected to
+    be: a measured part prints "p. 555" where the print will say "p. 123", not "p. " or "p. 3",
+    so its lines break as they will when printed and the measure holds."""
+
+    def __init__(self, expected_pages: int):
+        self.page = int("5" * len(str(max(1, expected_pages))))
+
+    def __getitem__(self, name: str) -> int:
+        return self.page
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
 def measure(job: dict, fetcher) -> tuple[int, dict[str, int]]:
-    """Pass 1: the part's page count and the page (0-based, in the part) of each anchor."""
-    document = layout(job, fetcher, max_loops=1)
+    """Pass 1: the part's page count and the page (0-based, in the part) of each anchor.
+
+    :param job: its `expected_pages` (the whole document's, estimated from its size) gives the
+        printed page numbers their width.
+    """
+    document = layout(job, fetcher, seeds=_StandIns(job.get("expected_pages", 1)), max_loops=1)
     return len(document.pages), _anchors(document)
 
 

@@ -7,12 +7,16 @@ through the caller's process runner in two rounds:
 2. every part printed with the whole document's page numbers, then stitched.
 
 A part whose layout moved (its page count or an anchor's page differs from the measure) is
-reported by its worker; its document is printed again with the new numbers (at most
-`ROUNDS` times, then it is rendered whole).
+reported by its worker; the document is printed again with the new numbers (at most `ROUNDS`
+times, then it is rendered whole), but only the parts those numbers change: the one that moved,
+those after it when its page count changed, and those pointing at an anchor that moved. The
+measure prints every page reference as wide as the document's page numbers will be, so moves are
+rare.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Callable, Mapping, Sequence
 
 from stratdocs.render import pdfparts, pdfstitch
@@ -43,11 +47,30 @@ def _seeds(measures: Sequence[tuple[int, Mapping[str, int]]]) -> tuple[list[int]
     return offsets, total, seeds
 
 
-def _print_jobs(doc: str, parts: Sequence[dict], measures) -> list[tuple[str, dict]]:
+def _print_jobs(doc: str, parts: Sequence[dict], measures, keep: Mapping[int, tuple]) -> list[tuple[str, dict]]:
+    """The print tasks of a document's parts, but for the parts in `keep` (already printed right)."""
     offsets, total, seeds = _seeds(measures)
     return [(f"{doc}#{i}", {**job, "part": "print", "offset": offsets[i], "total": total,
                             "pages": measures[i][0], "seeds": seeds})
-            for i, job in enumerate(parts)]
+            for i, job in enumerate(parts) if i not in keep]
+
+
+_LINK = re.compile(r'href="#([^"]+)"')
+
+
+def _still_right(parts: Sequence[dict], outputs: Sequence[tuple], before, after) -> dict[int, tuple]:
+    """The printed parts that need no new print under the numbers `after` (the real ones) where
+    they were printed with `before`: their own layout held, they start on the same page of a
+    document as long, and no anchor they point at moved."""
+    (offsets, total, seeds), (new_offsets, new_total, new_seeds) = _seeds(before), _seeds(after)
+    kept = {}
+    for i, (job, output) in enumerate(zip(parts, outputs)):
+        payload = output[0]
+        if payload[0] is None or offsets[i] != new_offsets[i] or total != new_total:
+            continue
+        if all(seeds.get(name) == new_seeds.get(name) for name in set(_LINK.findall(job["html"]))):
+            kept[i] = output
+    return kept
 
 
 def render_all(jobs: Mapping[str, dict | list[dict]], run: Runner,
@@ -74,15 +97,20 @@ def render_all(jobs: Mapping[str, dict | list[dict]], run: Runner,
             results[doc] = done[doc]
             if progress:
                 progress(doc, done[doc][2])
+    kept: dict[str, dict[int, tuple]] = {doc: {} for doc in pending}
     for _ in range(ROUNDS):
         if not pending:
             break
-        tasks = [task for doc, measures in pending.items() for task in _print_jobs(doc, jobs[doc], measures)]
+        tasks = [task for doc, measures in pending.items()
+                 for task in _print_jobs(doc, jobs[doc], measures, kept[doc])]
         printed = run(tasks)
         for doc in list(pending):
-            outputs = [printed[f"{doc}#{i}"] for i in range(len(jobs[doc]))]
+            outputs = [kept[doc].get(i) or printed[f"{doc}#{i}"] for i in range(len(jobs[doc]))]
             if any(payload[0] is None for payload, _, _ in outputs):
-                pending[doc] = [(payload[3], payload[1]) for payload, _, _ in outputs]
+                # Only the parts whose numbers changed are printed again.
+                real = [(payload[3], payload[1]) for payload, _, _ in outputs]
+                kept[doc] = _still_right(jobs[doc], outputs, pending[doc], real)
+                pending[doc] = real
                 continue
             del pending[doc]
             data = pdfstitch.stitch([payload[:3] for payload, _, _ in outputs])

@@ -28,6 +28,9 @@ MIN_PART_CHARS = 60_000
 #: A part is at most about this many characters of HTML (some 40 pages): a worker's memory grows
 #: with its part, so a long document is cut into more parts than there are workers.
 MAX_PART_CHARS = 300_000
+#: Characters of HTML per printed page, roughly (the example's board pack has about 7,600, a
+#: generated plan's KPI-heavy pack about 4,000): only the number of digits of the estimate counts.
+CHARS_PER_PAGE = 5_000
 #: Parts per worker process at least: more parts balance uneven sections better, each costs a
 #: start-up (parsing the HTML and the stylesheets).
 PARTS_PER_WORKER = 2
@@ -77,6 +80,11 @@ def part_count(chars: int, workers: int, sections: int) -> int:
         return 1
     wanted = max(workers * PARTS_PER_WORKER, -(-chars // MAX_PART_CHARS))
     return max(1, min(sections, wanted, chars // max(1, MIN_PART_CHARS)))
+
+
+def expected_pages(chars: int) -> int:
+    """About how many pages a document of `chars` characters of HTML prints."""
+    return max(1, chars // CHARS_PER_PAGE)
 
 
 # -- stitching ----------------------------------------------------------------------------------
