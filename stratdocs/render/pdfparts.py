@@ -151,7 +151,7 @@ def layout(job: dict, fetcher, offset: int = 0, total: int = 0, seeds: Mapping[s
            local_pages: int = 0, max_loops: int | None = None):
     """The part laid out (a WeasyPrint `Document`), numbered from `offset + 1` of `total` pages."""
     logging.getLogger("weasyprint").propagate = False
-    with _hooks(offset, total, seeds or {}, local_pages, max_loops):
+    with _hooks(offset, total, {} if seeds is None else seeds, local_pages, max_loops):
         return weasyprint.HTML(string=job["html"], base_url=job["base_url"], url_fetcher=fetcher).render()
 
 

@@ -28,9 +28,9 @@ MIN_PART_CHARS = 60_000
 #: A part is at most about this many characters of HTML (some 40 pages): a worker's memory grows
 #: with its part, so a long document is cut into more parts than there are workers.
 MAX_PART_CHARS = 300_000
-#: Characters of HTML per printed page, roughly (the example's board pack has about 7,600, a
-#: generated plan's KPI-heavy pack about 4,000): only the number of digits of the estimate counts.
-CHARS_PER_PAGE = 5_000
+#: Characters of HTML per printed page, roughly (the example's board pack has about 7,600, the
+#: board pack of a generated 1,000-entity plan about 8,400): only the estimate's digits count.
+CHARS_PER_PAGE = 8_000
 #: Parts per worker process at least: more parts balance uneven sections better, each costs a
 #: start-up (parsing the HTML and the stylesheets).
 PARTS_PER_WORKER = 2
