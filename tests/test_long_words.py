@@ -24,7 +24,8 @@ COMPOUND = "Kinderbetreuungsplatzausbauprogramm"
 def german_plan(tmp_path_factory) -> Path:
     p = PlanProject(tmp_path_factory.mktemp("de"))
     p.edit("stratdocs.yml", "as_of:", "language: de\nas_of:")
-    p.edit("content/objectives/SO1.md", "title: ", f"title: {COMPOUND} und Ganztagsschulentwicklungsplanung ")
+    # a word longer than a phone's chain box (the traceability chain of an initiative's page)
+    p.edit("content/objectives/SO1.md", "title: ", f"title: {COMPOUND} und Ganztagsbetreuungsinfrastrukturmodernisierung ")
     p.edit("content/kpis/K-REV.md", "title: Revenue", f"title: Anteil {COMPOUND}")
     p.edit("content/kpis/K-REV.md", "unit: EUR m", "unit: Mio. Kinderbetreuungsplätze")
     p.edit("content/initiatives/I1.md", "owner: COO", "owner: Bezirksstadtratsbeauftragtenkoordinierungsstelle")
