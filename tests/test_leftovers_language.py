@@ -113,3 +113,9 @@ def test_an_items_page_shows_its_notes_statuses_and_chart_words_in_german(german
     assert re.search(r'aria-label="[^"]*: Verlaufsdiagramm; aktueller Istwert 59,4', kpi)
     matrices = (german_site / "matrices" / "index.html").read_text(encoding="utf-8")
     assert "Strategische Ziele × Operative Pläne" in matrices and "Strategic objectives × operational plans" not in matrices
+
+
+def test_the_roadmaps_count_keeps_german_nouns_capitalised(german_site):
+    """Seen at 390 px: Jinja's `capitalize` lower-cased the rest of the sentence ("6 initiativen")."""
+    roadmap = (german_site / "roadmap.html").read_text(encoding="utf-8")
+    assert "6 Initiativen und 5 " in roadmap and "initiativen und" not in roadmap
