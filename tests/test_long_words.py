@@ -24,7 +24,8 @@ COMPOUND = "Kinderbetreuungsplatzausbauprogramm"
 def german_plan(tmp_path_factory) -> Path:
     p = PlanProject(tmp_path_factory.mktemp("de"))
     p.edit("stratdocs.yml", "as_of:", "language: de\nas_of:")
-    p.edit("content/objectives/SO1.md", "title: ", f"title: {COMPOUND} und Ganztagsschulentwicklungsplanung ")
+    # a word longer than a phone's chain box (the traceability chain of an initiative's page)
+    p.edit("content/objectives/SO1.md", "title: ", f"title: {COMPOUND} und Ganztagsbetreuungsinfrastrukturmodernisierung ")
     p.edit("content/kpis/K-REV.md", "title: Revenue", f"title: Anteil {COMPOUND}")
     p.edit("content/kpis/K-REV.md", "unit: EUR m", "unit: Mio. Kinderbetreuungsplätze")
     p.edit("content/initiatives/I1.md", "owner: COO", "owner: Bezirksstadtratsbeauftragtenkoordinierungsstelle")
@@ -51,6 +52,15 @@ def test_the_site_at_390px_never_scrolls_sideways(german_plan):
                 .filter(e => e.clientWidth >= 40 && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible')
                 .map(e => e.tagName + ': ' + e.textContent.trim().slice(0, 40))""")
             assert overflowing == [], f"{rel}: {overflowing}"
+            # a header or figure is never printed a letter a line (a column squeezed to its
+            # one-letter min-content): at most two lines a word, for a syllable break
+            squeezed = page.evaluate("""() => [...document.querySelectorAll('table.data thead th, table.data td.num')]
+                .filter(e => e.textContent.trim() && !(e.closest('thead')?.getBoundingClientRect().width <= 8)).map(e => {  // a visually hidden thead is no column
+                    const range = document.createRange(); range.selectNodeContents(e);
+                    const lines = new Set([...range.getClientRects()].filter(r => r.width).map(r => Math.round(r.top))).size;
+                    return [e.textContent.trim(), lines, e.textContent.trim().split(/\\s+/).length]; })
+                .filter(([text, lines, words]) => lines > 2 * words).map(([text, lines]) => text + ': ' + lines + ' lines')""")
+            assert squeezed == [], f"{rel}: {squeezed}"
         browser.close()
 
 

@@ -13,6 +13,7 @@ from stratdocs.config.perspectives import DEFAULT_PERSPECTIVES
 from stratdocs.delivery import DeliveryCutoffs
 from stratdocs.csvdata import CsvFormat
 from stratdocs.health import Cutoffs
+from stratdocs.marks import N_
 
 CONFIG_FILE = "stratdocs.yml"
 SECTIONS = ("cover", "contents", "summary", "plan", "scorecard", "objectives", "initiatives", "strategies",
@@ -56,16 +57,16 @@ class DocumentSpec:
 
 
 DEFAULT_MATRICES = (
-    MatrixSpec("objectives-operations", "Strategic objectives × operational plans", "objective", "operation",
-               "Which operational plans execute each strategic objective, directly or through an initiative "
-               "or strategy. A row with no cell is an objective nothing executes; a column with no cell is "
-               "work that serves no objective."),
-    MatrixSpec("objectives-kpis", "Strategic objectives × KPIs", "objective", "kpi",
-               "Which KPIs measure each strategic objective or one of its sub-objectives. A row with no cell "
-               "is an objective nothing measures."),
-    MatrixSpec("kpi-linkage", "KPI linkage: strategic × operational KPIs", "kpi:strategic", "kpi:operational",
-               "Which operational KPIs drive each strategic KPI. A column with no cell is an operational KPI "
-               "that drives nothing strategic."),
+    MatrixSpec("objectives-operations", N_("Strategic objectives × operational plans"), "objective", "operation",
+               N_("Which operational plans execute each strategic objective, directly or through an initiative "
+                  "or strategy. A row with no cell is an objective nothing executes; a column with no cell is "
+                  "work that serves no objective.")),
+    MatrixSpec("objectives-kpis", N_("Strategic objectives × KPIs"), "objective", "kpi",
+               N_("Which KPIs measure each strategic objective or one of its sub-objectives. A row with no cell "
+                  "is an objective nothing measures.")),
+    MatrixSpec("kpi-linkage", N_("KPI linkage: strategic × operational KPIs"), "kpi:strategic", "kpi:operational",
+               N_("Which operational KPIs drive each strategic KPI. A column with no cell is an operational KPI "
+                  "that drives nothing strategic.")),
 )
 
 DEFAULT_DOCUMENT = DocumentSpec(

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from stratdocs import __version__, i18n
 from stratdocs.theme import Theme, environment, static_files
+from stratdocs.render.views.status_words import severity_word, status_word
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -68,6 +69,8 @@ def make_environment(theme: Theme, language: str = i18n.SOURCE_LANGUAGE) -> jinj
     env.filters["url"] = _url
     env.filters["css_string"] = css_string
     env.filters["long_date"] = long_date
+    env.filters["status_word"] = status_word
+    env.filters["severity_word"] = severity_word
     env.globals["version"] = __version__
     env.globals["extra_css"] = extra_css(theme)
     env.globals["live_reload"] = False  # `stratdocs serve` passes True in the page context

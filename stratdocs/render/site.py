@@ -32,6 +32,7 @@ from stratdocs.render.pages import write_outputs
 from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path, matrix_path
 from stratdocs.render.views import Crumb, Page, Views, link_body
 from stratdocs.render.views.common import NotFoundView, not_found_base
+from stratdocs.render.views.matrix import shown_spec
 from stratdocs.render.views.twin import rebase_svg_links, twin_page, twin_view
 from stratdocs.theme import Theme, resolve as resolve_theme, static_files, template_error
 
@@ -262,7 +263,7 @@ class SiteRenderer:
                      Page(matrices, _("Traceability matrices"), "matrices", (home, Crumb(_("Traceability matrices")))),
                      views.matrix_list, reads=graph)
         for spec in self.project.config.matrices:
-            name = spec.id
+            name, spec = spec.id, shown_spec(spec, views.ui)
             yield Output(matrix_path(name), "matrix.html",
                          Page(matrix_path(name), spec.title, "matrices",
                               (home, Crumb(_("Traceability matrices"), matrices), Crumb(spec.title)), spec.description),

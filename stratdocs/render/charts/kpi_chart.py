@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from stratdocs.numbers import COUNT_UNITS, NumberFormat, localise
 from stratdocs.render.charts import axes, svg
-from stratdocs.render.charts.words import _, short_date
+from stratdocs.render.charts.words import _, language, short_date
 from stratdocs.render.charts.kpi_parts import (Data, Plot, diamond, legend, legend_rows, plan_zone_paths,
                                                zone_words, zones_of)
 from stratdocs.render.charts.labels import LabelPlacer
@@ -59,18 +59,25 @@ def _y_domain(data: Data) -> tuple[list[float], float]:
 
 def _aria_label(data: Data) -> str:
     """Everything the chart shows, in words: latest actual, baseline, targets, zones, as of."""
-    unit, acts, base = data.unit, data.acts, data.base
-    label = [f"{data.title or 'KPI'}: trend chart"]
+    acts, base = data.acts, data.base
+    label = [_("%(title)s: trend chart") % {"title": data.title or "KPI"}]
     if acts:
-        label.append(f"latest actual {data.text(acts[-1][1])} on {acts[-1][0].isoformat()}")
+        label.append(_("latest actual %(value)s on %(day)s") % {"value": data.text(acts[-1][1]),
+                                                              "day": _label_day(acts[-1][0])})
     else:
-        label.append("no actuals yet")
+        label.append(_("no actuals yet"))
     if base:
-        label.append(f"baseline {data.text(base[1])} on {base[0].isoformat()}")
-    label += [f"target {data.text(v)} by {d.isoformat()}" for d, v in (*data.tgts, *data.later)]
+        label.append(_("baseline %(value)s on %(day)s") % {"value": data.text(base[1]), "day": _label_day(base[0])})
+    label += [_("target %(value)s by %(day)s") % {"value": data.text(v), "day": _label_day(d)}
+              for d, v in (*data.tgts, *data.later)]
     label += [data.zone_words[z] for z in _ZONES if z in data.zone_words]
-    label.append(f"as of {data.as_of.isoformat()}")
+    label.append(_("as of %(day)s") % {"day": _label_day(data.as_of)})
     return "; ".join(label)
+
+
+def _label_day(day: date) -> str:
+    """A day in the chart's words: ISO in English (as it always was), else the locale's short date."""
+    return day.isoformat() if language().split("-")[0] == "en" else short_date(day)
 
 
 # --------------------------------------------------------------------------- zones and axes

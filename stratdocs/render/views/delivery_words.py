@@ -10,6 +10,7 @@ from stratdocs.delivery import STOPPED_STATUSES, Delivery, InitiativeHealth
 from stratdocs.model import Entity
 from stratdocs.numbers import format_number, locale_for
 from stratdocs.render.views.interface import _, current, ngettext
+from stratdocs.render.views.status_words import status_word
 
 from babel.numbers import format_percent as babel_percent
 
@@ -64,7 +65,7 @@ def budget_words(entity: Entity, d: Delivery, h: InitiativeHealth) -> str:
 
 def stopped_words(entity: Entity) -> str:
     """A stopped initiative has no delivery health: "the initiative is dropped"."""
-    return _("the initiative is %(status)s") % {"status": entity.status.lower()}
+    return _("the initiative is %(status)s") % {"status": status_word(entity.status.lower())}
 
 
 def reason_words(entity: Entity, d: Delivery, h: InitiativeHealth) -> str:

@@ -16,6 +16,8 @@ from stratdocs.render.views.change import CommentaryView, TrendView, commentary_
 from stratdocs.render.views.initiative import InitiativeDetail, RoadmapViews
 from stratdocs.render.views.interface import _, current, ngettext
 from stratdocs.render.views.kpi import KpiDetail, KpiRow
+from stratdocs.render.views.status_words import status_word
+from stratdocs.render.views.words import notes
 
 #: Traced-from groups list this many items, then say how many more.
 MAX_GROUP = 40
@@ -161,7 +163,7 @@ class EntityViews(RoadmapViews):
             traced_from=self.traced_from(entity),
             reviews=tuple(self.ref(e.id) for e in self.index.reviews_of(entity.id)),
             mentions=tuple(self.ref(e.id) for e in self.index.mentions_of(entity.id)),
-            findings=tuple(self.entity_findings.get(entity.id, ())), waivers=tuple(self.waivers.get(entity.id, ())),
+            findings=notes(self.entity_findings.get(entity.id, ())), waivers=tuple(self.waivers.get(entity.id, ())),
             source=entity.file, edit_url=self.edit_url(entity), last_change=self.last_change(entity),
             suspect=any(f.code == "suspect" for f in self.entity_findings.get(entity.id, ())),
             stale=kind == "kpi" and self._kpi_stale(entity.id),
@@ -212,7 +214,7 @@ class EntityViews(RoadmapViews):
         elif entity.kind in OWNED_KINDS:
             add(Fact(_("Owner"), _("none"), tag="no owner", key="owner", tag_word=_("no owner")))
         if entity.status:
-            add(Fact(_("Status"), entity.status, key="status"))
+            add(Fact(_("Status"), status_word(entity.status), key="status"))
         if entity.kind == "objective":
             if a.get("perspective"):
                 add(Fact(_("Perspective"), self.perspective_names.get(a["perspective"], a["perspective"]),
@@ -279,7 +281,7 @@ class EntityViews(RoadmapViews):
                 continue
             self._read(child.id)
             supports = self.refs(child.ref_ids("supports"))
-            findings = tuple(self.entity_findings.get(child.id, ()))
+            findings = notes(self.entity_findings.get(child.id, ()))
             if child.kind == "operational-objective":
                 objectives.append(OperationalObjectiveRow(child.id, child.title, child.owner, supports,
                                                           self.refs(child.ref_ids("kpis")), findings,

@@ -17,6 +17,7 @@ from stratdocs.render.markdown import PLACEHOLDER
 from stratdocs.render.views.common import ItemRef
 from stratdocs.render.views.interface import _, ngettext
 from stratdocs.render.views.reports import ReportViews
+from stratdocs.render.views.words import notes
 
 #: The heat map's legend bands below `high`: (band, lowest score, highest score).
 LOWER_BANDS = (("elevated", 10), ("medium", 5), ("low", 1))
@@ -124,14 +125,14 @@ class ExecutionViews(ReportViews):
                        self.refs(risk.ref_ids("mitigation")), a.get("mitigation_text", ""),
                        review_by.isoformat() if review_by else "",
                        bool(review_by and review_by < self.as_of and risk.active),
-                       tuple(self.entity_findings.get(risk.id, ())))
+                       notes(self.entity_findings.get(risk.id, ())))
 
     def action_row(self, action: Entity) -> ActionRow:
         self._read(action.id)
         due = action.attrs.get("due")
         return ActionRow(self.ref(action.id), action.owner, due.isoformat() if due else "", action.status,
                          execution.is_overdue(action, self.as_of), self.ref(action.container),
-                         self.refs(action.ref_ids("about")), tuple(self.entity_findings.get(action.id, ())))
+                         self.refs(action.ref_ids("about")), notes(self.entity_findings.get(action.id, ())))
 
     def risk_register(self) -> RiskRegisterView:
         """Every risk, highest score first, with the heat map."""

@@ -270,6 +270,12 @@ class RoadmapView:
     end: str
     count_text: str                 #: "6 initiatives and 5 operational plans"
 
+    @property
+    def count_sentence(self) -> str:
+        """`count_text` opening a sentence: its first letter upper-case, the rest as it is
+        (Jinja's `capitalize` lower-cased German nouns: "6 initiativen und 5 operative pläne")."""
+        return self.count_text[:1].upper() + self.count_text[1:]
+
 
 def milestones_text(rows: list[dict]) -> str:
     """"6 milestones: 3 done, 1 overdue" for a roadmap row's milestones ('' for none)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from stratdocs.config import MatrixSpec
 from stratdocs.i18n import N_
@@ -130,6 +130,14 @@ LEVEL_AXES = {"strategic": N_("Strategic %(kinds)s"), "operational": N_("Operati
 NOUN_CAPITALS = ("de", "lb")
 
 
+def shown_spec(spec: MatrixSpec, ui=None) -> MatrixSpec:
+    """`spec` with its title and description in the language of `ui` (default: the build's). The
+    built-in matrices' English words are in the catalogs; a plan's own words stay as written."""
+    ui = ui or current()
+    return replace(spec, title=ui.gettext(spec.title) if spec.title else "",
+                   description=ui.gettext(spec.description) if spec.description else "")
+
+
 def in_sentence(label: str) -> str:
     """A label inside running text: lower case, except in languages whose nouns keep their capital."""
     return label if current().language.split("-")[0] in NOUN_CAPITALS else label.lower()
@@ -155,7 +163,7 @@ class MatrixViews(EntityViews):
         """
         m = self.matrices[name]
         common = {
-            "spec": m.spec, "total": len(m.cells),
+            "spec": shown_spec(m.spec), "total": len(m.cells),
             "uncovered": tuple(self.ref(r.id) for r in m.uncovered_rows),
             "orphans": tuple(self.ref(c.id) for c in m.orphan_columns),
             "csv": matrix_path(name, "csv"), "row_label": axis_label(m.spec.rows),
@@ -206,6 +214,6 @@ class MatrixViews(EntityViews):
     def matrix_list(self) -> MatrixListView:
         """Every configured matrix with its size and gaps."""
         return MatrixListView(tuple(
-            MatrixSummary(m.spec, matrix_path(name), matrix_path(name, "csv"), len(m.rows), len(m.columns),
+            MatrixSummary(shown_spec(m.spec), matrix_path(name), matrix_path(name, "csv"), len(m.rows), len(m.columns),
                           len(m.cells), len(m.uncovered_rows), len(m.orphan_columns))
             for name, m in self.matrices.items()))

@@ -1,13 +1,15 @@
 """Words for readers: plain text of a rendered body (search), a finding split into the reader's
-sentence and the editor's fix (the alignment report)."""
+sentence and the editor's fix (the alignment report), findings as an item's notes."""
 
 from __future__ import annotations
 
 import html as html_mod
 import re
+from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from stratdocs.findings import Severity
 from stratdocs.render.views.common import dated
 from stratdocs.render.views.interface import current
 from stratdocs.render.views.sentences import reader_sentence
@@ -52,3 +54,28 @@ def reader_words(message: str, entity_id: str, code: str = "") -> tuple[Markup, 
     if code and current().language.split("-")[0] != "en":
         sentence = reader_sentence(code, original, entity_id) or sentence
     return dated(sentence), fix[:1].upper() + fix[1:]
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A finding as an item's page shows it (alignment notes, a row's warning tag): the
+    `Finding`'s fields, and `text`, its message for the reader. English pages show the check
+    message as it is; in another language it is the code's reader sentence
+    (`sentences.reader_sentence`), since `check`'s messages stay English by decision."""
+
+    file: str
+    line: int
+    col: int
+    severity: Severity
+    code: str
+    message: str                 #: the English check message (editors, the board pack's notes)
+    entity: str | None
+    text: str                    #: the message in the reader's language
+
+
+def notes(findings) -> tuple[Note, ...]:
+    """`findings` (`Finding`s) as notes in the language of the build under way."""
+    english = current().language.split("-")[0] == "en"
+    return tuple(Note(f.file, f.line, f.col, f.severity, f.code, f.message, f.entity,
+                      f.message if english else reader_sentence(f.code, f.message, "") or f.message)
+                 for f in findings)
