@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from stratdocs import config as config_mod
-from stratdocs.config.specs import DEFAULT_MATRICES, MatrixSpec
+from stratdocs.config.specs import DEFAULT_MATRICES, DocumentSpec, MatrixSpec
 from stratdocs.findings import Finding, Severity
 from stratdocs.render.environment import make_environment
 from stratdocs.render.views.interface import ENGLISH, Interface, use
@@ -119,3 +119,32 @@ def test_the_roadmaps_count_keeps_german_nouns_capitalised(german_site):
     """Seen at 390 px: Jinja's `capitalize` lower-cased the rest of the sentence ("6 initiativen")."""
     roadmap = (german_site / "roadmap.html").read_text(encoding="utf-8")
     assert "6 Initiativen und 5 " in roadmap and "initiativen und" not in roadmap
+
+
+def test_the_default_board_packs_title_is_translated_and_a_plans_own_is_not(speak):
+    from stratdocs.config.specs import DEFAULT_DOCUMENT
+    from stratdocs.render.views.document import shown_document
+
+    speak("de")
+    shown = shown_document(DEFAULT_DOCUMENT)
+    assert (shown.title, shown.subtitle) == ("Vorstandsunterlage", "Strategischer Plan und Zielerreichung")
+    own = shown_document(DocumentSpec("q4", "Quartalsbericht Q4", "", ("cover",)))
+    assert (own.title, own.subtitle) == ("Quartalsbericht Q4", "")
+    use(ENGLISH)
+    assert shown_document(DEFAULT_DOCUMENT).title == "Board pack"
+
+
+def test_a_german_plan_without_documents_prints_a_german_cover(tmp_path):
+    """No `documents:` in stratdocs.yml: the default board pack's cover, PDF title and Documents
+    page speak German."""
+    from pypdf import PdfReader
+
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    (tmp_path / "stratdocs.yml").write_text("title: Strategischer Plan\nas_of: 2026-11-15\nlanguage: de\n",
+                                            encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "stratdocs", "-C", str(tmp_path), "build"], check=True, capture_output=True)
+    reader = PdfReader(tmp_path / "site" / "pdf" / "board-pack.pdf")
+    assert reader.metadata.title.startswith("Vorstandsunterlage")
+    cover = reader.pages[0].extract_text()
+    assert "VORSTANDSUNTERLAGE" in cover.upper() and "Board pack" not in cover
+    assert "Vorstandsunterlage" in (tmp_path / "site" / "documents.html").read_text(encoding="utf-8")

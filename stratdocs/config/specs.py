@@ -70,7 +70,7 @@ DEFAULT_MATRICES = (
 )
 
 DEFAULT_DOCUMENT = DocumentSpec(
-    "board-pack", "Board pack", "Strategic plan and performance",
+    "board-pack", N_("Board pack"), N_("Strategic plan and performance"),
     ("cover", "contents", "summary", "plan", "scorecard", "objectives", "initiatives", "strategies", "operations",
      "kpis", "matrix:objectives-operations", "matrix:objectives-kpis", "matrix:kpi-linkage",
      "reviews", "alignment"),

@@ -115,7 +115,7 @@ def document_template(project: Project, views: Views, spec: DocumentSpec, env: j
     def render(chosen: Sequence) -> str:
         try:
             html = env.get_template("pdf/document.html").render(
-                doc=spec, site=views.site(), links=document.links, paper=PAPER.get(cfg.paper, "A4"),
+                doc=document.spec, site=views.site(), links=document.links, paper=PAPER.get(cfg.paper, "A4"),
                 stylesheet=stylesheet.resolve().as_uri() if stylesheet else "",
                 as_of=project.as_of, commit=commit, sections=list(chosen),
                 print_text=PrintText.of(views.ui, project.as_of), **context)

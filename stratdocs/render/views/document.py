@@ -74,6 +74,12 @@ EXECUTION_SECTIONS = ("risks", "actions")
 EDITOR_FACTS = frozenset(("Data file",))
 
 
+def shown_document(spec: DocumentSpec) -> DocumentSpec:
+    """`spec` with its title and subtitle in the build's language: the default board pack's
+    English words are in the catalogs; a plan's own words stay as written (as for matrices)."""
+    return replace(spec, title=_(spec.title) if spec.title else "", subtitle=_(spec.subtitle) if spec.subtitle else "")
+
+
 class DocumentViews:
     """The view model of one configured document: its sections, in order, ready to print."""
 
@@ -86,7 +92,7 @@ class DocumentViews:
         """
         self.views = views
         self.commit = commit or views.commit
-        self.spec = spec
+        self.spec = shown_document(spec)
         self.project = views.project
         self.selected = select(views, spec.filter)
         #: objective id -> 1 for a sub-objective, ... (nested bookmarks and indented contents)

@@ -30,7 +30,7 @@ from stratdocs.render.markdown import resolve_links
 from stratdocs.render.urls import REPORT_PAGES, document_path, root_of
 from stratdocs.render.views import Views
 from stratdocs.render.views.common import HOME, Crumb, Page
-from stratdocs.render.views.document import FRONT_MATTER, DocumentViews
+from stratdocs.render.views.document import FRONT_MATTER, DocumentViews, shown_document
 from stratdocs.render.views.document_parts import (ContentsEntry, ContentsView, CoverView, EntitiesView,
                                                    Section)
 from stratdocs.render.views.selection import (_FRAGMENT_RE, _ID_RE, MATRIX_PREFIX, PAGE_SUFFIX, SECTION_PAGES,
@@ -120,6 +120,7 @@ def documents_page() -> Page:
 
 def twin_page(spec: DocumentSpec) -> Page:
     """The twin page of one document."""
+    spec = shown_document(spec)
     return Page(document_path(spec.id), spec.title, "documents",
                 (Crumb(_("Home"), HOME), Crumb(_(DOCUMENTS_TITLE), REPORT_PAGES["documents"]), Crumb(spec.title)),
                 spec.subtitle)
@@ -138,7 +139,7 @@ def twin_view(views: Views, spec: DocumentSpec) -> TwinView:
         contents = ContentsView(tuple(ContentsEntry(s.number, s.title, s.anchor, ()) for s in sections))
     cover = replace(context["cover"], logo="")
     language = views.project.config.language
-    return TwinView(spec, cover, format_date(views.as_of, language), contents, sections, context["filter"],
+    return TwinView(document.spec, cover, format_date(views.as_of, language), contents, sections, context["filter"],
                     f"pdf/{spec.id}.pdf", document.links, views.as_of, document.commit)
 
 
@@ -171,7 +172,7 @@ def documents_view(views: Views, pdf_pages: dict[str, int]) -> DocumentsView:
     language = views.project.config.language
     day = format_date(views.as_of, language)
     entries = []
-    for spec in views.project.config.documents:
+    for spec in map(shown_document, views.project.config.documents):
         pages = pdf_pages.get(spec.id)
         numbered = sum(1 for key in dict.fromkeys(spec.sections) if key not in FRONT_MATTER)
         entries.append(DocumentEntry(
