@@ -121,6 +121,11 @@ def test_the_roadmaps_count_keeps_german_nouns_capitalised(german_site):
     assert "6 Initiativen und 5 " in roadmap and "initiativen und" not in roadmap
 
 
+def test_the_roadmaps_dates_are_written_as_germans_write_them(german_site):
+    roadmap = (german_site / "roadmap.html").read_text(encoding="utf-8")
+    assert ">01.01.2026 bis 31.12.2027<" in roadmap and "2026-01-01 bis" not in roadmap
+
+
 def test_the_default_board_packs_title_is_translated_and_a_plans_own_is_not(speak):
     from stratdocs.config.specs import DEFAULT_DOCUMENT
     from stratdocs.render.views.document import shown_document

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from markupsafe import Markup
 
 from stratdocs.numbers import COUNT_UNITS, NumberFormat, localise
 from stratdocs.render.charts import axes, svg
-from stratdocs.render.charts.words import _, language, short_date
+from stratdocs.render.charts.words import _, label_date, short_date
 from stratdocs.render.charts.kpi_parts import (Data, Plot, diamond, legend, legend_rows, plan_zone_paths,
                                                zone_words, zones_of)
 from stratdocs.render.charts.labels import LabelPlacer
@@ -46,7 +45,7 @@ def _y_domain(data: Data) -> tuple[list[float], float]:
     # A zone open to one side (green below 12) shows a tenth of the span beyond its edge (issue 12).
     span = (max(values) - min(values)) or abs(max(values)) or 1.0
     floor = 0.0 if min(values) >= 0 else -math.inf  # a band of non-negative data stops at zero
-    for _, lo, hi in data.zones:
+    for _zone, lo, hi in data.zones:
         if math.isfinite(hi) and not math.isfinite(lo):
             values.append(max(floor, hi - span / 10))
         elif math.isfinite(lo) and not math.isfinite(hi):
@@ -63,21 +62,16 @@ def _aria_label(data: Data) -> str:
     label = [_("%(title)s: trend chart") % {"title": data.title or "KPI"}]
     if acts:
         label.append(_("latest actual %(value)s on %(day)s") % {"value": data.text(acts[-1][1]),
-                                                              "day": _label_day(acts[-1][0])})
+                                                              "day": label_date(acts[-1][0])})
     else:
         label.append(_("no actuals yet"))
     if base:
-        label.append(_("baseline %(value)s on %(day)s") % {"value": data.text(base[1]), "day": _label_day(base[0])})
-    label += [_("target %(value)s by %(day)s") % {"value": data.text(v), "day": _label_day(d)}
+        label.append(_("baseline %(value)s on %(day)s") % {"value": data.text(base[1]), "day": label_date(base[0])})
+    label += [_("target %(value)s by %(day)s") % {"value": data.text(v), "day": label_date(d)}
               for d, v in (*data.tgts, *data.later)]
     label += [data.zone_words[z] for z in _ZONES if z in data.zone_words]
-    label.append(_("as of %(day)s") % {"day": _label_day(data.as_of)})
+    label.append(_("as of %(day)s") % {"day": label_date(data.as_of)})
     return "; ".join(label)
-
-
-def _label_day(day: date) -> str:
-    """A day in the chart's words: ISO in English (as it always was), else the locale's short date."""
-    return day.isoformat() if language().split("-")[0] == "en" else short_date(day)
 
 
 # --------------------------------------------------------------------------- zones and axes
@@ -141,16 +135,16 @@ def _lines(plot: Plot, data: Data) -> list[str]:
 
 def _markers(plot: Plot, data: Data, placer: LabelPlacer) -> list[str]:
     """Baseline, target and actual markers with tooltips; each blocks its spot for labels."""
-    px, py, unit, base = plot.x, plot.y, data.unit, data.base
+    px, py, base = plot.x, plot.y, data.base
     out = []
     if base:
         bx, by = px(base[0]), py(base[1])
-        tip = _("Baseline %(value)s on %(day)s") % {"value": data.text(base[1]), "day": base[0].isoformat()}
+        tip = _("Baseline %(value)s on %(day)s") % {"value": data.text(base[1]), "day": label_date(base[0])}
         out.append(svg.tag("circle", {"cx": bx, "cy": by, "r": 3.5, "class": "sd-plan sd-hollow",
                                       "fill": "#ffffff", "stroke": svg.PLAN, "stroke-width": "1.5"},
                            svg.title(tip)))
     for d, v in data.tgts:
-        out.append(diamond(px(d), py(v), tip=_("Target %(value)s by %(day)s") % {"value": data.text(v), "day": d.isoformat()}))
+        out.append(diamond(px(d), py(v), tip=_("Target %(value)s by %(day)s") % {"value": data.text(v), "day": label_date(d)}))
         placer.block((px(d) - 5, py(v) - 5, px(d) + 5, py(v) + 5))
     # Dots closer than 7 px would merge into a thick line: then only the latest gets one.
     dense = len(data.acts) > 1 and (plot.right - plot.left - 2 * plot.pad) / (len(data.acts) - 1) < 7
@@ -161,7 +155,7 @@ def _markers(plot: Plot, data: Data, placer: LabelPlacer) -> list[str]:
         out.append(svg.tag("circle", {"cx": px(d), "cy": py(v), "r": 4.0 if last else 2.75,
                                       "class": "sd-actual-point sd-halo", "fill": svg.ACTUAL,
                                       "stroke": "#ffffff", "stroke-width": "1"},
-                           svg.title(f"{d.isoformat()}: {data.text(v)}")))
+                           svg.title(f"{label_date(d)}: {data.text(v)}")))
     for d, v in data.acts + ([base] if base else []):
         placer.block((px(d) - 4, py(v) - 4, px(d) + 4, py(v) + 4))
     return out
@@ -170,7 +164,7 @@ def _markers(plot: Plot, data: Data, placer: LabelPlacer) -> list[str]:
 def _value_labels(plot: Plot, data: Data, placer: LabelPlacer) -> list[str]:
     """Value labels where there is room, most important first: the latest actual (or "No actuals
     yet"), the targets from the last, the baseline, then the "as of" marker."""
-    px, py, unit, base = plot.x, plot.y, data.unit, data.base
+    px, py, base = plot.x, plot.y, data.base
     out = []
 
     def put(x, y, s, size, cls, fill, bold=False, **kw):

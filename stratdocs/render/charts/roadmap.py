@@ -17,7 +17,7 @@ from stratdocs.health import HEALTH_WORDS
 from stratdocs.i18n import N_
 from stratdocs.render.charts import svg
 from stratdocs.render.charts import words
-from stratdocs.render.charts.words import _, short_date
+from stratdocs.render.charts.words import _, label_date, short_date
 from stratdocs.render.charts.svg import HEALTH_COLOURS, coord
 
 LABEL_W = 290.0
@@ -108,7 +108,7 @@ def _row(item: dict, y: float, scale: _Scale, width: float) -> list[str]:
         state = m.get("state") if m.get("state") in MILESTONE_WORDS else "open"
         mark = _marker(scale.x(day), mid, state)
         name = _("Milestone %(id)s: %(title)s, due %(day)s, %(state)s") % {
-            "id": svg.clean(m.get("id")), "title": svg.clean(m.get("title")), "day": day.isoformat(),
+            "id": svg.clean(m.get("id")), "title": svg.clean(m.get("title")), "day": label_date(day),
             "state": _(MILESTONE_WORDS[state])}
         body.append(svg.tag("g", {"class": "sd-milestone"}, svg.title(name) + mark))
     if is_initiative:
@@ -180,6 +180,6 @@ def roadmap(*, start: date, end: date, as_of: date, groups: list[tuple[str, list
         body.append(svg.text(x + (-4 if anchor == "end" else 4), 11, tag_text, size=10, weight="600", anchor=anchor))
     body += _legend(height + 6, w)
     label = _("Roadmap %(start)s to %(end)s: %(items)s initiatives and operational plans in %(groups)s groups, "
-              "as of %(day)s") % {"start": start.isoformat(), "end": end.isoformat(), "items": rows - len(groups),
-                                  "groups": len(groups), "day": as_of.isoformat()}
+              "as of %(day)s") % {"start": label_date(start), "end": label_date(end), "items": rows - len(groups),
+                                  "groups": len(groups), "day": label_date(as_of)}
     return svg.document("sd-roadmap", w, height + LEGEND_H, label, body, fixed=fixed, links=True, role="group")

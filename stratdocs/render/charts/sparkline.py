@@ -9,7 +9,7 @@ from markupsafe import Markup
 from stratdocs.health import HEALTH_WORDS
 from stratdocs.numbers import format_compact
 from stratdocs.render.charts import svg
-from stratdocs.render.charts.words import _, language
+from stratdocs.render.charts.words import _, label_date, language
 from stratdocs.render.charts.svg import HEALTH_COLOURS, coord
 
 _DOT_R = 2.5
@@ -60,9 +60,9 @@ def sparkline(points: list[tuple[date, float]], *, health: str = "no-data", widt
     body.append(svg.tag("circle", {"cx": x, "cy": y, "r": _DOT_R, "class": f"sd-health-{h}",
                                    "fill": HEALTH_COLOURS[h]}))
     (d0, _first), (d1, last) = pts[0], pts[-1]
-    count = _("%(num)d values from %(start)s to %(end)s") % {"num": len(pts), "start": d0.isoformat(),
-                                                           "end": d1.isoformat()} if len(pts) > 1 \
-        else _("1 value on %(day)s") % {"day": d1.isoformat()}
+    count = _("%(num)d values from %(start)s to %(end)s") % {"num": len(pts), "start": label_date(d0),
+                                                           "end": label_date(d1)} if len(pts) > 1 \
+        else _("1 value on %(day)s") % {"day": label_date(d1)}
     label = _("Trend: %(values)s, latest %(latest)s; health: %(health)s") % {
         "values": count, "latest": format_compact(last, "", language()), "health": _(HEALTH_WORDS[h])}
     return svg.document("sd-sparkline", w, ht, label, body, fixed=True)

@@ -17,7 +17,7 @@ from stratdocs.i18n import N_
 from stratdocs.numbers import format_short_date, locale_for
 from stratdocs.render.views.interface import _, current, ngettext
 
-__all__ = ["_", "ngettext", "pgettext", "language", "month_year", "short_date", "quarter"]
+__all__ = ["_", "ngettext", "pgettext", "language", "month_year", "short_date", "label_date", "quarter"]
 
 #: `stratdocs.health.HEALTH_WORDS`, marked so the catalogs carry them: charts print them translated.
 HEALTH_WORDS = (N_("Green"), N_("Amber"), N_("Red"), N_("No data"))
@@ -51,6 +51,12 @@ def short_date(d: date) -> str:
     if _english():
         return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
     return format_short_date(d, language())
+
+
+def label_date(d: date) -> str:
+    """A date in a chart's text for screen readers: ISO in English, as it always was; the
+    locale's short date in other languages ("31.10.2026")."""
+    return d.isoformat() if _english() else format_short_date(d, language())
 
 
 def quarter(d: date) -> str:

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from stratdocs.delivery import InitiativeHealth, delivery_of
 from stratdocs.i18n import N_
 from stratdocs.model import Entity
-from stratdocs.numbers import format_number, format_percent
+from stratdocs.numbers import format_number, format_percent, format_short_date
 from stratdocs.render.views.common import ItemRef, dated, health_word
 from stratdocs.render.views.delivery_words import budget_words, reason_words, schedule_words
 from stratdocs.render.views.interface import _, ngettext
@@ -180,6 +180,13 @@ class InitiativeViews(KpiViews):
             next_due=nxt.due.isoformat() if nxt else "", overdue=len(h.overdue),
             reason=reason_words(entity, d, h))
 
+    def _roadmap_day(self, day) -> str:
+        """A date of the roadmap's table: ISO in English, as before; the locale's short date in
+        other languages ("31.10.2026")."""
+        if self.ui.language.split("-")[0] == "en" or not isinstance(day, date):
+            return str(day)
+        return format_short_date(day, self.ui.language)
+
     def roadmap_groups(self, keep=None) -> list[tuple[str, list[dict]]]:
         """Initiatives and operational plans grouped by the first strategic objective each serves
         (plan order), those serving none last; `keep` picks the items (a PDF's scope)."""
@@ -304,7 +311,9 @@ class RoadmapViews(InitiativeViews):
         for heading, rows in groups:
             items = []
             for row in rows:
-                runs = _("%(start)s to %(end)s") % row if row["start"] and row["end"] else ""
+                runs = (_("%(start)s to %(end)s") % {"start": self._roadmap_day(row["start"]),
+                                                     "end": self._roadmap_day(row["end"])}
+                        if row["start"] and row["end"] else "")
                 items.append(RoadmapItem(self.ref(row["id"]), runs, row["health"], health_word(row["health"]),
                                          milestones_text(row["milestones"])))
             text.append(RoadmapGroup(heading, tuple(items)))
