@@ -129,10 +129,7 @@ class BuildCache:
         data = {"stamp": stamp(), "checksum": _sign(payload), "content": content}
         if not usable(self.folder):
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        ignore = self.folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# stratdocs build cache: safe to delete\n*\n", encoding="utf-8")
+        prepare(self.folder)
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".build.", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh, sort_keys=True, ensure_ascii=False)
@@ -185,6 +182,14 @@ def _valid_body(entry) -> bool:
             and all(isinstance(d, list) and len(d) == 3 and all(isinstance(x, str) for x in d) for d in entry[1]))
 
 
+def prepare(folder: Path) -> None:
+    """Make the cache folder, with a `.gitignore` so that git never tracks it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# stratdocs build cache: safe to delete\n*\n", encoding="utf-8")
+
+
 def usable(folder: Path) -> bool:
     """A cache folder stratdocs may read and write: not a symlink (which could lead outside the
     project), and not tracked by git (a committed cache is contributor input)."""
@@ -227,9 +232,14 @@ _SIGNING_KEY: list[bytes] = []
 
 
 def _sign(payload: str) -> str:
+    return sign_bytes(payload.encode("utf-8", "surrogatepass"))
+
+
+def sign_bytes(payload: bytes) -> str:
+    """The HMAC of `payload` with this user's key: what proves a cache file is ours."""
     if not _SIGNING_KEY:
         _SIGNING_KEY.append(_key())
-    return hmac.new(_SIGNING_KEY[0], payload.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+    return hmac.new(_SIGNING_KEY[0], payload, hashlib.sha256).hexdigest()
 
 
 def clear(root: Path) -> None:

@@ -1,0 +1,124 @@
+"""The model's values as JSON data, and back: how the load cache keeps a file's result.
+
+A content file's result (`project.FileResult`: its entities and findings) is kept between runs
+in the signed cache (`stratdocs.cache_files`). The cache is untrusted input (it may come from a
+pull request), so it is data, never pickle: decoding builds nothing but plain values, dates and
+the frozen dataclasses and enums of an allow-list of our own model modules (`VALUE_MODULES`),
+by their fields, and anything else is refused (`Uncacheable`), which the cache treats as a miss.
+
+Types are kept exactly (a tuple stays a tuple, a read-only mapping read-only, an enum an enum,
+dict order as it was), so a result read back is equal to, and has the same `repr` as, the one
+parsed: page digests (`render.memory`) and `check`'s output cannot tell them apart.
+
+Scalars (str, int, float, bool, None) are written as themselves; every other value is a JSON
+list whose first item is a tag: ``["t", ...]`` tuple, ``["l", ...]`` list, ``["m", k, v, ...]``
+read-only mapping, ``["D", k, v, ...]`` dict, ``["f", ...]`` frozenset, ``["d", "2026-01-31"]``
+date, ``["e", "Severity", "error"]`` enum, ``["c", "Entity", field, ...]`` dataclass.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import importlib
+from datetime import date
+from types import MappingProxyType
+
+#: The modules whose dataclasses and enums a cached file result may hold (what `schema` builds).
+VALUE_MODULES = ("stratdocs.model", "stratdocs.findings", "stratdocs.delivery", "stratdocs.periods",
+                 "stratdocs.csvdata", "stratdocs.links")
+
+
+class Uncacheable(ValueError):
+    """A value the codec does not know (or malformed data): the file is read, not cached."""
+
+
+def _types() -> tuple[dict[type, tuple[str, tuple[str, ...] | None]], dict[str, type]]:
+    """(type -> (tag, its fields; None for an enum), tag -> type) of the allow-listed modules."""
+    by_type: dict[type, tuple[str, tuple[str, ...] | None]] = {}
+    by_name: dict[str, type] = {}
+    for name in VALUE_MODULES:
+        module = importlib.import_module(name)
+        for value in vars(module).values():
+            if not isinstance(value, type) or value.__module__ != name or value.__qualname__ in by_name:
+                continue
+            if issubclass(value, enum.Enum):
+                by_type[value] = (value.__qualname__, None)
+            elif dataclasses.is_dataclass(value):
+                fields = dataclasses.fields(value)
+                if any(not f.init for f in fields):
+                    continue  # built in __post_init__: not rebuilt from its fields
+                by_type[value] = (value.__qualname__, tuple(f.name for f in fields))
+            else:
+                continue
+            by_name[value.__qualname__] = value
+    return by_type, by_name
+
+
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+#: type -> (tag, its fields; None for an enum), and tag -> dataclass or enum, of `VALUE_MODULES`
+_TYPES, _NAMES = _types()
+_CLASSES = {tag: cls for tag, cls in _NAMES.items() if not issubclass(cls, enum.Enum)}
+_ENUMS = {tag: cls for tag, cls in _NAMES.items() if issubclass(cls, enum.Enum)}
+
+
+def encode(value: object) -> object:
+    """`value` as JSON-able data; raises `Uncacheable` for a type outside the allow-list."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is tuple:
+        return ["t", *map(encode, value)]
+    if kind is MappingProxyType or kind is dict:
+        out = ["m" if kind is MappingProxyType else "D"]
+        for key, item in value.items():
+            out.append(encode(key))
+            out.append(encode(item))
+        return out
+    if kind is list:
+        return ["l", *map(encode, value)]
+    if kind is frozenset:
+        return ["f", *map(encode, value)]
+    if kind is date:
+        return ["d", value.isoformat()]
+    known = _TYPES.get(kind)
+    if known is None:
+        raise Uncacheable(f"cannot cache a {kind.__qualname__}")
+    tag, fields = known
+    if fields is None:
+        return ["e", tag, encode(value.value)]
+    return ["c", tag, *(encode(getattr(value, name)) for name in fields)]
+
+
+def decode(data: object) -> object:
+    """The value `encode` wrote; raises `Uncacheable` for anything it would not have written."""
+    if type(data) in _SCALARS:
+        return data
+    try:
+        return _decode(data)
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        raise Uncacheable(f"malformed cache entry: {exc}") from None
+
+
+def _decode(data: list) -> object:
+    """A tagged value (scalars inside are taken as they are: most leaves are, and a call each
+    would double the time a warm `check` spends here)."""
+    scalars = _SCALARS
+    tag = data[0]
+    items = [x if type(x) in scalars else _decode(x) for x in data[1:]] if tag != "d" else data[1:]
+    if tag == "c":
+        return _CLASSES[items[0]](*items[1:])
+    if tag == "t":
+        return tuple(items)
+    if tag == "m" or tag == "D":
+        mapping = dict(zip(items[0::2], items[1::2]))
+        return MappingProxyType(mapping) if tag == "m" else mapping
+    if tag == "d":
+        return date.fromisoformat(items[0])
+    if tag == "l":
+        return items
+    if tag == "f":
+        return frozenset(items)
+    if tag == "e":
+        return _ENUMS[items[0]](items[1])
+    raise Uncacheable(f"malformed cache entry: unknown tag {tag!r}")
