@@ -56,13 +56,16 @@ def _edit(root: Path) -> dict:
 
 def _run(argv: list[str], env: dict | None = None) -> dict:
     """Run one process; its wall time, CPU time (with its waited-for workers) and peak RSS."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    out, err = proc.stdout.read(), proc.stderr.read()
-    proc.stdout.close()
-    proc.stderr.close()
+    # Output goes to files, not pipes: a process writing more than a pipe holds (the warnings of
+    # `check` at 10,000 entities) would block while this one waits for it to end.
+    with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out_file, stderr=err_file, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        out_file.seek(0)
+        err_file.seek(0)
+        out, err = out_file.read(), err_file.read()
     proc.returncode = os.waitstatus_to_exitcode(status)
     result = {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024,
               "stdout": out.decode("utf-8", "replace")}

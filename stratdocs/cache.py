@@ -89,6 +89,9 @@ class BuildCache:
         #: the previous build's read sets and item digests (`render.memory.Memory.snapshot`),
         #: validated where it is restored
         self.memory: dict | None = None
+        #: item view models the HTML twins used, with their read sets (`render.viewmemo`):
+        #: {"guard": ..., "items": {id: [ids read, ids shown, view as codec JSON]}}
+        self.views: dict = {}
         self.hits = {"bodies": 0, "charts": 0, "pages": 0, "skipped": 0}
         self.used_bodies: set[str] = set()              # body keys the current build asked for
         #: body keys whose HTML this process rendered or sanitised (never read from disk as such)
@@ -120,11 +123,14 @@ class BuildCache:
                           if isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)}
             memory = content.get("memory")
             self.memory = memory if isinstance(memory, dict) else None
+            views = content.get("views")
+            self.views = views if isinstance(views, dict) else {}
 
     def save(self) -> None:
         if self.folder is None:
             return
-        content = {"bodies": self.bodies, "charts": self.charts, "pages": self.pages, "memory": self.memory}
+        content = {"bodies": self.bodies, "charts": self.charts, "pages": self.pages, "memory": self.memory,
+                   "views": self.views}
         payload = json.dumps(content, sort_keys=True, ensure_ascii=False)
         data = {"stamp": stamp(), "checksum": _sign(payload), "content": content}
         if not usable(self.folder):
@@ -169,6 +175,20 @@ class BuildCache:
 
     def put_page(self, rel: str, fingerprint: str, data: bytes) -> None:
         self.pages[rel] = [fingerprint, hashlib.sha256(data).hexdigest()]
+
+    # -- item views ----------------------------------------------------------------------
+
+    def kept_views(self, guard: str) -> dict:
+        """The item views kept under `guard` (another theme, site context or config: none)."""
+        from stratdocs.render.viewmemo import valid_entry  # rendering's own shape check
+
+        items = self.views.get("items") if self.views.get("guard") == guard else None
+        if not isinstance(items, dict):
+            return {}
+        return {key: entry for key, entry in items.items() if isinstance(key, str) and valid_entry(entry)}
+
+    def keep_views(self, guard: str, items: dict) -> None:
+        self.views = {"guard": guard, "items": items}
 
     def prune(self, bodies: set[str], charts: set[str], pages: set[str]) -> None:
         """Forget what this build did not use, so the cache does not grow without bound."""

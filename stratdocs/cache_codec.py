@@ -33,11 +33,11 @@ class Uncacheable(ValueError):
     """A value the codec does not know (or malformed data): the file is read, not cached."""
 
 
-def _types() -> tuple[dict[type, tuple[str, tuple[str, ...] | None]], dict[str, type]]:
-    """(type -> (tag, its fields; None for an enum), tag -> type) of the allow-listed modules."""
+def _types(modules: tuple[str, ...]) -> tuple[dict[type, tuple[str, tuple[str, ...] | None]], dict[str, type]]:
+    """(type -> (tag, its fields; None for an enum), tag -> type) of the dataclasses and enums of `modules`."""
     by_type: dict[type, tuple[str, tuple[str, ...] | None]] = {}
     by_name: dict[str, type] = {}
-    for name in VALUE_MODULES:
+    for name in modules:
         module = importlib.import_module(name)
         for value in vars(module).values():
             if not isinstance(value, type) or value.__module__ != name or value.__qualname__ in by_name:
@@ -56,69 +56,98 @@ def _types() -> tuple[dict[type, tuple[str, tuple[str, ...] | None]], dict[str, 
 
 
 _SCALARS = frozenset((str, int, float, bool, type(None)))
-#: type -> (tag, its fields; None for an enum), and tag -> dataclass or enum, of `VALUE_MODULES`
-_TYPES, _NAMES = _types()
-_CLASSES = {tag: cls for tag, cls in _NAMES.items() if not issubclass(cls, enum.Enum)}
-_ENUMS = {tag: cls for tag, cls in _NAMES.items() if issubclass(cls, enum.Enum)}
 
 
-def encode(value: object) -> object:
-    """`value` as JSON-able data; raises `Uncacheable` for a type outside the allow-list."""
-    kind = type(value)
-    if kind in _SCALARS:
-        return value
-    if kind is tuple:
-        return ["t", *map(encode, value)]
-    if kind is MappingProxyType or kind is dict:
-        out = ["m" if kind is MappingProxyType else "D"]
-        for key, item in value.items():
-            out.append(encode(key))
-            out.append(encode(item))
-        return out
-    if kind is list:
-        return ["l", *map(encode, value)]
-    if kind is frozenset:
-        return ["f", *map(encode, value)]
-    if kind is date:
-        return ["d", value.isoformat()]
-    known = _TYPES.get(kind)
-    if known is None:
-        raise Uncacheable(f"cannot cache a {kind.__qualname__}")
-    tag, fields = known
-    if fields is None:
-        return ["e", tag, encode(value.value)]
-    return ["c", tag, *(encode(getattr(value, name)) for name in fields)]
+class Codec:
+    """Encodes and decodes the values of an allow-list of modules.
+
+    :param modules: the modules whose dataclasses and enums may be encoded.
+    :param strings: str subclasses kept as such (``["s", "Markup", text]``), by tag.
+    :param reference: a type encoded by reference (``["r", key]``, its `key_of`), resolved on
+        decoding by the caller's `resolve` (a view holds the plan's items: the plan has them).
+    """
+
+    def __init__(self, modules: tuple[str, ...], strings: dict[str, type] | None = None,
+                 reference: type | None = None, key_of=None):
+        self.types, names = _types(modules)
+        self.classes = {tag: cls for tag, cls in names.items() if not issubclass(cls, enum.Enum)}
+        self.enums = {tag: cls for tag, cls in names.items() if issubclass(cls, enum.Enum)}
+        self.strings = dict(strings or {})
+        self.string_tags = {cls: tag for tag, cls in self.strings.items()}
+        self.reference, self.key_of = reference, key_of
+
+    def encode(self, value: object) -> object:
+        """`value` as JSON-able data; raises `Uncacheable` for a type outside the allow-list."""
+        kind = type(value)
+        if kind in _SCALARS:
+            return value
+        if kind is tuple:
+            return ["t", *map(self.encode, value)]
+        if kind is MappingProxyType or kind is dict:
+            out = ["m" if kind is MappingProxyType else "D"]
+            for key, item in value.items():
+                out.append(self.encode(key))
+                out.append(self.encode(item))
+            return out
+        if kind is list:
+            return ["l", *map(self.encode, value)]
+        if kind is frozenset:
+            return ["f", *map(self.encode, value)]
+        if kind is date:
+            return ["d", value.isoformat()]
+        if kind is self.reference:
+            return ["r", self.key_of(value)]
+        if kind in self.string_tags:
+            return ["s", self.string_tags[kind], str(value)]
+        known = self.types.get(kind)
+        if known is None:
+            raise Uncacheable(f"cannot cache a {kind.__qualname__}")
+        tag, fields = known
+        if fields is None:
+            return ["e", tag, self.encode(value.value)]
+        return ["c", tag, *(self.encode(getattr(value, name)) for name in fields)]
+
+    def decode(self, data: object, resolve=None) -> object:
+        """The value `encode` wrote; raises `Uncacheable` for anything it would not have written.
+
+        :param resolve: key -> the value a reference stands for (raises KeyError when gone).
+        """
+        if type(data) in _SCALARS:
+            return data
+        try:
+            return self._decode(data, resolve)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            raise Uncacheable(f"malformed cache entry: {exc}") from None
+
+    def _decode(self, data: list, resolve) -> object:
+        """A tagged value (scalars inside are taken as they are: most leaves are, and a call each
+        would double the time a warm `check` spends here)."""
+        scalars = _SCALARS
+        tag = data[0]
+        if tag == "d":
+            return date.fromisoformat(data[1])
+        if tag == "s":
+            return self.strings[data[1]](data[2])
+        if tag == "r":
+            return resolve(data[1])
+        items = [x if type(x) in scalars else self._decode(x, resolve) for x in data[1:]]
+        if tag == "c":
+            return self.classes[items[0]](*items[1:])
+        if tag == "t":
+            return tuple(items)
+        if tag == "m" or tag == "D":
+            mapping = dict(zip(items[0::2], items[1::2]))
+            return MappingProxyType(mapping) if tag == "m" else mapping
+        if tag == "l":
+            return items
+        if tag == "f":
+            return frozenset(items)
+        if tag == "e":
+            return self.enums[items[0]](items[1])
+        raise Uncacheable(f"malformed cache entry: unknown tag {tag!r}")
 
 
-def decode(data: object) -> object:
-    """The value `encode` wrote; raises `Uncacheable` for anything it would not have written."""
-    if type(data) in _SCALARS:
-        return data
-    try:
-        return _decode(data)
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
-        raise Uncacheable(f"malformed cache entry: {exc}") from None
-
-
-def _decode(data: list) -> object:
-    """A tagged value (scalars inside are taken as they are: most leaves are, and a call each
-    would double the time a warm `check` spends here)."""
-    scalars = _SCALARS
-    tag = data[0]
-    items = [x if type(x) in scalars else _decode(x) for x in data[1:]] if tag != "d" else data[1:]
-    if tag == "c":
-        return _CLASSES[items[0]](*items[1:])
-    if tag == "t":
-        return tuple(items)
-    if tag == "m" or tag == "D":
-        mapping = dict(zip(items[0::2], items[1::2]))
-        return MappingProxyType(mapping) if tag == "m" else mapping
-    if tag == "d":
-        return date.fromisoformat(items[0])
-    if tag == "l":
-        return items
-    if tag == "f":
-        return frozenset(items)
-    if tag == "e":
-        return _ENUMS[items[0]](items[1])
-    raise Uncacheable(f"malformed cache entry: unknown tag {tag!r}")
+#: The codec of the load cache: a file's entities and findings.
+MODEL = Codec(VALUE_MODULES)
+encode = MODEL.encode
+decode = MODEL.decode

@@ -34,8 +34,6 @@ def counted(monkeypatch):
     return calls
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15 leftover: the HTML twins of the PDF documents (always remade) still "
-                   "compute every item's view model on a warm build")
 def test_a_warm_build_skips_the_view_models_of_unchanged_pages(tmp_path: Path, counted: list[str]):
     root = copy_example(tmp_path / "project")
     cold = full_build(root, tmp_path / "cold")
