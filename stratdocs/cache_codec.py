@@ -107,19 +107,23 @@ class Codec:
             return ["e", tag, self.encode(value.value)]
         return ["c", tag, *(self.encode(getattr(value, name)) for name in fields)]
 
-    def decode(self, data: object, resolve=None) -> object:
+    def decode(self, data: object, resolve=None, strings: dict | None = None) -> object:
         """The value `encode` wrote; raises `Uncacheable` for anything it would not have written.
 
         :param resolve: key -> the value a reference stands for (raises KeyError when gone).
+        :param strings: tag -> what makes a kept str subclass from its text, instead of its
+            type (a check that raises ValueError for text it does not accept).
         """
         if type(data) in _SCALARS:
             return data
         try:
-            return self._decode(data, resolve)
+            return self._decode(data, resolve, strings or self.strings)
+        except Uncacheable:
+            raise
         except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
             raise Uncacheable(f"malformed cache entry: {exc}") from None
 
-    def _decode(self, data: list, resolve) -> object:
+    def _decode(self, data: list, resolve, strings: dict) -> object:
         """A tagged value (scalars inside are taken as they are: most leaves are, and a call each
         would double the time a warm `check` spends here)."""
         scalars = _SCALARS
@@ -127,10 +131,10 @@ class Codec:
         if tag == "d":
             return date.fromisoformat(data[1])
         if tag == "s":
-            return self.strings[data[1]](data[2])
+            return strings[data[1]](data[2])
         if tag == "r":
             return resolve(data[1])
-        items = [x if type(x) in scalars else self._decode(x, resolve) for x in data[1:]]
+        items = [x if type(x) in scalars else self._decode(x, resolve, strings) for x in data[1:]]
         if tag == "c":
             return self.classes[items[0]](*items[1:])
         if tag == "t":

@@ -371,7 +371,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     if changed is not None:
         changed |= rebodied
     kept = cache.kept_views(guard) if persist else memory.views.get(guard, {})
-    views.entity = memo = EntityMemo(views, kept, changed, changed_refs)  # an item's view, once
+    views.entity = memo = EntityMemo(views, kept, changed, changed_refs, cache.charts)  # an item's view, once
 
     def is_unchanged(output: Output) -> bool:
         record = memory.reads.get(output.rel)

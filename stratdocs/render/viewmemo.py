@@ -44,8 +44,12 @@ class EntityMemo:
     :param changed_refs: ids whose reference looks different since then.
     """
 
-    def __init__(self, views, kept: dict, changed: set[str] | None, changed_refs: set[str]):
+    def __init__(self, views, kept: dict, changed: set[str] | None, changed_refs: set[str],
+                 charts: dict[str, str] | None = None):
+        """:param charts: the chart cache (key -> SVG): the only markup a view from the cache may hold."""
         self.views = views
+        self.charts = charts if charts is not None else {}
+        self._known: set[str] | None = None
         self.compute = views.entity
         self.kept = kept if changed is not None else {}
         self.changed, self.changed_refs = changed or set(), changed_refs
@@ -90,14 +94,31 @@ class EntityMemo:
         if not self._valid(entry[0], entry[1]):  # from the cache: [full, shown, JSON]
             return None
         try:
-            view = CODEC.decode(json.loads(entry[2]), self.views.plan.entities.__getitem__)
+            view = CODEC.decode(json.loads(entry[2]), self.views.plan.entities.__getitem__, {"Markup": self._markup})
         except (ValueError, RecursionError):
             return None
-        if getattr(view, "entity", None) is not entity:
-            return None  # not the view of this item
+        if getattr(view, "entity", None) is not entity or getattr(view, "body", None) != self._body(entity):
+            return None  # not the view of this item, or not with its body as rendered (and sanitised) now
         hit = self.here[entity.id] = (view, frozenset(entry[0]), frozenset(entry[1]))
         self.made[entity.id] = entry  # kept as it is, not encoded again
         return hit
+
+    def _markup(self, text: str) -> Markup:
+        """Markup from the cache: only a chart this build knows (the chart cache's own SVG), so a
+        planted view cannot bring script into a page (a body is compared with the current one)."""
+        if self._known is None:
+            self._known = set(self.charts.values())
+        if text not in self._known:
+            raise ValueError("markup that is not a known chart")
+        return Markup(text)
+
+    def _body(self, entity: Entity) -> str:
+        tracker = self.views.tracker
+        outer = tracker.suspend()
+        try:
+            return self.views.body(entity).html
+        finally:
+            tracker.resume(outer)
 
     def _store(self, entity_id: str, hit: tuple) -> None:
         try:
