@@ -1,6 +1,6 @@
 """The build cache: what a second build (or a rebuild in `serve`) need not compute again.
 
-Four things are remembered, each keyed by a hash of everything it was made from:
+Five things are remembered, each keyed by a hash of everything it was made from:
 
 - rendered Markdown bodies (the most expensive step), with the links each one resolved, so a
   cached body is used only while every link it shows still resolves the same way;
@@ -21,6 +21,11 @@ change the output (SPEC §13 "Trust"): its checksum is an HMAC with a key kept o
 (in the user's cache folder), so a cache written anywhere else — committed to git, planted in a
 pull request — simply misses; a cache folder that is a symlink or tracked by git is neither read
 nor written; and cached HTML is sanitised again where it re-enters a page (`stratdocs.render.site`).
+
+- the item views the HTML twins used (`render.viewmemo`), with their read sets, as codec JSON.
+
+Each content file's validated result is kept beside it, in `files.json` (`stratdocs.cache_files`,
+the load cache of `check` and `build`), signed with the same key.
 
 This module holds only what is saved to disk. What the preview server remembers between
 rebuilds in one process lives in `stratdocs.render.memory`.

@@ -13,7 +13,9 @@ parsed: page digests (`render.memory`) and `check`'s output cannot tell them apa
 Scalars (str, int, float, bool, None) are written as themselves; every other value is a JSON
 list whose first item is a tag: ``["t", ...]`` tuple, ``["l", ...]`` list, ``["m", k, v, ...]``
 read-only mapping, ``["D", k, v, ...]`` dict, ``["f", ...]`` frozenset, ``["d", "2026-01-31"]``
-date, ``["e", "Severity", "error"]`` enum, ``["c", "Entity", field, ...]`` dataclass.
+date, ``["e", "Severity", "error"]`` enum, ``["c", "Entity", field, ...]`` dataclass, and for a
+`Codec` that asks for them ``["s", "Markup", text]`` (a str subclass, checked by the reader) and
+``["r", "SO1"]`` (an item by reference, taken from the current plan).
 """
 
 from __future__ import annotations
