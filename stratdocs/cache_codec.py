@@ -78,36 +78,44 @@ class Codec:
         self.string_tags = {cls: tag for tag, cls in self.strings.items()}
         self.reference, self.key_of = reference, key_of
 
-    def encode(self, value: object) -> object:
-        """`value` as JSON-able data; raises `Uncacheable` for a type outside the allow-list."""
+    def encode(self, value: object, texts: dict | None = None) -> object:
+        """`value` as JSON-able data; raises `Uncacheable` for a type outside the allow-list.
+
+        :param texts: tag -> what to keep of a str subclass instead of its text (a chart's key
+            in the chart cache, say), turned back by `decode`'s `strings`.
+        """
+        return self._encode(value, texts or {})
+
+    def _encode(self, value: object, texts: dict) -> object:
         kind = type(value)
         if kind in _SCALARS:
             return value
         if kind is tuple:
-            return ["t", *map(self.encode, value)]
+            return ["t", *(self._encode(v, texts) for v in value)]
         if kind is MappingProxyType or kind is dict:
             out = ["m" if kind is MappingProxyType else "D"]
             for key, item in value.items():
-                out.append(self.encode(key))
-                out.append(self.encode(item))
+                out.append(self._encode(key, texts))
+                out.append(self._encode(item, texts))
             return out
         if kind is list:
-            return ["l", *map(self.encode, value)]
+            return ["l", *(self._encode(v, texts) for v in value)]
         if kind is frozenset:
-            return ["f", *map(self.encode, value)]
+            return ["f", *(self._encode(v, texts) for v in value)]
         if kind is date:
             return ["d", value.isoformat()]
         if kind is self.reference:
             return ["r", self.key_of(value)]
         if kind in self.string_tags:
-            return ["s", self.string_tags[kind], str(value)]
+            tag = self.string_tags[kind]
+            return ["s", tag, texts[tag](value) if tag in texts else str(value)]
         known = self.types.get(kind)
         if known is None:
             raise Uncacheable(f"cannot cache a {kind.__qualname__}")
         tag, fields = known
         if fields is None:
-            return ["e", tag, self.encode(value.value)]
-        return ["c", tag, *(self.encode(getattr(value, name)) for name in fields)]
+            return ["e", tag, self._encode(value.value, texts)]
+        return ["c", tag, *(self._encode(getattr(value, name), texts) for name in fields)]
 
     def decode(self, data: object, resolve=None, strings: dict | None = None) -> object:
         """The value `encode` wrote; raises `Uncacheable` for anything it would not have written.

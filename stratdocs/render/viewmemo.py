@@ -17,6 +17,7 @@ even when one KPI changed. `EntityMemo` stands in for `views.entity`:
 
 from __future__ import annotations
 
+import itertools
 import json
 import pkgutil
 from contextlib import contextmanager
@@ -49,7 +50,8 @@ class EntityMemo:
         """:param charts: the chart cache (key -> SVG): the only markup a view from the cache may hold."""
         self.views = views
         self.charts = charts if charts is not None else {}
-        self._known: set[str] | None = None
+        self._known: dict[str, str] | None = None  # chart SVG -> its key
+        self._seen = 0  # charts of the chart cache already in `_known`
         self.compute = views.entity
         self.kept = kept if changed is not None else {}
         self.changed, self.changed_refs = changed or set(), changed_refs
@@ -103,14 +105,21 @@ class EntityMemo:
         self.made[entity.id] = entry  # kept as it is, not encoded again
         return hit
 
-    def _markup(self, text: str) -> Markup:
-        """Markup from the cache: only a chart this build knows (the chart cache's own SVG), so a
-        planted view cannot bring script into a page (a body is compared with the current one)."""
-        if self._known is None:
-            self._known = set(self.charts.values())
-        if text not in self._known:
-            raise ValueError("markup that is not a known chart")
-        return Markup(text)
+    def _markup(self, key: str) -> Markup:
+        """Markup from the cache: a view keeps a chart as its key in the chart cache, so it holds
+        no markup of its own and a planted view cannot bring script into a page (its body is
+        compared with the current one)."""
+        return Markup(self.charts[key])  # KeyError (not a known chart): the view is a miss
+
+    def _chart_key(self, svg: Markup) -> str:
+        known = self._known = self._known if self._known is not None else {}
+        if svg not in known and self._seen < len(self.charts):  # charts made since: added last
+            for key, text in itertools.islice(self.charts.items(), self._seen, None):
+                known.setdefault(text, key)
+            self._seen = len(self.charts)
+        if svg not in known:
+            raise cache_codec.Uncacheable("markup that is not a chart of the chart cache")
+        return self._known[svg]
 
     def _body(self, entity: Entity) -> str:
         tracker = self.views.tracker
@@ -122,7 +131,8 @@ class EntityMemo:
 
     def _store(self, entity_id: str, hit: tuple) -> None:
         try:
-            encoded = json.dumps(CODEC.encode(hit[0]), ensure_ascii=False, separators=(",", ":"))
+            encoded = json.dumps(CODEC.encode(hit[0], {"Markup": self._chart_key}), ensure_ascii=False,
+                                 separators=(",", ":"))
         except cache_codec.Uncacheable:
             return
         self.made[entity_id] = [sorted(hit[1]), sorted(hit[2]), encoded]
