@@ -65,8 +65,10 @@ def write_outputs(outputs, is_unchanged: Callable, base: str, writer, cache: Bui
             todo.append((output, previous[0] if previous else None))
         done.append(output.rel)
 
-    if todo:
-        renderer.compile_all()  # compiled here once, inherited by every worker and the next rebuild
+    if len(todo) >= PARALLEL_MIN and parallel or todo and not parallel:
+        # Compiled here once, inherited by every worker (and kept for the preview's next rebuild);
+        # a build with a few pages to make compiles only the templates they use, as it goes.
+        renderer.compile_all()
 
     def compute(number: int) -> Computed:
         output, previous = todo[number]
