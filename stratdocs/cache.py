@@ -1,6 +1,6 @@
 """The build cache: what a second build (or a rebuild in `serve`) need not compute again.
 
-Four things are remembered, each keyed by a hash of everything it was made from:
+Five things are remembered, each keyed by a hash of everything it was made from:
 
 - rendered Markdown bodies (the most expensive step), with the links each one resolved, so a
   cached body is used only while every link it shows still resolves the same way;
@@ -21,6 +21,11 @@ change the output (SPEC §13 "Trust"): its checksum is an HMAC with a key kept o
 (in the user's cache folder), so a cache written anywhere else — committed to git, planted in a
 pull request — simply misses; a cache folder that is a symlink or tracked by git is neither read
 nor written; and cached HTML is sanitised again where it re-enters a page (`stratdocs.render.site`).
+
+- the item views the HTML twins used (`render.viewmemo`), with their read sets, as codec JSON.
+
+Each content file's validated result is kept beside it, in `files.json` (`stratdocs.cache_files`,
+the load cache of `check` and `build`), signed with the same key.
 
 This module holds only what is saved to disk. What the preview server remembers between
 rebuilds in one process lives in `stratdocs.render.memory`.
@@ -89,6 +94,9 @@ class BuildCache:
         #: the previous build's read sets and item digests (`render.memory.Memory.snapshot`),
         #: validated where it is restored
         self.memory: dict | None = None
+        #: item view models the HTML twins used, with their read sets (`render.viewmemo`):
+        #: {"guard": ..., "items": {id: [ids read, ids shown, view as codec JSON]}}
+        self.views: dict = {}
         self.hits = {"bodies": 0, "charts": 0, "pages": 0, "skipped": 0}
         self.used_bodies: set[str] = set()              # body keys the current build asked for
         #: body keys whose HTML this process rendered or sanitised (never read from disk as such)
@@ -120,19 +128,19 @@ class BuildCache:
                           if isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)}
             memory = content.get("memory")
             self.memory = memory if isinstance(memory, dict) else None
+            views = content.get("views")
+            self.views = views if isinstance(views, dict) else {}
 
     def save(self) -> None:
         if self.folder is None:
             return
-        content = {"bodies": self.bodies, "charts": self.charts, "pages": self.pages, "memory": self.memory}
+        content = {"bodies": self.bodies, "charts": self.charts, "pages": self.pages, "memory": self.memory,
+                   "views": self.views}
         payload = json.dumps(content, sort_keys=True, ensure_ascii=False)
         data = {"stamp": stamp(), "checksum": _sign(payload), "content": content}
         if not usable(self.folder):
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        ignore = self.folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# stratdocs build cache: safe to delete\n*\n", encoding="utf-8")
+        prepare(self.folder)
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".build.", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh, sort_keys=True, ensure_ascii=False)
@@ -173,6 +181,20 @@ class BuildCache:
     def put_page(self, rel: str, fingerprint: str, data: bytes) -> None:
         self.pages[rel] = [fingerprint, hashlib.sha256(data).hexdigest()]
 
+    # -- item views ----------------------------------------------------------------------
+
+    def kept_views(self, guard: str) -> dict:
+        """The item views kept under `guard` (another theme, site context or config: none)."""
+        from stratdocs.render.viewmemo import valid_entry  # rendering's own shape check
+
+        items = self.views.get("items") if self.views.get("guard") == guard else None
+        if not isinstance(items, dict):
+            return {}
+        return {key: entry for key, entry in items.items() if isinstance(key, str) and valid_entry(entry)}
+
+    def keep_views(self, guard: str, items: dict) -> None:
+        self.views = {"guard": guard, "items": items}
+
     def prune(self, bodies: set[str], charts: set[str], pages: set[str]) -> None:
         """Forget what this build did not use, so the cache does not grow without bound."""
         self.bodies = {k: v for k, v in self.bodies.items() if k in bodies}
@@ -183,6 +205,14 @@ class BuildCache:
 def _valid_body(entry) -> bool:
     return (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str) and isinstance(entry[1], list)
             and all(isinstance(d, list) and len(d) == 3 and all(isinstance(x, str) for x in d) for d in entry[1]))
+
+
+def prepare(folder: Path) -> None:
+    """Make the cache folder, with a `.gitignore` so that git never tracks it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# stratdocs build cache: safe to delete\n*\n", encoding="utf-8")
 
 
 def usable(folder: Path) -> bool:
@@ -227,9 +257,14 @@ _SIGNING_KEY: list[bytes] = []
 
 
 def _sign(payload: str) -> str:
+    return sign_bytes(payload.encode("utf-8", "surrogatepass"))
+
+
+def sign_bytes(payload: bytes) -> str:
+    """The HMAC of `payload` with this user's key: what proves a cache file is ours."""
     if not _SIGNING_KEY:
         _SIGNING_KEY.append(_key())
-    return hmac.new(_SIGNING_KEY[0], payload.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+    return hmac.new(_SIGNING_KEY[0], payload, hashlib.sha256).hexdigest()
 
 
 def clear(root: Path) -> None:

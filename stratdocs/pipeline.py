@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from stratdocs import cache as cache_mod
+from stratdocs import cache as cache_mod, cache_files
 from stratdocs import config as config_mod
 from stratdocs import assets as assets_mod, git, project as project_mod
 from stratdocs.errors import ConfigError, ContentError
@@ -73,18 +73,26 @@ class Stages:
 
 
 def check(root: Path, stages: Stages | None = None, files: project_mod.FileMemo | None = None, *,
-          probe: bool = True) -> Checked:
+          probe: bool = True, use_cache: bool = True) -> Checked:
     """Load and validate the project at `root`: content, config, theme and documents.
 
     :param stages: collects the time of each stage.
     :param files: files kept from an earlier load in this process (the preview).
     :param probe: render the project's own templates once (`render.probe`); the preview and
         build skip it, since they render every page anyway.
+    :param use_cache: read and write the load cache in `.stratdocs-cache/` (`cache_files`): a
+        file unchanged since the last `check` or `build` is not parsed again (`--no-cache`: off).
     :raises ConfigError: for a bad `stratdocs.yml`, theme setting, logo or `changes_since`.
     """
     stages = stages or Stages()
     start = time.perf_counter()
-    project = project_mod.load(root, files=files)
+    cache = cache_files.for_project(Path(root)) if use_cache and files is None else None
+    project = project_mod.load(root, files=files, cache=cache)
+    if cache is not None:
+        try:
+            cache.save()
+        except OSError:
+            pass  # a cache that cannot be written only makes the next run slower
     start = stages.done("load and validate the plan", start)
     theme, found = preflight(project, probe)
     stages.done("check theme and documents", start)
@@ -189,7 +197,7 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
 
     :param out: the output folder; by default config's `output_dir`.
     :param pdf: also render the PDF documents.
-    :param use_cache: read and write `.stratdocs-cache/`.
+    :param use_cache: read and write `.stratdocs-cache/` (the build cache and the load cache).
     :param progress: called with each site file written.
     :param pdf_progress: called with (document id, pages) as each PDF is finished.
     """
@@ -197,7 +205,7 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
     from stratdocs.render.writer import Writer, check_output_dir
 
     stages = Stages()
-    checked = check(root, stages, probe=False)
+    checked = check(root, stages, probe=False, use_cache=use_cache)
     refuse_errors(checked)
     project = checked.project
     target = output_dir(project, out)

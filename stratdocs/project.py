@@ -6,6 +6,7 @@ matrices and roll-ups. The result is one immutable `Project` value.
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 from dataclasses import dataclass, field
@@ -16,7 +17,8 @@ from typing import Mapping
 from stratdocs import (alignment, assets as assets_mod, config as config_mod, delivery, git, health, schema, sources,
                        suspect, trace)
 from stratdocs import trend as trend_mod
-from stratdocs import workers
+from stratdocs import cache_codec, cache_files, workers
+from stratdocs.cache_files import LoadCache
 from stratdocs.findings import SCHEMA_WARNINGS, Finding, error
 from stratdocs.model import Entity, Plan
 
@@ -80,13 +82,16 @@ class FileResult:
         return tuple(e.kpi.data for e in self.entities if e.kpi is not None and e.kpi.data) + spend
 
 
-def read_file(cfg: config_mod.Config, rel: str, kind: str, text: str | None = None) -> FileResult:
+def read_file(cfg: config_mod.Config, rel: str, kind: str, text: str | None = None,
+              raw: bytes | None = None) -> FileResult:
     """What the content file `rel` (of `kind`) contributes; `text`: its unsaved text (an editor's
-    buffer), read instead of the file on disk."""
-    if text is None:
+    buffer), read instead of the file on disk; `raw`: its bytes, already read."""
+    if text is not None:
+        raw = text.encode("utf-8")
+    if raw is None:
         src, found = sources.read(cfg.root, rel, kind)
     else:
-        src, found = sources.parse_bytes(rel, kind, text.encode("utf-8"))
+        src, found = sources.parse_bytes(rel, kind, raw)
     if src is None:
         return FileResult(rel, None, (), tuple(found), sources.guess_id(cfg.root, rel))
     built, more = schema.build_entities(src, cfg.root, cfg.content_dir, tuple(cfg.perspectives),
@@ -95,7 +100,7 @@ def read_file(cfg: config_mod.Config, rel: str, kind: str, text: str | None = No
 
 
 def load(root: Path, cfg: config_mod.Config | None = None, files: "FileMemo | None" = None,
-         overrides: Mapping[str, str] | None = None) -> Project:
+         overrides: Mapping[str, str] | None = None, cache: LoadCache | None = None) -> Project:
     """Load and validate a whole project. Config problems raise `ConfigError`; content problems are findings.
 
     :param cfg: the config, if already loaded.
@@ -104,6 +109,8 @@ def load(root: Path, cfg: config_mod.Config | None = None, files: "FileMemo | No
         not read again. Updated in place.
     :param overrides: project-relative path -> text read instead of that file on disk (the
         unsaved buffers of an editor, `stratdocs lsp`); only for files the content folder lists.
+    :param cache: the load cache (`stratdocs.cache_files`): a file whose bytes, CSV files and
+        reading config are those of a kept result is not parsed again. Updated, not saved.
     """
     cfg = cfg or config_mod.load(root)
     config_mod.validate_references(cfg)
@@ -111,11 +118,75 @@ def load(root: Path, cfg: config_mod.Config | None = None, files: "FileMemo | No
     overrides = overrides or {}
     lock, lock_findings = suspect.read_lock(cfg.root)
     found += lock_findings if cfg.check_enabled("suspect") else []
-    if files is None:
-        def read(item: tuple[str, str]) -> FileResult:
-            return read_file(cfg, item[0], item[1], overrides.get(item[0]))
-        return combine(cfg, found, workers.fork_map(read, listed, PARALLEL_MIN_FILES), lock)
-    return combine(cfg, found, files.read(cfg, listed, overrides), lock)
+    if files is not None:
+        return combine(cfg, found, files.read(cfg, listed, overrides), lock)
+    if cache is not None and cache.folder is not None:
+        return combine(cfg, found, read_cached(cfg, listed, cache, overrides), lock)
+
+    def read(item: tuple[str, str]) -> FileResult:
+        return read_file(cfg, item[0], item[1], overrides.get(item[0]))
+    return combine(cfg, found, workers.fork_map(read, listed, PARALLEL_MIN_FILES), lock)
+
+
+def read_cached(cfg: config_mod.Config, listed: list[tuple[str, str]], cache: LoadCache,
+                overrides: Mapping[str, str]) -> list[FileResult]:
+    """The results of the listed (file, kind) pairs: kept ones from `cache` where the key
+    matches, the others read (in workers from `PARALLEL_MIN_FILES`) and put in the cache."""
+    options = cache_files.read_options(cfg)
+    results: list[FileResult | None] = []
+    todo: list[tuple[int, str, str, bytes | None, str]] = []
+    for rel, kind in listed:
+        raw = _raw(cfg.root / rel) if rel not in overrides else None
+        key = cache_files.key(options, rel, kind, raw) if raw is not None else ""
+        kept = cache.get(cfg.root, rel, key) if key else None
+        result = _decoded(rel, kept) if kept is not None else None
+        if kept is not None and result is None:
+            cache.forget(rel)
+        results.append(result)
+        if result is None:
+            todo.append((len(results) - 1, rel, kind, raw, key))
+    cache.hits, cache.misses = len(listed) - len(todo), len(todo)
+
+    def read(item: tuple[int, str, str, bytes | None, str]) -> tuple[FileResult, str | None, list]:
+        _, rel, kind, raw, key = item
+        result = read_file(cfg, rel, kind, overrides.get(rel), raw)
+        deps = [[d, cache_files.file_state(cfg.root, d)] for d in dict.fromkeys(result.data_files)]
+        return result, _encoded(result) if key else None, deps
+
+    for (number, rel, _, _, key), (result, encoded, deps) in zip(todo, workers.fork_map(read, todo, PARALLEL_MIN_FILES)):
+        results[number] = result
+        if encoded is not None:
+            cache.put(rel, key, deps, encoded)
+    return results  # type: ignore[return-value]  # every None was filled
+
+
+def _raw(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None  # read_file reports it
+
+
+def _encoded(result: FileResult) -> str | None:
+    """A file's result as codec JSON for the load cache (None: a value the codec does not know)."""
+    try:
+        data = cache_codec.encode((result.digest, result.entities, result.findings, result.unreadable_id))
+    except cache_codec.Uncacheable:
+        return None
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _decoded(rel: str, text: str) -> FileResult | None:
+    """A kept result back from codec JSON; None when it is not the shape `_encoded` writes."""
+    try:
+        value = cache_codec.decode(json.loads(text))
+    except (ValueError, RecursionError):  # Uncacheable is a ValueError
+        return None
+    if not (isinstance(value, tuple) and len(value) == 4 and isinstance(value[1], tuple)
+            and isinstance(value[2], tuple) and all(isinstance(e, Entity) for e in value[1])
+            and all(isinstance(f, Finding) for f in value[2])):
+        return None
+    return FileResult(rel, value[0], value[1], value[2], value[3])
 
 
 def _stat(path: str) -> tuple[int, int] | None:

@@ -109,16 +109,17 @@ def match(before: tuple[Finding, ...], after: tuple[Finding, ...]) -> tuple[list
     return new, fixed, unchanged
 
 
-def since(root: Path, rev: str) -> SinceReport:
+def since(root: Path, rev: str, use_cache: bool = True) -> SinceReport:
     """Compare the project at `root` (the working tree) with the same folder at `rev`.
 
     :param root: the project folder, inside a git checkout.
     :param rev: the revision to compare with (a commit, tag or branch: `origin/main`).
+    :param use_cache: the working tree's check may use the load cache (`check --no-cache`: not).
     :raises UsageError: outside git, or for a revision git does not know.
     :raises ConfigError: for a bad configuration now (one at `rev` is reported as `base_problem`).
     """
     _require_revision(root, rev)
-    checked = pipeline.check(root)
+    checked = pipeline.check(root, use_cache=use_cache)
     with tempfile.TemporaryDirectory(prefix="stratdocs-since-") as tmp:
         base, base_findings, problem = _base(root, rev, Path(tmp))
     new, fixed, unchanged = match(base_findings, checked.findings)

@@ -145,6 +145,33 @@ def test_a_planted_cache_with_a_valid_signature_still_cannot_add_script(plan_pro
     assert CANARY in text  # positive control: the cache was used, only its script was dropped
 
 
+def test_a_signed_cache_cannot_add_script_through_a_kept_view(plan_project):
+    """The twins' kept item views (`render.viewmemo`) are data: even signed with this machine's
+    key, markup in a view is taken only when it is a chart of the chart cache, and a view only
+    with its body as rendered (and sanitised) now. (The load cache's file results hold no
+    markup: titles and bodies from it are escaped and sanitised like content.)"""
+    from stratdocs import cache as cache_mod
+
+    assert build(plan_project).exit_code == 0
+    path = plan_project.root / CACHE_DIR / "build.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    planted = 0
+    for entry in data["content"]["views"]["items"].values():
+        # a chart is kept as its key in the chart cache: put markup of its own there instead
+        text = re.sub(r'\["s","Markup","[^"]*"\]', f'["s","Markup","<svg><script>alert(\'{CANARY}\')</script></svg>"]',
+                      entry[2])
+        text = text.replace('"<p>', f'"<script>{CANARY}</script><p>')
+        planted += text != entry[2]
+        entry[2] = text
+    assert planted  # the plan's twins keep views with charts and bodies
+    data["checksum"] = cache_mod._sign(json.dumps(data["content"], sort_keys=True, ensure_ascii=False))
+    path.write_text(json.dumps(data), encoding="utf-8")
+    plan_project.write("content/assets/note.txt", "A new asset: the twins are remade, every item as it was.\n")
+    assert build(plan_project).exit_code == 0
+    text = site_text(plan_project)
+    assert f"<script>alert('{CANARY}')" not in text and f"<script>{CANARY}" not in text
+
+
 def test_a_symlinked_cache_is_neither_read_nor_written(plan_project, tmp_path):
     outside = tmp_path / "outside-cache"
     outside.mkdir()

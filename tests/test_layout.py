@@ -14,7 +14,8 @@ PACKAGE = Path(stratdocs.__file__).parent
 ANALYSIS = ("yamlnodes", "sources", "schema", "model", "trace", "health", "alignment", "config", "findings",
             "csvdata", "periods", "matrices", "export", "project", "errors", "suggest", "numbers", "git",
             "reader", "links", "limits", "assets", "spreadsheet", "suspect",
-            "trend", "commentary", "objectives", "delivery", "execution", "owners", "workers")
+            "trend", "commentary", "objectives", "delivery", "execution", "owners", "workers",
+            "cache_codec", "cache_files")
 #: Size limits of STYLE.md and the architecture issue.
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60

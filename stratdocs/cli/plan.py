@@ -24,7 +24,9 @@ from stratdocs.findings import Severity, format_findings, has_errors, summary
               "change introduced (new, the default) or on any finding (any, as without --since).")
 @click.option("--owner", metavar="NAME", help="Only the findings about items NAME owns (the 'owner:' text, "
               "ignoring case and spacing).")
-def check(opts: Options, strict: bool, fmt: str, since: str | None, fail_on: str | None, owner: str | None) -> None:
+@click.option("--no-cache", is_flag=True, help="Read every file again; neither read nor write .stratdocs-cache/.")
+def check(opts: Options, strict: bool, fmt: str, since: str | None, fail_on: str | None, owner: str | None,
+          no_cache: bool) -> None:
     """Validate the plan and report every problem with its file and line."""
     from stratdocs import git, pipeline
 
@@ -34,8 +36,8 @@ def check(opts: Options, strict: bool, fmt: str, since: str | None, fail_on: str
     prefix = git.prefix(root) if fmt in ("github", "markdown") else ""
     try:
         if since is not None:
-            _check_since(opts, root, since, fail_on or "new", strict, fmt, prefix, owner)
-        checked = pipeline.check(root)
+            _check_since(opts, root, since, fail_on or "new", strict, fmt, prefix, owner, not no_cache)
+        checked = pipeline.check(root, use_cache=not no_cache)
     except ConfigError as exc:
         if fmt in ("text", "markdown"):
             raise
@@ -127,13 +129,13 @@ def _owner(checked, name: str):
 
 
 def _check_since(opts: Options, root: Path, rev: str, fail_on: str, strict: bool, fmt: str, prefix: str,
-                 owner: str | None = None) -> None:
+                 owner: str | None = None, use_cache: bool = True) -> None:
     """`check --since REV`: what the working tree changes against REV (`stratdocs.since`); exits.
     With `owner`, only what concerns the items that owner has now."""
     from stratdocs import pipeline, since, since_format
 
-    chosen = _owner(pipeline.check(root, probe=False), owner) if owner is not None else None
-    report = since.since(root, rev)
+    chosen = _owner(pipeline.check(root, probe=False, use_cache=use_cache), owner) if owner is not None else None
+    report = since.since(root, rev, use_cache)
     if chosen is not None:
         report = since.narrowed(report, chosen.items)
     output = since_format.render(report, fmt, prefix, fail_on, strict)

@@ -14,7 +14,8 @@ from stratdocs.numbers import plural
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: site).")
 @click.option("--no-pdf", is_flag=True, help="Build the website only.")
 @click.option("--clean", is_flag=True, help="Ignore and clear the build cache.")
-def build(opts: Options, out: Path | None, no_pdf: bool, clean: bool) -> None:
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .stratdocs-cache/ (the cache stays as it is).")
+def build(opts: Options, out: Path | None, no_pdf: bool, clean: bool, no_cache: bool) -> None:
     """Build the website and every PDF document into the output folder."""
     from stratdocs import cache as cache_mod
     from stratdocs import pipeline
@@ -24,7 +25,8 @@ def build(opts: Options, out: Path | None, no_pdf: bool, clean: bool) -> None:
         cache_mod.clear(root)
     progress = _Progress(opts)
     try:
-        result = pipeline.build(root, out, pdf=not no_pdf, progress=progress.file, pdf_progress=progress.document)
+        result = pipeline.build(root, out, pdf=not no_pdf, use_cache=not no_cache, progress=progress.file,
+                                pdf_progress=progress.document)
     finally:
         progress.clear()
     opts.warn(f for f in result.warnings if f.code == "blocked-fetch")

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 
 #: A pseudo-id: "the links between items", read by pages such as the matrices.
 GRAPH = "*graph*"
+#: A pseudo-id: what belongs to no item (findings without an item, published assets, the last
+#: change of the whole project), read by the HTML twins of the PDF documents.
+PLAN = "*plan*"
 
 
 @dataclass
@@ -40,6 +43,8 @@ class Memory:
     restored: dict = field(default_factory=dict)
     #: digests of this build's states already computed (to compare with `restored`), reused by `snapshot`
     digests: dict = field(default_factory=dict)
+    #: guard -> entity id -> (view model, ids read, ids shown) of the previous rebuild (`render.viewmemo`)
+    views: dict = field(default_factory=dict)
 
     def snapshot(self, guard: str) -> dict:
         """What a later build in another process needs to skip unchanged pages, as plain data
@@ -106,6 +111,13 @@ class Memory:
         return changed
 
 
+def plan_state(project) -> tuple:
+    """The state of `PLAN`: the findings about no item, the published assets, the last change of
+    the whole project and the config (a document's own settings); no links (the last two)."""
+    return (tuple(f for f in project.findings if not f.entity), tuple(rel for rel, _ in project.assets),
+            project.checkout.last_change, project.config, (), ())
+
+
 def _digest_state(state: tuple) -> tuple[str, str, str]:
     return _digest(state[:-2]), _digest(state[-2]), _digest(state[-1])
 
@@ -144,6 +156,16 @@ class Reads:
     def start(self) -> None:
         """Begin recording for one page."""
         self._full, self._shown = set(), set()
+
+    def suspend(self) -> tuple:
+        """Set the current recording aside (to record one item's view alone); see `resume`."""
+        saved = (self._full, self._shown)
+        self._full = self._shown = None
+        return saved
+
+    def resume(self, saved: tuple) -> None:
+        """Go on with the recording `suspend` set aside."""
+        self._full, self._shown = saved
 
     def stop(self) -> tuple[frozenset[str], frozenset[str]]:
         """Stop recording: (ids read in full, ids only shown as references)."""

@@ -21,6 +21,7 @@ from typing import Callable
 from stratdocs import workers
 from stratdocs.cache import BuildCache, digest
 from stratdocs.render.memory import Memory
+from stratdocs.render.viewmemo import EntityMemo
 
 #: From this many pages to compute on, they are rendered in worker processes.
 PARALLEL_MIN = 200
@@ -36,6 +37,8 @@ class Computed:
     fingerprint: str
     data: bytes | None
     charts: dict
+    #: item views a twin kept while computing this page (`render.viewmemo.EntityMemo.made`)
+    views: dict
 
 
 def write_outputs(outputs, is_unchanged: Callable, base: str, writer, cache: BuildCache, memory: Memory, views,
@@ -62,8 +65,10 @@ def write_outputs(outputs, is_unchanged: Callable, base: str, writer, cache: Bui
             todo.append((output, previous[0] if previous else None))
         done.append(output.rel)
 
-    if todo:
-        renderer.compile_all()  # compiled here once, inherited by every worker and the next rebuild
+    if len(todo) >= PARALLEL_MIN and parallel or todo and not parallel:
+        # Compiled here once, inherited by every worker (and kept for the preview's next rebuild);
+        # a build with a few pages to make compiles only the templates they use, as it goes.
+        renderer.compile_all()
 
     def compute(number: int) -> Computed:
         output, previous = todo[number]
@@ -80,6 +85,8 @@ def write_outputs(outputs, is_unchanged: Callable, base: str, writer, cache: Bui
 def _compute(output, previous: str | None, base: str, views, renderer, cache: BuildCache) -> Computed:
     """Build one page's view model, fingerprint it and, if the fingerprint is new, render it."""
     kept, views.chart_keys = views.chart_keys, set()
+    memo = views.entity if isinstance(views.entity, EntityMemo) else None
+    before = set(memo.made) if memo else set()
     try:
         views.tracker.start()
         view = output.view()
@@ -90,7 +97,8 @@ def _compute(output, previous: str | None, base: str, views, renderer, cache: Bu
     finally:
         kept.update(views.chart_keys)
         views.chart_keys = kept
-    return Computed(full, shown, fingerprint, data, {key: cache.charts[key] for key in made if key in cache.charts})
+    return Computed(full, shown, fingerprint, data, {key: cache.charts[key] for key in made if key in cache.charts},
+                    {key: entry for key, entry in memo.made.items() if key not in before} if memo else {})
 
 
 def _finish(output, result: Computed, base: str, writer, cache: BuildCache, memory: Memory, views,
@@ -99,6 +107,8 @@ def _finish(output, result: Computed, base: str, writer, cache: BuildCache, memo
     memory.reads[output.rel] = (base, result.full | output.reads, result.shown)
     cache.charts.update(result.charts)
     views.chart_keys.update(result.charts)
+    if result.views and isinstance(views.entity, EntityMemo):  # made in a worker
+        views.entity.made.update(result.views)
     data = result.data
     if data is None:
         previous = cache.page(output.rel)

@@ -27,8 +27,9 @@ from stratdocs.render.environment import make_environment
 from stratdocs.render.pdf_text import PrintText
 from stratdocs.render.views.interface import Interface, use as use_interface
 from stratdocs.render.markdown import MarkdownRenderer, Rendered, Target, sanitize
-from stratdocs.render.memory import GRAPH, Memory
+from stratdocs.render.memory import GRAPH, PLAN, Memory, plan_state
 from stratdocs.render.pages import write_outputs
+from stratdocs.render.viewmemo import EntityMemo, keeping, remember
 from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path, matrix_path
 from stratdocs.render.views import Crumb, Page, Views, link_body
 from stratdocs.render.views.common import NotFoundView, not_found_base
@@ -286,10 +287,17 @@ class SiteRenderer:
 
     def _twins(self) -> Iterator[Output]:
         """The HTML twins of the PDF documents (the Documents page waits for the PDFs: `render.twins`).
-        A twin shows a whole document: remade each build, like the home page."""
+        A twin shows a whole document: it reads every item, the links and what belongs to no item
+        (`PLAN`), so it is remade when anything changed, with the item views nothing changed
+        under taken from `render.viewmemo`."""
+        reads = frozenset(self.project.plan.entities) | {GRAPH, PLAN}
         for spec in self.project.config.documents:
             twin = twin_page(spec)
-            yield Output(twin.path, "document_twin.html", twin, lambda s=spec: twin_view(self.views, s), always=True)
+            yield Output(twin.path, "document_twin.html", twin, lambda s=spec: self._twin(s), reads=reads)
+
+    def _twin(self, spec):
+        with keeping(self.views):
+            return twin_view(self.views, spec)
 
     def _search(self, home: Crumb) -> Iterator[Output]:
         """The search page and its index (item pages only: not the twins, which repeat them)."""
@@ -319,7 +327,7 @@ def entity_states(views: Views) -> dict[str, tuple]:
                    project.kpi_trend.get(e.id), project.objective_trend.get(e.id), index.traces_to.get(e.id), index.chains.get(e.id), tuple(views.entity_findings.get(e.id, ())),
                    tuple(views.waivers.get(e.id, ())), views.edit_url(e), views.last_change(e),
                    views.sitemap.owner(e.owner), index.up.get(e.id), index.down.get(e.id))
-            for e in project.plan}
+            for e in project.plan} | {PLAN: plan_state(project)}
 
 
 def write_site(project: Project, writer, theme: Theme | None = None, *, commit: str = "", cache: BuildCache | None = None,
@@ -363,6 +371,8 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     changed_refs = memory.ref_changes({e.id: views.item_ref(e.id) for e in project.plan})
     if changed is not None:
         changed |= rebodied
+    kept = cache.kept_views(guard) if persist else memory.views.get(guard, {})
+    views.entity = memo = EntityMemo(views, kept, changed, changed_refs, cache.charts)  # an item's view, once
 
     def is_unchanged(output: Output) -> bool:
         record = memory.reads.get(output.rel)
@@ -376,8 +386,6 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
         writer.copy(f"assets/{rel}", source)
     charts = views.chart_keys if changed is None else set(cache.charts)  # skipped pages used charts too
     cache.prune(set(cache.bodies) & cache.used_bodies, charts, used_pages)
-    if persist:
-        memory.reads = {rel: record for rel, record in memory.reads.items() if rel in used_pages}
-        cache.memory = memory.snapshot(guard)
+    remember(memory, cache, memo, guard, used_pages, persist)
     return views
 

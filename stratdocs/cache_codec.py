@@ -1,0 +1,167 @@
+"""The model's values as JSON data, and back: how the load cache keeps a file's result.
+
+A content file's result (`project.FileResult`: its entities and findings) is kept between runs
+in the signed cache (`stratdocs.cache_files`). The cache is untrusted input (it may come from a
+pull request), so it is data, never pickle: decoding builds nothing but plain values, dates and
+the frozen dataclasses and enums of an allow-list of our own model modules (`VALUE_MODULES`),
+by their fields, and anything else is refused (`Uncacheable`), which the cache treats as a miss.
+
+Types are kept exactly (a tuple stays a tuple, a read-only mapping read-only, an enum an enum,
+dict order as it was), so a result read back is equal to, and has the same `repr` as, the one
+parsed: page digests (`render.memory`) and `check`'s output cannot tell them apart.
+
+Scalars (str, int, float, bool, None) are written as themselves; every other value is a JSON
+list whose first item is a tag: ``["t", ...]`` tuple, ``["l", ...]`` list, ``["m", k, v, ...]``
+read-only mapping, ``["D", k, v, ...]`` dict, ``["f", ...]`` frozenset, ``["d", "2026-01-31"]``
+date, ``["e", "Severity", "error"]`` enum, ``["c", "Entity", field, ...]`` dataclass, and for a
+`Codec` that asks for them ``["s", "Markup", text]`` (a str subclass, checked by the reader) and
+``["r", "SO1"]`` (an item by reference, taken from the current plan).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import importlib
+from datetime import date
+from types import MappingProxyType
+
+#: The modules whose dataclasses and enums a cached file result may hold (what `schema` builds).
+VALUE_MODULES = ("stratdocs.model", "stratdocs.findings", "stratdocs.delivery", "stratdocs.periods",
+                 "stratdocs.csvdata", "stratdocs.links")
+
+
+class Uncacheable(ValueError):
+    """A value the codec does not know (or malformed data): the file is read, not cached."""
+
+
+def _types(modules: tuple[str, ...]) -> tuple[dict[type, tuple[str, tuple[str, ...] | None]], dict[str, type]]:
+    """(type -> (tag, its fields; None for an enum), tag -> type) of the dataclasses and enums of `modules`."""
+    by_type: dict[type, tuple[str, tuple[str, ...] | None]] = {}
+    by_name: dict[str, type] = {}
+    for name in modules:
+        module = importlib.import_module(name)
+        for value in vars(module).values():
+            if not isinstance(value, type) or value.__module__ != name or value.__qualname__ in by_name:
+                continue
+            if issubclass(value, enum.Enum):
+                by_type[value] = (value.__qualname__, None)
+            elif dataclasses.is_dataclass(value):
+                fields = dataclasses.fields(value)
+                if any(not f.init for f in fields):
+                    continue  # built in __post_init__: not rebuilt from its fields
+                by_type[value] = (value.__qualname__, tuple(f.name for f in fields))
+            else:
+                continue
+            by_name[value.__qualname__] = value
+    return by_type, by_name
+
+
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
+class Codec:
+    """Encodes and decodes the values of an allow-list of modules.
+
+    :param modules: the modules whose dataclasses and enums may be encoded.
+    :param strings: str subclasses kept as such (``["s", "Markup", text]``), by tag.
+    :param reference: a type encoded by reference (``["r", key]``, its `key_of`), resolved on
+        decoding by the caller's `resolve` (a view holds the plan's items: the plan has them).
+    """
+
+    def __init__(self, modules: tuple[str, ...], strings: dict[str, type] | None = None,
+                 reference: type | None = None, key_of=None):
+        self.types, names = _types(modules)
+        self.classes = {tag: cls for tag, cls in names.items() if not issubclass(cls, enum.Enum)}
+        self.enums = {tag: cls for tag, cls in names.items() if issubclass(cls, enum.Enum)}
+        self.strings = dict(strings or {})
+        self.string_tags = {cls: tag for tag, cls in self.strings.items()}
+        self.reference, self.key_of = reference, key_of
+
+    def encode(self, value: object, texts: dict | None = None) -> object:
+        """`value` as JSON-able data; raises `Uncacheable` for a type outside the allow-list.
+
+        :param texts: tag -> what to keep of a str subclass instead of its text (a chart's key
+            in the chart cache, say), turned back by `decode`'s `strings`.
+        """
+        return self._encode(value, texts or {})
+
+    def _encode(self, value: object, texts: dict) -> object:
+        kind = type(value)
+        if kind in _SCALARS:
+            return value
+        if kind is tuple:
+            return ["t", *(self._encode(v, texts) for v in value)]
+        if kind is MappingProxyType or kind is dict:
+            out = ["m" if kind is MappingProxyType else "D"]
+            for key, item in value.items():
+                out.append(self._encode(key, texts))
+                out.append(self._encode(item, texts))
+            return out
+        if kind is list:
+            return ["l", *(self._encode(v, texts) for v in value)]
+        if kind is frozenset:
+            return ["f", *(self._encode(v, texts) for v in value)]
+        if kind is date:
+            return ["d", value.isoformat()]
+        if kind is self.reference:
+            return ["r", self.key_of(value)]
+        if kind in self.string_tags:
+            tag = self.string_tags[kind]
+            return ["s", tag, texts[tag](value) if tag in texts else str(value)]
+        known = self.types.get(kind)
+        if known is None:
+            raise Uncacheable(f"cannot cache a {kind.__qualname__}")
+        tag, fields = known
+        if fields is None:
+            return ["e", tag, self._encode(value.value, texts)]
+        return ["c", tag, *(self._encode(getattr(value, name), texts) for name in fields)]
+
+    def decode(self, data: object, resolve=None, strings: dict | None = None) -> object:
+        """The value `encode` wrote; raises `Uncacheable` for anything it would not have written.
+
+        :param resolve: key -> the value a reference stands for (raises KeyError when gone).
+        :param strings: tag -> what makes a kept str subclass from its text, instead of its
+            type (a check that raises ValueError for text it does not accept).
+        """
+        if type(data) in _SCALARS:
+            return data
+        try:
+            return self._decode(data, resolve, strings or self.strings)
+        except Uncacheable:
+            raise
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            raise Uncacheable(f"malformed cache entry: {exc}") from None
+
+    def _decode(self, data: list, resolve, strings: dict) -> object:
+        """A tagged value (scalars inside are taken as they are: most leaves are, and a call each
+        would double the time a warm `check` spends here)."""
+        scalars = _SCALARS
+        tag = data[0]
+        if tag == "d":
+            return date.fromisoformat(data[1])
+        if tag == "s":
+            return strings[data[1]](data[2])
+        if tag == "r":
+            return resolve(data[1])
+        items = [x if type(x) in scalars else self._decode(x, resolve, strings) for x in data[1:]]
+        if tag == "c":
+            return self.classes[items[0]](*items[1:])
+        if tag == "t":
+            return tuple(items)
+        if tag == "m" or tag == "D":
+            mapping = dict(zip(items[0::2], items[1::2]))
+            return MappingProxyType(mapping) if tag == "m" else mapping
+        if tag == "l":
+            return items
+        if tag == "f":
+            return frozenset(items)
+        if tag == "e":
+            return self.enums[items[0]](items[1])
+        raise Uncacheable(f"malformed cache entry: unknown tag {tag!r}")
+
+
+#: The codec of the load cache: a file's entities and findings.
+MODEL = Codec(VALUE_MODULES)
+encode = MODEL.encode
+decode = MODEL.decode
