@@ -228,8 +228,11 @@ def test_ctrl_c_stops_every_worker(tmp_path: Path):
     root = tmp_path / "plan"
     subprocess.run([sys.executable, str(REPO / "benchmarks/generate.py"), "--entities", "1000", "--out", str(root)],
                    check=True, capture_output=True)
+    # As from a terminal: a test run started in the background (`pytest &`) ignores SIGINT, and
+    # its children would inherit that and never see the Ctrl-C.
     proc = subprocess.Popen([sys.executable, "-m", "stratdocs", "-C", str(root), "build", "--no-pdf"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "STRATDOCS_WORKERS": "2"})
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "STRATDOCS_WORKERS": "2"},
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     workers: set[int] = set()
     while time.monotonic() < deadline and proc.poll() is None and len(workers) < 2:
