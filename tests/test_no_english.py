@@ -119,9 +119,10 @@ class Build:
                       for p in sorted(self.site.rglob("*.html"))}
         self.pdf_pages = {}
         # a compound's own hyphen at a line's end is joined like a hyphenation ("multicountry"),
-        # and WeasyPrint may print it as U+2010
+        # any one of a phrase's hyphens ("ideal-customer-|profile") or all of them, and
+        # WeasyPrint may print it as U+2010
         written = self.sentences + self.phrases
-        pdf_phrases = written + [p.replace("-", v) for p in written if "-" in p for v in ("", "\u2010")]
+        pdf_phrases = written + [variant for p in written if "-" in p for variant in hyphen_variants(p)]
         for pdf in sorted((self.site / "pdf").glob("*.pdf")):
             for number, page in enumerate(PdfReader(pdf).pages, 1):
                 text = pdf_text(page.extract_text())
@@ -289,6 +290,14 @@ def visible_text(path: Path) -> str:
     parser = _Visible()
     parser.feed(path.read_text(encoding="utf-8"))
     return " ¦ ".join(normal(p) for p in parser.parts if p.strip())
+
+
+def hyphen_variants(phrase: str) -> list[str]:
+    """`phrase` as a PDF's text may carry it once a line ended at one of its hyphens (joined by
+    `pdf_text`), or at all of them, and with WeasyPrint's U+2010 for its hyphens."""
+    cuts = [i for i, c in enumerate(phrase) if c == "-"]
+    joined = [phrase[:i] + phrase[i + 1:] for i in cuts] + [phrase.replace("-", "")]
+    return [v for variant in joined + [phrase] for v in (variant, variant.replace("-", "\u2010"))]
 
 
 def pdf_text(text: str) -> str:
