@@ -171,6 +171,14 @@ def format_short_date(day: date, language: str = "en") -> str:
     return _babel_date(day, "medium", locale=locale_for(language))
 
 
+def format_day(day: date, language: str = "en") -> str:
+    """A date in a table or a chart's words: ISO in English ("2026-10-31", as those always read),
+    the locale's short date in other languages ("31.10.2026")."""
+    if locale_for(language).language == "en":
+        return day.isoformat()
+    return format_short_date(day, language)
+
+
 @dataclass(frozen=True, slots=True)
 class NumberFormat:
     """How one series' figures are written: its unit, its precision and the plan's language.

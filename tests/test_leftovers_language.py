@@ -51,6 +51,15 @@ def test_known_status_words_are_shown_in_the_readers_language(speak):
     assert status_word("open") == "ouvert" and severity_word("elevated") == "accru"
 
 
+def test_every_status_word_the_model_reads_has_a_reader_word():
+    """The reader's table spells out `lifecycle`'s words (for extraction): it must not fall behind."""
+    from stratdocs import lifecycle
+    from stratdocs.render.views import status_words
+
+    known = status_words._table(lambda context, word: word)
+    assert set(lifecycle.WORDS) | set(lifecycle.STATES) <= set(known)
+
+
 def test_english_status_words_stay_as_the_plan_writes_them():
     use(ENGLISH)
     assert [status_word(w) for w in ("Active", "dropped", "on-hold", "eingestellt", "")] == \

@@ -14,7 +14,7 @@ from datetime import date
 from babel.dates import format_date, format_skeleton
 
 from stratdocs.i18n import N_
-from stratdocs.numbers import format_short_date, locale_for
+from stratdocs.numbers import format_day, format_short_date, locale_for
 from stratdocs.render.views.interface import _, current, ngettext
 
 __all__ = ["_", "ngettext", "pgettext", "language", "month_year", "short_date", "label_date", "quarter"]
@@ -56,7 +56,7 @@ def short_date(d: date) -> str:
 def label_date(d: date) -> str:
     """A date in a chart's text for screen readers: ISO in English, as it always was; the
     locale's short date in other languages ("31.10.2026")."""
-    return d.isoformat() if _english() else format_short_date(d, language())
+    return format_day(d, language())
 
 
 def quarter(d: date) -> str:

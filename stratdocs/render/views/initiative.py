@@ -14,7 +14,7 @@ from markupsafe import Markup
 from stratdocs.delivery import InitiativeHealth, delivery_of
 from stratdocs.i18n import N_
 from stratdocs.model import Entity
-from stratdocs.numbers import format_number, format_percent, format_short_date
+from stratdocs.numbers import format_day, format_number, format_percent
 from stratdocs.render.views.common import ItemRef, dated, health_word
 from stratdocs.render.views.delivery_words import budget_words, reason_words, schedule_words
 from stratdocs.render.views.interface import _, ngettext
@@ -181,11 +181,8 @@ class InitiativeViews(KpiViews):
             reason=reason_words(entity, d, h))
 
     def _roadmap_day(self, day) -> str:
-        """A date of the roadmap's table: ISO in English, as before; the locale's short date in
-        other languages ("31.10.2026")."""
-        if self.ui.language.split("-")[0] == "en" or not isinstance(day, date):
-            return str(day)
-        return format_short_date(day, self.ui.language)
+        """A date of the roadmap's table (`numbers.format_day`)."""
+        return format_day(day, self.ui.language) if isinstance(day, date) else str(day)
 
     def roadmap_groups(self, keep=None) -> list[tuple[str, list[dict]]]:
         """Initiatives and operational plans grouped by the first strategic objective each serves

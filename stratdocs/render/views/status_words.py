@@ -9,12 +9,26 @@ machine value stays in attributes, data and exports. Both are Jinja filters (`st
 
 from __future__ import annotations
 
+import weakref
+
 from stratdocs.render.views.interface import current
+
+#: The table of `_known`, per catalog (made once per build language, not once per word shown).
+_TABLES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def _known() -> dict[str, str]:
-    """The lifecycle words stratdocs knows, in the language of the build under way."""
-    pgettext = current().pgettext
+    """The lifecycle words stratdocs knows (`lifecycle.WORDS`, spelled out here for extraction),
+    in the language of the build under way."""
+    ui = current()
+    table = _TABLES.get(ui.translations)
+    if table is None:
+        table = _TABLES[ui.translations] = _table(ui.pgettext)
+    return table
+
+
+def _table(pgettext) -> dict[str, str]:
+    """Every known word -> its translation through `pgettext` (context "status")."""
     return {"planned": pgettext("status", "planned"), "proposed": pgettext("status", "proposed"),
             "draft": pgettext("status", "draft"), "new": pgettext("status", "new"),
             "approved": pgettext("status", "approved"), "not started": pgettext("status", "not started"),
