@@ -12,8 +12,9 @@ Five things are remembered, each keyed by a hash of everything it was made from:
   items its view model read, and a digest of each item's state, so a warm build skips the view
   model of a page none of whose items changed (and then still checks the bytes it carries over).
 
-On disk it lives in `.stratdocs-cache/` (ignored by git) as JSON (never pickle: a cache is
-data, not code). A different stratdocs or Python version, a corrupt file or a hash mismatch
+On disk it lives in `.stratdocs-cache/build.json` (ignored by git) as JSON (never pickle: a
+cache is data, not code): a first line with the stamp and the checksum of the rest, then the
+content, so checking it costs one pass over its bytes and one parse. A different stratdocs or Python version, a corrupt file or a hash mismatch
 simply misses.
 
 A cache is contributor-controlled input when it comes from the repository, so it can never
@@ -47,7 +48,7 @@ from pathlib import Path
 from stratdocs import __version__, git
 
 CACHE_DIR = ".stratdocs-cache"
-FORMAT = 4
+FORMAT = 5
 #: A cached body: (html, deps) as plain data, read back into `render.markdown.Rendered`.
 CachedBody = tuple[str, tuple[tuple[str, str, str], ...]]
 
@@ -101,6 +102,7 @@ class BuildCache:
         self.used_bodies: set[str] = set()              # body keys the current build asked for
         #: body keys whose HTML this process rendered or sanitised (never read from disk as such)
         self.clean_bodies: set[str] = set()
+        self._saved: bytes | None = None  # the content as last read or written (not written again)
         if self.folder is not None:
             self._load()
 
@@ -111,16 +113,23 @@ class BuildCache:
     def _load(self) -> None:
         try:
             raw = self.path.read_bytes()
-            data = json.loads(raw)
-        except (OSError, ValueError):
+        except OSError:
             return
-        if not isinstance(data, dict) or data.get("stamp") != stamp():
+        head, _, payload = raw.partition(b"\n")
+        try:
+            header = json.loads(head)
+        except ValueError:
             return
-        payload = json.dumps(data.get("content"), sort_keys=True, ensure_ascii=False)
-        checksum = data.get("checksum")
-        if not isinstance(checksum, str) or not hmac.compare_digest(checksum, _sign(payload)):
+        if not isinstance(header, dict) or header.get("stamp") != stamp():
+            return
+        checksum = header.get("checksum")
+        if not isinstance(checksum, str) or not hmac.compare_digest(checksum, sign_bytes(payload)):
             return  # corrupt, edited by hand, or written by someone else: start afresh
-        content = data["content"]
+        try:
+            content = json.loads(payload)
+        except ValueError:
+            return
+        self._saved = payload
         if isinstance(content, dict):
             self.bodies = {k: v for k, v in content.get("bodies", {}).items() if _valid_body(v)}
             self.charts = {k: v for k, v in content.get("charts", {}).items() if isinstance(v, str)}
@@ -132,19 +141,26 @@ class BuildCache:
             self.views = views if isinstance(views, dict) else {}
 
     def save(self) -> None:
+        """Write the cache: a first line ``{"stamp": ..., "checksum": ...}`` (the HMAC of the
+        rest), then the content as JSON; nothing is written when the content is what was loaded."""
         if self.folder is None:
             return
         content = {"bodies": self.bodies, "charts": self.charts, "pages": self.pages, "memory": self.memory,
                    "views": self.views}
-        payload = json.dumps(content, sort_keys=True, ensure_ascii=False)
-        data = {"stamp": stamp(), "checksum": _sign(payload), "content": content}
-        if not usable(self.folder):
+        payload = json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        if payload == self._saved or not usable(self.folder):
             return
+        head = json.dumps({"stamp": stamp(), "checksum": sign_bytes(payload)}).encode("ascii")
         prepare(self.folder)
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".build.", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, sort_keys=True, ensure_ascii=False)
-        os.replace(tmp, self.path)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(head + b"\n" + payload)
+            os.replace(tmp, self.path)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self._saved = payload
 
     # -- bodies ------------------------------------------------------------------------------
 

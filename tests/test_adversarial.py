@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PlanProject
+import cachefile
 from stratdocs import pipeline
 from stratdocs.cache import CACHE_DIR
 from stratdocs.errors import OutputError
@@ -113,13 +114,10 @@ def _planted_cache(project: PlanProject) -> Path:
     """Build once, then put a script into every cached body, with a freshly computed sha256."""
     assert build(project).exit_code == 0
     path = project.root / CACHE_DIR / "build.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = cachefile.read(path)
     for entry in data["content"]["bodies"].values():
         entry[0] += f"<script>alert('{CANARY}')</script><p>{CANARY}</p>"
-    import hashlib
-    payload = json.dumps(data["content"], sort_keys=True, ensure_ascii=False)
-    data["checksum"] = hashlib.sha256(payload.encode() + b"\0").hexdigest()
-    path.write_text(json.dumps(data), encoding="utf-8")
+    cachefile.write(path, data, signed=False)  # the old checksum: it no longer matches
     return path
 
 
@@ -132,13 +130,8 @@ def test_a_planted_cache_never_changes_the_output(plan_project):
 def test_a_planted_cache_with_a_valid_signature_still_cannot_add_script(plan_project, monkeypatch):
     """Even a cache signed with this machine's key (written by a process we do not trust, say)
     cannot add script: cached HTML is sanitised again where it re-enters a page."""
-    from stratdocs import cache as cache_mod
-
     path = _planted_cache(plan_project)
-    data = json.loads(path.read_text(encoding="utf-8"))
-    payload = json.dumps(data["content"], sort_keys=True, ensure_ascii=False)
-    data["checksum"] = cache_mod._sign(payload)
-    path.write_text(json.dumps(data), encoding="utf-8")
+    cachefile.write(path, cachefile.read(path), signed=True)
     assert build(plan_project).exit_code == 0
     text = site_text(plan_project)
     assert "<script>alert" not in text
@@ -150,11 +143,9 @@ def test_a_signed_cache_cannot_add_script_through_a_kept_view(plan_project):
     key, markup in a view is taken only when it is a chart of the chart cache, and a view only
     with its body as rendered (and sanitised) now. (The load cache's file results hold no
     markup: titles and bodies from it are escaped and sanitised like content.)"""
-    from stratdocs import cache as cache_mod
-
     assert build(plan_project).exit_code == 0
     path = plan_project.root / CACHE_DIR / "build.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = cachefile.read(path)
     planted = 0
     for entry in data["content"]["views"]["items"].values():
         # a chart is kept as its key in the chart cache: put markup of its own there instead
@@ -164,8 +155,7 @@ def test_a_signed_cache_cannot_add_script_through_a_kept_view(plan_project):
         planted += text != entry[2]
         entry[2] = text
     assert planted  # the plan's twins keep views with charts and bodies
-    data["checksum"] = cache_mod._sign(json.dumps(data["content"], sort_keys=True, ensure_ascii=False))
-    path.write_text(json.dumps(data), encoding="utf-8")
+    cachefile.write(path, data, signed=True)
     plan_project.write("content/assets/note.txt", "A new asset: the twins are remade, every item as it was.\n")
     assert build(plan_project).exit_code == 0
     text = site_text(plan_project)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+import cachefile
 from stratdocs import project as project_mod
 from stratdocs.pipeline import build
 from stratdocs.cache import CACHE_DIR
@@ -311,7 +312,7 @@ def test_a_damaged_cache_never_changes_the_output(tmp_path: Path, damage: str):
     cold = full_build(root, tmp_path / "cold")
     build(root, tmp_path / "site", pdf=False)
     path = root / CACHE_DIR / "build.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = cachefile.read(path)
     if damage == "truncate":
         path.write_text(path.read_text(encoding="utf-8")[:1000], encoding="utf-8")
     else:
@@ -323,10 +324,7 @@ def test_a_damaged_cache_never_changes_the_output(tmp_path: Path, damage: str):
         else:  # a page recorded with the wrong hash is rendered again, not carried over
             for entry in data["content"]["pages"].values():
                 entry[1] = "0" * 64
-            from stratdocs.cache import digest
-
-            payload = json.dumps(data["content"], sort_keys=True, ensure_ascii=False)
-            data["checksum"] = digest(payload)
-        path.write_text(json.dumps(data), encoding="utf-8")
+        # re-signed for a wrong page hash (the cache is ours: only that page is not trusted)
+        cachefile.write(path, data, signed=damage == "page")
     build(root, tmp_path / "site", pdf=False)
     assert tree(tmp_path / "site") == cold

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from stratdocs import cache as cache_mod
+import cachefile
 from stratdocs.cache import CACHE_DIR
 from stratdocs.pipeline import build
 from stratdocs.render.views import Views
@@ -50,6 +50,26 @@ def test_a_warm_build_skips_the_view_models_of_unchanged_pages(tmp_path: Path, c
     assert tree(root / "site") == full_build(root, tmp_path / "cold-after-edit")
 
 
+def test_owner_pages_are_remade_only_when_the_owner_or_their_items_changed(tmp_path: Path, monkeypatch):
+    """An owner's page reads the owner (their items and what needs them): a warm build with
+    nothing changed computes none, and an item moving to another owner remakes both pages."""
+    made: list[str] = []
+    original = Views.owner
+    monkeypatch.setattr(Views, "owner", lambda self, key: made.append(key) or original(self, key))
+    root = copy_example(tmp_path / "project")
+    build(root, root / "site", pdf=False)
+    assert len(made) > 5
+    made.clear()
+    build(root, root / "site", pdf=False)
+    assert made == []
+    edit(root / "content/initiatives/I3-partner-channel.md", "owner: Chief Revenue Officer",
+         "owner: VP Customer Success")
+    build(root, root / "site", pdf=False)
+    assert sorted(made) == ["chief revenue officer", "vp customer success"]
+    assert tree(root / "site") == full_build(root, tmp_path / "cold")
+    assert b"I3" in (root / "site/owners/vp-customer-success.html").read_bytes()
+
+
 def test_a_warm_build_hard_links_the_files_it_carries_over(tmp_path: Path):
     root = copy_example(tmp_path / "project")
     build(root, root / "site", pdf=False)
@@ -65,7 +85,7 @@ def test_a_damaged_read_set_never_changes_the_output(tmp_path: Path, damage: str
     root = copy_example(tmp_path / "project")
     build(root, root / "site", pdf=False)
     path = root / CACHE_DIR / "build.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = cachefile.read(path)
     memory = data["content"]["memory"]
     if damage == "guard":  # a snapshot made under another config or theme is not used
         memory["guard"] = "0" * 64
@@ -73,9 +93,7 @@ def test_a_damaged_read_set_never_changes_the_output(tmp_path: Path, damage: str
         memory["states"] = {"not": "a list"}
     edit(root / "content/kpis/K-NEW-LOGOS.md", "title:", "title: Renamed —")
     # Re-signed with this user's key, as if stratdocs had written it.
-    payload = json.dumps(data["content"], sort_keys=True, ensure_ascii=False)
-    data["checksum"] = cache_mod._sign(payload)
-    path.write_text(json.dumps(data), encoding="utf-8")
+    cachefile.write(path, data, signed=True)
     counted.clear()
     build(root, root / "site", pdf=False)
     assert len(counted) > 40  # ignored: every page is computed again
@@ -86,10 +104,10 @@ def test_a_cache_from_elsewhere_is_not_trusted_for_read_sets(tmp_path: Path, cou
     root = copy_example(tmp_path / "project")
     build(root, root / "site", pdf=False)
     path = root / CACHE_DIR / "build.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = cachefile.read(path)
     for row in data["content"]["memory"]["reads"].values():
         row[1], row[2] = [], []
-    path.write_text(json.dumps(data), encoding="utf-8")  # not re-signed: planted, not ours
+    cachefile.write(path, data, signed=False)  # not re-signed: planted, not ours
     edit(root / "content/kpis/K-NEW-LOGOS.md", "title:", "title: Renamed —")
     counted.clear()
     build(root, root / "site", pdf=False)
@@ -249,7 +267,7 @@ def test_ctrl_c_stops_every_worker(tmp_path: Path):
 
 
 def _kept_views(root: Path) -> dict:
-    data = json.loads((root / CACHE_DIR / "build.json").read_text(encoding="utf-8"))
+    data = cachefile.read(root / CACHE_DIR / "build.json")
     return data["content"]["views"]["items"]
 
 
@@ -275,16 +293,14 @@ def test_a_damaged_kept_view_never_changes_the_output(tmp_path: Path, damage: st
     root = copy_example(tmp_path / "project")
     build(root, root / "site", pdf=False)
     path = root / CACHE_DIR / "build.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = cachefile.read(path)
     items = data["content"]["views"]["items"]
     # SO3's kept view planted with another title, or swapped for another item's view
     planted = items["SO3"][2].replace("Grow ARR", "Planted", 1)
     assert planted != items["SO3"][2]
     items["SO3"][2] = planted if damage == "unsigned" else items["SO1"][2]
-    if damage != "unsigned":  # re-signed with this user's key: the shape check still refuses it
-        payload = json.dumps(data["content"], sort_keys=True, ensure_ascii=False)
-        data["checksum"] = cache_mod._sign(payload)
-    path.write_text(json.dumps(data), encoding="utf-8")
+    # re-signed with this user's key unless "unsigned": the shape check still refuses it
+    cachefile.write(path, data, signed=damage != "unsigned")
     edit(root / "content/kpis/K-NEW-LOGOS.md", "title:", "title: Renamed —")
     build(root, root / "site", pdf=False)
     assert b"Planted" not in (root / "site/documents/board-pack.html").read_bytes()

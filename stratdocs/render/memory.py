@@ -20,6 +20,11 @@ GRAPH = "*graph*"
 PLAN = "*plan*"
 
 
+def owner_id(key: str) -> str:
+    """The pseudo-id of one owner (their items and what needs them), read by the owner's page."""
+    return f"*owner*{key}"
+
+
 @dataclass
 class Memory:
     """Dependency tracking and memo tables kept between rebuilds in one process."""

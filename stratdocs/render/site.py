@@ -27,7 +27,7 @@ from stratdocs.render.environment import make_environment
 from stratdocs.render.pdf_text import PrintText
 from stratdocs.render.views.interface import Interface, use as use_interface
 from stratdocs.render.markdown import MarkdownRenderer, Rendered, Target, sanitize
-from stratdocs.render.memory import GRAPH, PLAN, Memory, plan_state
+from stratdocs.render.memory import GRAPH, PLAN, Memory, owner_id, plan_state
 from stratdocs.render.pages import write_outputs
 from stratdocs.render.viewmemo import EntityMemo, keeping, remember
 from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path, matrix_path
@@ -274,16 +274,18 @@ class SiteRenderer:
                          reads=graph, ref_reads=frozenset(axes))  # the CSV shows their ids and titles
 
     def _owner_outputs(self, home: Crumb) -> Iterator[Output]:
-        """The owners index and one page per owner. Who owns what can change with any item (an
-        item gaining an owner is not among the items an owner's page read before): always remade,
-        and written only when the page's bytes would change."""
+        """The owners index (always remade, written only when its bytes would change) and one
+        page per owner. Who owns what can change with any item (an item gaining an owner is not
+        among the items an owner's page read before), so an owner's page also reads the owner
+        itself (`owner_id`: their items and what needs them) and is remade when that changed."""
         views = self.views
         _ = views.ui.gettext
         owners = REPORT_PAGES["owners"]
         yield Output(owners, "owners.html", Page(owners, _("Owners"), "owners", (home, Crumb(_("Owners")))),
                      views.owners_index, always=True)
         for owner, page in views.owner_pages():
-            yield Output(page.path, "owner.html", page, lambda k=owner.key: views.owner(k), always=True)
+            yield Output(page.path, "owner.html", page, lambda k=owner.key: views.owner(k),
+                         reads=frozenset((owner_id(owner.key),)))
 
     def _twins(self) -> Iterator[Output]:
         """The HTML twins of the PDF documents (the Documents page waits for the PDFs: `render.twins`).
@@ -321,13 +323,15 @@ class SiteRenderer:
 
 
 def entity_states(views: Views) -> dict[str, tuple]:
-    """Everything a page may show of each item; the links come last (see `BuildCache.changes`)."""
+    """Everything a page may show of each item, of what belongs to no item (`PLAN`) and of each
+    owner (`owner_id`); the links come last (see `Memory.changes`)."""
     project, index = views.project, views.index
     return {e.id: (e, project.kpi_health.get(e.id), project.objective_health.get(e.id),
                    project.kpi_trend.get(e.id), project.objective_trend.get(e.id), index.traces_to.get(e.id), index.chains.get(e.id), tuple(views.entity_findings.get(e.id, ())),
                    tuple(views.waivers.get(e.id, ())), views.edit_url(e), views.last_change(e),
                    views.sitemap.owner(e.owner), index.up.get(e.id), index.down.get(e.id))
-            for e in project.plan} | {PLAN: plan_state(project)}
+            for e in project.plan} | {PLAN: plan_state(project)} | {
+        owner_id(o.key): (o, (), ()) for o in views.owners}
 
 
 def write_site(project: Project, writer, theme: Theme | None = None, *, commit: str = "", cache: BuildCache | None = None,

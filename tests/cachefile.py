@@ -1,0 +1,22 @@
+"""Reading and planting the build cache file (`.stratdocs-cache/build.json`) in tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from stratdocs import cache as cache_mod
+
+
+def read(path: Path) -> dict:
+    """The cache file as {"stamp", "checksum", "content"}: its header line and its content."""
+    head, _, payload = path.read_bytes().partition(b"\n")
+    return {**json.loads(head), "content": json.loads(payload)}
+
+
+def write(path: Path, data: dict, *, signed: bool) -> None:
+    """Write `data` back as the cache file: re-signed with this user's key (as if stratdocs had
+    written it), or with the checksum it holds (planted: not ours)."""
+    payload = json.dumps(data["content"], sort_keys=True, ensure_ascii=False).encode("utf-8")
+    checksum = cache_mod.sign_bytes(payload) if signed else data["checksum"]
+    path.write_bytes(json.dumps({"stamp": data["stamp"], "checksum": checksum}).encode("ascii") + b"\n" + payload)
