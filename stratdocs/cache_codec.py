@@ -11,9 +11,9 @@ dict order as it was), so a result read back is equal to, and has the same `repr
 parsed: page digests (`render.memory`) and `check`'s output cannot tell them apart.
 
 Scalars (str, int, float, bool, None) are written as themselves; every other value is a JSON
-list whose first item is a tag: ``["t", ...]`` tuple, ``["l", ...]`` list, ``["m", k, v, ...]``
+list whose first item is a tag: ``["t", ...]`` tuple (``["T", ...]`` when all its items are scalars), ``["l", ...]`` list, ``["m", k, v, ...]``
 read-only mapping, ``["D", k, v, ...]`` dict, ``["f", ...]`` frozenset, ``["d", "2026-01-31"]``
-date, ``["e", "Severity", "error"]`` enum, ``["c", "Entity", field, ...]`` dataclass, and for a
+date, ``["e", "Severity", "error"]`` enum, ``["c", "Entity", field, ...]`` dataclass (its fields in order, trailing ones that hold their default left out; ``"C"`` when all are scalars), and for a
 `Codec` that asks for them ``["s", "Markup", text]`` (a str subclass, checked by the reader) and
 ``["r", "SO1"]`` (an item by reference, taken from the current plan).
 """
@@ -35,9 +35,10 @@ class Uncacheable(ValueError):
     """A value the codec does not know (or malformed data): the file is read, not cached."""
 
 
-def _types(modules: tuple[str, ...]) -> tuple[dict[type, tuple[str, tuple[str, ...] | None]], dict[str, type]]:
-    """(type -> (tag, its fields; None for an enum), tag -> type) of the dataclasses and enums of `modules`."""
-    by_type: dict[type, tuple[str, tuple[str, ...] | None]] = {}
+def _types(modules: tuple[str, ...]) -> tuple[dict[type, tuple[str, tuple | None]], dict[str, type]]:
+    """(type -> (tag, its fields; None for an enum), tag -> type) of the dataclasses and enums of
+    `modules`. A field is (name, its default or `_NONE`, its default factory or None)."""
+    by_type: dict[type, tuple[str, tuple | None]] = {}
     by_name: dict[str, type] = {}
     for name in modules:
         module = importlib.import_module(name)
@@ -50,14 +51,31 @@ def _types(modules: tuple[str, ...]) -> tuple[dict[type, tuple[str, tuple[str, .
                 fields = dataclasses.fields(value)
                 if any(not f.init for f in fields):
                     continue  # built in __post_init__: not rebuilt from its fields
-                by_type[value] = (value.__qualname__, tuple(f.name for f in fields))
+                by_type[value] = (value.__qualname__, tuple(
+                    (f.name, _NONE if f.default is dataclasses.MISSING else f.default,
+                     None if f.default_factory is dataclasses.MISSING else f.default_factory) for f in fields))
             else:
                 continue
             by_name[value.__qualname__] = value
     return by_type, by_name
 
 
+_NONE = object()
+
+
+def _is_default(value: object, default: object, factory) -> bool:
+    """Whether a field holds its default exactly (same type and value), so that leaving it out
+    and letting the class fill it in gives back an equal value with the same `repr`."""
+    if factory is not None:
+        default = factory()
+    elif default is _NONE:
+        return False
+    return type(value) is type(default) and value == default
+
+
 _SCALARS = frozenset((str, int, float, bool, type(None)))
+#: What else JSON holds (so a "T" or "C" value with one of these in it was not written by `encode`).
+_CONTAINERS = frozenset((list, dict))
 
 
 class Codec:
@@ -91,6 +109,8 @@ class Codec:
         if kind in _SCALARS:
             return value
         if kind is tuple:
+            if all(type(v) in _SCALARS for v in value):
+                return ["T", *value]  # decoded without looking at each item
             return ["t", *(self._encode(v, texts) for v in value)]
         if kind is MappingProxyType or kind is dict:
             out = ["m" if kind is MappingProxyType else "D"]
@@ -115,7 +135,13 @@ class Codec:
         tag, fields = known
         if fields is None:
             return ["e", tag, self._encode(value.value, texts)]
-        return ["c", tag, *(self._encode(getattr(value, name), texts) for name in fields)]
+        values = [getattr(value, name) for name, _, _ in fields]
+        shown = len(values)
+        while shown and _is_default(values[shown - 1], fields[shown - 1][1], fields[shown - 1][2]):
+            shown -= 1  # trailing defaults are left out: the class fills them in again
+        if all(type(v) in _SCALARS for v in values[:shown]):
+            return ["C", tag, *values[:shown]]  # decoded without looking at each field
+        return ["c", tag, *(self._encode(v, texts) for v in values[:shown])]
 
     def decode(self, data: object, resolve=None, strings: dict | None = None) -> object:
         """The value `encode` wrote; raises `Uncacheable` for anything it would not have written.
@@ -136,19 +162,28 @@ class Codec:
     def _decode(self, data: list, resolve, strings: dict) -> object:
         """A tagged value (scalars inside are taken as they are: most leaves are, and a call each
         would double the time a warm `check` spends here)."""
-        scalars = _SCALARS
+        scalars, decode = _SCALARS, self._decode
         tag = data[0]
+        if tag == "T":
+            if not _CONTAINERS.isdisjoint(map(type, data)):
+                raise Uncacheable("malformed cache entry: a tuple of plain values holds another")
+            return tuple(data[1:])
+        if tag == "C":
+            if not _CONTAINERS.isdisjoint(map(type, data)):
+                raise Uncacheable("malformed cache entry: a value of plain fields holds another")
+            return self.classes[data[1]](*data[2:])
+        if tag == "t":
+            return tuple([x if type(x) in scalars else decode(x, resolve, strings) for x in data[1:]])
         if tag == "d":
             return date.fromisoformat(data[1])
+        if tag == "c":
+            return self.classes[data[1]](*[x if type(x) in scalars else decode(x, resolve, strings)
+                                           for x in data[2:]])
         if tag == "s":
             return strings[data[1]](data[2])
         if tag == "r":
             return resolve(data[1])
-        items = [x if type(x) in scalars else self._decode(x, resolve, strings) for x in data[1:]]
-        if tag == "c":
-            return self.classes[items[0]](*items[1:])
-        if tag == "t":
-            return tuple(items)
+        items = [x if type(x) in scalars else decode(x, resolve, strings) for x in data[1:]]
         if tag == "m" or tag == "D":
             mapping = dict(zip(items[0::2], items[1::2]))
             return MappingProxyType(mapping) if tag == "m" else mapping

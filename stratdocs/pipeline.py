@@ -24,7 +24,7 @@ from typing import Callable
 
 from stratdocs import cache as cache_mod, cache_files
 from stratdocs import config as config_mod
-from stratdocs import assets as assets_mod, git, project as project_mod
+from stratdocs import assets as assets_mod, git, project as project_mod, workers
 from stratdocs.errors import ConfigError, ContentError
 from stratdocs.findings import Finding, Severity, error
 from stratdocs.theme import Theme, check_templates, resolve as resolve_theme
@@ -87,7 +87,8 @@ def check(root: Path, stages: Stages | None = None, files: project_mod.FileMemo 
     stages = stages or Stages()
     start = time.perf_counter()
     cache = cache_files.for_project(Path(root)) if use_cache and files is None else None
-    project = project_mod.load(root, files=files, cache=cache)
+    with workers.collector_paused(freeze=files is None):  # the preview runs on: nothing frozen
+        project = project_mod.load(root, files=files, cache=cache)
     if cache is not None:
         try:
             cache.save()

@@ -18,12 +18,14 @@ failure the workers are stopped before the exception goes on.
 from __future__ import annotations
 
 import copyreg
+import gc
 import multiprocessing
 import os
 import signal
 import threading
 import types
-from typing import Callable, Sequence, TypeVar
+from contextlib import contextmanager
+from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -68,6 +70,28 @@ def _quiet() -> None:
 def _run(chunk: Sequence) -> list:
     task = _TASK[-1]
     return [task(item) for item in chunk]
+
+
+@contextmanager
+def collector_paused(freeze: bool = True) -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a plan is loaded.
+
+    Loading makes hundreds of thousands of long-lived objects (entities, points, findings) and
+    no reference cycles; each of the collector's full passes walks every one of them, which at
+    10,000 entities cost a third of a warm `check`. Reference counting still frees everything
+    that is dropped. With `freeze` (a command that ends soon after: not the preview server),
+    what was made is then moved out of the collector's sight for the rest of the process
+    (`gc.freeze`), so later passes do not walk it either.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def fork_map(task: Callable[[T], R], items: Sequence[T], minimum: int) -> list[R]:
