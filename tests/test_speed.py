@@ -70,6 +70,26 @@ def test_owner_pages_are_remade_only_when_the_owner_or_their_items_changed(tmp_p
     assert b"I3" in (root / "site/owners/vp-customer-success.html").read_bytes()
 
 
+def test_whole_plan_pages_are_skipped_when_nothing_changed(tmp_path: Path, monkeypatch):
+    """The home page, the reports, the twins and the search index read the whole plan: a warm
+    build with nothing changed computes none of them, and one edit remakes them all."""
+    made: list[str] = []
+    for name in ("home", "alignment", "roadmap", "owners_index", "search_docs"):
+        original = getattr(Views, name)
+        monkeypatch.setattr(Views, name, lambda self, *a, _f=original, _n=name, **k: made.append(_n) or _f(self, *a, **k))
+    root = copy_example(tmp_path / "project")
+    build(root, root / "site", pdf=False)
+    assert set(made) == {"home", "alignment", "roadmap", "owners_index", "search_docs"}
+    made.clear()
+    build(root, root / "site", pdf=False)
+    assert made == []
+    edit(root / "content/kpis/K-NEW-LOGOS.md", "title:", "title: Renamed —")
+    build(root, root / "site", pdf=False)
+    assert set(made) == {"home", "alignment", "roadmap", "owners_index", "search_docs"}
+    assert tree(root / "site") == full_build(root, tmp_path / "cold")
+    assert b"Renamed" in (root / "site/search-index.json").read_bytes()
+
+
 def test_a_warm_build_hard_links_the_files_it_carries_over(tmp_path: Path):
     root = copy_example(tmp_path / "project")
     build(root, root / "site", pdf=False)

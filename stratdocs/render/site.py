@@ -153,7 +153,6 @@ class Output:
     data: Callable[[], str | bytes] | None = None
     reads: frozenset = frozenset()  # what it depends on beyond the items its view model reads
     ref_reads: frozenset = frozenset()  # items it shows only as references (id, title, page)
-    always: bool = False            # made on every build (it depends on everything)
 
 
 class SiteRenderer:
@@ -198,6 +197,13 @@ class SiteRenderer:
         except jinja2.TemplateError as exc:
             raise template_error(exc, self.theme) from None
 
+    @cached_property
+    def everything(self) -> frozenset[str]:
+        """The read set of a page that shows the whole plan (home, reports, twins, the search
+        index): every item, the links, what belongs to no item and every owner."""
+        return (frozenset(self.project.plan.entities) | {GRAPH, PLAN}
+                | {owner_id(o.key) for o in self.views.owners})
+
     def outputs(self) -> Iterator[Output]:
         yield from self._item_outputs()
         yield from self._report_outputs()
@@ -207,8 +213,9 @@ class SiteRenderer:
         views, plan = self.views, self.project.plan
         if plan.root is not None:
             page = views.page_for(plan.root)
-            # The home page and the alignment report summarise the whole plan: always remade.
-            yield Output(page.path, "home.html", page, lambda p=page: self._linked(views.home(), p), always=True)
+            # The home page and the alignment report summarise the whole plan: remade when anything changed.
+            yield Output(page.path, "home.html", page, lambda p=page: self._linked(views.home(), p),
+                         reads=self.everything)
         for entity in plan:
             if entity.container is not None or entity.kind == "plan":
                 continue
@@ -236,12 +243,12 @@ class SiteRenderer:
         roadmap = REPORT_PAGES["roadmap"]
         # The roadmap shows every initiative and operational plan with what each serves: remade each build.
         yield Output(roadmap, "roadmap.html", Page(roadmap, _("Roadmap"), "roadmap", (home, Crumb(_("Roadmap")))),
-                     views.roadmap, always=True)
+                     views.roadmap, reads=self.everything)
         yield from self._matrix_outputs(home)
         alignment = REPORT_PAGES["alignment"]
         yield Output(alignment, "alignment.html",
                      Page(alignment, _("Alignment report"), "alignment", (home, Crumb(_("Alignment report")))),
-                     views.alignment, always=True)
+                     views.alignment, reads=self.everything)
         actions = REPORT_PAGES["actions"]
         yield Output(actions, "actions.html", Page(actions, _("Open actions"), "actions", (home, Crumb(_("Open actions")))),
                      views.open_actions)
@@ -274,7 +281,7 @@ class SiteRenderer:
                          reads=graph, ref_reads=frozenset(axes))  # the CSV shows their ids and titles
 
     def _owner_outputs(self, home: Crumb) -> Iterator[Output]:
-        """The owners index (always remade, written only when its bytes would change) and one
+        """The owners index (remade when anything changed, written only when its bytes would change) and one
         page per owner. Who owns what can change with any item (an item gaining an owner is not
         among the items an owner's page read before), so an owner's page also reads the owner
         itself (`owner_id`: their items and what needs them) and is remade when that changed."""
@@ -282,7 +289,7 @@ class SiteRenderer:
         _ = views.ui.gettext
         owners = REPORT_PAGES["owners"]
         yield Output(owners, "owners.html", Page(owners, _("Owners"), "owners", (home, Crumb(_("Owners")))),
-                     views.owners_index, always=True)
+                     views.owners_index, reads=self.everything)
         for owner, page in views.owner_pages():
             yield Output(page.path, "owner.html", page, lambda k=owner.key: views.owner(k),
                          reads=frozenset((owner_id(owner.key),)))
@@ -292,10 +299,9 @@ class SiteRenderer:
         A twin shows a whole document: it reads every item, the links and what belongs to no item
         (`PLAN`), so it is remade when anything changed, with the item views nothing changed
         under taken from `render.viewmemo`."""
-        reads = frozenset(self.project.plan.entities) | {GRAPH, PLAN}
         for spec in self.project.config.documents:
             twin = twin_page(spec)
-            yield Output(twin.path, "document_twin.html", twin, lambda s=spec: self._twin(s), reads=reads)
+            yield Output(twin.path, "document_twin.html", twin, lambda s=spec: self._twin(s), reads=self.everything)
 
     def _twin(self, spec):
         with keeping(self.views):
@@ -306,12 +312,17 @@ class SiteRenderer:
         _ = self.views.ui.gettext
         search = REPORT_PAGES["search"]
         yield Output(search, "search.html", Page(search, _("Search"), "search", (home, Crumb(_("Search")))), dict)
-        docs = self.views.search_docs(self.docs_memo)
-        yield Output("search-index.json", always=True,
-                     data=lambda: json.dumps({"docs": docs}, ensure_ascii=False, sort_keys=True) + "\n")
+        made: list = []  # the documents, made once when one of the two files is remade
+
+        def docs() -> list:
+            if not made:
+                made.append(self.views.search_docs(self.docs_memo))
+            return made[0]
+        yield Output("search-index.json", reads=self.everything,
+                     data=lambda: json.dumps({"docs": docs()}, ensure_ascii=False, sort_keys=True) + "\n")
         # A script, not JSON fetched at run time: browsers refuse fetch() from file:// pages.
-        yield Output("search-index.js", always=True, data=lambda: "window.STRATDOCS_SEARCH = " + json.dumps(
-            {"docs": docs}, ensure_ascii=True, sort_keys=True).replace("<", "\\u003c") + ";\n")
+        yield Output("search-index.js", reads=self.everything, data=lambda: "window.STRATDOCS_SEARCH = " + json.dumps(
+            {"docs": docs()}, ensure_ascii=True, sort_keys=True).replace("<", "\\u003c") + ";\n")
 
     @staticmethod
     def _heatmap_linked(view, page: Page):
@@ -380,7 +391,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
 
     def is_unchanged(output: Output) -> bool:
         record = memory.reads.get(output.rel)
-        return (changed is not None and not output.always and record is not None and record[0] == base
+        return (changed is not None and record is not None and record[0] == base
                 and not record[1] & changed and not record[2] & changed_refs)
     used_pages = write_outputs(renderer.outputs(), is_unchanged, base, writer, cache, memory, views, renderer,
                                progress, parallel=persist)
