@@ -102,7 +102,7 @@ class BuildCache:
         self.used_bodies: set[str] = set()              # body keys the current build asked for
         #: body keys whose HTML this process rendered or sanitised (never read from disk as such)
         self.clean_bodies: set[str] = set()
-        self._saved: bytes | None = None  # the content as last read or written (not written again)
+        self._saved: object = None  # the content as last read or written (not written again)
         if self.folder is not None:
             self._load()
 
@@ -129,7 +129,7 @@ class BuildCache:
             content = json.loads(payload)
         except ValueError:
             return
-        self._saved = payload
+        self._saved = content
         if isinstance(content, dict):
             self.bodies = {k: v for k, v in content.get("bodies", {}).items() if _valid_body(v)}
             self.charts = {k: v for k, v in content.get("charts", {}).items() if isinstance(v, str)}
@@ -147,9 +147,9 @@ class BuildCache:
             return
         content = {"bodies": self.bodies, "charts": self.charts, "pages": self.pages, "memory": self.memory,
                    "views": self.views}
+        if content == self._saved or not usable(self.folder):
+            return  # compared as values (what JSON would write the same), without writing JSON
         payload = json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
-        if payload == self._saved or not usable(self.folder):
-            return
         head = json.dumps({"stamp": stamp(), "checksum": sign_bytes(payload)}).encode("ascii")
         prepare(self.folder)
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".build.", suffix=".json")
@@ -160,7 +160,7 @@ class BuildCache:
         except OSError:
             Path(tmp).unlink(missing_ok=True)
             raise
-        self._saved = payload
+        self._saved = json.loads(payload)  # a copy: later changes in place are not mistaken for saved ones
 
     # -- bodies ------------------------------------------------------------------------------
 

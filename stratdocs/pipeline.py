@@ -214,7 +214,8 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
     start = time.perf_counter()
     project = with_checkout(checked)
     commit = project.checkout.commit
-    cache = cache_mod.for_project(project.root) if use_cache else cache_mod.BuildCache()
+    with workers.collector_paused():  # the build cache is data, like the plan
+        cache = cache_mod.for_project(project.root) if use_cache else cache_mod.BuildCache()
     writer = Writer(target)
     pages = 0
 

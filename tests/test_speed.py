@@ -90,6 +90,20 @@ def test_whole_plan_pages_are_skipped_when_nothing_changed(tmp_path: Path, monke
     assert b"Renamed" in (root / "site/search-index.json").read_bytes()
 
 
+def test_an_unchanged_build_cache_is_not_written_again(tmp_path: Path):
+    root = copy_example(tmp_path / "project")
+    build(root, root / "site", pdf=False)
+    path = root / CACHE_DIR / "build.json"
+    before = path.stat().st_ino, path.read_bytes()
+    build(root, root / "site", pdf=False)
+    assert (path.stat().st_ino, path.read_bytes()) == before  # nothing changed: not replaced
+    edit(root / "content/kpis/K-NEW-LOGOS.md", "title:", "title: Renamed —")
+    build(root, root / "site", pdf=False)
+    assert path.stat().st_ino != before[0] and b"Renamed" in path.read_bytes()
+    build(root, root / "site", pdf=False)  # and what it wrote is what the next build reads
+    assert tree(root / "site") == full_build(root, tmp_path / "cold")
+
+
 def test_a_warm_build_hard_links_the_files_it_carries_over(tmp_path: Path):
     root = copy_example(tmp_path / "project")
     build(root, root / "site", pdf=False)
