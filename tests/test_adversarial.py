@@ -19,7 +19,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jinja2
 import pytest
+from jinja2.sandbox import SandboxedEnvironment
 
 from conftest import PlanProject
 import cachefile
@@ -69,6 +71,27 @@ def test_a_theme_template_cannot_run_code(plan_project, payload):
     assert result.exit_code == 1, result.stderr
     assert "themes/corp/templates/home.html" in result.stderr
     assert "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("where", ["themes/corp/templates/home.html", "themes/corp/templates/partials/x.html",
+                                   "themes/default/templates/home.html"])
+def test_any_template_of_the_projects_own_puts_the_whole_theme_in_the_sandbox(plan_project, where):
+    """Only a theme whose templates are all stratdocs' own renders unsandboxed (it is our code)."""
+    from stratdocs import config as config_mod
+    from stratdocs.theme import environment, resolve
+
+    def made() -> jinja2.Environment:
+        return environment(resolve(config_mod.load(plan_project.root)))
+    if where.startswith("themes/corp"):
+        with_config(plan_project, "theme: corp\n")
+        plan_project.write("themes/corp/static/corp.css", "body { color: navy; }\n")
+    assert not isinstance(made(), SandboxedEnvironment)  # no templates of its own yet
+    before = made()
+    plan_project.write(where, "<p>{{ site.title }}</p>")
+    assert isinstance(made(), SandboxedEnvironment)
+    # An environment made before the template arrived does not find it (it reads only ours).
+    if where.endswith("home.html"):
+        assert "{{ site.title }}" not in before.loader.get_source(before, "home.html")[0]
 
 
 def test_positive_control_a_theme_template_does_render(plan_project):
