@@ -62,7 +62,16 @@ def make_environment(theme: Theme, language: str = i18n.SOURCE_LANGUAGE) -> jinj
     env.translations = i18n.translations(theme, language)
     tr = env.translations
     # Jinja would take a translation for markup; a catalog is text, so it is escaped first.
-    env.install_gettext_callables(lambda s: escape(tr.gettext(s)),
+    # A site asks for the same few hundred words hundreds of thousands of times: each is looked
+    # up and escaped once.
+    words: dict[str, Markup] = {}
+
+    def gettext(s: str) -> Markup:
+        word = words.get(s)
+        if word is None:
+            word = words[s] = escape(tr.gettext(s))
+        return word
+    env.install_gettext_callables(gettext,
                                   lambda s, p, n: escape(tr.ngettext(s, p, n)), newstyle=True,
                                   pgettext=lambda c, s: escape(tr.pgettext(c, s)),
                                   npgettext=lambda c, s, p, n: escape(tr.npgettext(c, s, p, n)))

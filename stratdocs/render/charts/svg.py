@@ -41,15 +41,26 @@ def coord(x: float) -> str:
     return "0.0" if s == "-0.0" else s
 
 
+def attribute(value: object) -> str:
+    """An attribute value escaped as `markupsafe.escape` does (the same bytes), without making a
+    `Markup` for the plain strings and numbers charts are made of (half a million at 10,000 items)."""
+    kind = type(value)
+    if kind is float:
+        return coord(value)
+    if kind is int:
+        return str(value)
+    if kind is str:
+        return value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace(
+            "'", "&#39;").replace('"', "&#34;")
+    return str(escape(value))
+
+
 def tag(name: str, attrs: dict, content: str | None = None) -> str:
     """An element; ``None`` attributes are left out, floats printed with :func:`coord`."""
     parts = [name]
     for key, value in attrs.items():
-        if value is None:
-            continue
-        if isinstance(value, float):
-            value = coord(value)
-        parts.append(f'{key}="{escape(value)}"')
+        if value is not None:
+            parts.append(f'{key}="{attribute(value)}"')
     head = "<" + " ".join(parts)
     return head + "/>" if content is None else f"{head}>{content}</{name}>"
 

@@ -183,7 +183,7 @@ def documents_view(views: Views, pdf_pages: dict[str, int]) -> DocumentsView:
     return DocumentsView(tuple(entries), day)
 
 
-_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
+_SVG_START = re.compile(r"<svg\b")
 _SVG_LINK = re.compile(r'((?:xlink:)?href=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|/|\.\./)')
 
 
@@ -192,4 +192,18 @@ def rebase_svg_links(html: str, root: str) -> str:
     twin page lives one folder down, so they get the page's `root` (e.g. `../`) in front."""
     if not root:
         return html
-    return _SVG.sub(lambda m: _SVG_LINK.sub(lambda k: k.group(1) + root, m.group(0)), html)
+    out, pos = [], 0
+    while (start := html.find("<svg", pos)) >= 0:
+        end = html.find("</svg>", start)
+        if end < 0:
+            break
+        if _SVG_START.match(html, start):  # `<svg` as a whole tag name (`<svg\b`)
+            end += len("</svg>")
+            chart = html[start:end]
+            out += [html[pos:start], _SVG_LINK.sub(lambda k: k.group(1) + root, chart) if "href" in chart else chart]
+            pos = end
+        else:
+            out.append(html[pos:start + 1])
+            pos = start + 1
+    out.append(html[pos:])
+    return "".join(out)
