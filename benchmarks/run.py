@@ -60,7 +60,7 @@ def _run(argv: list[str], env: dict | None = None) -> dict:
     # `check` at 10,000 entities) would block while this one waits for it to end.
     with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out_file, stderr=err_file, env=env)
+        proc = subprocess.Popen(argv, stdout=out_file, stderr=err_file, env=env or _ENV)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         out_file.seek(0)
@@ -73,6 +73,11 @@ def _run(argv: list[str], env: dict | None = None) -> dict:
         text = (err or out).decode("utf-8", "replace").strip().splitlines()
         result["error"] = text[-1][:200] if text else f"exit status {proc.returncode}"
     return result
+
+
+#: A user's Python keeps compiled modules: a shell's PYTHONDONTWRITEBYTECODE would have every
+#: run compile stratdocs again (a quarter of a second), so the timed processes do not inherit it.
+_ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 
 
 def _stratdocs(root: Path, *args: str) -> list[str]:
@@ -189,8 +194,8 @@ def _cell(value: dict | None, hugo: dict | None = None) -> str:
     if "error" in value:
         return "failed: " + value["error"][:60]
     text = f"{value['seconds']:.2f} s (CPU {value['cpu']:.2f} s)"
-    if hugo and "seconds" in hugo and hugo["seconds"] > 0:
-        text += f", {value['seconds'] / hugo['seconds']:.1f}× Hugo"
+    if hugo and "seconds" in hugo and hugo["seconds"] > 0 and hugo["cpu"] > 0:
+        text += f", {value['seconds'] / hugo['seconds']:.1f}× Hugo (CPU {value['cpu'] / hugo['cpu']:.1f}×)"
     return text
 
 
@@ -233,12 +238,16 @@ def main() -> None:
         print(json.dumps(_edit(Path(args.measure_edit))))
         return
     hugo = find_hugo()
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "stratdocs")], env=_ENV,
+                   capture_output=True)  # compiled once, as an installed package is
+    load = os.getloadavg()[0]
     results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
                "repeat": max(1, args.repeat), "sizes": {}}
     with tempfile.TemporaryDirectory(prefix="stratdocs-bench-") as tmp:
         for n in (int(x) for x in args.sizes.split(",")):
             results["sizes"][n] = bench_size(n, Path(tmp), args.repeat, args.pdf_max, hugo)
     results["growth"] = growth(results)
+    results["machine"] += f", load average {load:.1f} at the start and {os.getloadavg()[0]:.1f} at the end"
     print(json.dumps(results, indent=2) if args.json else table(results))
 
 

@@ -103,9 +103,6 @@ def check(root: Path, stages: Stages | None = None, files: project_mod.FileMemo 
 def preflight(project: project_mod.Project, probe: bool = True) -> tuple[Theme, list[Finding]]:
     """What rendering needs beyond the plan: the theme, its templates, the documents' logo and
     revisions. Config problems raise `ConfigError` (all at once); template problems are findings."""
-    from stratdocs.i18n import CatalogError
-    from stratdocs.render.environment import make_environment
-
     cfg = project.config
     problems: list[Finding] = []
     try:
@@ -116,15 +113,20 @@ def preflight(project: project_mod.Project, probe: bool = True) -> tuple[Theme, 
     problems += _document_problems(project)
     if problems:
         raise ConfigError(sorted(problems))
-    from stratdocs.render.probe import template_findings
+    found: list[Finding] = []
+    if theme.own_dirs:  # the built-in theme's catalogs and templates are tested by the suite
+        from stratdocs.i18n import CatalogError
+        from stratdocs.render.environment import make_environment  # imports every view model
 
-    try:
-        env = make_environment(theme, cfg.language)
-    except CatalogError as exc:  # a theme's message catalog is broken: build would refuse it
-        return theme, [exc.finding]
-    found = check_templates(theme, env)
+        try:
+            env = make_environment(theme, cfg.language)
+        except CatalogError as exc:  # a theme's message catalog is broken: build would refuse it
+            return theme, [exc.finding]
+        found = check_templates(theme, env)
     if probe and not found and not any(f.severity is Severity.ERROR for f in project.findings):
         # Rendered only on a sound plan (as build would), and only if compiling found nothing.
+        from stratdocs.render.probe import template_findings
+
         found = template_findings(project, theme)
     return theme, found + _output_clashes(project, theme)
 
