@@ -74,7 +74,12 @@ def write_outputs(outputs, is_unchanged: Callable, base: str, writer, cache: Bui
         output, previous = todo[number]
         return _compute(output, previous, base, views, renderer, cache)
 
-    results = workers.fork_map(compute, range(len(todo)), PARALLEL_MIN if parallel else len(todo) + 1)
+    # Long pages first (a worker left alone with one at the end would leave the other core idle);
+    # the results are put back in the outputs' order, so the bytes do not depend on it.
+    order = sorted(range(len(todo)), key=lambda number: not todo[number][0].first)
+    results: list = [None] * len(todo)
+    for number, result in zip(order, workers.fork_map(compute, order, PARALLEL_MIN if parallel else len(todo) + 1)):
+        results[number] = result
     for (output, _), result in zip(todo, results):
         _finish(output, result, base, writer, cache, memory, views, renderer)
     for rel in done if progress else ():

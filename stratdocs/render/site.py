@@ -153,6 +153,9 @@ class Output:
     data: Callable[[], str | bytes] | None = None
     reads: frozenset = frozenset()  # what it depends on beyond the items its view model reads
     ref_reads: frozenset = frozenset()  # items it shows only as references (id, title, page)
+    #: a long page (a report, a twin): computed first when pages are spread over worker
+    #: processes, so that no worker is left alone with one at the end
+    first: bool = False
 
 
 class SiteRenderer:
@@ -215,7 +218,7 @@ class SiteRenderer:
             page = views.page_for(plan.root)
             # The home page and the alignment report summarise the whole plan: remade when anything changed.
             yield Output(page.path, "home.html", page, lambda p=page: self._linked(views.home(), p),
-                         reads=self.everything)
+                         reads=self.everything, first=True)
         for entity in plan:
             if entity.container is not None or entity.kind == "plan":
                 continue
@@ -239,16 +242,17 @@ class SiteRenderer:
         home = Crumb(_("Home"), "index.html")
         scorecard = REPORT_PAGES["scorecard"]
         yield Output(scorecard, "scorecard.html",
-                     Page(scorecard, _("KPI scorecard"), "scorecard", (home, Crumb(_("KPI scorecard")))), views.scorecard)
+                     Page(scorecard, _("KPI scorecard"), "scorecard", (home, Crumb(_("KPI scorecard")))), views.scorecard,
+                     first=True)
         roadmap = REPORT_PAGES["roadmap"]
-        # The roadmap shows every initiative and operational plan with what each serves: remade each build.
+        # The roadmap shows every initiative and operational plan with what each serves.
         yield Output(roadmap, "roadmap.html", Page(roadmap, _("Roadmap"), "roadmap", (home, Crumb(_("Roadmap")))),
-                     views.roadmap, reads=self.everything)
+                     views.roadmap, reads=self.everything, first=True)
         yield from self._matrix_outputs(home)
         alignment = REPORT_PAGES["alignment"]
         yield Output(alignment, "alignment.html",
                      Page(alignment, _("Alignment report"), "alignment", (home, Crumb(_("Alignment report")))),
-                     views.alignment, reads=self.everything)
+                     views.alignment, reads=self.everything, first=True)
         actions = REPORT_PAGES["actions"]
         yield Output(actions, "actions.html", Page(actions, _("Open actions"), "actions", (home, Crumb(_("Open actions")))),
                      views.open_actions)
@@ -275,7 +279,7 @@ class SiteRenderer:
             yield Output(matrix_path(name), "matrix.html",
                          Page(matrix_path(name), spec.title, "matrices",
                               (home, Crumb(_("Traceability matrices"), matrices), Crumb(spec.title)), spec.description),
-                         lambda n=name: views.matrix(n), reads=graph)
+                         lambda n=name: views.matrix(n), reads=graph, first=True)
             axes = {e.id for axis in (spec.rows, spec.columns) for e in matrices_mod.select(views.index, axis)}
             yield Output(matrix_path(name, "csv"), data=lambda n=name: views.matrices[n].to_csv(),
                          reads=graph, ref_reads=frozenset(axes))  # the CSV shows their ids and titles
@@ -289,7 +293,7 @@ class SiteRenderer:
         _ = views.ui.gettext
         owners = REPORT_PAGES["owners"]
         yield Output(owners, "owners.html", Page(owners, _("Owners"), "owners", (home, Crumb(_("Owners")))),
-                     views.owners_index, reads=self.everything)
+                     views.owners_index, reads=self.everything, first=True)
         for owner, page in views.owner_pages():
             yield Output(page.path, "owner.html", page, lambda k=owner.key: views.owner(k),
                          reads=frozenset((owner_id(owner.key),)))
@@ -301,7 +305,8 @@ class SiteRenderer:
         under taken from `render.viewmemo`."""
         for spec in self.project.config.documents:
             twin = twin_page(spec)
-            yield Output(twin.path, "document_twin.html", twin, lambda s=spec: self._twin(s), reads=self.everything)
+            yield Output(twin.path, "document_twin.html", twin, lambda s=spec: self._twin(s), reads=self.everything,
+                         first=True)
 
     def _twin(self, spec):
         with keeping(self.views):
