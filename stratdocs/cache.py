@@ -90,7 +90,10 @@ class BuildCache:
         """:param folder: the cache folder to load from and save to; None keeps it in memory."""
         self.folder = folder if folder is not None and usable(folder) else None
         self.bodies: dict[str, list] = {}
-        self.charts: dict[str, str] = {}
+        #: the charts as loaded (None: not parsed yet; see `charts`) and their line of the file
+        self._charts: dict[str, str] | None = {}
+        self._charts_raw = b""
+        self._charts_loaded: frozenset[str] = frozenset()
         self.pages: dict[str, list[str]] = {}
         #: the previous build's read sets and item digests (`render.memory.Memory.snapshot`),
         #: validated where it is restored
@@ -125,14 +128,15 @@ class BuildCache:
         checksum = header.get("checksum")
         if not isinstance(checksum, str) or not hmac.compare_digest(checksum, sign_bytes(payload)):
             return  # corrupt, edited by hand, or written by someone else: start afresh
+        main, _, charts = payload.partition(b"\n")
         try:
-            content = json.loads(payload)
+            content = json.loads(main)
         except ValueError:
             return
         self._saved = content
+        self._charts, self._charts_raw = None, charts  # parsed when a chart is asked for
         if isinstance(content, dict):
             self.bodies = {k: v for k, v in content.get("bodies", {}).items() if _valid_body(v)}
-            self.charts = {k: v for k, v in content.get("charts", {}).items() if isinstance(v, str)}
             self.pages = {k: v for k, v in content.get("pages", {}).items()
                           if isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)}
             memory = content.get("memory")
@@ -140,16 +144,43 @@ class BuildCache:
             views = content.get("views")
             self.views = views if isinstance(views, dict) else {}
 
+    @property
+    def charts(self) -> dict[str, str]:
+        """Chart key -> SVG. A warm build that remakes no chart never parses them (at 10,000
+        items they are over half of the file): they are read on first use."""
+        if self._charts is None:
+            try:
+                charts = json.loads(self._charts_raw) if self._charts_raw else {}
+            except ValueError:
+                charts, self._charts_raw = {}, b""
+            self._charts = {k: v for k, v in charts.items() if isinstance(v, str)} if isinstance(charts, dict) else {}
+            self._charts_loaded = frozenset(self._charts)
+        return self._charts
+
+    @charts.setter
+    def charts(self, value: dict[str, str]) -> None:
+        self._charts = value
+
+    @property
+    def charts_read(self) -> bool:
+        """Whether the charts were asked for (else they stay as the file has them)."""
+        return self._charts is not None
+
     def save(self) -> None:
         """Write the cache: a first line ``{"stamp": ..., "checksum": ...}`` (the HMAC of the
-        rest), then the content as JSON; nothing is written when the content is what was loaded."""
+        rest), then the content as JSON on one line and the charts on another; nothing is
+        written when both are what was loaded."""
         if self.folder is None:
             return
-        content = {"bodies": self.bodies, "charts": self.charts, "pages": self.pages, "memory": self.memory,
-                   "views": self.views}
-        if content == self._saved or not usable(self.folder):
+        content = {"bodies": self.bodies, "pages": self.pages, "memory": self.memory, "views": self.views}
+        # A chart's key is a hash of its inputs, so the same keys are the same charts.
+        charts_same = self._charts is None or frozenset(self._charts) == self._charts_loaded and self._charts_raw
+        if content == self._saved and charts_same or not usable(self.folder):
             return  # compared as values (what JSON would write the same), without writing JSON
-        payload = json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        charts = self._charts_raw if charts_same else json.dumps(
+            self._charts, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        payload = json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass") + (
+            b"\n" + charts)
         head = json.dumps({"stamp": stamp(), "checksum": sign_bytes(payload)}).encode("ascii")
         prepare(self.folder)
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".build.", suffix=".json")
@@ -160,7 +191,8 @@ class BuildCache:
         except OSError:
             Path(tmp).unlink(missing_ok=True)
             raise
-        self._saved = json.loads(payload)  # a copy: later changes in place are not mistaken for saved ones
+        self._saved = json.loads(payload.partition(b"\n")[0])  # a copy: later changes in place are not saved ones
+        self._charts_raw, self._charts_loaded = charts, frozenset(self._charts or ())
 
     # -- bodies ------------------------------------------------------------------------------
 
@@ -211,10 +243,12 @@ class BuildCache:
     def keep_views(self, guard: str, items: dict) -> None:
         self.views = {"guard": guard, "items": items}
 
-    def prune(self, bodies: set[str], charts: set[str], pages: set[str]) -> None:
-        """Forget what this build did not use, so the cache does not grow without bound."""
+    def prune(self, bodies: set[str], charts: set[str] | None, pages: set[str]) -> None:
+        """Forget what this build did not use, so the cache does not grow without bound
+        (`charts` None: keep them all)."""
         self.bodies = {k: v for k, v in self.bodies.items() if k in bodies}
-        self.charts = {k: v for k, v in self.charts.items() if k in charts}
+        if charts is not None:
+            self.charts = {k: v for k, v in self.charts.items() if k in charts}
         self.pages = {k: v for k, v in self.pages.items() if k in pages}
 
 

@@ -216,8 +216,7 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
     start = time.perf_counter()
     project = with_checkout(checked)
     commit = project.checkout.commit
-    with workers.collector_paused():  # the build cache is data, like the plan
-        cache = cache_mod.for_project(project.root) if use_cache else cache_mod.BuildCache()
+    cache = _build_cache(project.root, use_cache)
     writer = Writer(target)
     pages = 0
 
@@ -252,6 +251,15 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
     stages.done("swap in the output and save the cache", start)
     return BuildResult(target, pages, documents, tuple(checked.warnings) + tuple(found), tuple(stages.timings),
                        kept)
+
+
+def _build_cache(root: Path, use_cache: bool) -> cache_mod.BuildCache:
+    """The project's build cache (an empty one with `--no-cache`), loaded with the collector
+    paused: it is data, like the plan (`workers.collector_paused`)."""
+    if not use_cache:
+        return cache_mod.BuildCache()
+    with workers.collector_paused():
+        return cache_mod.for_project(root)
 
 
 def _documents_page(project: project_mod.Project, views, writer, theme) -> str:

@@ -9,14 +9,19 @@ from stratdocs import cache as cache_mod
 
 
 def read(path: Path) -> dict:
-    """The cache file as {"stamp", "checksum", "content"}: its header line and its content."""
+    """The cache file as {"stamp", "checksum", "content"}: its header line, and its content with
+    the charts (a line of their own in the file) put back in as content["charts"]."""
     head, _, payload = path.read_bytes().partition(b"\n")
-    return {**json.loads(head), "content": json.loads(payload)}
+    main, _, charts = payload.partition(b"\n")
+    return {**json.loads(head), "content": {**json.loads(main), "charts": json.loads(charts) if charts else {}}}
 
 
 def write(path: Path, data: dict, *, signed: bool) -> None:
     """Write `data` back as the cache file: re-signed with this user's key (as if stratdocs had
     written it), or with the checksum it holds (planted: not ours)."""
-    payload = json.dumps(data["content"], sort_keys=True, ensure_ascii=False).encode("utf-8")
+    content = dict(data["content"])
+    charts = content.pop("charts", {})
+    payload = (json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n"
+               + json.dumps(charts, sort_keys=True, ensure_ascii=False).encode("utf-8"))
     checksum = cache_mod.sign_bytes(payload) if signed else data["checksum"]
     path.write_bytes(json.dumps({"stamp": data["stamp"], "checksum": checksum}).encode("ascii") + b"\n" + payload)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import cachefile
+from stratdocs import cache as cache_mod
 from stratdocs.cache import CACHE_DIR
 from stratdocs.pipeline import build
 from stratdocs.render.views import Views
@@ -101,6 +102,25 @@ def test_an_unchanged_build_cache_is_not_written_again(tmp_path: Path):
     build(root, root / "site", pdf=False)
     assert path.stat().st_ino != before[0] and b"Renamed" in path.read_bytes()
     build(root, root / "site", pdf=False)  # and what it wrote is what the next build reads
+    assert tree(root / "site") == full_build(root, tmp_path / "cold")
+
+
+def test_the_charts_are_read_only_when_a_page_needs_one(tmp_path: Path, monkeypatch):
+    """Charts are over half of the cache file: a warm build that remakes no chart leaves them
+    unread (and as they were); one KPI edit reads them, makes its own, and keeps the others."""
+    caches = []
+    original = cache_mod.for_project
+    monkeypatch.setattr(cache_mod, "for_project", lambda root: caches.append(original(root)) or caches[-1])
+    root = copy_example(tmp_path / "project")
+    build(root, root / "site", pdf=False)
+    charts = set(caches[-1].charts)
+    assert len(charts) > 20
+    build(root, root / "site", pdf=False)
+    assert not caches[-1].charts_read
+    edit(root / "content/kpis/K-NEW-LOGOS.md", "title:", "title: Renamed —")
+    build(root, root / "site", pdf=False)
+    assert caches[-1].charts_read
+    assert charts <= set(cache_mod.for_project(root).charts)  # the others are still there
     assert tree(root / "site") == full_build(root, tmp_path / "cold")
 
 

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
-from pathlib import Path
 from typing import Callable, Iterator
 
 import jinja2
@@ -26,7 +24,7 @@ from stratdocs.project import Project
 from stratdocs.render.environment import make_environment
 from stratdocs.render.pdf_text import PrintText
 from stratdocs.render.views.interface import Interface, use as use_interface
-from stratdocs.render.markdown import MarkdownRenderer, Rendered, Target, sanitize
+from stratdocs.render.bodies import render_bodies, renderer_spec
 from stratdocs.render.memory import GRAPH, PLAN, Memory, owner_id, plan_state
 from stratdocs.render.pages import write_outputs
 from stratdocs.render.viewmemo import EntityMemo, keeping, remember
@@ -36,97 +34,6 @@ from stratdocs.render.views.common import NotFoundView, not_found_base
 from stratdocs.render.views.matrix import shown_spec
 from stratdocs.render.views.twin import rebase_svg_links, twin_page, twin_view
 from stratdocs.theme import Theme, resolve as resolve_theme, static_files, template_error
-
-#: Below this many bodies to render, worker processes cost more than they save.
-PARALLEL_MIN = 400
-
-
-@dataclass(frozen=True)
-class RendererSpec:
-    """Everything needed to build a Markdown renderer, picklable for worker processes."""
-
-    extensions: tuple[str, ...]
-    options: dict
-    raw_html: str
-    targets: dict
-    file_pages: dict
-    content_dir: str
-    assets: frozenset
-
-    def make(self) -> MarkdownRenderer:
-        return MarkdownRenderer(self.extensions, self.options, self.raw_html, self.targets, self.file_pages,
-                                self.content_dir, self.assets)
-
-    @cached_property
-    def fingerprint(self) -> str:
-        return digest(repr(self.extensions), json.dumps(self.options, sort_keys=True, default=str), self.raw_html)
-
-
-def renderer_spec(project: Project, paths: dict[str, str], assets: list[tuple[str, Path]] | None = None) -> RendererSpec:
-    cfg = project.config
-    assets = project.assets if assets is None else assets
-    content = cfg.content_dir.rstrip("/")
-    return RendererSpec(
-        tuple(cfg.markdown_extensions), {k: dict(v) for k, v in cfg.markdown_options.items()}, cfg.raw_html,
-        {e.id.lower(): Target(e.id, paths[e.id], e.title, e.kind) for e in project.plan},
-        {e.file: paths[e.id] for e in project.plan if e.container is None},
-        cfg.content_dir,
-        frozenset(f"{content}/assets/{rel}" for rel, _ in assets),
-    )
-
-
-_WORKER: dict = {}
-
-
-def _worker_init(spec: RendererSpec) -> None:
-    _WORKER["renderer"] = spec.make()
-
-
-def _worker_render(job: tuple[str, str]) -> Rendered:
-    body, file = job
-    return _WORKER["renderer"].render(body, file)
-
-
-def body_key(spec: RendererSpec, entity) -> str:
-    return digest(spec.fingerprint, entity.file, entity.body)
-
-
-def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache) -> dict[str, Rendered]:
-    """Every entity body as HTML: from the cache while its links still resolve the same way,
-    otherwise rendered (in two worker processes when there are many)."""
-    renderer = spec.make()
-    cache.used_bodies = set()
-    out: dict[str, Rendered] = {}
-    todo: list[tuple[str, str, str, str]] = []
-    for entity in project.plan:
-        if entity.container is not None:
-            continue
-        key = body_key(spec, entity)
-        cache.used_bodies.add(key)
-        cached = cache.body(key)
-        if cached is not None and key not in cache.clean_bodies:
-            # Cached HTML re-enters a page here: sanitised again, so a planted cache cannot add script
-            # (once per process: what this process rendered or sanitised is kept clean in memory).
-            cached = Rendered(sanitize(cached[0]), cached[1])
-            cache.put_body(key, cached.html, cached.deps)
-        elif cached is not None:
-            cached = Rendered(*cached)
-        if cached is not None and renderer.still_valid(cached, entity.file):
-            out[entity.id] = cached
-            cache.hits["bodies"] += 1
-        else:
-            todo.append((entity.id, key, entity.body, entity.file))
-    workers = min(2, os.cpu_count() or 1)
-    if len(todo) >= PARALLEL_MIN and workers > 1:
-        with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(spec,)) as pool:
-            results = list(pool.map(_worker_render, [(body, file) for _, _, body, file in todo], chunksize=32))
-    else:
-        results = [renderer.render(body, file) for _, _, body, file in todo]
-    for (entity_id, key, _, _), rendered in zip(todo, results):
-        out[entity_id] = rendered
-        cache.put_body(key, rendered.html, rendered.deps)
-    return out
-
 
 def theme_fingerprint(theme: Theme) -> str:
     """A hash of every template and message catalog in the theme search path (an edit to
@@ -338,6 +245,22 @@ class SiteRenderer:
         return replace(view, body=link_body(view.body, page.root))
 
 
+class LazyCharts(Mapping):
+    """The build cache's charts, read from it only when a kept view asks for one."""
+
+    def __init__(self, cache: BuildCache):
+        self._cache = cache
+
+    def __getitem__(self, key: str) -> str:
+        return self._cache.charts[key]
+
+    def __iter__(self):
+        return iter(self._cache.charts)
+
+    def __len__(self) -> int:
+        return len(self._cache.charts)
+
+
 def entity_states(views: Views) -> dict[str, tuple]:
     """Everything a page may show of each item, of what belongs to no item (`PLAN`) and of each
     owner (`owner_id`); the links come last (see `Memory.changes`)."""
@@ -392,7 +315,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     if changed is not None:
         changed |= rebodied
     kept = cache.kept_views(guard) if persist else memory.views.get(guard, {})
-    views.entity = memo = EntityMemo(views, kept, changed, changed_refs, cache.charts)  # an item's view, once
+    views.entity = memo = EntityMemo(views, kept, changed, changed_refs, LazyCharts(cache))  # an item's view, once
 
     def is_unchanged(output: Output) -> bool:
         record = memory.reads.get(output.rel)
@@ -404,7 +327,8 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
         writer.copy(f"static/{rel}", source)
     for rel, source in assets:
         writer.copy(f"assets/{rel}", source)
-    charts = views.chart_keys if changed is None else set(cache.charts)  # skipped pages used charts too
+    # Skipped pages used charts too: all are kept (and, when none was asked for, not even read).
+    charts = views.chart_keys if changed is None else set(cache.charts) if cache.charts_read else None
     cache.prune(set(cache.bodies) & cache.used_bodies, charts, used_pages)
     remember(memory, cache, memo, guard, used_pages, persist)
     return views

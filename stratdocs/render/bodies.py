@@ -1,0 +1,105 @@
+"""Entity bodies as HTML: Markdown rendered once per build (in worker processes when there are
+many) and kept in the build cache while every link it shows still resolves the same way."""
+
+from __future__ import annotations
+
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from stratdocs.cache import BuildCache, digest
+from stratdocs.project import Project
+from stratdocs.render.markdown import MarkdownRenderer, Rendered, Target, sanitize
+
+#: Below this many bodies to render, worker processes cost more than they save.
+PARALLEL_MIN = 400
+
+
+@dataclass(frozen=True)
+class RendererSpec:
+    """Everything needed to build a Markdown renderer, picklable for worker processes."""
+
+    extensions: tuple[str, ...]
+    options: dict
+    raw_html: str
+    targets: dict
+    file_pages: dict
+    content_dir: str
+    assets: frozenset
+
+    def make(self) -> MarkdownRenderer:
+        return MarkdownRenderer(self.extensions, self.options, self.raw_html, self.targets, self.file_pages,
+                                self.content_dir, self.assets)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        return digest(repr(self.extensions), json.dumps(self.options, sort_keys=True, default=str), self.raw_html)
+
+
+def renderer_spec(project: Project, paths: dict[str, str], assets: list[tuple[str, Path]] | None = None) -> RendererSpec:
+    cfg = project.config
+    assets = project.assets if assets is None else assets
+    content = cfg.content_dir.rstrip("/")
+    return RendererSpec(
+        tuple(cfg.markdown_extensions), {k: dict(v) for k, v in cfg.markdown_options.items()}, cfg.raw_html,
+        {e.id.lower(): Target(e.id, paths[e.id], e.title, e.kind) for e in project.plan},
+        {e.file: paths[e.id] for e in project.plan if e.container is None},
+        cfg.content_dir,
+        frozenset(f"{content}/assets/{rel}" for rel, _ in assets),
+    )
+
+
+_WORKER: dict = {}
+
+
+def _worker_init(spec: RendererSpec) -> None:
+    _WORKER["renderer"] = spec.make()
+
+
+def _worker_render(job: tuple[str, str]) -> Rendered:
+    body, file = job
+    return _WORKER["renderer"].render(body, file)
+
+
+def body_key(spec: RendererSpec, entity) -> str:
+    return digest(spec.fingerprint, entity.file, entity.body)
+
+
+def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache) -> dict[str, Rendered]:
+    """Every entity body as HTML: from the cache while its links still resolve the same way,
+    otherwise rendered (in two worker processes when there are many)."""
+    renderer = spec.make()
+    cache.used_bodies = set()
+    out: dict[str, Rendered] = {}
+    todo: list[tuple[str, str, str, str]] = []
+    for entity in project.plan:
+        if entity.container is not None:
+            continue
+        key = body_key(spec, entity)
+        cache.used_bodies.add(key)
+        cached = cache.body(key)
+        if cached is not None and key not in cache.clean_bodies:
+            # Cached HTML re-enters a page here: sanitised again, so a planted cache cannot add script
+            # (once per process: what this process rendered or sanitised is kept clean in memory).
+            cached = Rendered(sanitize(cached[0]), cached[1])
+            cache.put_body(key, cached.html, cached.deps)
+        elif cached is not None:
+            cached = Rendered(*cached)
+        if cached is not None and renderer.still_valid(cached, entity.file):
+            out[entity.id] = cached
+            cache.hits["bodies"] += 1
+        else:
+            todo.append((entity.id, key, entity.body, entity.file))
+    workers = min(2, os.cpu_count() or 1)
+    if len(todo) >= PARALLEL_MIN and workers > 1:
+        with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(spec,)) as pool:
+            results = list(pool.map(_worker_render, [(body, file) for _, _, body, file in todo], chunksize=32))
+    else:
+        results = [renderer.render(body, file) for _, _, body, file in todo]
+    for (entity_id, key, _, _), rendered in zip(todo, results):
+        out[entity_id] = rendered
+        cache.put_body(key, rendered.html, rendered.deps)
+    return out
