@@ -67,7 +67,7 @@ def _render_pdf(job: dict) -> tuple[bytes, list[str], int]:
         from stratdocs.render import pdfrun
 
         result = pdfrun.run_task(job, fetcher, _finish)
-        return result, fetcher.blocked, result[-1] if job["part"] == "print" else result[0]
+        return result, fetcher.blocked, result[3] if job["part"] == "print" else result[0]
     document = weasyprint.HTML(string=job["html"], base_url=job["base_url"], url_fetcher=fetcher).render()
     options = {"pdf_tags": True, **job["options"]}
     return document.write_pdf(finisher=_finish, **options), fetcher.blocked, len(document.pages)
@@ -152,7 +152,8 @@ def _job(project: Project, theme: Theme, html: str) -> dict:
 def _document_jobs(project: Project, views: Views, spec: DocumentSpec, env: jinja2.Environment, theme: Theme,
                    commit: str) -> dict | list[dict]:
     """The document's whole job, or its parts' jobs when it is long enough to render in parts on
-    several cores (see `pdfstitch`; not for PDF/A or PDF/UA variants, whose files are written whole)."""
+    several cores (see `pdfstitch`: cut at sections and between the entities of a section whose
+    entities each start a page; not for PDF/A or PDF/UA variants, whose files are written whole)."""
     render, sections = document_template(project, views, spec, env, theme, commit)
     whole = render(sections)
     workers = os.cpu_count() or 1
@@ -162,13 +163,15 @@ def _document_jobs(project: Project, views: Views, spec: DocumentSpec, env: jinj
     if cut is None:
         return _job(project, theme, whole)
     head, tail, fragments = cut
-    groups = pdfstitch.partition([len(f) for f in fragments],
-                                 pdfstitch.part_count(len(whole), workers, len(fragments)))
+    pieces = pdfstitch.pieces(fragments)
+    groups = pdfstitch.partition([len(piece.text) for piece in pieces],
+                                 pdfstitch.part_count(len(whole), workers, len(pieces)))
     if len(groups) < 2:
         return _job(project, theme, whole)
     expected = pdfstitch.expected_pages(len(whole))
-    return [{**_job(project, theme, head + "".join(fragments[i] for i in group) + tail), "whole_html": whole,
-             "expected_pages": expected} for group in groups]
+    return [{**_job(project, theme, head + pdfstitch.assemble([pieces[i] for i in group]) + tail),
+             "whole_html": whole, "expected_pages": expected, "continues": pieces[group[0]].continues}
+            for group in groups]
 
 
 # -- rendering with a time limit -------------------------------------------------------------
