@@ -11,9 +11,10 @@ needs them, so the parent never holds every part's PDF in memory. The joined fil
 - bookmarks made from every part's bookmarks in document order, as WeasyPrint nests them in a
   single render (`Document.make_bookmark_tree`): a sub-objective whose parent is in the part
   before still nests under it;
-- tags: one structure tree (a `Document` element with every part's elements; a section cut
-  between two parts is one `Sect` again), the parent tree renumbered and each page's
-  `StructParents` and each annotation's `StructParent` with it;
+- tags: one structure tree (a `Document` element with every part's elements: WeasyPrint tags each
+  page on its own, a section four pages long is four `Sect` elements, so a cut between pages
+  changes nothing), the parent tree renumbered and each page's `StructParents` and each
+  annotation's `StructParent` with it;
 - the catalog as WeasyPrint writes it (language, marked, viewer preferences, bookmarks shown,
   page labels) and the first part's document information (title, author, dates);
 - its objects packed into compressed object streams, as WeasyPrint writes a whole document.
@@ -46,7 +47,6 @@ class Printed:
     anchors: dict  #: anchor name -> 0-based page in the part
     stand_ins: list  #: stand-in anchors for links to other parts (left out of the name tree)
     bookmarks: list  #: per page: (height in CSS px, WeasyPrint's `page.bookmarks`)
-    continues: bool = False  #: the part starts inside a section begun in the part before
 
 
 def stitch(parts: Sequence[Printed]) -> bytes:
@@ -70,7 +70,7 @@ def stitch(parts: Sequence[Printed]) -> bytes:
         _destinations(out, sources, offsets, parts)
         _outline(out, parts)
         if all("/StructTreeRoot" in source.Root for source in sources):
-            _structure(out, sources, offsets, parts)
+            _structure(out, sources, offsets)
         buffer = io.BytesIO()
         out.save(buffer, min_version=first.pdf_version, object_stream_mode=pikepdf.ObjectStreamMode.generate,
                  compress_streams=True, stream_decode_level=pikepdf.StreamDecodeLevel.none, deterministic_id=True)
@@ -139,17 +139,16 @@ def _items(out, subtrees, parent) -> tuple[list, int]:
     return items, count
 
 
-def _structure(out, sources, offsets, parts) -> None:
+def _structure(out, sources, offsets) -> None:
     """One structure tree: every part's elements under one `Document` element."""
     tree = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
     document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=tree, K=Array()))
     tree.K = Array([document])
     nums = Array()
     base = 0
-    for source, offset, part in zip(sources, offsets, parts):
+    for source, offset in zip(sources, offsets):
         source_tree = source.Root.StructTreeRoot
         kids = [out.copy_foreign(kid) for kid in _kids(source_tree.K[0])]
-        dropped = _continue_section(document, kids) if part.continues else None
         for kid in kids:
             if isinstance(kid, Dictionary) and "/S" in kid:
                 kid.P = document
@@ -158,7 +157,7 @@ def _structure(out, sources, offsets, parts) -> None:
         keys = [int(pairs[i]) for i in range(0, len(pairs), 2)]
         for i in range(0, len(pairs), 2):
             nums.append(int(pairs[i]) + base)
-            nums.append(_replaced(_copy(out, source, pairs[i + 1]), dropped))
+            nums.append(_copy(out, source, pairs[i + 1]))
         for index in range(len(source.pages)):
             page = out.pages[offset + index].obj
             if "/StructParents" in page:
@@ -177,39 +176,3 @@ def _kids(element) -> list:
     if kids is None:
         return []
     return list(kids) if isinstance(kids, Array) else [kids]
-
-
-def _continue_section(document, kids: list) -> tuple | None:
-    """A part that starts inside a section: its first `Sect` is the rest of the last `Sect` of
-    the parts before, so its elements join that one, and the part's own `Sect` is dropped.
-    Returns (the dropped one, the one that replaces it)."""
-    previous = next((kid for kid in reversed(list(document.K)) if _is_sect(kid)), None)
-    rest = next((kid for kid in kids if _is_sect(kid)), None)
-    if previous is None or rest is None:
-        return None
-    joined = Array(_kids(previous))
-    for kid in _kids(rest):
-        if isinstance(kid, Dictionary) and "/S" in kid:
-            kid.P = previous
-        joined.append(kid)
-    previous.K = joined
-    kids.remove(rest)
-    return rest, previous
-
-
-def _replaced(value, dropped: tuple | None):
-    """A parent tree value with the dropped `Sect` (content marked directly in it) replaced."""
-    if dropped is None:
-        return value
-    old, new = dropped
-    if isinstance(value, Array):
-        return Array([new if _same(item, old) else item for item in value])
-    return new if _same(value, old) else value
-
-
-def _same(a, b) -> bool:
-    return isinstance(a, Dictionary) and a.is_indirect and a.objgen == b.objgen
-
-
-def _is_sect(element) -> bool:
-    return isinstance(element, Dictionary) and element.get("/S") == Name.Sect

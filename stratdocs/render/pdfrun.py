@@ -147,9 +147,8 @@ def _render_all(jobs, run: Runner, progress, folder: str) -> dict[str, Result]:
                 pending[doc] = real
                 continue
             del pending[doc]
-            data = pdfjoin.stitch([pdfjoin.Printed(payload[0], payload[1], payload[2], payload[4],
-                                                   job.get("continues", False))
-                                   for job, (payload, _, _) in zip(jobs[doc], outputs)])
+            data = pdfjoin.stitch([pdfjoin.Printed(payload[0], payload[1], payload[2], payload[4])
+                                   for payload, _, _ in outputs])
             blocked = [url for _, urls, _ in outputs for url in urls]
             pages = sum(payload[3] for payload, _, _ in outputs)
             results[doc] = (data, blocked, pages)

@@ -8,8 +8,9 @@ measured and then printed with the page numbers of the whole document in a worke
 (`pdfparts`, `pdfrun`), and the parts' PDFs are joined into one by `pdfjoin`.
 
 A part that starts inside a section opens it again without its id (the anchor stays where the
-section starts); `pdfjoin` puts that section's elements back into one structure element and nests
-its bookmarks under the section's, as a single render has them.
+section starts) and starts with the named strings (the running header's section name) as the
+parts before leave them (`pdfparts`); `pdfjoin` nests its bookmarks under the section's, as a
+single render has them.
 """
 
 from __future__ import annotations
