@@ -84,19 +84,22 @@ def split(render: Callable[[Sequence], str], sections: Sequence) -> tuple[str, s
 
 
 def partition(sizes: Sequence[int], parts: int) -> list[range]:
-    """Consecutive sections grouped into at most `parts` ranges of about equal total size."""
-    total = sum(sizes) or 1
-    groups: list[range] = []
-    start = 0
-    done = 0
-    for index, size in enumerate(sizes):
+    """Consecutive pieces grouped into at most `parts` ranges of about equal total size: the k-th
+    cut is at the piece boundary nearest to k/parts of the whole (a piece larger than a share
+    makes a range of its own rather than pulling its neighbours in)."""
+    total = sum(sizes)
+    ends, done = [], 0
+    for size in sizes:
         done += size
-        boundary = total * (len(groups) + 1) / parts
-        if done >= boundary and index + 1 < len(sizes) and len(groups) + 1 < parts:
-            groups.append(range(start, index + 1))
-            start = index + 1
-    groups.append(range(start, len(sizes)))
-    return [g for g in groups if len(g)]
+        ends.append(done)
+    cuts: list[int] = []
+    for k in range(1, parts):
+        share = total * k / parts
+        best = min(range(1, len(sizes)), key=lambda i: (abs(ends[i - 1] - share), i), default=None)
+        if best is not None and (not cuts or best > cuts[-1]):
+            cuts.append(best)
+    bounds = [0, *cuts, len(sizes)]
+    return [range(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
 def part_count(chars: int, workers: int, sections: int) -> int:
