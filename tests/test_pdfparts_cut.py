@@ -67,8 +67,12 @@ def cut(tmp_path_factory):
     return root, stitched, again, whole, folders
 
 
-def test_sections_are_cut_between_their_entities(cut):
-    root, stitched, _, whole, _ = cut
+def _jobs(root: Path) -> list[dict]:
+    """The parts' jobs of the document (every piece a part)."""
+    from stratdocs.render.environment import make_environment
+    from stratdocs.render.views.interface import Interface, use
+    from stratdocs.theme import resolve
+
     with pytest.MonkeyPatch.context() as m:
         m.setattr(pdfstitch, "MIN_PART_CHARS", 1)
         m.setattr(pdfstitch, "part_count", lambda chars, workers, pieces: pieces)
@@ -76,18 +80,33 @@ def test_sections_are_cut_between_their_entities(cut):
         project = project_mod.load(root)
         views = pdf.document_views(project, COMMIT)
         spec = pdf.chosen_documents(project, ["cut"])[0]
-        from stratdocs.render.environment import make_environment
-        from stratdocs.render.views.interface import Interface, use
-        from stratdocs.theme import resolve
         theme = resolve(project.config)
         env = make_environment(theme, project.config.language)
         views.ui = Interface.of(project.config, env.translations)
         use(views.ui)
-        jobs = pdf._document_jobs(project, views, spec, env, theme, COMMIT)
+        return pdf._document_jobs(project, views, spec, env, theme, COMMIT)
+
+
+def test_sections_are_cut_between_their_entities(cut):
+    root, stitched, _, whole, _ = cut
+    jobs = _jobs(root)
     continuing = [job for job in jobs if job["continues"]]
     assert len(continuing) >= 20  # 8 objectives and 15 KPIs, all but each section's first
     assert all('id="s-kpis"' not in job["html"] and 'id="s-objectives"' not in job["html"] for job in continuing)
     assert parts_of(stitched) >= 20 and len(reader(stitched).pages) == len(reader(whole).pages)
+
+
+def test_a_theme_with_its_own_print_layout_is_cut_only_between_sections(tmp_path: Path):
+    """Where a theme's own pdf.css starts its entities is not known: no cut inside a section."""
+    root = _project(tmp_path / "plan")
+    (root / "mine" / "static").mkdir(parents=True)
+    default_css = Path(pdf.__file__).resolve().parents[2] / "themes" / "default" / "static" / "pdf.css"
+    shutil.copy(default_css, root / "mine" / "static" / "pdf.css")  # the same rules, but the theme's own
+    config = root / "stratdocs.yml"
+    config.write_text("theme: mine\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    jobs = _jobs(root)
+    assert len(jobs) >= 2 and not any(job["continues"] for job in jobs)
+    assert all(job["html"].count("<section") == job["html"].count("</section>") for job in jobs)
 
 
 def test_pages_print_what_a_single_render_prints(cut):

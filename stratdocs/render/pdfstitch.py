@@ -118,12 +118,13 @@ def expected_pages(chars: int) -> int:
 # -- cutting inside a section ----------------------------------------------------------------
 
 
-def pieces(fragments: Sequence[str]) -> list[Piece]:
+def pieces(fragments: Sequence[str], inside: bool = True) -> list[Piece]:
     """The sections' fragments (from `split`) as pieces: each section of `PAGE_SECTIONS` cut
-    before each of its entities, every other section whole."""
+    before each of its entities (unless not `inside`: a theme's own print layout), every other
+    section whole."""
     out: list[Piece] = []
     for number, fragment in enumerate(fragments):
-        out += _cut(number, fragment)
+        out += _cut(number, fragment) if inside else [Piece(number, 0, 1, fragment)]
     return out
 
 
