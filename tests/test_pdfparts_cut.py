@@ -38,11 +38,16 @@ def _project(root: Path) -> Path:
     return root
 
 
+def _every_piece(sizes, parts) -> list[range]:
+    """Every piece a part of its own."""
+    return [range(i, i + 1) for i in range(len(sizes))]
+
+
 def _render(root: Path, m: pytest.MonkeyPatch, *, parts: bool, timeout: float | None = pdf.DEFAULT_TIMEOUT):
     m.setattr(pdf.os, "cpu_count", lambda: 2)
     m.setattr(pdfparts, "supported", (lambda: True) if parts else (lambda: False))
     m.setattr(pdfstitch, "MIN_PART_CHARS", 1)
-    m.setattr(pdfstitch, "part_count", lambda chars, workers, pieces: pieces)  # every piece a part
+    m.setattr(pdfstitch, "partition", _every_piece)
     project = project_mod.load(root)
     views = pdf.document_views(project, COMMIT)
     docs = pdf.chosen_documents(project, ["cut"])
@@ -75,7 +80,7 @@ def _jobs(root: Path) -> list[dict]:
 
     with pytest.MonkeyPatch.context() as m:
         m.setattr(pdfstitch, "MIN_PART_CHARS", 1)
-        m.setattr(pdfstitch, "part_count", lambda chars, workers, pieces: pieces)
+        m.setattr(pdfstitch, "partition", _every_piece)
         m.setattr(pdf.os, "cpu_count", lambda: 2)
         project = project_mod.load(root)
         views = pdf.document_views(project, COMMIT)
@@ -91,7 +96,7 @@ def test_sections_are_cut_between_their_entities(cut):
     root, stitched, _, whole, _ = cut
     jobs = _jobs(root)
     continuing = [job for job in jobs if job["continues"]]
-    assert len(continuing) >= 20  # 8 objectives and 15 KPIs, all but each section's first
+    assert len(jobs) == 25 and len(continuing) == 21  # cover, contents, 8 objectives, 15 KPIs
     assert all('id="s-kpis"' not in job["html"] and 'id="s-objectives"' not in job["html"] for job in continuing)
     assert parts_of(stitched) >= 20 and len(reader(stitched).pages) == len(reader(whole).pages)
 
