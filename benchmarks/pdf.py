@@ -39,6 +39,8 @@ views = pdf.document_views(project)
 docs = pdf.chosen_documents(project, [doc_id] if doc_id else None)[:1]
 start = time.perf_counter()
 data = pdf.render_documents(project, views, docs, timeout=3600)[docs[0].id][0]
+if len(sys.argv) > 4:
+    Path(sys.argv[4]).write_bytes(data)
 from pypdf import PdfReader
 print(len(PdfReader(io.BytesIO(data)).pages), time.perf_counter() - start, flush=True)
 """
@@ -66,11 +68,12 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run_once(root: Path, doc_id: str, mode: str) -> dict:
-    """One fresh process rendering the document: wall, tree CPU, peak tree RSS, pages."""
+def run_once(root: Path, doc_id: str, mode: str, save: Path | None = None) -> dict:
+    """One fresh process rendering the document: wall, tree CPU, peak tree RSS, pages (and the
+    PDF written to `save`, when given)."""
     before = os.times()
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", CHILD, str(root), doc_id, mode],
+    process = subprocess.Popen([sys.executable, "-c", CHILD, str(root), doc_id, mode, *([str(save)] if save else [])],
                                stdout=subprocess.PIPE, text=True)
     peak = [0]
 
@@ -99,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--modes", default="whole,parts")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--save", type=Path, help="a folder to write each mode's last PDF to (MODE.pdf)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="stratdocs-pdfbench-") as tmp:
         root = args.plan
@@ -109,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         runs: dict[str, list[dict]] = {mode: [] for mode in args.modes.split(",")}
         for _ in range(args.repeat):
             for mode in runs:
-                runs[mode].append(run_once(root.resolve(), args.document, mode))
+                save = args.save / f"{mode}.pdf" if args.save else None
+                runs[mode].append(run_once(root.resolve(), args.document, mode, save))
                 print(mode, runs[mode][-1], file=sys.stderr)
     medians = {mode: {key: statistics.median(r[key] for r in found) for key in found[0]}
                for mode, found in runs.items()}

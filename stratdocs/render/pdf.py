@@ -12,8 +12,9 @@ theme's `pdf/document.html` and `pdf.css`, and WeasyPrint lays it out in a worke
 - **Bounded.** Each document renders in its own processes with a time limit (`timeout`, 120 s by
   default, per process); one that takes longer fails with its name instead of hanging the build.
   Documents render in parallel, one process per core, and a long document is itself cut at
-  section boundaries into parts rendered in parallel and stitched into one PDF with the whole
-  document's page numbers, contents, bookmarks, links and tags (`pdfstitch`, `pdfparts`).
+  section boundaries (and between the entities of a section whose entities each start a page)
+  into parts rendered in parallel and stitched into one PDF with the whole document's page
+  numbers, contents, bookmarks, links and tags (`pdfstitch`, `pdfparts`, `pdfrun`, `pdfjoin`).
 - **Reproducible.** The PDF's creation and modification dates are the plan's `as_of`; WeasyPrint
   writes no clock time, no random id (the file identifier, when a PDF/A variant asks for one, is
   a hash of the content) and no path, and stitching uses no clock or random identifier, so the
@@ -67,7 +68,7 @@ def _render_pdf(job: dict) -> tuple[bytes, list[str], int]:
         from stratdocs.render import pdfrun
 
         result = pdfrun.run_task(job, fetcher, _finish)
-        return result, fetcher.blocked, result[-1] if job["part"] == "print" else result[0]
+        return result, fetcher.blocked, result[3] if job["part"] == "print" else result[0]
     document = weasyprint.HTML(string=job["html"], base_url=job["base_url"], url_fetcher=fetcher).render()
     options = {"pdf_tags": True, **job["options"]}
     return document.write_pdf(finisher=_finish, **options), fetcher.blocked, len(document.pages)
@@ -152,7 +153,8 @@ def _job(project: Project, theme: Theme, html: str) -> dict:
 def _document_jobs(project: Project, views: Views, spec: DocumentSpec, env: jinja2.Environment, theme: Theme,
                    commit: str) -> dict | list[dict]:
     """The document's whole job, or its parts' jobs when it is long enough to render in parts on
-    several cores (see `pdfstitch`; not for PDF/A or PDF/UA variants, whose files are written whole)."""
+    several cores (see `pdfstitch`: cut at sections and between the entities of a section whose
+    entities each start a page; not for PDF/A or PDF/UA variants, whose files are written whole)."""
     render, sections = document_template(project, views, spec, env, theme, commit)
     whole = render(sections)
     workers = os.cpu_count() or 1
@@ -162,13 +164,21 @@ def _document_jobs(project: Project, views: Views, spec: DocumentSpec, env: jinj
     if cut is None:
         return _job(project, theme, whole)
     head, tail, fragments = cut
-    groups = pdfstitch.partition([len(f) for f in fragments],
-                                 pdfstitch.part_count(len(whole), workers, len(fragments)))
+    pieces = pdfstitch.pieces(fragments, inside=not _own_print_layout(theme))
+    groups = pdfstitch.partition([len(piece.text) for piece in pieces],
+                                 pdfstitch.part_count(len(whole), workers, len(pieces)))
     if len(groups) < 2:
         return _job(project, theme, whole)
     expected = pdfstitch.expected_pages(len(whole))
-    return [{**_job(project, theme, head + "".join(fragments[i] for i in group) + tail), "whole_html": whole,
-             "expected_pages": expected} for group in groups]
+    return [{**_job(project, theme, head + pdfstitch.assemble([pieces[i] for i in group]) + tail),
+             "whole_html": whole, "expected_pages": expected, "continues": pieces[group[0]].continues}
+            for group in groups]
+
+
+def _own_print_layout(theme: Theme) -> bool:
+    """Whether the project's theme has its own print stylesheet or PDF templates: then where its
+    entities start a page is not known, and a document is cut only between sections."""
+    return any((d / "static" / "pdf.css").is_file() or (d / "templates" / "pdf").is_dir() for d in theme.own_dirs)
 
 
 # -- rendering with a time limit -------------------------------------------------------------

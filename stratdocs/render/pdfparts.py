@@ -104,9 +104,12 @@ def _uses_counters(content) -> bool:
 
 @contextlib.contextmanager
 def _hooks(offset: int, total: int, seeds: Mapping[str, int], local_pages: int = 0,
-           max_loops: int | None = None) -> Iterator[None]:
+           max_loops: int | None = None, strings: Mapping[str, str] | None = None,
+           found: dict | None = None) -> Iterator[None]:
     """WeasyPrint lays out the next document as pages offset+1.. of a total-page document (of
-    which it is expected to be `local_pages` pages)."""
+    which it is expected to be `local_pages` pages), its named strings (CSS `string-set`) as the
+    parts before left them (`strings`: the running header of a part that starts inside a
+    section names that section); `found` receives the values the part leaves them at."""
     import weasyprint.document as wdoc
     import weasyprint.layout as wlayout
 
@@ -125,7 +128,11 @@ def _hooks(offset: int, total: int, seeds: Mapping[str, int], local_pages: int =
         return margins(context, page, (quote_depth, {**counters, "pages": [total]}, *rest))
 
     def layout_document(html, root_box, context, max_loops_=8):
-        return layout(html, root_box, context, max_loops or max_loops_)
+        for name, value in (strings or {}).items():
+            context.string_set[name][1] = _Carried([value])
+        yield from layout(html, root_box, context, max_loops or max_loops_)
+        if found is not None:
+            found.update(_last_strings(context.string_set))
 
     wdoc.TargetCollector = _collector_class(seeds, local_pages)
     wlayout.initialize_page_maker = initialize_page_maker
@@ -138,6 +145,30 @@ def _hooks(offset: int, total: int, seeds: Mapping[str, int], local_pages: int =
          wdoc.layout_document) = saved
 
 
+class _Carried(list):
+    """A named string's value on a part's first page as the parts before left it, until the page
+    assigns its own: the first page then reads its own value, and the pages after it read the
+    last one, as in a single render."""
+
+    carried = True
+
+    def append(self, value) -> None:
+        if self.carried:
+            self.clear()
+            self.carried = False
+        super().append(value)
+
+
+def _last_strings(string_set) -> dict[str, str]:
+    """Each named string's value at the end of the document (its last page's last assignment)."""
+    last = {}
+    for name, pages in string_set.items():
+        assigned = [page for page, values in pages.items() if values]
+        if assigned:
+            last[name] = pages[max(assigned)][-1]
+    return last
+
+
 def _anchors(document) -> dict[str, int]:
     """The first page (0-based, within the document) of every anchor."""
     found: dict[str, int] = {}
@@ -148,10 +179,11 @@ def _anchors(document) -> dict[str, int]:
 
 
 def layout(job: dict, fetcher, offset: int = 0, total: int = 0, seeds: Mapping[str, int] | None = None,
-           local_pages: int = 0, max_loops: int | None = None):
-    """The part laid out (a WeasyPrint `Document`), numbered from `offset + 1` of `total` pages."""
+           local_pages: int = 0, max_loops: int | None = None, found: dict | None = None):
+    """The part laid out (a WeasyPrint `Document`), numbered from `offset + 1` of `total` pages,
+    its named strings starting as `job["strings"]` leaves them."""
     logging.getLogger("weasyprint").propagate = False
-    with _hooks(offset, total, {} if seeds is None else seeds, local_pages, max_loops):
+    with _hooks(offset, total, {} if seeds is None else seeds, local_pages, max_loops, job.get("strings"), found):
         return weasyprint.HTML(string=job["html"], base_url=job["base_url"], url_fetcher=fetcher).render()
 
 
@@ -176,14 +208,16 @@ class _StandIns(Mapping):
         return 0
 
 
-def measure(job: dict, fetcher) -> tuple[int, dict[str, int]]:
-    """Pass 1: the part's page count and the page (0-based, in the part) of each anchor.
+def measure(job: dict, fetcher) -> tuple[int, dict[str, int], dict[str, str]]:
+    """Pass 1: the part's page count, the page (0-based, in the part) of each anchor and the
+    values its named strings are left at (see `_hooks`).
 
     :param job: its `expected_pages` (the whole document's, estimated from its size) gives the
         printed page numbers their width.
     """
-    document = layout(job, fetcher, seeds=_StandIns(job.get("expected_pages", 1)), max_loops=1)
-    return len(document.pages), _anchors(document)
+    found: dict[str, str] = {}
+    document = layout(job, fetcher, seeds=_StandIns(job.get("expected_pages", 1)), max_loops=1, found=found)
+    return len(document.pages), _anchors(document), found
 
 
 def check(document, offset: int, pages: int, seeds: Mapping[str, int]) -> dict[str, int] | None:
@@ -208,20 +242,24 @@ def add_foreign_anchors(document, foreign: Iterator[str]) -> list[str]:
 
 
 def render_part(job: dict, fetcher, offset: int, total: int, pages: int, seeds: Mapping[str, int],
-                options: dict) -> tuple[bytes | None, dict[str, int], list[str], int]:
-    """Pass 2: the part's PDF, numbered as pages offset+1..offset+pages of `total`.
+                options: dict) -> tuple:
+    """Pass 2: the part's PDF, numbered as pages offset+1..offset+pages of `total`, written to
+    the file `job["out"]` (a temporary file of `pdfrun`'s: the parent reads it only to stitch).
 
     :param seeds: every anchor of the document -> its page (1-based, in the whole document).
-    :returns: (PDF bytes, the part's anchors, the stand-in anchor names, its page count), or
-        (None, the part's real anchors, [], its real page count) when its layout did not come
-        out as measured.
+    :returns: (the PDF's path, the part's anchors, the stand-in anchor names, its page count,
+        its bookmarks: per page, its height and WeasyPrint's `page.bookmarks`), or (None, the
+        part's real anchors, [], its real page count, []) when its layout did not come out as
+        measured.
     """
     document = layout(job, fetcher, offset, total, seeds, pages)
     moved = check(document, offset, pages, seeds)
     if moved is not None:
-        return None, moved, [], len(document.pages)
+        return None, moved, [], len(document.pages), []
     anchors = _anchors(document)
     linked = dict.fromkeys(target for page in document.pages for kind, target, _, _ in page.links
                            if kind == "internal" and target not in anchors and target in seeds)
     stand_ins = add_foreign_anchors(document, iter(linked))
-    return document.write_pdf(**options), anchors, stand_ins, len(document.pages)
+    bookmarks = [(page.height, list(page.bookmarks)) for page in document.pages]
+    document.write_pdf(job["out"], **options)
+    return job["out"], anchors, stand_ins, len(document.pages), bookmarks

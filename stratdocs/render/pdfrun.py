@@ -4,7 +4,12 @@
 through the caller's process runner in two rounds:
 
 1. whole documents, and every part measured (page count, anchor pages);
-2. every part printed with the whole document's page numbers, then stitched.
+2. every part printed with the whole document's page numbers into a temporary file, then
+   stitched (`pdfjoin`).
+
+The parts' files are written in one temporary folder (`tempfile.mkdtemp`, in the system's
+temporary folder, private to the user), removed with everything in it when `render_all` returns
+or fails.
 
 A part whose layout moved (its page count or an anchor's page differs from the measure) is
 reported by its worker; the document is printed again with the new numbers (at most `ROUNDS`
@@ -16,10 +21,14 @@ rare.
 
 from __future__ import annotations
 
+import itertools
 import re
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-from stratdocs.render import pdfparts, pdfstitch
+from stratdocs.render import pdfjoin, pdfparts
 
 #: Printing rounds a document in parts may take before it is rendered whole instead.
 ROUNDS = 3
@@ -39,7 +48,7 @@ def run_task(job: dict, fetcher, finisher) -> tuple:
 def _seeds(measures: Sequence[tuple[int, Mapping[str, int]]]) -> tuple[list[int], int, dict[str, int]]:
     """Each part's first page offset, the total and every anchor's page (1-based, first wins)."""
     offsets, seeds, total = [], {}, 0
-    for pages, anchors in measures:
+    for pages, anchors, *_ in measures:
         offsets.append(total)
         for name, index in anchors.items():
             seeds.setdefault(name, total + index + 1)
@@ -47,12 +56,23 @@ def _seeds(measures: Sequence[tuple[int, Mapping[str, int]]]) -> tuple[list[int]
     return offsets, total, seeds
 
 
-def _print_jobs(doc: str, parts: Sequence[dict], measures, keep: Mapping[int, tuple]) -> list[tuple[str, dict]]:
-    """The print tasks of a document's parts, but for the parts in `keep` (already printed right)."""
+def _print_jobs(doc: str, parts: Sequence[dict], measures, keep: Mapping[int, tuple],
+                files: Callable[[], str]) -> list[tuple[str, dict]]:
+    """The print tasks of a document's parts, but for the parts in `keep` (already printed
+    right); `files` names a new temporary file for each."""
     offsets, total, seeds = _seeds(measures)
     return [(f"{doc}#{i}", {**job, "part": "print", "offset": offsets[i], "total": total,
-                            "pages": measures[i][0], "seeds": seeds})
-            for i, job in enumerate(parts) if i not in keep]
+                            "pages": measures[i][0], "seeds": seeds, "out": files(), "strings": starts})
+            for i, (job, starts) in enumerate(zip(parts, _strings(measures))) if i not in keep]
+
+
+def _strings(measures) -> list[dict[str, str]]:
+    """The named strings (CSS `string-set`) each part starts with: as the parts before leave them."""
+    out, current = [], {}
+    for measure in measures:
+        out.append(dict(current))
+        current.update(measure[2] if len(measure) > 2 else {})
+    return out
 
 
 _LINK = re.compile(r'href="#([^"]+)"')
@@ -81,6 +101,19 @@ def render_all(jobs: Mapping[str, dict | list[dict]], run: Runner,
     :param run: renders (name, job) pairs in worker processes, returning name -> (payload,
         refused URLs, pages).
     """
+    folder = tempfile.mkdtemp(prefix="stratdocs-pdf-")
+    try:
+        return _render_all(jobs, run, progress, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _render_all(jobs, run: Runner, progress, folder: str) -> dict[str, Result]:
+    counter = itertools.count()
+
+    def files() -> str:
+        return str(Path(folder) / f"part-{next(counter)}.pdf")
+
     first = []
     for doc, job in jobs.items():
         if isinstance(job, list):
@@ -102,18 +135,20 @@ def render_all(jobs: Mapping[str, dict | list[dict]], run: Runner,
         if not pending:
             break
         tasks = [task for doc, measures in pending.items()
-                 for task in _print_jobs(doc, jobs[doc], measures, kept[doc])]
+                 for task in _print_jobs(doc, jobs[doc], measures, kept[doc], files)]
         printed = run(tasks)
         for doc in list(pending):
             outputs = [kept[doc].get(i) or printed[f"{doc}#{i}"] for i in range(len(jobs[doc]))]
             if any(payload[0] is None for payload, _, _ in outputs):
                 # Only the parts whose numbers changed are printed again.
-                real = [(payload[3], payload[1]) for payload, _, _ in outputs]
+                real = [(payload[3], payload[1], *measure[2:])  # the named strings as measured
+                        for (payload, _, _), measure in zip(outputs, pending[doc])]
                 kept[doc] = _still_right(jobs[doc], outputs, pending[doc], real)
                 pending[doc] = real
                 continue
             del pending[doc]
-            data = pdfstitch.stitch([payload[:3] for payload, _, _ in outputs])
+            data = pdfjoin.stitch([pdfjoin.Printed(payload[0], payload[1], payload[2], payload[4])
+                                   for payload, _, _ in outputs])
             blocked = [url for _, urls, _ in outputs for url in urls]
             pages = sum(payload[3] for payload, _, _ in outputs)
             results[doc] = (data, blocked, pages)

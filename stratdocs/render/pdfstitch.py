@@ -1,26 +1,22 @@
-"""A document in parts on every core, stitched into one PDF (issue #15, "Speed", PDF).
+"""A document cut into parts for every core (issue #15, "Speed", PDF).
 
-WeasyPrint lays a document out on one core. A document of several sections is instead cut at
-section boundaries into parts of about equal size (`split`, `partition`), each part is measured
-and then printed with the page numbers of the whole document in a worker process
-(`render_pdf.pdfparts`), and the parts' PDFs are joined into one (`stitch`) with pypdf:
+WeasyPrint lays a document out on one core. A long document is instead cut into parts of about
+equal size: at section boundaries (`split`), and inside a section whose every entity starts a new
+page (objectives, operations, KPIs: `PAGE_SECTIONS`) between its entities (`pieces`), where a cut
+changes nothing printed. The pieces are grouped into parts (`partition`, `assemble`); each part is
+measured and then printed with the page numbers of the whole document in a worker process
+(`pdfparts`, `pdfrun`), and the parts' PDFs are joined into one by `pdfjoin`.
 
-- pages in order; "Page X of Y", the contents' page numbers and printed cross-references were
-  already printed with the whole document's numbers;
-- named destinations: every anchor of every part, at its page; a link to another part was kept
-  by its part with a stand-in destination, which is dropped here so the link reaches the real one;
-- bookmarks: each part's outline, in order (parts start at a section, the outline's first level);
-- tags: one structure tree (a `Document` element with every part's elements), the parent tree
-  renumbered and each page's `StructParents` and each annotation's `StructParent` with it;
-- the catalog as WeasyPrint writes it (language, marked, viewer preferences, bookmarks shown,
-  page labels) and the first part's document information (title, author, dates).
-
-Nothing here uses a clock or randomness: the same parts give the same bytes.
+A part that starts inside a section opens it again without its id (the anchor stays where the
+section starts) and starts with the named strings (the running header's section name) as the
+parts before leave them (`pdfparts`); `pdfjoin` nests its bookmarks under the section's, as a
+single render has them.
 """
 
 from __future__ import annotations
 
-import io
+import re
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 #: Documents shorter than twice this many characters of HTML are rendered whole.
@@ -32,8 +28,37 @@ MAX_PART_CHARS = 300_000
 #: board pack of a generated 1,000-entity plan about 8,400): only the estimate's digits count.
 CHARS_PER_PAGE = 8_000
 #: Parts per worker process at least: more parts balance uneven sections better, each costs a
-#: start-up (parsing the HTML and the stylesheets).
-PARTS_PER_WORKER = 2
+#: start-up (parsing the HTML and the stylesheets). Pieces as small as an entity balance well
+#: enough with one.
+PARTS_PER_WORKER = 1
+#: The sections of the default theme's `pdf.css` whose every entity starts on a new page
+#: (`break-before: page`): a document may be cut between their entities.
+PAGE_SECTIONS = ("objectives", "operations", "kpis")
+
+_OPENING = re.compile(r'section class="section section-entities section-(?P<key>[\w-]+)"(?P<id> id="[^"]*")?>')
+_ENTITY = '\n<article class="entity '
+_CLOSING = "</section>"
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of the document's HTML that a part may start or end with.
+
+    A section cut between its entities gives one piece per entity (the first with the section's
+    opening and heading); `opener` and `closer` reopen and close the section around a group of its
+    pieces that does not start or end where the section does."""
+
+    section: int  #: which section (in document order)
+    index: int  #: which piece of its section
+    count: int  #: how many pieces its section has
+    text: str
+    opener: str = ""
+    closer: str = ""
+
+    @property
+    def continues(self) -> bool:
+        """Whether the piece starts inside its section (not at its start)."""
+        return self.index > 0
 
 
 # -- cutting the document -----------------------------------------------------------------------
@@ -59,19 +84,22 @@ def split(render: Callable[[Sequence], str], sections: Sequence) -> tuple[str, s
 
 
 def partition(sizes: Sequence[int], parts: int) -> list[range]:
-    """Consecutive sections grouped into at most `parts` ranges of about equal total size."""
-    total = sum(sizes) or 1
-    groups: list[range] = []
-    start = 0
-    done = 0
-    for index, size in enumerate(sizes):
+    """Consecutive pieces grouped into at most `parts` ranges of about equal total size: the k-th
+    cut is at the piece boundary nearest to k/parts of the whole (a piece larger than a share
+    makes a range of its own rather than pulling its neighbours in)."""
+    total = sum(sizes)
+    ends, done = [], 0
+    for size in sizes:
         done += size
-        boundary = total * (len(groups) + 1) / parts
-        if done >= boundary and index + 1 < len(sizes) and len(groups) + 1 < parts:
-            groups.append(range(start, index + 1))
-            start = index + 1
-    groups.append(range(start, len(sizes)))
-    return [g for g in groups if len(g)]
+        ends.append(done)
+    cuts: list[int] = []
+    for k in range(1, parts):
+        share = total * k / parts
+        best = min(range(1, len(sizes)), key=lambda i: (abs(ends[i - 1] - share), i), default=None)
+        if best is not None and (not cuts or best > cuts[-1]):
+            cuts.append(best)
+    bounds = [0, *cuts, len(sizes)]
+    return [range(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
 def part_count(chars: int, workers: int, sections: int) -> int:
@@ -87,140 +115,51 @@ def expected_pages(chars: int) -> int:
     return max(1, chars // CHARS_PER_PAGE)
 
 
-# -- stitching ----------------------------------------------------------------------------------
+# -- cutting inside a section ----------------------------------------------------------------
 
 
-def stitch(parts: Sequence[tuple[bytes, dict[str, int], list[str]]]) -> bytes:
-    """The parts' PDFs as one document.
-
-    :param parts: per part in order: its PDF, its anchors (name -> 0-based page in the part) and
-        the stand-in anchors it carries for links to other parts.
-    """
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject
-
-    writer = PdfWriter()
-    readers = [PdfReader(io.BytesIO(data)) for data, _, _ in parts]
-    offsets = []
-    for reader in readers:
-        offsets.append(len(writer.pages))
-        writer.append(reader, import_outline=True)
-    _destinations(writer, readers, offsets, parts)
-    _structure(writer, readers, offsets)
-    first = readers[0]
-    root = writer._root_object
-    for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/PageMode", "/PageLabels"):
-        if key in first.trailer["/Root"]:
-            root[NameObject(key)] = first.trailer["/Root"][key].clone(writer)
-    writer.add_metadata({key: value for key, value in (first.metadata or {}).items()})
-    if "/Producer" not in (first.metadata or {}):
-        writer._info.get_object().pop(NameObject("/Producer"), None)
-    out = io.BytesIO()
-    writer.write(out)
-    return _compact(out.getvalue())
+def pieces(fragments: Sequence[str], inside: bool = True) -> list[Piece]:
+    """The sections' fragments (from `split`) as pieces: each section of `PAGE_SECTIONS` cut
+    before each of its entities (unless not `inside`: a theme's own print layout), every other
+    section whole."""
+    out: list[Piece] = []
+    for number, fragment in enumerate(fragments):
+        out += _cut(number, fragment) if inside else [Piece(number, 0, 1, fragment)]
+    return out
 
 
-def _compact(data: bytes) -> bytes:
-    """The stitched PDF with its objects packed into compressed object streams, as WeasyPrint
-    writes a document made in one piece (pypdf writes every object plainly: the board pack came
-    out at 2.6 MB instead of 0.8 MB). qpdf, through pikepdf, rewrites only the file's structure:
-    streams keep their bytes, and the file ID is derived from the content, so the same parts give
-    the same bytes."""
-    import pikepdf
-
-    out = io.BytesIO()
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True,
-                 stream_decode_level=pikepdf.StreamDecodeLevel.none, deterministic_id=True)
-    return out.getvalue()
-
-
-def _destinations(writer, readers, offsets, parts) -> None:
-    """One name tree of the real anchors of every part (the stand-ins left out)."""
-    from pypdf.generic import (ArrayObject, DictionaryObject, FloatObject, NameObject, NullObject, NumberObject,
-                               TextStringObject)
-
-    names = []
-    for reader, offset, (_, anchors, stand_ins) in zip(readers, offsets, parts):
-        dests = reader.named_destinations
-        skip = set(stand_ins)
-        for name in sorted(anchors):
-            if name in skip or name not in dests:
-                continue
-            dest = dests[name]
-            page = writer.pages[offset + reader.get_destination_page_number(dest)]
-            place = [FloatObject(v) if v is not None else NullObject() for v in (dest.left, dest.top)]
-            names.append((name, ArrayObject([page.indirect_reference, NameObject("/XYZ"), *place,
-                                             NumberObject(0)])))
-    names.sort(key=lambda item: item[0])
-    flat = ArrayObject()
-    for name, array in names:
-        flat += [TextStringObject(name), writer._add_object(array)]
-    tree = DictionaryObject({NameObject("/Names"): flat})
-    root_names = DictionaryObject({NameObject("/Dests"): writer._add_object(tree)})
-    writer._root_object[NameObject("/Names")] = writer._add_object(root_names)
+def _cut(number: int, fragment: str) -> list[Piece]:
+    opening = _OPENING.match(fragment)
+    end = fragment.rfind(_CLOSING)
+    if not opening or opening.group("key") not in PAGE_SECTIONS or end < 0:
+        return [Piece(number, 0, 1, fragment)]
+    starts = [i for i in _starts(fragment, opening.end(), end)][1:]
+    if not starts:
+        return [Piece(number, 0, 1, fragment)]
+    bounds = [0, *starts, end]
+    texts = [fragment[a:b] for a, b in zip(bounds, bounds[1:])]
+    texts[-1] += fragment[end:]
+    # The fragment ends where the next one starts (`split` cuts after the '<' they share).
+    opener = fragment[:opening.end()].replace(opening.group("id") or "", "", 1)
+    closer = fragment[end:]
+    return [Piece(number, i, len(texts), text, opener, closer) for i, text in enumerate(texts)]
 
 
-def _structure(writer, readers, offsets) -> None:
-    """One structure tree: every part's elements under one `Document` element."""
-    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
-
-    if not all("/StructTreeRoot" in r.trailer["/Root"] for r in readers):
-        return
-    tree_root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
-    tree_ref = writer._add_object(tree_root)
-    document = DictionaryObject({NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/Document"),
-                                 NameObject("/K"): ArrayObject(), NameObject("/P"): tree_ref})
-    document_ref = writer._add_object(document)
-    tree_root[NameObject("/K")] = ArrayObject([document_ref])
-    nums = ArrayObject()
-    base = 0
-    for reader, offset in zip(readers, offsets):
-        source = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
-        source_document = source["/K"][0].get_object()
-        for kid in source_document["/K"]:
-            clone = kid.clone(writer, ignore_fields=("/P",))
-            document["/K"].append(clone.indirect_reference if hasattr(clone, "indirect_reference") and
-                                  clone.indirect_reference else clone)
-        pairs = source["/ParentTree"].get_object()["/Nums"]
-        keys = [int(pairs[i]) for i in range(0, len(pairs), 2)]
-        for i in range(0, len(pairs), 2):
-            nums += [NumberObject(int(pairs[i]) + base), pairs[i + 1].clone(writer, ignore_fields=("/P",))]
-        for index in range(len(reader.pages)):
-            page = writer.pages[offset + index].get_object()
-            source_page = reader.pages[index]
-            if "/StructParents" in source_page:  # pypdf does not copy it
-                page[NameObject("/StructParents")] = NumberObject(int(source_page["/StructParents"]) + base)
-            for annot in page.get("/Annots", ()):
-                annot = annot.get_object()
-                if "/StructParent" in annot:
-                    annot[NameObject("/StructParent")] = NumberObject(int(annot["/StructParent"]) + base)
-        base += max(keys, default=-1) + 1
-    tree_root[NameObject("/ParentTree")] = writer._add_object(DictionaryObject({NameObject("/Nums"): nums}))
-    tree_root[NameObject("/ParentTreeNextKey")] = NumberObject(base)
-    _parents(document_ref, document)
-    for i in range(1, len(nums), 2):
-        value = nums[i].get_object()
-        for element in (value if isinstance(value, ArrayObject) else [nums[i]]):
-            element = element.get_object()
-            if isinstance(element, DictionaryObject) and "/P" not in element:
-                element[NameObject("/P")] = document_ref
-    writer._root_object[NameObject("/StructTreeRoot")] = tree_ref
+def _starts(fragment: str, start: int, end: int):
+    at = fragment.find(_ENTITY, start, end)
+    while at >= 0:
+        yield at
+        at = fragment.find(_ENTITY, at + 1, end)
 
 
-def _parents(ref, element) -> None:
-    """Point every structure element at its parent (the clones were made without `/P`)."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
-
-    stack = [(ref, element)]
-    while stack:
-        parent_ref, parent = stack.pop()
-        kids = parent.get("/K")
-        kids = kids if isinstance(kids, ArrayObject) else [kids] if kids is not None else []
-        for kid in kids:
-            if not isinstance(kid, IndirectObject):
-                continue
-            child = kid.get_object()
-            if isinstance(child, DictionaryObject) and child.get("/Type") in (None, "/StructElem") and "/S" in child:
-                child[NameObject("/P")] = parent_ref
-                stack.append((kid, child))
+def assemble(chosen: Sequence[Piece]) -> str:
+    """The HTML of consecutive pieces, each cut section reopened and closed where needed."""
+    out = []
+    for i, piece in enumerate(chosen):
+        if piece.continues and (i == 0 or chosen[i - 1].section != piece.section):
+            out.append(piece.opener)
+        text = piece.text
+        if piece.index + 1 < piece.count and (i + 1 == len(chosen) or chosen[i + 1].section != piece.section):
+            text += piece.closer
+        out.append(text)
+    return "".join(out)
