@@ -8,6 +8,7 @@ reused after a hash check (see `stratdocs.cache`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -28,6 +29,7 @@ from stratdocs.render.pdf_text import PrintText
 from stratdocs.render.views.interface import Interface, use as use_interface
 from stratdocs.render.markdown import MarkdownRenderer, Rendered, Target, sanitize
 from stratdocs.render.memory import GRAPH, PLAN, Memory, plan_state
+from stratdocs.render.deferred import bind as bind_deferred
 from stratdocs.render.pages import write_outputs
 from stratdocs.render.viewmemo import EntityMemo, keeping, remember
 from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path, matrix_path
@@ -304,12 +306,12 @@ class SiteRenderer:
         _ = self.views.ui.gettext
         search = REPORT_PAGES["search"]
         yield Output(search, "search.html", Page(search, _("Search"), "search", (home, Crumb(_("Search")))), dict)
-        docs = self.views.search_docs(self.docs_memo)
+        docs = functools.cache(lambda: self.views.search_docs(self.docs_memo))  # once, when first written
         yield Output("search-index.json", always=True,
-                     data=lambda: json.dumps({"docs": docs}, ensure_ascii=False, sort_keys=True) + "\n")
+                     data=lambda: json.dumps({"docs": docs()}, ensure_ascii=False, sort_keys=True) + "\n")
         # A script, not JSON fetched at run time: browsers refuse fetch() from file:// pages.
         yield Output("search-index.js", always=True, data=lambda: "window.STRATDOCS_SEARCH = " + json.dumps(
-            {"docs": docs}, ensure_ascii=True, sort_keys=True).replace("<", "\\u003c") + ";\n")
+            {"docs": docs()}, ensure_ascii=True, sort_keys=True).replace("<", "\\u003c") + ";\n")
 
     @staticmethod
     def _heatmap_linked(view, page: Page):
@@ -332,7 +334,7 @@ def entity_states(views: Views) -> dict[str, tuple]:
 
 def write_site(project: Project, writer, theme: Theme | None = None, *, commit: str = "", cache: BuildCache | None = None,
                memory: Memory | None = None, progress: Callable[[str], None] | None = None,
-               extra_context: dict | None = None) -> Views:
+               extra_context: dict | None = None, deferred=None) -> Views:
     """Render and write every page, static file and asset. Returns the views (for PDFs).
 
     :param writer: the one owner of output paths (`Writer` or `InPlaceWriter`).
@@ -344,6 +346,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
         not even recomputed. Otherwise a page is rendered only when its fingerprint changed.
     :param progress: called with each output path written.
     :param extra_context: more template context (the preview's live-reload switch).
+    :param deferred: the preview's `render.deferred.Deferred`, where all but item pages wait for after the reload.
     """
     theme = theme or resolve_theme(project.config)
     cache = cache if cache is not None else BuildCache()
@@ -372,14 +375,17 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     if changed is not None:
         changed |= rebodied
     kept = cache.kept_views(guard) if persist else memory.views.get(guard, {})
-    views.entity = memo = EntityMemo(views, kept, changed, changed_refs, cache.charts)  # an item's view, once
+    views.entity = memo = EntityMemo(views, kept, changed, changed_refs, cache.charts,  # an item's view, once
+                                     encode=persist)  # the preview keeps the objects, never their JSON
 
     def is_unchanged(output: Output) -> bool:
         record = memory.reads.get(output.rel)
         return (changed is not None and not output.always and record is not None and record[0] == base
                 and not record[1] & changed and not record[2] & changed_refs)
+    if deferred is not None:
+        deferred.urgent = frozenset(sitemap.path(e.id) for e in project.plan if e.container is None and e.kind != "plan")
     used_pages = write_outputs(renderer.outputs(), is_unchanged, base, writer, cache, memory, views, renderer,
-                               progress, parallel=persist)
+                               progress, parallel=persist, deferred=deferred)
     for rel, source in static_files(theme).items():
         writer.copy(f"static/{rel}", source)
     for rel, source in assets:
@@ -387,5 +393,8 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     charts = views.chart_keys if changed is None else set(cache.charts)  # skipped pages used charts too
     cache.prune(set(cache.bodies) & cache.used_bodies, charts, used_pages)
     remember(memory, cache, memo, guard, used_pages, persist)
+    if deferred is not None:
+        bind_deferred(deferred, lambda: remember(memory, cache, memo, guard, used_pages, persist), base, writer, cache,
+                      memory, views, renderer)
     return views
 

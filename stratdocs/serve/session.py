@@ -4,19 +4,29 @@ writes only changed files. Its output is byte-identical to a full build of the s
 It runs the same pipeline as `stratdocs build` (`pipeline.preview`), keeping between rebuilds
 the parsed files (`project.FileMemo`), the dependency tracking (`render.memory.Memory`) and
 the in-place writer's knowledge of what it wrote.
+
+`update` makes the pages of the items an edit changed and leaves every other output that must
+be made (twins, reports, owner pages, indexes, search index) in a `render.deferred.Deferred`;
+`settle` makes those, and `fresh` makes a pending one before the server reads it. One lock
+orders all three, so a request never reads a page while it is stale or being written.
+`rebuild` is `update` then `settle`: the output is then byte-identical to a full build.
 """
 
 from __future__ import annotations
 
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from stratdocs import config as config_mod
 from stratdocs import pipeline
 from stratdocs.cache import BuildCache
 from stratdocs.errors import ConfigError, ContentError, StratdocsError
 from stratdocs.project import FileMemo
+from stratdocs.render.deferred import Deferred
 from stratdocs.render.memory import Memory
 from stratdocs.render.writer import InPlaceWriter
 
@@ -29,6 +39,8 @@ class Outcome:
     changed: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: int = 0
+    #: outputs left for after the reload (`Session.update`; 0 after `rebuild`)
+    deferred: int = 0
 
 
 class Session:
@@ -42,25 +54,76 @@ class Session:
         self.memory = Memory()
         self.cache = BuildCache()
         self.extra = {"live_reload": live_reload}
+        #: what the last good `update` left for after the reload
+        self.pending = Deferred()
+        #: orders rebuilds, settling and the server's reads of the output
+        self.lock = threading.RLock()
 
     def rebuild(self) -> Outcome:
-        """Bring the output up to date. On errors the last good site stays as it is."""
+        """Bring the whole output up to date (`update`, then `settle`). On errors the last good
+        site stays as it is."""
         start = time.perf_counter()
-        self.writer.changed = []
-        try:
-            checked = pipeline.preview(self.root, self.writer, self.files, self.cache, self.memory,
-                                       self.extra)
-        except ConfigError as exc:
-            return Outcome(False, time.perf_counter() - start, errors=[f.text() for f in exc.findings])
-        except ContentError as exc:
-            return Outcome(False, time.perf_counter() - start, self.files.reread,
-                           errors=[f.text() for f in exc.findings])
-        except StratdocsError as exc:  # a template or output problem: keep serving the last good site
-            self.writer.abort()
-            return Outcome(False, time.perf_counter() - start, self.files.reread,
-                           errors=[f"build failed: {exc.message}"])
-        return Outcome(True, time.perf_counter() - start, self.files.reread, list(self.writer.changed), [],
-                       len(checked.warnings))
+        with self.lock:
+            outcome = self.update()
+            if outcome.ok:
+                try:
+                    self.settle()
+                except StratdocsError as exc:
+                    return Outcome(False, time.perf_counter() - start, outcome.reread,
+                                   errors=[f"build failed: {exc.message}"])
+                outcome.changed, outcome.deferred = list(self.writer.changed), 0
+            outcome.seconds = time.perf_counter() - start
+            return outcome
+
+    def update(self) -> Outcome:
+        """Re-read what changed and make the pages of the items it changed; every other output
+        to make waits in `pending` (see `settle`, `fresh`). On errors the last good site stays,
+        with what was pending for it."""
+        start = time.perf_counter()
+        with self.lock:
+            self.writer.changed = []
+            deferred = Deferred()
+            try:
+                checked = pipeline.preview(self.root, self.writer, self.files, self.cache, self.memory,
+                                           self.extra, deferred)
+            except ConfigError as exc:
+                return Outcome(False, time.perf_counter() - start, errors=[f.text() for f in exc.findings])
+            except ContentError as exc:
+                return Outcome(False, time.perf_counter() - start, self.files.reread,
+                               errors=[f.text() for f in exc.findings])
+            except StratdocsError as exc:  # a template or output problem: keep serving the last good site
+                self.writer.abort()
+                return Outcome(False, time.perf_counter() - start, self.files.reread,
+                               errors=[f"build failed: {exc.message}"])
+            self.pending = deferred
+            return Outcome(True, time.perf_counter() - start, self.files.reread, list(self.writer.changed), [],
+                           len(checked.warnings), len(deferred))
+
+    def settle(self) -> None:
+        """Make every output the last `update` left for later.
+
+        :raises StratdocsError: when one cannot be made (a template error); it is not retried.
+        """
+        while self.settle_one():
+            pass
+
+    def settle_one(self) -> bool:
+        """Make the next pending output; whether one was made (False: the output is settled)."""
+        with self.lock:
+            return self.pending.make() is not None
+
+    @contextmanager
+    def fresh(self, rel: str) -> Iterator[str | None]:
+        """Hold the output still while the server reads `rel`, made first if it was pending.
+        Yields None, or the message of the error that kept `rel` from being made (the server
+        answers with it instead of the stale file)."""
+        with self.lock:
+            if rel in self.pending:
+                try:
+                    self.pending.make(rel)
+                except StratdocsError:
+                    pass  # kept in `failed`
+            yield self.pending.failed.get(rel)
 
 
 def watched_paths(root: Path) -> list[Path]:

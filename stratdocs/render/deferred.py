@@ -1,0 +1,101 @@
+"""Outputs the preview brings up to date after the reload (issue 15: "one-file edit in `serve`").
+
+A rebuild of the preview (`serve.session.Session.update`) makes at once only the pages of items
+whose inputs changed: the page the writer is looking at is almost always one of them. Every
+other output that must be made again — the documents' HTML twins, which print the whole plan,
+the home page, reports, owner pages, indexes, the search index — is left here instead, with
+what is needed to make it exactly as the rebuild would have: the rebuild's views, renderer,
+context hash, writer, cache and memory. The session then makes them one by one after the
+reload has been signalled (`settle`), and the preview server makes a pending one first when a
+browser asks for it, so no request is ever answered with a stale page.
+
+While an output is pending, its read set is forgotten (`Memory.reads`), so a later rebuild
+never mistakes the file on disk for an up-to-date one: it makes (or defers) it again. The old
+file stays claimed in its round so that it is not removed and written back. A later rebuild
+replaces the whole table, and a pending output of an older rebuild is never made.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from stratdocs.render.views.interface import use as use_interface
+
+#: The template of the HTML twins: the costliest outputs, made last.
+TWIN_TEMPLATE = "document_twin.html"
+
+
+class Deferred:
+    """The outputs one preview rebuild left for later, and how to make each.
+
+    :param urgent: the output paths made at once when they must be made (the items' pages).
+    """
+
+    def __init__(self, urgent: frozenset[str] = frozenset()):
+        self.urgent = urgent
+        #: output path -> the `render.site.Output` left for later, in the order they are made
+        self.pending: dict[str, object] = {}
+        #: output path -> the message of the error making it raised (served instead of the page)
+        self.failed: dict[str, str] = {}
+        self._make: Callable[[object], None] | None = None
+        self._done: Callable[[], None] | None = None
+        self._ui = None
+
+    def take(self, output, previous: tuple | None, writer, memory) -> bool:
+        """Whether `output`, which must be made, is left for later (`render.pages.write_outputs`).
+
+        :param previous: (fingerprint, sha256) of the file there now, from the cache.
+        """
+        if output.rel in self.urgent:
+            return False
+        if previous is not None:
+            writer.keep(output.rel, previous[1])  # stays in this round; replaced when made
+        memory.reads.pop(output.rel, None)  # never "unchanged" until it is made
+        self.pending[output.rel] = output
+        return True
+
+    def bind(self, make: Callable[[object], None], done: Callable[[], None], ui) -> None:
+        """What makes a pending output (`render.pages.write_one` with the rebuild's state), what
+        to do once none is left (keep the item views for the next rebuild) and the interface
+        (the words of the plan's language) the rebuild rendered with."""
+        self._make, self._done, self._ui = make, done, ui
+        twins = [rel for rel, output in self.pending.items() if getattr(output, "template", None) == TWIN_TEMPLATE]
+        for rel in twins:  # the twins print whole documents: last, after every cheaper page
+            self.pending[rel] = self.pending.pop(rel)
+
+    def __len__(self) -> int:
+        return len(self.pending)
+
+    def __contains__(self, rel: str) -> bool:
+        return rel in self.pending
+
+    def make(self, rel: str | None = None) -> str | None:
+        """Make one pending output (`rel`, or the next one); returns the path made, or None when
+        there was none. An error is kept in `failed` and raised."""
+        if not self.pending or (rel is not None and rel not in self.pending) or self._make is None:
+            return None
+        rel = rel if rel is not None else next(iter(self.pending))
+        output = self.pending.pop(rel)
+        use_interface(self._ui)  # a server or settling thread has its own context
+        try:
+            self._make(output)
+        except Exception as exc:
+            self.failed[rel] = getattr(exc, "message", None) or str(exc)
+            raise
+        finally:
+            if not self.pending and self._done is not None:
+                self._done()
+        return rel
+
+
+def bind(deferred: Deferred, done: Callable[[], None], base: str, writer, cache, memory, views, renderer) -> None:
+    """Give `deferred` the state of the rebuild that filled it (`render.site.write_site`)."""
+    from stratdocs.render.pages import write_one
+
+    def make(output) -> None:
+        try:
+            write_one(output, base, writer, cache, memory, views, renderer)
+        finally:
+            writer.abort()  # between two rounds: forget the claim, so the next round can make it again
+
+    deferred.bind(make, done, views.ui)
