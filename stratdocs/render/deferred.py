@@ -40,6 +40,7 @@ class Deferred:
         self._make: Callable[[object], None] | None = None
         self._done: Callable[[], None] | None = None
         self._ui = None
+        self._ordered = False
 
     def take(self, output, previous: tuple | None, writer, memory) -> bool:
         """Whether `output`, which must be made, is left for later (`render.pages.write_outputs`).
@@ -59,9 +60,6 @@ class Deferred:
         to do once none is left (keep the item views for the next rebuild) and the interface
         (the words of the plan's language) the rebuild rendered with."""
         self._make, self._done, self._ui = make, done, ui
-        twins = [rel for rel, output in self.pending.items() if getattr(output, "template", None) == TWIN_TEMPLATE]
-        for rel in twins:  # the twins print whole documents: last, after every cheaper page
-            self.pending[rel] = self.pending.pop(rel)
 
     def __len__(self) -> int:
         return len(self.pending)
@@ -74,6 +72,11 @@ class Deferred:
         there was none. An error is kept in `failed` and raised."""
         if not self.pending or (rel is not None and rel not in self.pending) or self._make is None:
             return None
+        if not self._ordered:  # the twins print whole documents: last, after every cheaper page
+            twins = [key for key, output in self.pending.items() if output.template == TWIN_TEMPLATE]
+            for key in twins:
+                self.pending[key] = self.pending.pop(key)
+            self._ordered = True
         rel = rel if rel is not None else next(iter(self.pending))
         output = self.pending.pop(rel)
         use_interface(self._ui)  # a server or settling thread has its own context
@@ -88,9 +91,19 @@ class Deferred:
         return rel
 
 
-def bind(deferred: Deferred, done: Callable[[], None], base: str, writer, cache, memory, views, renderer) -> None:
-    """Give `deferred` the state of the rebuild that filled it (`render.site.write_site`)."""
+def bind(deferred: Deferred | None, project, sitemap, done: Callable[[], None], base: str, writer, cache, memory,
+         views, renderer) -> None:
+    """Before a preview rebuild writes its outputs: the pages of items are made at once; give
+    `deferred` the rebuild's state to make the others with (`render.site.write_site`). Nothing
+    when `deferred` is None (a build, or a rebuild that makes everything).
+
+    :param done: called once nothing is pending (keeps the item views for the next rebuild).
+    """
+    if deferred is None:
+        return
     from stratdocs.render.pages import write_one
+
+    deferred.urgent = frozenset(sitemap.path(e.id) for e in project.plan if e.container is None and e.kind != "plan")
 
     def make(output) -> None:
         try:

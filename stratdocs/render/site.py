@@ -351,8 +351,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     theme = theme or resolve_theme(project.config)
     cache = cache if cache is not None else BuildCache()
     sitemap = SiteMap.of(project.plan, project.config.content_dir)
-    assets = project.assets
-    spec = renderer_spec(project, sitemap.paths, assets)
+    spec = renderer_spec(project, sitemap.paths)
     views = Views(project, spec.make, commit, charts=cache, sitemap=sitemap)
     bodies = render_bodies(project, spec, cache)
     views.set_bodies(bodies)
@@ -375,26 +374,22 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     if changed is not None:
         changed |= rebodied
     kept = cache.kept_views(guard) if persist else memory.views.get(guard, {})
-    views.entity = memo = EntityMemo(views, kept, changed, changed_refs, cache.charts,  # an item's view, once
-                                     encode=persist)  # the preview keeps the objects, never their JSON
+    views.entity = memo = EntityMemo(views, kept, changed, changed_refs, cache.charts, encode=persist)  # once
 
     def is_unchanged(output: Output) -> bool:
         record = memory.reads.get(output.rel)
         return (changed is not None and not output.always and record is not None and record[0] == base
                 and not record[1] & changed and not record[2] & changed_refs)
-    if deferred is not None:
-        deferred.urgent = frozenset(sitemap.path(e.id) for e in project.plan if e.container is None and e.kind != "plan")
+    bind_deferred(deferred, project, sitemap, lambda: remember(memory, cache, memo, guard, used_pages, persist),
+                  base, writer, cache, memory, views, renderer)  # the preview: all but item pages after the reload
     used_pages = write_outputs(renderer.outputs(), is_unchanged, base, writer, cache, memory, views, renderer,
                                progress, parallel=persist, deferred=deferred)
     for rel, source in static_files(theme).items():
         writer.copy(f"static/{rel}", source)
-    for rel, source in assets:
+    for rel, source in project.assets:
         writer.copy(f"assets/{rel}", source)
     charts = views.chart_keys if changed is None else set(cache.charts)  # skipped pages used charts too
     cache.prune(set(cache.bodies) & cache.used_bodies, charts, used_pages)
     remember(memory, cache, memo, guard, used_pages, persist)
-    if deferred is not None:
-        bind_deferred(deferred, lambda: remember(memory, cache, memo, guard, used_pages, persist), base, writer, cache,
-                      memory, views, renderer)
     return views
 

@@ -79,25 +79,10 @@ def run(root: Path, host: str, port: int, open_browser: bool, echo: Callable[[st
         echo(f"Serving {url} — watching for changes (Ctrl+C to stop)")
         if open_browser:
             webbrowser.open(url)
-        import watchfiles
-
         stop = threading.Event()
         previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())  # clean up on kill, too
-        config = (root / "stratdocs.yml").resolve()
         try:
-            while not stop.is_set():
-                # The watch list depends on the config (content_dir, theme): re-read it when the config changes.
-                for changes in watchfiles.watch(*watched_paths(root), debounce=150, step=50, stop_event=stop,
-                                                raise_interrupt=False):
-                    outcome = session.update()  # the edited items' pages; the rest after the reload
-                    if not (quiet and outcome.ok):
-                        echo(describe(outcome))
-                    broadcaster.publish([] if outcome.ok else outcome.errors)
-                    settler.poke()
-                    if any(Path(path).resolve() == config for _, path in changes):
-                        break
-                else:
-                    break
+            _watch(root, session, broadcaster, settler, stop, echo, quiet)
         finally:
             signal.signal(signal.SIGTERM, previous)
             settler.stop()
@@ -106,3 +91,24 @@ def run(root: Path, host: str, port: int, open_browser: bool, echo: Callable[[st
             server.server_close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _watch(root: Path, session: Session, broadcaster: Broadcaster, settler: Settler, stop: threading.Event,
+           echo: Callable[[str], None], quiet: bool) -> None:
+    """Rebuild on every change until `stop`: the edited items' pages, then the reload, then the rest."""
+    import watchfiles
+
+    config = (root / "stratdocs.yml").resolve()
+    while not stop.is_set():
+        # The watch list depends on the config (content_dir, theme): re-read it when the config changes.
+        for changes in watchfiles.watch(*watched_paths(root), debounce=150, step=50, stop_event=stop,
+                                        raise_interrupt=False):
+            outcome = session.update()
+            if not (quiet and outcome.ok):
+                echo(describe(outcome))
+            broadcaster.publish([] if outcome.ok else outcome.errors)
+            settler.poke()
+            if any(Path(path).resolve() == config for _, path in changes):
+                break
+        else:
+            break
