@@ -279,7 +279,7 @@ def preview(root: Path, writer, files: project_mod.FileMemo, cache: cache_mod.Bu
     views = write_site(project, writer, checked.theme, commit=project.checkout.commit,
                        cache=cache, memory=memory, extra_context=extra_context, deferred=deferred)
     # The preview renders no PDFs: its Documents page is that of a fresh `build --no-pdf`.
-    write_documents_page(project, views, writer, checked.theme, {}, extra_context)
+    write_documents_page(project, views, writer, checked.theme, {}, extra_context, memory.env[1] if memory.env else None)
     writer.commit()
     return checked
 

@@ -28,7 +28,7 @@ from stratdocs.errors import ConfigError, ContentError, StratdocsError
 from stratdocs.project import FileMemo
 from stratdocs.render.deferred import Deferred
 from stratdocs.render.memory import Memory
-from stratdocs.render.writer import InPlaceWriter
+from stratdocs.serve.writer import PreviewWriter
 
 
 @dataclass
@@ -49,7 +49,7 @@ class Session:
     def __init__(self, root: Path, output: Path, *, live_reload: bool = False):
         self.root = root.resolve()
         self.output = output
-        self.writer = InPlaceWriter(output)
+        self.writer = PreviewWriter(output)
         self.files = FileMemo()
         self.memory = Memory()
         self.cache = BuildCache()
