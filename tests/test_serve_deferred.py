@@ -116,3 +116,36 @@ def test_a_twin_that_cannot_be_made_is_answered_with_its_error_never_the_stale_f
     churn(root, "title: Gross revenue churn, trailing twelve months", "title: Churn")
     again = session.rebuild()
     assert not again.ok and any("document_twin.html" in e for e in again.errors)
+
+
+def test_stratdocs_serve_answers_a_twin_asked_for_right_after_the_reload_with_the_edit(tmp_path):
+    """The real command: the reload comes before the twin is made, and the twin asked for at once
+    (before the settling thread's pause is over) already shows the edit."""
+    import re
+    import subprocess
+    import sys
+    import time
+
+    root = copy_example(tmp_path / "project")
+    proc = subprocess.Popen([sys.executable, "-m", "stratdocs", "-C", str(root), "serve", "--port", "0"],
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        port = None
+        deadline = time.time() + 90
+        while time.time() < deadline and port is None:
+            match = re.search(r"Serving http://127\.0\.0\.1:(\d+)/", proc.stderr.readline())
+            port = int(match[1]) if match else None
+        assert port, "server did not start"
+        assert b"Churn at a glance" not in get(port, "/" + TWIN)[1]
+        time.sleep(1)  # the watcher starts just after the server
+        churn(root, "title: Gross revenue churn, trailing twelve months", "title: Churn at a glance")
+        line = ""
+        while time.time() < deadline and "brought up to date next" not in line:
+            line = proc.stderr.readline()
+        assert "brought up to date next" in line, line  # the reload came before the rest was made
+        status, body = get(port, "/" + TWIN)
+        assert status == 200 and b"Churn at a glance" in body and b"Gross revenue churn, trailing twelve months" not in body
+        assert b"Churn at a glance" in get(port, "/scorecard.html")[1]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
