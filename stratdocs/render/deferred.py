@@ -37,7 +37,7 @@ class Deferred:
         self.pending: dict[str, object] = {}
         #: output path -> the message of the error making it raised (served instead of the page)
         self.failed: dict[str, str] = {}
-        self._make: Callable[[object], None] | None = None
+        self._make: Callable[[object, Callable[[], bool] | None], None] | None = None
         self._done: Callable[[], None] | None = None
         self._ui = None
         self._ordered = False
@@ -55,7 +55,7 @@ class Deferred:
         self.pending[output.rel] = output
         return True
 
-    def bind(self, make: Callable[[object], None], done: Callable[[], None], ui) -> None:
+    def bind(self, make: Callable, done: Callable[[], None], ui) -> None:
         """What makes a pending output (`render.pages.write_one` with the rebuild's state), what
         to do once none is left (keep the item views for the next rebuild) and the interface
         (the words of the plan's language) the rebuild rendered with."""
@@ -67,9 +67,14 @@ class Deferred:
     def __contains__(self, rel: str) -> bool:
         return rel in self.pending
 
-    def make(self, rel: str | None = None) -> str | None:
+    def make(self, rel: str | None = None, stop: Callable[[], bool] | None = None) -> str | None:
         """Make one pending output (`rel`, or the next one); returns the path made, or None when
-        there was none. An error is kept in `failed` and raised."""
+        there was none. An error is kept in `failed` and raised.
+
+        :param stop: asked now and then while a page's template renders; when it says yes the
+            page is given up, stays pending (first) and `Interrupted` is raised: a new rebuild
+            is waiting, and it will list the page again anyway.
+        """
         if not self.pending or (rel is not None and rel not in self.pending) or self._make is None:
             return None
         if not self._ordered:  # the twins print whole documents: last, after every cheaper page
@@ -81,14 +86,55 @@ class Deferred:
         output = self.pending.pop(rel)
         use_interface(self._ui)  # a server or settling thread has its own context
         try:
-            self._make(output)
+            self._make(output, stop)
+        except Interrupted:
+            self.pending = {rel: output, **self.pending}
+            raise
         except Exception as exc:
             self.failed[rel] = getattr(exc, "message", None) or str(exc)
             raise
-        finally:
-            if not self.pending and self._done is not None:
-                self._done()
+        if not self.pending and self._done is not None:
+            self._done()
         return rel
+
+
+class Interrupted(Exception):
+    """A page being made after the reload was given up for a new rebuild (`Deferred.make`)."""
+
+
+class _Stoppable:
+    """The rebuild's `render.site.SiteRenderer`, rendering templates in pieces (Jinja's
+    `generate`, which yields exactly what `render` joins) and asking `stop` between them. Only
+    `render` differs; the rest is the renderer's own."""
+
+    #: Pieces of template output between two questions (a twin at 10,000 items has millions).
+    EVERY = 2000
+
+    def __init__(self, renderer, stop: Callable[[], bool]):
+        self._renderer, self._stop = renderer, stop
+
+    def __getattr__(self, name: str):
+        return getattr(self._renderer, name)
+
+    def render(self, output, view) -> str:
+        import jinja2
+
+        from stratdocs.render.views.twin import rebase_svg_links
+        from stratdocs.theme import template_error
+
+        renderer = self._renderer
+        tpl = renderer.template(output)
+        parts: list[str] = []
+        try:
+            for number, part in enumerate(tpl.generate(site=renderer.site, page=output.page, view=view,
+                                                       print_text=renderer.print_text, **renderer.extra)):
+                parts.append(part)
+                if number % self.EVERY == 0 and self._stop():
+                    raise Interrupted(output.rel)
+        except jinja2.TemplateError as exc:
+            raise template_error(exc, renderer.theme) from None
+        html = "".join(parts)
+        return rebase_svg_links(html, output.page.root) if output.template == TWIN_TEMPLATE else html
 
 
 def bind(deferred: Deferred | None, project, sitemap, done: Callable[[], None], base: str, writer, cache, memory,
@@ -105,9 +151,9 @@ def bind(deferred: Deferred | None, project, sitemap, done: Callable[[], None], 
 
     deferred.urgent = frozenset(sitemap.path(e.id) for e in project.plan if e.container is None and e.kind != "plan")
 
-    def make(output) -> None:
+    def make(output, stop: Callable[[], bool] | None) -> None:
         try:
-            write_one(output, base, writer, cache, memory, views, renderer)
+            write_one(output, base, writer, cache, memory, views, renderer if stop is None else _Stoppable(renderer, stop))
         finally:
             writer.abort()  # between two rounds: forget the claim, so the next round can make it again
 

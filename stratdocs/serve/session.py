@@ -27,7 +27,7 @@ from stratdocs import pipeline
 from stratdocs.cache import BuildCache
 from stratdocs.errors import ConfigError, ContentError, StratdocsError
 from stratdocs.project import FileMemo
-from stratdocs.render.deferred import Deferred
+from stratdocs.render.deferred import Deferred, Interrupted
 from stratdocs.render.memory import Memory
 from stratdocs.serve.writer import PreviewWriter
 
@@ -61,6 +61,8 @@ class Session:
         self.collected = True
         #: orders rebuilds, settling and the server's reads of the output
         self.lock = threading.RLock()
+        #: set while an update waits for the lock (the settling thread then gives up its page)
+        self.waiting = threading.Event()
 
     def rebuild(self) -> Outcome:
         """Bring the whole output up to date (`update`, then `settle`). On errors the last good
@@ -83,7 +85,9 @@ class Session:
         to make waits in `pending` (see `settle`, `fresh`). On errors the last good site stays,
         with what was pending for it."""
         start = time.perf_counter()
+        self.waiting.set()  # a page being made after the last reload is given up for this
         with self.lock:
+            self.waiting.clear()
             self.writer.changed = []
             deferred = Deferred()
             try:
@@ -110,12 +114,17 @@ class Session:
         while self.settle_one():
             pass
 
-    def settle_one(self) -> bool:
-        """Make the next pending output; whether one was made (False: the output is settled).
-        Once none is left, the garbage of the rebuild is collected, once (see `_collect`)."""
+    def settle_one(self, yielding: bool = False) -> bool:
+        """Make the next pending output; whether one was made (False: the output is settled, or
+        with `yielding` the page was given up because an update is waiting for the lock: it
+        stays pending). Once none is left, the garbage of the rebuild is collected, once (see
+        `_collect`)."""
         with self.lock:
-            if self.pending.make() is not None:
-                return True
+            try:
+                if self.pending.make(stop=self.waiting.is_set if yielding else None) is not None:
+                    return True
+            except Interrupted:
+                return False
             if not self.collected:
                 _collect()
                 self.collected = True

@@ -3,7 +3,9 @@ the outputs the last rebuild left for later (`Session.update`, `render.deferred`
 
 It starts a moment after each reload, so the reloaded page and its files are served first (a
 pending page that is asked for is made by the request itself: `Session.fresh`), and takes the
-session's lock for one output at a time, so a new save waits for at most the output being made.
+session's lock for one output at a time. A new save does not wait for the output being made:
+its template renders in pieces, and the page is given up (it stays pending) as soon as an update
+asks for the lock; only its view model, computed before the template renders, is not cut short.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ class Settler(threading.Thread):
                 return
             while not self._stop.is_set() and not self._wake.is_set():  # a new rebuild pokes again
                 try:
-                    if not self.session.settle_one():
+                    if not self.session.settle_one(yielding=True):
                         break
                 except StratdocsError as exc:
                     self.failed([f"build failed: {exc.message}"])
