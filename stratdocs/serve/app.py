@@ -67,7 +67,7 @@ def run(root: Path, host: str, port: int, open_browser: bool, echo: Callable[[st
                              "choose another --port") from None
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
-        settler = Settler(session, broadcaster.publish)
+        settler = Settler(session, _failed(echo, broadcaster))
         settler.start()
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{server.server_address[1]}/"
@@ -91,6 +91,14 @@ def run(root: Path, host: str, port: int, open_browser: bool, echo: Callable[[st
             server.server_close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _failed(echo: Callable[[str], None], broadcaster: Broadcaster) -> Callable[[list[str]], None]:
+    """What the settling thread does with a page that cannot be made: say so, and show it in the page."""
+    def report(errors: list[str]) -> None:
+        echo("\n".join(errors))
+        broadcaster.publish(errors)
+    return report
 
 
 def _watch(root: Path, session: Session, broadcaster: Broadcaster, settler: Settler, stop: threading.Event,
