@@ -151,7 +151,7 @@ def test_stratdocs_serve_answers_a_twin_asked_for_right_after_the_reload_with_th
         proc.wait(timeout=20)
 
 
-def test_the_settling_thread_gives_up_a_twin_for_a_waiting_update_and_makes_it_whole_later(project, tmp_path):
+def test_the_settling_thread_gives_up_a_twin_for_a_waiting_update_or_request_and_makes_it_later(project, tmp_path):
     root, session, _ = project
     churn(root, "title: Gross revenue churn, trailing twelve months", "title: Churn, given up once")
     assert session.update().ok
@@ -161,10 +161,9 @@ def test_the_settling_thread_gives_up_a_twin_for_a_waiting_update_and_makes_it_w
     while len(session.pending) > len(twins):
         assert session.settle_one(yielding=True)
     stale = (session.output / TWIN).read_bytes()
-    session.waiting.set()  # as `update` does while it waits for the lock
-    assert session.settle_one(yielding=True) is False  # the twin was given up ...
+    with session.waiting_for_lock():  # as an update or a request does
+        assert session.settle_one(yielding=True) is False  # the twin was given up ...
     assert len(session.pending) == len(twins) and (session.output / TWIN).read_bytes() == stale  # ... untouched
-    session.waiting.clear()
     while session.settle_one(yielding=True):  # rendered in pieces, as the settling thread does
         pass
     assert not session.pending

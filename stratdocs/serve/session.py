@@ -61,8 +61,8 @@ class Session:
         self.collected = True
         #: orders rebuilds, settling and the server's reads of the output
         self.lock = threading.RLock()
-        #: set while an update waits for the lock (the settling thread then gives up its page)
-        self.waiting = threading.Event()
+        self._waiters = 0  # updates and requests waiting for the lock (`waiting_for_lock`)
+        self._counter = threading.Lock()
 
     def rebuild(self) -> Outcome:
         """Bring the whole output up to date (`update`, then `settle`). On errors the last good
@@ -85,9 +85,7 @@ class Session:
         to make waits in `pending` (see `settle`, `fresh`). On errors the last good site stays,
         with what was pending for it."""
         start = time.perf_counter()
-        self.waiting.set()  # a page being made after the last reload is given up for this
-        with self.lock:
-            self.waiting.clear()
+        with self._ahead():  # a page the settling thread is making is given up for this
             self.writer.changed = []
             deferred = Deferred()
             try:
@@ -116,12 +114,12 @@ class Session:
 
     def settle_one(self, yielding: bool = False) -> bool:
         """Make the next pending output; whether one was made (False: the output is settled, or
-        with `yielding` the page was given up because an update is waiting for the lock: it
-        stays pending). Once none is left, the garbage of the rebuild is collected, once (see
+        with `yielding` the page was given up because an update or a request is waiting for
+        the lock: it stays pending). Once none is left, the garbage of the rebuild is collected, once (see
         `_collect`)."""
         with self.lock:
             try:
-                if self.pending.make(stop=self.waiting.is_set if yielding else None) is not None:
+                if self.pending.make(stop=self.waiting if yielding else None) is not None:
                     return True
             except Interrupted:
                 return False
@@ -130,12 +128,38 @@ class Session:
                 self.collected = True
             return False
 
+    def waiting(self) -> bool:
+        """Whether an update or a request waits for the lock (the settling thread then gives up
+        the page it is making)."""
+        return self._waiters > 0
+
+    @contextmanager
+    def waiting_for_lock(self) -> Iterator[None]:
+        """While this holds, `waiting` says yes."""
+        with self._counter:
+            self._waiters += 1
+        try:
+            yield
+        finally:
+            with self._counter:
+                self._waiters -= 1
+
+    @contextmanager
+    def _ahead(self) -> Iterator[None]:
+        """The lock, taken ahead of the settling thread's next piece of work."""
+        with self.waiting_for_lock():
+            self.lock.acquire()
+        try:
+            yield
+        finally:
+            self.lock.release()
+
     @contextmanager
     def fresh(self, rel: str) -> Iterator[str | None]:
         """Hold the output still while the server reads `rel`, made first if it was pending.
         Yields None, or the message of the error that kept `rel` from being made (the server
         answers with it instead of the stale file)."""
-        with self.lock:
+        with self._ahead():
             if rel in self.pending:
                 try:
                     self.pending.make(rel)

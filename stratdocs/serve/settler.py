@@ -5,7 +5,8 @@ It starts a moment after each reload, so the reloaded page and its files are ser
 pending page that is asked for is made by the request itself: `Session.fresh`), and takes the
 session's lock for one output at a time. A new save does not wait for the output being made:
 its template renders in pieces, and the page is given up (it stays pending) as soon as an update
-asks for the lock; only its view model, computed before the template renders, is not cut short.
+or a request asks for the lock; only its view model, computed before the template renders, is
+not cut short. After a request, settling goes on a moment later.
 """
 
 from __future__ import annotations
@@ -49,7 +50,11 @@ class Settler(threading.Thread):
                 return
             while not self._stop.is_set() and not self._wake.is_set():  # a new rebuild pokes again
                 try:
-                    if not self.session.settle_one(yielding=True):
-                        break
+                    if self.session.settle_one(yielding=True):
+                        continue
                 except StratdocsError as exc:
                     self.failed([f"build failed: {exc.message}"])
+                    continue
+                if not self.session.pending:
+                    break
+                self._stop.wait(PAUSE)  # a request took the lock: let it (and the page's next ones) go first
