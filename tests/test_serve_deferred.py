@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -167,4 +168,29 @@ def test_the_settling_thread_gives_up_a_twin_for_a_waiting_update_or_request_and
     while session.settle_one(yielding=True):  # rendered in pieces, as the settling thread does
         pass
     assert not session.pending
+    assert tree(session.output) == full_build(root, tmp_path / "full")
+
+
+def test_a_request_while_a_long_twin_settles_is_answered_before_the_twin_is_done(project, tmp_path):
+    root, session, port = project
+    templates = root / "themes" / "default" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "document_twin.html").write_text(  # a twin that takes seconds to render
+        '{% extends "default/document_twin.html" %}{% block content %}{{ super() }}'
+        '{% for i in range(1500) %}{% for j in range(1500) %}.{% endfor %}{% endfor %}{% endblock %}\n',
+        encoding="utf-8")
+    assert session.update().ok
+    while len(session.pending) > 2:  # everything but the two twins
+        assert session.settle_one(yielding=True)
+    settling = threading.Thread(target=session.settle_one, kwargs={"yielding": True})
+    started = time.perf_counter()
+    settling.start()
+    time.sleep(0.3)  # the first twin is rendering
+    status, body = get(port, "/kpis/K-CHURN.html")
+    answered = time.perf_counter() - started
+    settling.join()
+    assert status == 200 and TWIN in session.pending  # the twin was given up for the request ...
+    session.settle()
+    made = time.perf_counter() - started
+    assert answered < 0.6 * made, (answered, made)  # ... which did not wait for it
     assert tree(session.output) == full_build(root, tmp_path / "full")
