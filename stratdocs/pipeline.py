@@ -271,7 +271,7 @@ def _documents_page(project: project_mod.Project, views, writer, theme) -> str:
 
 
 def preview(root: Path, writer, files: project_mod.FileMemo, cache: cache_mod.BuildCache, memory,
-            extra_context: dict) -> Checked:
+            extra_context: dict, deferred=None) -> Checked:
     """One rebuild of the preview: re-read what changed, then write the pages whose inputs changed.
 
     :param writer: the preview's `InPlaceWriter`.
@@ -279,6 +279,7 @@ def preview(root: Path, writer, files: project_mod.FileMemo, cache: cache_mod.Bu
     :param cache: bodies, charts and page fingerprints, kept in memory between rebuilds.
     :param memory: the preview's `render.memory.Memory` (dependency tracking).
     :param extra_context: template context for the preview (live reload).
+    :param deferred: a `render.deferred.Deferred` to leave all but item pages in, for after the reload.
     :raises ContentError: when the plan has errors (nothing is written).
     """
     from stratdocs.render.site import write_site
@@ -288,9 +289,9 @@ def preview(root: Path, writer, files: project_mod.FileMemo, cache: cache_mod.Bu
     refuse_errors(checked)
     project = with_checkout(checked)  # per rebuild: an edit or a commit changes the stamp
     views = write_site(project, writer, checked.theme, commit=project.checkout.commit,
-                       cache=cache, memory=memory, extra_context=extra_context)
+                       cache=cache, memory=memory, extra_context=extra_context, deferred=deferred)
     # The preview renders no PDFs: its Documents page is that of a fresh `build --no-pdf`.
-    write_documents_page(project, views, writer, checked.theme, {}, extra_context)
+    write_documents_page(project, views, writer, checked.theme, {}, extra_context, memory.env[1] if memory.env else None)
     writer.commit()
     return checked
 

@@ -119,7 +119,7 @@ def load(root: Path, cfg: config_mod.Config | None = None, files: "FileMemo | No
     lock, lock_findings = suspect.read_lock(cfg.root)
     found += lock_findings if cfg.check_enabled("suspect") else []
     if files is not None:
-        return combine(cfg, found, files.read(cfg, listed, overrides), lock)
+        return combine(cfg, found, files.read(cfg, listed, overrides), lock, files.trace)
     if cache is not None and cache.folder is not None:
         return combine(cfg, found, read_cached(cfg, listed, cache, overrides), lock)
 
@@ -205,6 +205,8 @@ class FileMemo:
         self.config_stamp: object = None
         #: how many files the last `read` parsed again
         self.reread = 0
+        #: the trace index of the last load, reused while the links are the same
+        self.trace = trace.BuildMemo()
 
     def _key(self, cfg: config_mod.Config, rel: str, kind: str, previous: FileResult | None,
              text: str | None = None) -> tuple:
@@ -242,9 +244,9 @@ class FileMemo:
 
 
 def combine(cfg: config_mod.Config, discovery: list[Finding], results: list[FileResult],
-            lock: suspect.Lock | None = None) -> Project:
+            lock: suspect.Lock | None = None, traces: trace.BuildMemo | None = None) -> Project:
     """A project from the per-file results (fresh, or reused by the preview server); `lock` is
-    the entries of `stratdocs.lock` (None without one)."""
+    the entries of `stratdocs.lock` (None without one); `traces`: the preview's trace memo."""
     findings = list(discovery)
     entities: list[Entity] = []
     digests: dict[str, str] = {}
@@ -256,17 +258,18 @@ def combine(cfg: config_mod.Config, discovery: list[Finding], results: list[File
             digests[result.rel] = result.digest
         if result.unreadable_id is not None:
             unreadable.add(result.unreadable_id)
-    return assemble(cfg, entities, findings, digests, frozenset(unreadable), lock)
+    return assemble(cfg, entities, findings, digests, frozenset(unreadable), lock, traces)
 
 
 def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Finding],
              digests: Mapping[str, str], unreadable: frozenset[str] = frozenset(),
-             lock: suspect.Lock | None = None) -> Project:
+             lock: suspect.Lock | None = None, traces: trace.BuildMemo | None = None) -> Project:
     """Everything after reading files: plan, trace index, health and alignment findings.
 
     `unreadable` holds the ids of files that could not be parsed (already reported), so that
     references to them do not cascade into broken-ref errors. `lock` is the entries of
-    `stratdocs.lock` for the suspect-link check (None: no lock, nothing is suspect).
+    `stratdocs.lock` for the suspect-link check (None: no lock, nothing is suspect). `traces`
+    builds the trace index reusing the last one while the links are the same (the preview).
     """
     findings = list(findings)
     plan, found = trace.assemble(entities)
@@ -274,7 +277,7 @@ def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Find
     if plan.root is None and not any(f.code in ("yaml", "encoding") for f in findings):
         findings.append(error(f"{cfg.content_dir}/plan.md", 1, 1, "schema",
                               "there is no plan: create content/plan.md with the plan's title, vision and mission"))
-    index, found = trace.build(plan, unreadable)
+    index, found = (traces or trace).build(plan, unreadable)
     findings += found
     published, found = assets_mod.discover(cfg.root, cfg.content_dir)
     findings += found if cfg.check_enabled("asset") else []

@@ -11,7 +11,7 @@ objective -> parent objective; a KPI points up to what it measures and drives.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Mapping
 
@@ -159,6 +159,31 @@ def build(plan: Plan, unreadable=frozenset()) -> tuple[TraceIndex, list[Finding]
         objective_children=MappingProxyType({k: tuple(v) for k, v in children.items()}),
     )
     return index, findings
+
+
+
+class BuildMemo:
+    """`build`, remembered between loads in one process (the preview, `project.FileMemo`): an
+    edit that leaves every item's id, kind, file, line, references and nested items as they
+    were (a title, a body's text, a KPI's actuals) gives the same index and findings, so the
+    last ones are taken with the new plan instead of walking the whole graph again (issue 15)."""
+
+    def __init__(self) -> None:
+        self._last: tuple | None = None  # (links_key, index, findings)
+
+    def build(self, plan: Plan, unreadable=frozenset()) -> tuple[TraceIndex, list[Finding]]:
+        """What `build(plan, unreadable)` returns."""
+        key = links_key(plan, unreadable)
+        if self._last is not None and self._last[0] == key:
+            return replace(self._last[1], plan=plan), list(self._last[2])
+        index, findings = build(plan, unreadable)
+        self._last = (key, index, tuple(findings))
+        return index, findings
+
+
+def links_key(plan: Plan, unreadable=frozenset()) -> tuple:
+    """Everything of the plan `build` reads: the order of items and, of each, what it reads."""
+    return frozenset(unreadable), tuple((e.id, e.kind, e.file, e.line, e.refs, e.children) for e in plan)
 
 
 def _resolve(plan: Plan, unreadable: set[str]) -> tuple[dict, dict, list[Finding]]:

@@ -42,23 +42,24 @@ class Computed:
 
 
 def write_outputs(outputs, is_unchanged: Callable, base: str, writer, cache: BuildCache, memory: Memory, views,
-                  renderer, progress: Callable[[str], None] | None = None, parallel: bool = True) -> set[str]:
+                  renderer, progress: Callable[[str], None] | None = None, parallel: bool = True,
+                  deferred=None) -> set[str]:
     """Write every output (see the module's docstring); the paths written or kept.
 
     :param parallel: may use worker processes (a build); the preview renders in-process, so its
         memo tables (KPI rows, search documents) fill for the next rebuild.
+    :param deferred: the preview's `render.deferred.Deferred`: outputs to make after the reload.
     """
     todo, done = [], []
     for output in outputs:
         previous = cache.page(output.rel)
         unchanged = is_unchanged(output)
+        if deferred is not None and not (unchanged and previous) and deferred.take(output, previous, writer, memory):
+            done.append(output.rel)
+            continue
         if output.data is not None:
             if not (unchanged and previous and writer.keep(output.rel, previous[1])):
-                data = output.data()
-                data = data.encode("utf-8") if isinstance(data, str) else data
-                writer.write(output.rel, data)
-                cache.put_page(output.rel, "", data)
-                memory.reads[output.rel] = (base, output.reads, output.ref_reads)
+                _write_data(output, base, writer, cache, memory)
         elif unchanged and previous and writer.keep(output.rel, previous[1]):
             cache.hits["skipped"] += 1
         else:
@@ -85,6 +86,24 @@ def write_outputs(outputs, is_unchanged: Callable, base: str, writer, cache: Bui
     for rel in done if progress else ():
         progress(rel)
     return set(done)
+
+
+def write_one(output, base: str, writer, cache: BuildCache, memory: Memory, views, renderer) -> None:
+    """Make and write one output now: one the preview left for after the reload (`render.deferred`)."""
+    if output.data is not None:
+        _write_data(output, base, writer, cache, memory)
+        return
+    previous = cache.page(output.rel)
+    _finish(output, _compute(output, previous[0] if previous else None, base, views, renderer, cache), base, writer,
+            cache, memory, views, renderer)
+
+
+def _write_data(output, base: str, writer, cache: BuildCache, memory: Memory) -> None:
+    data = output.data()
+    data = data.encode("utf-8") if isinstance(data, str) else data
+    writer.write(output.rel, data)
+    cache.put_page(output.rel, "", data)
+    memory.reads[output.rel] = (base, output.reads, output.ref_reads)
 
 
 def _compute(output, previous: str | None, base: str, views, renderer, cache: BuildCache) -> Computed:

@@ -8,6 +8,7 @@ reused after a hash check (see `stratdocs.cache`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -25,6 +26,7 @@ from stratdocs.render.environment import make_environment
 from stratdocs.render.pdf_text import PrintText
 from stratdocs.render.views.interface import Interface, use as use_interface
 from stratdocs.render.bodies import render_bodies, renderer_spec
+from stratdocs.render.deferred import bind as bind_deferred
 from stratdocs.render.memory import GRAPH, PLAN, Memory, owner_id, plan_state
 from stratdocs.render.pages import write_outputs
 from stratdocs.render.viewmemo import EntityMemo, keeping, remember
@@ -224,12 +226,7 @@ class SiteRenderer:
         _ = self.views.ui.gettext
         search = REPORT_PAGES["search"]
         yield Output(search, "search.html", Page(search, _("Search"), "search", (home, Crumb(_("Search")))), dict)
-        made: list = []  # the documents, made once when one of the two files is remade
-
-        def docs() -> list:
-            if not made:
-                made.append(self.views.search_docs(self.docs_memo))
-            return made[0]
+        docs = functools.cache(lambda: self.views.search_docs(self.docs_memo))  # once, when first written
         yield Output("search-index.json", reads=self.everything,
                      data=lambda: json.dumps({"docs": docs()}, ensure_ascii=False, sort_keys=True) + "\n")
         # A script, not JSON fetched at run time: browsers refuse fetch() from file:// pages.
@@ -275,7 +272,7 @@ def entity_states(views: Views) -> dict[str, tuple]:
 
 def write_site(project: Project, writer, theme: Theme | None = None, *, commit: str = "", cache: BuildCache | None = None,
                memory: Memory | None = None, progress: Callable[[str], None] | None = None,
-               extra_context: dict | None = None) -> Views:
+               extra_context: dict | None = None, deferred=None) -> Views:
     """Render and write every page, static file and asset. Returns the views (for PDFs).
 
     :param writer: the one owner of output paths (`Writer` or `InPlaceWriter`).
@@ -287,12 +284,12 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
         not even recomputed. Otherwise a page is rendered only when its fingerprint changed.
     :param progress: called with each output path written.
     :param extra_context: more template context (the preview's live-reload switch).
+    :param deferred: the preview's `render.deferred.Deferred`, where all but item pages wait for after the reload.
     """
     theme = theme or resolve_theme(project.config)
     cache = cache if cache is not None else BuildCache()
     sitemap = SiteMap.of(project.plan, project.config.content_dir)
-    assets = project.assets
-    spec = renderer_spec(project, sitemap.paths, assets)
+    spec = renderer_spec(project, sitemap.paths)
     views = Views(project, spec.make, commit, charts=cache, sitemap=sitemap)
     bodies = render_bodies(project, spec, cache)
     views.set_bodies(bodies)
@@ -315,17 +312,19 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     if changed is not None:
         changed |= rebodied
     kept = cache.kept_views(guard) if persist else memory.views.get(guard, {})
-    views.entity = memo = EntityMemo(views, kept, changed, changed_refs, LazyCharts(cache))  # an item's view, once
+    views.entity = memo = EntityMemo(views, kept, changed, changed_refs, LazyCharts(cache), encode=persist)  # once
 
     def is_unchanged(output: Output) -> bool:
         record = memory.reads.get(output.rel)
         return (changed is not None and record is not None and record[0] == base
                 and not record[1] & changed and not record[2] & changed_refs)
+    bind_deferred(deferred, project, sitemap, lambda: remember(memory, cache, memo, guard, used_pages, persist),
+                  base, writer, cache, memory, views, renderer)  # the preview: all but item pages after the reload
     used_pages = write_outputs(renderer.outputs(), is_unchanged, base, writer, cache, memory, views, renderer,
-                               progress, parallel=persist)
+                               progress, parallel=persist, deferred=deferred)
     for rel, source in static_files(theme).items():
         writer.copy(f"static/{rel}", source)
-    for rel, source in assets:
+    for rel, source in project.assets:
         writer.copy(f"assets/{rel}", source)
     # Skipped pages used charts too: all are kept (and, when none was asked for, not even read).
     charts = views.chart_keys if changed is None else set(cache.charts) if cache.charts_read else None

@@ -51,15 +51,17 @@ def output_pdf_pages(published: Callable[[str], Path | None], documents: Iterabl
 
 
 def write_documents_page(project: Project, views: Views, writer, theme: Theme, pdf_pages: dict[str, int],
-                         extra_context: dict | None = None) -> str:
+                         extra_context: dict | None = None, env=None) -> str:
     """Render and write `documents.html`; returns its output path.
 
     :param pdf_pages: document id -> page count, for the documents whose PDF is in the output.
     :param extra_context: more template context (the preview's live-reload switch).
+    :param env: the Jinja environment the site's pages were just rendered with (the preview keeps
+        it between rebuilds: `Memory.env`); by default a new one.
     """
     from stratdocs.render.site import Output, SiteRenderer
 
-    env = make_environment(theme, project.config.language)
+    env = env or make_environment(theme, project.config.language)
     views.ui = Interface.of(project.config, env.translations)
     use_interface(views.ui)
     renderer = SiteRenderer(project, views, env, theme, extra_context)

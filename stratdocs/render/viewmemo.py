@@ -46,8 +46,12 @@ class EntityMemo:
     """
 
     def __init__(self, views, kept: dict, changed: set[str] | None, changed_refs: set[str],
-                 charts: dict[str, str] | None = None):
-        """:param charts: the chart cache (key -> SVG): the only markup a view from the cache may hold."""
+                 charts: dict[str, str] | None = None, encode: bool = True):
+        """:param charts: the chart cache (key -> SVG): the only markup a view from the cache may hold.
+        :param encode: keep the views twins used as codec JSON for the on-disk cache (a build); the
+            preview keeps the objects themselves (`carry(objects=True)`) and never encodes them.
+        """
+        self.encode = encode
         self.views = views
         self.charts = charts if charts is not None else {}
         self._known: dict[str, str] | None = None  # chart SVG -> its key
@@ -73,7 +77,7 @@ class EntityMemo:
                 full, shown = tracker.stop()
                 tracker.resume(outer)
             hit = self.here[entity.id] = (view, full, shown)
-        if self.keeping and entity.id not in self.made:
+        if self.keeping and self.encode and entity.id not in self.made:
             self._store(entity.id, hit)
         for item in hit[1]:
             tracker.read(item)

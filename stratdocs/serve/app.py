@@ -16,6 +16,7 @@ from stratdocs.numbers import plural
 from stratdocs.render.writer import InPlaceWriter
 from stratdocs.serve.server import LOCAL_HOSTS, Broadcaster, make_server
 from stratdocs.serve.session import Outcome, Session, watched_paths
+from stratdocs.serve.settler import Settler
 from stratdocs.theme import BUILTIN
 
 
@@ -24,8 +25,9 @@ def describe(outcome: Outcome) -> str:
         return ("\n".join(outcome.errors) + "\nThe plan has errors: fix them and save. Until then the preview "
                 "shows the last good version, or the errors if there is none yet.")
     warn = f", {plural(outcome.warnings, 'warning')}" if outcome.warnings else ""
+    later = f"; {plural(outcome.deferred, 'other page')} brought up to date next" if outcome.deferred else ""
     return (f"Rebuilt in {outcome.seconds:.2f} s: {plural(outcome.reread, 'file')} re-read, "
-            f"{plural(len(outcome.changed), 'output file')} changed{warn}.")
+            f"{plural(len(outcome.changed), 'output file')} changed{warn}{later}.")
 
 
 def _error_page(writer: InPlaceWriter, errors: list[str]) -> None:
@@ -59,12 +61,14 @@ def run(root: Path, host: str, port: int, open_browser: bool, echo: Callable[[st
             _error_page(session.writer, first.errors)
             broadcaster.errors = first.errors
         try:
-            server = make_server(host, port, session.output, broadcaster, allow_hosts)
+            server = make_server(host, port, session.output, broadcaster, allow_hosts, session.fresh)
         except OSError as exc:
             raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
                              "choose another --port") from None
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
+        settler = Settler(session, _failed(echo, broadcaster))
+        settler.start()
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{server.server_address[1]}/"
         if host not in LOCAL_HOSTS:
@@ -75,28 +79,44 @@ def run(root: Path, host: str, port: int, open_browser: bool, echo: Callable[[st
         echo(f"Serving {url} — watching for changes (Ctrl+C to stop)")
         if open_browser:
             webbrowser.open(url)
-        import watchfiles
-
         stop = threading.Event()
         previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())  # clean up on kill, too
-        config = (root / "stratdocs.yml").resolve()
         try:
-            while not stop.is_set():
-                # The watch list depends on the config (content_dir, theme): re-read it when the config changes.
-                for changes in watchfiles.watch(*watched_paths(root), debounce=150, step=50, stop_event=stop,
-                                                raise_interrupt=False):
-                    outcome = session.rebuild()
-                    if not (quiet and outcome.ok):
-                        echo(describe(outcome))
-                    broadcaster.publish([] if outcome.ok else outcome.errors)
-                    if any(Path(path).resolve() == config for _, path in changes):
-                        break
-                else:
-                    break
+            _watch(root, session, broadcaster, settler, stop, echo, quiet)
         finally:
             signal.signal(signal.SIGTERM, previous)
+            settler.stop()
             broadcaster.close()
             server.shutdown()
             server.server_close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _failed(echo: Callable[[str], None], broadcaster: Broadcaster) -> Callable[[list[str]], None]:
+    """What the settling thread does with a page that cannot be made: say so, and show it in the page."""
+    def report(errors: list[str]) -> None:
+        echo("\n".join(errors))
+        broadcaster.publish(errors)
+    return report
+
+
+def _watch(root: Path, session: Session, broadcaster: Broadcaster, settler: Settler, stop: threading.Event,
+           echo: Callable[[str], None], quiet: bool) -> None:
+    """Rebuild on every change until `stop`: the edited items' pages, then the reload, then the rest."""
+    import watchfiles
+
+    config = (root / "stratdocs.yml").resolve()
+    while not stop.is_set():
+        # The watch list depends on the config (content_dir, theme): re-read it when the config changes.
+        for changes in watchfiles.watch(*watched_paths(root), debounce=150, step=50, stop_event=stop,
+                                        raise_interrupt=False):
+            outcome = session.update()
+            if not (quiet and outcome.ok):
+                echo(describe(outcome))
+            broadcaster.publish([] if outcome.ok else outcome.errors)
+            settler.poke()
+            if any(Path(path).resolve() == config for _, path in changes):
+                break
+        else:
+            break

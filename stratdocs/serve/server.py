@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import threading
+from contextlib import nullcontext
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Callable, ContextManager
 from urllib.parse import unquote, urlsplit
 
 EVENTS = "/__stratdocs__/events"
@@ -45,6 +47,20 @@ class Broadcaster:
             return self.version, list(self.errors), self.closed
 
 
+def output_rel(root: Path, raw_path: str) -> str:
+    """The output path a URL path names (as the writer spells it), '' for one `resolve` refuses;
+    what the server asks the session to make first when it is pending."""
+    path = unquote(urlsplit(raw_path).path)
+    if "\\" in path or "\0" in path or not path.startswith("/"):
+        return ""
+    parts = [p for p in path.split("/") if p]
+    if any(p in (".", "..") for p in parts):
+        return ""
+    if path.endswith("/") or not parts or root.joinpath(*parts).is_dir():
+        parts.append("index.html")
+    return "/".join(parts)
+
+
 def resolve(root: Path, raw_path: str) -> Path | None:
     """The file a URL path names inside root, or None: no traversal, no symlink out, no tricks."""
     path = unquote(urlsplit(raw_path).path)
@@ -70,7 +86,8 @@ class PreviewServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], root: Path, broadcaster: Broadcaster, allowed: set[str]):
+    def __init__(self, address: tuple[str, int], root: Path, broadcaster: Broadcaster, allowed: set[str],
+                 fresh: Callable[[str], ContextManager[str | None]] | None = None):
         super().__init__(address, Handler)
         #: the output folder served (nothing outside it is ever read)
         self.root = root
@@ -78,6 +95,9 @@ class PreviewServer(ThreadingHTTPServer):
         self.broadcaster = broadcaster
         #: Host names requests may carry
         self.allowed = allowed
+        #: output path -> a context in which that file is up to date and stays so while it is
+        #: read (`Session.fresh`); it yields an error message when the page could not be made
+        self.fresh = fresh or (lambda rel: nullcontext())
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -118,14 +138,21 @@ class Handler(BaseHTTPRequestHandler):
             self._events()
             return
         root = self.server.root
-        target = resolve(root, self.path)
-        if target is None:
-            page = root / "404.html"
-            body = page.read_bytes() if page.is_file() else b"Not found\n"
-            self._send(HTTPStatus.NOT_FOUND, body, TYPES[".html"] if page.is_file() else TYPES[".txt"], head)
-            return
-        self._send(HTTPStatus.OK, target.read_bytes(), TYPES.get(target.suffix.lower(),
-                                                                 "application/octet-stream"), head)
+        with self.server.fresh(output_rel(root, self.path)) as problem:  # made first if it was pending
+            target = resolve(root, self.path) if problem is None else None
+            if target is None:
+                with self.server.fresh("404.html"):
+                    page = root / "404.html"
+                    body = page.read_bytes() if page.is_file() else b"Not found\n"
+                found = page.is_file()
+            else:
+                body = target.read_bytes()
+        if problem is not None:
+            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, f"This page could not be made: {problem}\n".encode(), head=head)
+        elif target is None:
+            self._send(HTTPStatus.NOT_FOUND, body, TYPES[".html"] if found else TYPES[".txt"], head)
+        else:
+            self._send(HTTPStatus.OK, body, TYPES.get(target.suffix.lower(), "application/octet-stream"), head)
 
     def _events(self) -> None:
         self.send_response(HTTPStatus.OK)
@@ -158,11 +185,12 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def make_server(host: str, port: int, root: Path, broadcaster: Broadcaster,
-                allow_hosts: tuple[str, ...] = ()) -> PreviewServer:
+                allow_hosts: tuple[str, ...] = (), fresh=None) -> PreviewServer:
     """A server for the files under `root` on host:port.
 
     :param allow_hosts: Host names besides the local ones (and `host` itself) that requests may
         carry: the name colleagues use to reach the preview (`serve --allow-host NAME`).
+    :param fresh: the session's `fresh` (pending outputs are made before they are read).
     """
     allowed = set(LOCAL_HOSTS) | {host.lower()} | {name.lower() for name in allow_hosts}
-    return PreviewServer((host, port), root.resolve(), broadcaster, allowed)
+    return PreviewServer((host, port), root.resolve(), broadcaster, allowed, fresh)

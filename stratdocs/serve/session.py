@@ -4,21 +4,32 @@ writes only changed files. Its output is byte-identical to a full build of the s
 It runs the same pipeline as `stratdocs build` (`pipeline.preview`), keeping between rebuilds
 the parsed files (`project.FileMemo`), the dependency tracking (`render.memory.Memory`) and
 the in-place writer's knowledge of what it wrote.
+
+`update` makes the pages of the items an edit changed and leaves every other output that must
+be made (twins, reports, owner pages, indexes, search index) in a `render.deferred.Deferred`;
+`settle` makes those, and `fresh` makes a pending one before the server reads it. One lock
+orders all three, so a request never reads a page while it is stale or being written.
+`rebuild` is `update` then `settle`: the output is then byte-identical to a full build.
 """
 
 from __future__ import annotations
 
+import gc
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from stratdocs import config as config_mod
 from stratdocs import pipeline
 from stratdocs.cache import BuildCache
 from stratdocs.errors import ConfigError, ContentError, StratdocsError
 from stratdocs.project import FileMemo
+from stratdocs.render.deferred import Deferred, Interrupted
 from stratdocs.render.memory import Memory
-from stratdocs.render.writer import InPlaceWriter
+from stratdocs.serve.writer import PreviewWriter
 
 
 @dataclass
@@ -29,6 +40,8 @@ class Outcome:
     changed: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: int = 0
+    #: outputs left for after the reload (`Session.update`; 0 after `rebuild`)
+    deferred: int = 0
 
 
 class Session:
@@ -37,30 +50,135 @@ class Session:
     def __init__(self, root: Path, output: Path, *, live_reload: bool = False):
         self.root = root.resolve()
         self.output = output
-        self.writer = InPlaceWriter(output)
+        self.writer = PreviewWriter(output)
         self.files = FileMemo()
         self.memory = Memory()
         self.cache = BuildCache()
         self.extra = {"live_reload": live_reload}
+        #: what the last good `update` left for after the reload
+        self.pending = Deferred()
+        #: whether the garbage of the last update was collected (once settled)
+        self.collected = True
+        #: orders rebuilds, settling and the server's reads of the output
+        self.lock = threading.RLock()
+        self._waiters = 0  # updates and requests waiting for the lock (`waiting_for_lock`)
+        self._counter = threading.Lock()
 
     def rebuild(self) -> Outcome:
-        """Bring the output up to date. On errors the last good site stays as it is."""
+        """Bring the whole output up to date (`update`, then `settle`). On errors the last good
+        site stays as it is."""
         start = time.perf_counter()
-        self.writer.changed = []
+        with self.lock:
+            outcome = self.update()
+            if outcome.ok:
+                try:
+                    self.settle()
+                except StratdocsError as exc:
+                    return Outcome(False, time.perf_counter() - start, outcome.reread,
+                                   errors=[f"build failed: {exc.message}"])
+                outcome.changed, outcome.deferred = list(self.writer.changed), 0
+            outcome.seconds = time.perf_counter() - start
+            return outcome
+
+    def update(self) -> Outcome:
+        """Re-read what changed and make the pages of the items it changed; every other output
+        to make waits in `pending` (see `settle`, `fresh`). On errors the last good site stays,
+        with what was pending for it."""
+        start = time.perf_counter()
+        with self._ahead():  # a page the settling thread is making is given up for this
+            self.writer.changed = []
+            deferred = Deferred()
+            try:
+                checked = pipeline.preview(self.root, self.writer, self.files, self.cache, self.memory,
+                                           self.extra, deferred)
+            except ConfigError as exc:
+                return Outcome(False, time.perf_counter() - start, errors=[f.text() for f in exc.findings])
+            except ContentError as exc:
+                return Outcome(False, time.perf_counter() - start, self.files.reread,
+                               errors=[f.text() for f in exc.findings])
+            except StratdocsError as exc:  # a template or output problem: keep serving the last good site
+                self.writer.abort()
+                return Outcome(False, time.perf_counter() - start, self.files.reread,
+                               errors=[f"build failed: {exc.message}"])
+            self.pending, self.collected = deferred, False
+            return Outcome(True, time.perf_counter() - start, self.files.reread, list(self.writer.changed), [],
+                           len(checked.warnings), len(deferred))
+
+    def settle(self) -> None:
+        """Make every output the last `update` left for later.
+
+        :raises StratdocsError: when one cannot be made (a template error); it is not retried.
+        """
+        while self.settle_one():
+            pass
+
+    def settle_one(self, yielding: bool = False) -> bool:
+        """Make the next pending output; whether one was made (False: the output is settled, or
+        with `yielding` the page was given up because an update or a request is waiting for
+        the lock: it stays pending). Once none is left, the garbage of the rebuild is collected, once (see
+        `_collect`)."""
+        with self.lock:
+            try:
+                if self.pending.make(stop=self.waiting if yielding else None) is not None:
+                    return True
+            except Interrupted:
+                return False
+            if not self.collected:
+                _collect()
+                self.collected = True
+            return False
+
+    def waiting(self) -> bool:
+        """Whether an update or a request waits for the lock (the settling thread then gives up
+        the page it is making)."""
+        return self._waiters > 0
+
+    @contextmanager
+    def waiting_for_lock(self) -> Iterator[None]:
+        """While this holds, `waiting` says yes."""
+        with self._counter:
+            self._waiters += 1
         try:
-            checked = pipeline.preview(self.root, self.writer, self.files, self.cache, self.memory,
-                                       self.extra)
-        except ConfigError as exc:
-            return Outcome(False, time.perf_counter() - start, errors=[f.text() for f in exc.findings])
-        except ContentError as exc:
-            return Outcome(False, time.perf_counter() - start, self.files.reread,
-                           errors=[f.text() for f in exc.findings])
-        except StratdocsError as exc:  # a template or output problem: keep serving the last good site
-            self.writer.abort()
-            return Outcome(False, time.perf_counter() - start, self.files.reread,
-                           errors=[f"build failed: {exc.message}"])
-        return Outcome(True, time.perf_counter() - start, self.files.reread, list(self.writer.changed), [],
-                       len(checked.warnings))
+            yield
+        finally:
+            with self._counter:
+                self._waiters -= 1
+
+    @contextmanager
+    def _ahead(self) -> Iterator[None]:
+        """The lock, taken ahead of the settling thread's next piece of work."""
+        with self.waiting_for_lock():
+            self.lock.acquire()
+        try:
+            yield
+        finally:
+            self.lock.release()
+
+    @contextmanager
+    def fresh(self, rel: str) -> Iterator[str | None]:
+        """Hold the output still while the server reads `rel`, made first if it was pending.
+        Yields None, or the message of the error that kept `rel` from being made (the server
+        answers with it instead of the stale file)."""
+        with self._ahead():
+            if rel in self.pending:
+                try:
+                    self.pending.make(rel)
+                except StratdocsError:
+                    pass  # kept in `failed`
+            yield self.pending.failed.get(rel)
+
+
+def _collect() -> None:
+    """Collect the garbage of the rebuild while the preview is idle, then set what is left aside.
+
+    A plan of 10,000 items is millions of objects; a full collection that Python starts by itself
+    in the middle of a rebuild scans them all (about a second at 10,000 items), so the reload would
+    wait for it. Collected here, after settling, and then frozen (`gc.freeze`), the next rebuild's
+    collections scan only what it allocated; the frozen objects are collected here next time.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def watched_paths(root: Path) -> list[Path]:

@@ -1,0 +1,86 @@
+"""The preview's writer: `render.writer.InPlaceWriter` with the per-file costs of a rebuild that
+changes a few files out of thousands taken out (issue 15).
+
+- An output path's parts and file are worked out once per path for the session (`claim`
+  refuses a path outside the output the first time), not once per rebuild; two outputs on one
+  path are refused every round, and every folder written to is resolved once a round, as the
+  base writer does, so a folder that became a link out of the output is still refused.
+- `commit` removes the files this round did not produce from what this writer knows it wrote,
+  instead of listing the whole folder: the folder is the preview's own temporary one, and
+  every file in it was written by this writer (the first round, and any round after the writer
+  lost track of a file, still lists the folder).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+
+from stratdocs.render.writer import MARKER, MARKER_TEXT, InPlaceWriter, OutputError, _writing, claim
+
+
+class PreviewWriter(InPlaceWriter):
+    """An in-place writer for a folder only the preview writes to."""
+
+    def __init__(self, output: Path):
+        super().__init__(output, prune=True)
+        self._paths: dict[str, tuple[str, Path]] = {}  # rel -> (its claim key, its file), found by `claim`
+        self._listed = False  # whether a round listed the folder since the writer last lost track
+
+    def _claim(self, rel: str) -> Path:
+        known = self._paths.get(rel)
+        if known is None:
+            path = super()._claim(rel)
+            self._paths[rel] = (PurePosixPath(rel).as_posix().lower(), path)
+            return path
+        key, path = known
+        if key in self.written:
+            claim(rel, self.written)  # raises the writer's own message: two outputs on one path
+        self.written.add(key)
+        if path.parent not in self._inside:  # each folder resolved once a round, as the base writer does
+            parent = path.parent.resolve()
+            if parent != self.output and self.output not in parent.parents:
+                raise OutputError(f"refusing to write '{rel}': '{path.parent}' leaves the output folder")
+            self._inside.add(path.parent)
+        return path
+
+    def keep(self, rel: str, sha256: str) -> bool:
+        known = self._paths.get(rel)
+        if self.known.get(rel) != sha256 or not os.path.exists(known[1] if known else self.output / rel):
+            return False
+        self._claim(rel)
+        return True
+
+    def commit(self) -> None:
+        if not self._listed:
+            super().commit()
+            self._listed = True
+            return
+        with _writing(f"the output folder {self.output}"):
+            if not (self.output / MARKER).exists():
+                (self.output / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            for rel in [rel for rel in self.known if rel.lower() not in self.written]:
+                path = self.output / rel
+                try:
+                    path.unlink()
+                except FileNotFoundError:
+                    pass
+                self.known.pop(rel)
+                self.changed.append(rel)
+                self._prune_folders(path.parent)
+        self.written = set()
+        self._inside = set()
+
+    def _prune_folders(self, folder: Path) -> None:
+        """Remove the folders a removed file leaves empty, up to the output folder."""
+        while folder != self.output and self.output in folder.parents:
+            try:
+                folder.rmdir()
+            except OSError:  # not empty (or gone): stop here
+                return
+            self._inside.discard(folder)
+            self._paths = {rel: known for rel, known in self._paths.items() if folder not in known[1].parents}
+            folder = folder.parent
+
+
+__all__ = ["OutputError", "PreviewWriter"]
