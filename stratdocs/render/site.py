@@ -326,9 +326,8 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
         writer.copy(f"static/{rel}", source)
     for rel, source in project.assets:
         writer.copy(f"assets/{rel}", source)
-    # Skipped pages used charts too: all are kept (and, when none was asked for, not even read).
-    charts = views.chart_keys if changed is None else set(cache.charts) if cache.charts_read else None
-    cache.prune(set(cache.bodies) & cache.used_bodies, charts, used_pages)
+    # Skipped pages used charts too: then all are kept (and, when none was asked for, not even read).
+    cache.prune(set(cache.bodies) & cache.used_bodies, views.chart_keys if changed is None else None, used_pages)
     remember(memory, cache, memo, guard, used_pages, persist)
     return views
 
