@@ -14,8 +14,9 @@ Five things are remembered, each keyed by a hash of everything it was made from:
 
 On disk it lives in `.stratdocs-cache/build.json` (ignored by git) as JSON (never pickle: a
 cache is data, not code): a first line with the stamp and the checksum of the rest, then the
-content, so checking it costs one pass over its bytes and one parse. A different stratdocs or Python version, a corrupt file or a hash mismatch
-simply misses.
+content on one line and the charts on another (parsed only when a chart is asked for), so
+checking it costs one pass over its bytes. A different stratdocs or Python version, a corrupt
+file or a hash mismatch simply misses.
 
 A cache is contributor-controlled input when it comes from the repository, so it can never
 change the output (SPEC §13 "Trust"): its checksum is an HMAC with a key kept outside the project
@@ -304,10 +305,6 @@ def _key() -> bytes:
 
 
 _SIGNING_KEY: list[bytes] = []
-
-
-def _sign(payload: str) -> str:
-    return sign_bytes(payload.encode("utf-8", "surrogatepass"))
 
 
 def sign_bytes(payload: bytes) -> str:
