@@ -209,7 +209,9 @@ def test_check_and_build_grow_linearly_with_the_plan(tmp_path: Path):
     for step in ("check", "build"):
         small, large = _cpu_seconds(step, plans[400]), _cpu_seconds(step, plans[800])
         assert large / small < 2.6, f"{step}: {small:.2f} s at 400 entities, {large:.2f} s at 800"
-        assert large / small > 1.3, f"{step}: the plan did not grow ({small:.2f} s, {large:.2f} s)"
+        # Only that the plan really grew: the interpreter, imports and theme are a fixed part, a
+        # large one at 400 entities now that the per-item work is smaller (1.27 was seen under load).
+        assert large / small > 1.15, f"{step}: the plan did not grow ({small:.2f} s, {large:.2f} s)"
 
 
 @pytest.fixture
