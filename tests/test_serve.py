@@ -249,19 +249,22 @@ def _content_digest(root: Path) -> str:
     return h.hexdigest()
 
 
+def start_serve(root: Path, timeout: float = 90) -> tuple[subprocess.Popen, int | None]:
+    """`stratdocs serve` on a free port, and the port it says it serves on (None: it did not)."""
+    proc = subprocess.Popen([sys.executable, "-m", "stratdocs", "-C", str(root), "serve", "--port", "0"],
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    port, deadline = None, time.time() + timeout
+    while time.time() < deadline and port is None and proc.poll() is None:
+        match = re.search(r"Serving http://127\.0\.0\.1:(\d+)/", proc.stderr.readline())
+        port = int(match[1]) if match else None
+    return proc, port
+
+
 def test_serve_command_rebuilds_on_save_and_never_writes_content(tmp_path: Path):
     root = copy_example(tmp_path / "project")
     before = _content_digest(root)
-    proc = subprocess.Popen([sys.executable, "-m", "stratdocs", "-C", str(root), "serve", "--port", "0"],
-                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    proc, port = start_serve(root)
     try:
-        port = None
-        deadline = time.time() + 60
-        while time.time() < deadline and port is None:
-            line = proc.stderr.readline()
-            match = re.search(r"Serving http://127\.0\.0\.1:(\d+)/", line)
-            if match:
-                port = int(match[1])
         assert port, "server did not start"
         status, page = get(port, "/objectives/SO1.html")
         assert status == 200 and b"livereload.js" in page

@@ -13,7 +13,7 @@ import pytest
 
 from stratdocs.serve.server import Broadcaster, make_server
 from stratdocs.serve.session import Session
-from tests.test_serve import copy_example, edit, full_build, tree
+from tests.test_serve import copy_example, edit, full_build, start_serve, tree
 
 TWIN = "documents/board-pack.html"
 
@@ -122,20 +122,10 @@ def test_a_twin_that_cannot_be_made_is_answered_with_its_error_never_the_stale_f
 def test_stratdocs_serve_answers_a_twin_asked_for_right_after_the_reload_with_the_edit(tmp_path):
     """The real command: the reload comes before the twin is made, and the twin asked for at once
     (before the settling thread's pause is over) already shows the edit."""
-    import re
-    import subprocess
-    import sys
-    import time
-
     root = copy_example(tmp_path / "project")
-    proc = subprocess.Popen([sys.executable, "-m", "stratdocs", "-C", str(root), "serve", "--port", "0"],
-                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    proc, port = start_serve(root)
     try:
-        port = None
         deadline = time.time() + 90
-        while time.time() < deadline and port is None:
-            match = re.search(r"Serving http://127\.0\.0\.1:(\d+)/", proc.stderr.readline())
-            port = int(match[1]) if match else None
         assert port, "server did not start"
         assert b"Churn at a glance" not in get(port, "/" + TWIN)[1]
         time.sleep(1)  # the watcher starts just after the server
