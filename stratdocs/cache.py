@@ -115,20 +115,9 @@ class BuildCache:
         return self.folder / "build.json" if self.folder else None
 
     def _load(self) -> None:
-        try:
-            raw = self.path.read_bytes()
-        except OSError:
-            return
-        head, _, payload = raw.partition(b"\n")
-        try:
-            header = json.loads(head)
-        except ValueError:
-            return
-        if not isinstance(header, dict) or header.get("stamp") != stamp():
-            return
-        checksum = header.get("checksum")
-        if not isinstance(checksum, str) or not hmac.compare_digest(checksum, sign_bytes(payload)):
-            return  # corrupt, edited by hand, or written by someone else: start afresh
+        payload = read_signed(self.path)
+        if payload is None:
+            return  # missing, corrupt, edited by hand, or written by someone else: start afresh
         main, _, charts = payload.partition(b"\n")
         try:
             content = json.loads(main)
@@ -182,16 +171,7 @@ class BuildCache:
             self._charts, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
         payload = json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass") + (
             b"\n" + charts)
-        head = json.dumps({"stamp": stamp(), "checksum": sign_bytes(payload)}).encode("ascii")
-        prepare(self.folder)
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".build.", suffix=".json")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(head + b"\n" + payload)
-            os.replace(tmp, self.path)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_signed(self.path, payload)
         self._saved = json.loads(payload.partition(b"\n")[0])  # a copy: later changes in place are not saved ones
         self._charts_raw, self._charts_loaded = charts, frozenset(self._charts or ())
 
@@ -256,6 +236,42 @@ class BuildCache:
 def _valid_body(entry) -> bool:
     return (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str) and isinstance(entry[1], list)
             and all(isinstance(d, list) and len(d) == 3 and all(isinstance(x, str) for x in d) for d in entry[1]))
+
+
+def read_signed(path: Path) -> bytes | None:
+    """What a cache file holds after its first line ``{"stamp": ..., "checksum": ...}``, when the
+    stamp is this stratdocs' and the checksum this user's HMAC of the rest; None for a missing
+    file, another stamp, or anything not signed here (it is then not trusted at all)."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    head, _, payload = raw.partition(b"\n")
+    try:
+        header = json.loads(head)
+    except ValueError:
+        return None
+    if not isinstance(header, dict) or header.get("stamp") != stamp():
+        return None
+    checksum = header.get("checksum")
+    if not isinstance(checksum, str) or not hmac.compare_digest(checksum, sign_bytes(payload)):
+        return None
+    return payload
+
+
+def write_signed(path: Path, payload: bytes) -> None:
+    """Write `payload` as the cache file `path` with its signed first line (`read_signed`),
+    atomically: through a temporary file in the same folder, so a reader sees old or new."""
+    head = json.dumps({"stamp": stamp(), "checksum": sign_bytes(payload)}).encode("ascii")
+    prepare(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(head + b"\n" + payload)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def prepare(folder: Path) -> None:

@@ -22,10 +22,7 @@ holds a raw tab or newline, so the lines split safely).
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from stratdocs import cache as cache_mod
@@ -68,20 +65,9 @@ class LoadCache:
         return self.folder / FILE_NAME if self.folder else None
 
     def _load(self) -> None:
-        try:
-            raw = self.path.read_bytes()
-        except OSError:
-            return
-        head, _, payload = raw.partition(b"\n")
-        try:
-            header = json.loads(head)
-        except ValueError:
-            return
-        if not isinstance(header, dict) or header.get("stamp") != cache_mod.stamp():
-            return
-        checksum = header.get("checksum")
-        if not isinstance(checksum, str) or not hmac.compare_digest(checksum, cache_mod.sign_bytes(payload)):
-            return  # corrupt, edited, or written by someone else: every file is read
+        payload = cache_mod.read_signed(self.path)
+        if payload is None:
+            return  # missing, corrupt, edited, or written by someone else: every file is read
         for line in payload.decode("utf-8", "surrogatepass").split("\n"):
             meta, tab, entry = line.partition("\t")
             if not tab:
@@ -122,16 +108,7 @@ class LoadCache:
         lines = [json.dumps([rel, key, deps], ensure_ascii=False) + "\t" + entry
                  for rel, (key, deps, entry) in sorted(self.kept.items())]
         payload = "\n".join(lines).encode("utf-8", "surrogatepass")
-        head = json.dumps({"stamp": cache_mod.stamp(), "checksum": cache_mod.sign_bytes(payload)})
-        cache_mod.prepare(self.folder)
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".files.", suffix=".json")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(head.encode("ascii") + b"\n" + payload)
-            os.replace(tmp, self.path)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        cache_mod.write_signed(self.path, payload)
         self.entries = dict(self.kept)
 
 

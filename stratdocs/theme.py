@@ -139,12 +139,6 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return verdict
 
 
-def project_templates(theme: Theme) -> bool:
-    """Whether the theme has templates of the project's own (not built into stratdocs)."""
-    return any(path.is_file() for d in theme.dirs if d != BUILTIN_THEMES and BUILTIN_THEMES not in d.parents
-               for path in (d / "templates").rglob("*"))
-
-
 def environment(theme: Theme) -> jinja2.Environment:
     """The Jinja environment for HTML and PDF templates of this theme.
 
@@ -156,7 +150,7 @@ def environment(theme: Theme) -> jinja2.Environment:
     autoescape is on, so content is text, never markup or template code.
     """
     builtin = jinja2.FileSystemLoader(str(BUILTIN / "templates"))
-    if not project_templates(theme):
+    if not template_files(theme):  # no template of the project's own
         ours = [str(d / "templates") for d in theme.dirs if d == BUILTIN_THEMES or BUILTIN_THEMES in d.parents]
         loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(ours), jinja2.PrefixLoader({DEFAULT_PREFIX: builtin})])
         return jinja2.Environment(loader=loader, **_OPTIONS)
