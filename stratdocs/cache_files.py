@@ -30,12 +30,15 @@ from stratdocs import cache as cache_mod
 FILE_NAME = "files.json"
 
 
-def file_state(root: Path, rel: str) -> str:
+def file_state(root: Path, rel: str, resolved: Path | None = None) -> str:
     """What a file a result read (a CSV) is now: a hash of its bytes, or 'missing', or 'outside'
-    when it (through a symlink) leaves the project; any change makes the result miss."""
+    when it (through a symlink) leaves the project; any change makes the result miss.
+
+    :param resolved: `root` resolved, when the caller already has it.
+    """
     path = root / rel
     try:
-        if root.resolve() not in path.resolve().parents:
+        if (resolved or root.resolve()) not in path.resolve().parents:
             return "outside"
         return hashlib.sha256(path.read_bytes()).hexdigest()[:32]
     except OSError:
@@ -57,6 +60,7 @@ class LoadCache:
         self.kept: dict[str, tuple[str, list, str]] = {}
         self.hits = 0
         self.misses = 0
+        self._resolved: dict[Path, Path] = {}  # project root -> resolved (once per run, not per CSV)
         if self.folder is not None:
             self._load()
 
@@ -83,8 +87,12 @@ class LoadCache:
         """The kept result of `rel` as codec JSON when it was made under `key` and every CSV it
         read is as it was then; None otherwise (a miss)."""
         entry = self.entries.get(rel)
-        if entry is None or entry[0] != key or any(file_state(root, csv) != state for csv, state in entry[1]):
+        if entry is None or entry[0] != key:
             return None
+        if entry[1]:
+            resolved = self._resolved.get(root) or self._resolved.setdefault(root, root.resolve())
+            if any(file_state(root, csv, resolved) != state for csv, state in entry[1]):
+                return None
         self.kept[rel] = entry
         return entry[2]
 

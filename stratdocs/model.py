@@ -197,7 +197,17 @@ class Plan:
         key = self.folded.get(ref.lower())
         return self.entities[key] if key is not None else None
 
+    @cached_property
+    def _kinds(self) -> Mapping[str, tuple[Entity, ...]]:
+        """Kind -> its entities in content order (asked for a dozen times per build)."""
+        groups: dict[str, list[Entity]] = {}
+        for entity in self.entities.values():
+            groups.setdefault(entity.kind, []).append(entity)
+        return MappingProxyType({kind: tuple(group) for kind, group in groups.items()})
+
     def of_kind(self, *kinds: str) -> list[Entity]:
+        if len(kinds) == 1:
+            return list(self._kinds.get(kinds[0], ()))
         return [e for e in self.entities.values() if e.kind in kinds]
 
     @property

@@ -135,8 +135,9 @@ def read_cached(cfg: config_mod.Config, listed: list[tuple[str, str]], cache: Lo
     options = cache_files.read_options(cfg)
     results: list[FileResult | None] = []
     todo: list[tuple[int, str, str, bytes | None, str]] = []
+    root = str(cfg.root)
     for rel, kind in listed:
-        raw = _raw(cfg.root / rel) if rel not in overrides else None
+        raw = _raw(os.path.join(root, rel)) if rel not in overrides else None
         key = cache_files.key(options, rel, kind, raw) if raw is not None else ""
         kept = cache.get(cfg.root, rel, key) if key else None
         result = _decoded(rel, kept) if kept is not None else None
@@ -160,9 +161,10 @@ def read_cached(cfg: config_mod.Config, listed: list[tuple[str, str]], cache: Lo
     return results  # type: ignore[return-value]  # every None was filled
 
 
-def _raw(path: Path) -> bytes | None:
+def _raw(path: str) -> bytes | None:
     try:
-        return path.read_bytes()
+        with open(path, "rb") as fh:  # a str path: a Path per file costs a third of the read
+            return fh.read()
     except OSError:
         return None  # read_file reports it
 

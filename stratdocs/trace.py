@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from stratdocs.findings import Finding, error
 from stratdocs.model import KINDS, Entity, Plan, Ref, noun
@@ -37,8 +37,9 @@ UP_KEYS = ("supports", "parent", "measures", "drives")
 MAX_CHAINS = 12
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
+class Edge(NamedTuple):
+    """One resolved link of the graph (a named tuple: 50,000 are made per load at 10,000)."""
+
     key: str     # supports, parent, measures, drives, about (reversed kpis count as measures)
     other: str   # the id at the other end
     line: int = 0
@@ -192,11 +193,13 @@ def _resolve(plan: Plan, unreadable: set[str]) -> tuple[dict, dict, list[Finding
     up: dict[str, list[Edge]] = defaultdict(list)
     down: dict[str, list[Edge]] = defaultdict(list)
     all_ids = None
+    entities, folded = plan.entities, plan.folded.get  # `plan.get`, inlined: 25,000 calls at 10,000
     for entity in plan:
         for ref in entity.refs:
             if ref.key == "file":  # relative links to files are checked against the file system
                 continue
-            target = plan.get(ref.target)
+            found = folded(ref.target.lower())
+            target = entities[found] if found is not None else None
             if target is None:
                 if ref.target.lower() not in unreadable:
                     all_ids = all_ids if all_ids is not None else list(plan.entities)

@@ -8,13 +8,17 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from stratdocs import cache as cache_mod, cache_codec, config as config_mod, pipeline, project as project_mod, sources
 from stratdocs.cache import CACHE_DIR
 from stratdocs.cache_files import FILE_NAME
+from stratdocs.model import Period, Point
 
 from conftest import run_module
 from test_serve import REPO, copy_example, edit, full_build, tree
@@ -199,7 +203,45 @@ def test_every_file_of_a_plan_comes_back_equal_with_the_same_repr(tmp_path: Path
         assert back == result and repr(back) == repr(result), result.rel
 
 
+_PLAIN = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=False),
+                   st.text(max_size=8))
+_POINTS = st.lists(st.builds(Point, st.dates(), st.floats(allow_nan=False) | st.integers(-100, 100),
+                             st.sampled_from(["", "estimate"]), st.integers(0, 40),
+                             st.sampled_from(["", "content/data/k.csv"])), max_size=5).map(tuple)
+_PERIODS = st.lists(st.builds(Period, st.dates(), st.dates(), st.text(max_size=6)), max_size=3).map(tuple)
+_POSITIONS = st.dictionaries(st.text(max_size=6), st.lists(_PLAIN, max_size=3).map(tuple), max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_POINTS, _PERIODS, _POSITIONS, _POSITIONS.map(MappingProxyType),
+                 st.lists(st.one_of(_POINTS, _POSITIONS), max_size=3).map(tuple)))
+def test_rows_and_plain_tuple_mappings_come_back_equal_with_the_same_repr(value):
+    """The row form of a tuple of points or periods and the compact form of a mapping of plain
+    tuples (an entity's key positions) decode to the same values, through real JSON."""
+    back = cache_codec.decode(json.loads(json.dumps(cache_codec.encode(value))))
+    assert back == value and repr(back) == repr(value) and type(back) is type(value)
+
+
+def test_the_compact_forms_are_the_ones_written():
+    points = (Point(date(2026, 1, 31), 1.0), Point(date(2026, 2, 28), 2.5, "estimate", 4, "k.csv"))
+    assert cache_codec.encode(points) == ["R", "Point", [0], ["2026-01-31", 1.0],
+                                          ["2026-02-28", 2.5, "estimate", 4, "k.csv"]]
+    assert cache_codec.encode(MappingProxyType({"id": (2, 1)})) == ["K", "id", [2, 1]]
+    # one point alone, or a point beside another kind, is written the general way
+    assert cache_codec.encode(points[:1])[0] == "t"
+    assert cache_codec.encode((points[0], Period(date(2026, 1, 1), date(2026, 3, 31), "Q1")))[0] == "t"
+
+
 def test_the_codec_refuses_what_it_does_not_know():
+    for data in (["R", "Point", [0], ["2026-01-31", 1.0]],            # one row is never written
+                 ["R", "Point", [-1], ["2026-01-31", 1.0], ["2026-02-28", 1.0]],
+                 ["R", "Point", [0], ["2026-01-31", 1.0], ["2026-02-28", ["l"]]],
+                 ["R", "Point", [0], ["2026-01-31", 1.0], "2026-02-28"],
+                 ["R", "Point", [1], ["2026-01-31", 1.0], ["2026-02-28", 1.0]],
+                 ["R", "Popen", [], ["ls"], ["ls"]],
+                 ["K", "id", [2, 1], "title"], ["K", "id", [2, ["l"]]], ["K", ["l"], [1]], ["k", "id", 2]):
+        with pytest.raises(cache_codec.Uncacheable):
+            cache_codec.decode(data)
     for data in (["c", "Popen", "ls"], ["x", 1], [], ["d", "not a date"], {"a": 1}, ["e", "Severity", "fatal"]):
         with pytest.raises(cache_codec.Uncacheable):
             cache_codec.decode(data)
