@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from functools import cached_property
 from types import MappingProxyType
 from typing import Mapping, NamedTuple
 
@@ -53,8 +54,13 @@ class TraceIndex:
     up: Mapping[str, tuple[Edge, ...]]
     down: Mapping[str, tuple[Edge, ...]]
     traces_to: Mapping[str, tuple[str, ...]]   # strategic objective ids, in plan order
-    chains: Mapping[str, tuple[tuple[str, ...], ...]]
     objective_children: Mapping[str, tuple[str, ...]]
+
+    @cached_property
+    def chains(self) -> Mapping[str, tuple[tuple[str, ...], ...]]:
+        """Each item's chains upward (at most MAX_CHAINS): made when first asked for (pages
+        show them; `check` never asks)."""
+        return MappingProxyType(_chains(self.plan, self.up))
 
     def served_by(self, entity_id: str) -> list[tuple[Entity, bool]]:
         """Everything that traces to an entity, transitively: (entity, is_direct) in plan order."""
@@ -156,7 +162,6 @@ def build(plan: Plan, unreadable=frozenset()) -> tuple[TraceIndex, list[Finding]
         up=MappingProxyType({k: tuple(v) for k, v in up.items()}),
         down=MappingProxyType({k: tuple(v) for k, v in down.items()}),
         traces_to=MappingProxyType(_traces(plan, up)),
-        chains=MappingProxyType(_chains(plan, up)),
         objective_children=MappingProxyType({k: tuple(v) for k, v in children.items()}),
     )
     return index, findings
@@ -176,7 +181,10 @@ class BuildMemo:
         """What `build(plan, unreadable)` returns."""
         key = links_key(plan, unreadable)
         if self._last is not None and self._last[0] == key:
-            return replace(self._last[1], plan=plan), list(self._last[2])
+            index = replace(self._last[1], plan=plan)
+            if "chains" in vars(self._last[1]):  # they read only the links: the same chains
+                vars(index)["chains"] = self._last[1].chains
+            return index, list(self._last[2])
         index, findings = build(plan, unreadable)
         self._last = (key, index, tuple(findings))
         return index, findings
