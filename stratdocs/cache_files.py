@@ -101,6 +101,11 @@ class LoadCache:
         ([csv, state] pairs)."""
         self.kept[rel] = (key, deps, encoded)
 
+    def sources(self) -> dict[str, str]:
+        """File -> a digest of the key and CSV states its kept result was made under (what
+        `project.Project.sources` holds): the files this run read or took from the cache."""
+        return {rel: cache_mod.digest(key, repr(deps)) for rel, (key, deps, _) in self.kept.items()}
+
     def forget(self, rel: str) -> None:
         """A kept entry did not decode (it is not used again)."""
         self.kept.pop(rel, None)

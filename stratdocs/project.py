@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import os
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 from typing import Mapping
 
 from stratdocs import (alignment, assets as assets_mod, config as config_mod, delivery, git, health, schema, sources,
@@ -45,6 +46,10 @@ class Project:
     objective_trend: Mapping[str, trend_mod.Trend] = field(default_factory=dict)
     #: the computed delivery health of every initiative (`delivery.compute`)
     initiative_health: Mapping[str, delivery.InitiativeHealth] = field(default_factory=dict)
+    #: content file -> what its result was made from, as the load cache keys it (bytes, path,
+    #: kind, reading config, CSV files): equal sources, equal entities. Only for a load through
+    #: the load cache; the build cache's page digests use it instead of an item's repr.
+    sources: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:
@@ -121,7 +126,8 @@ def load(root: Path, cfg: config_mod.Config | None = None, files: "FileMemo | No
     if files is not None:
         return combine(cfg, found, files.read(cfg, listed, overrides), lock, files.trace)
     if cache is not None and cache.folder is not None:
-        return combine(cfg, found, read_cached(cfg, listed, cache, overrides), lock)
+        results = read_cached(cfg, listed, cache, overrides)
+        return combine(cfg, found, results, lock, sources=cache.sources())
 
     def read(item: tuple[str, str]) -> FileResult:
         return read_file(cfg, item[0], item[1], overrides.get(item[0]))
@@ -246,9 +252,11 @@ class FileMemo:
 
 
 def combine(cfg: config_mod.Config, discovery: list[Finding], results: list[FileResult],
-            lock: suspect.Lock | None = None, traces: trace.BuildMemo | None = None) -> Project:
+            lock: suspect.Lock | None = None, traces: trace.BuildMemo | None = None,
+            sources: Mapping[str, str] | None = None) -> Project:
     """A project from the per-file results (fresh, or reused by the preview server); `lock` is
-    the entries of `stratdocs.lock` (None without one); `traces`: the preview's trace memo."""
+    the entries of `stratdocs.lock` (None without one); `traces`: the preview's trace memo;
+    `sources`: `Project.sources`."""
     findings = list(discovery)
     entities: list[Entity] = []
     digests: dict[str, str] = {}
@@ -260,7 +268,8 @@ def combine(cfg: config_mod.Config, discovery: list[Finding], results: list[File
             digests[result.rel] = result.digest
         if result.unreadable_id is not None:
             unreadable.add(result.unreadable_id)
-    return assemble(cfg, entities, findings, digests, frozenset(unreadable), lock, traces)
+    project = assemble(cfg, entities, findings, digests, frozenset(unreadable), lock, traces)
+    return replace(project, sources=MappingProxyType(dict(sources))) if sources else project
 
 
 def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Finding],

@@ -249,14 +249,21 @@ def test_the_codec_refuses_what_it_does_not_know():
         cache_codec.encode(Path("/etc/passwd"))
 
 
-def test_a_warm_build_from_the_load_cache_writes_what_a_cold_build_writes(tmp_path: Path):
+@pytest.mark.parametrize("path, old, new", [
+    ("content/kpis/K-NEW-LOGOS.md", "title:", "title: Renamed —"),
+    # only the CSV changes: the page digests take an item as its file's source, CSV states included
+    ("content/data/kpi-arr.csv", "Summer slowdown in DACH", "Summer holidays in DACH and the Nordics"),
+])
+def test_a_warm_build_from_the_load_cache_writes_what_a_cold_build_writes(tmp_path: Path, path, old, new):
     root = copy_example(tmp_path / "project")
     done = run_module("-C", str(root), "check", "-q")
     assert done.returncode == 0, done.stderr
     done = run_module("-C", str(root), "build", "--no-pdf", "-q")
     assert done.returncode == 0, done.stderr
-    edit(root / "content/kpis/K-NEW-LOGOS.md", "title:", "title: Renamed —")
+    before = (root / "site/kpis/K-ARR.html").read_bytes()
+    edit(root / path, old, new)
     done = run_module("-C", str(root), "build", "--no-pdf", "-q")
     assert done.returncode == 0, done.stderr
     assert tree(root / "site") == full_build(root, tmp_path / "cold")
+    assert ((root / "site/kpis/K-ARR.html").read_bytes() != before) == path.endswith(".csv")
     shutil.rmtree(root / "site")
