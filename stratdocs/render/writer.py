@@ -20,6 +20,7 @@ import errno
 import hashlib
 import os
 import shutil
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -110,10 +111,13 @@ class Writer:
             self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.tmp-", dir=self.output.parent))
             (self.tmp / OWNER).write_text(str(os.getpid()), encoding="ascii")
         self.written: set[str] = set()
+        self._folders: set[Path] = {self.tmp}  # made in the new output
 
     def path_for(self, rel: str) -> Path:
         path = self.tmp.joinpath(*claim(rel, self.written))
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self._folders:  # one mkdir a folder, not one a file
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
         return path
 
     def write(self, rel: str, data: bytes | str) -> None:
@@ -131,11 +135,12 @@ class Writer:
         """Carry a file over from the previous output: hard linked into the new folder where the
         file system allows it, else copied. With `sha256`, only if its bytes are what the cache
         says (so nothing stale or tampered with is published)."""
-        old = self.output.joinpath(*PurePosixPath(rel).parts)
-        try:
-            if old.is_symlink() or not old.is_file():
-                return False
-            data = old.read_bytes()
+        old = os.path.join(self.output, *PurePosixPath(rel).parts)
+        try:  # a link is never followed out of the output (O_NOFOLLOW refuses it)
+            with open(os.open(old, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as fh:
+                if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                    return False
+                data = fh.read()
         except OSError:
             return False
         if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
