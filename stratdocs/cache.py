@@ -14,8 +14,9 @@ Five things are remembered, each keyed by a hash of everything it was made from:
 
 On disk it lives in `.stratdocs-cache/build.json` (ignored by git) as JSON (never pickle: a
 cache is data, not code): a first line with the stamp and the checksum of the rest, then the
-content on one line and the charts on another (parsed only when a chart is asked for), so
-checking it costs one pass over its bytes. A different stratdocs or Python version, a corrupt
+content on one line, the charts on another and the twins' item views on a third (each of those
+two parsed only when first asked for: a warm build that remakes no chart and changes nothing a
+twin shows parses neither), so checking it costs one pass over its bytes. A different stratdocs or Python version, a corrupt
 file or a hash mismatch simply misses.
 
 A cache is contributor-controlled input when it comes from the repository, so it can never
@@ -49,7 +50,7 @@ from pathlib import Path
 from stratdocs import __version__, git
 
 CACHE_DIR = ".stratdocs-cache"
-FORMAT = 5
+FORMAT = 6
 #: A cached body: (html, deps) as plain data, read back into `render.markdown.Rendered`.
 CachedBody = tuple[str, tuple[tuple[str, str, str], ...]]
 
@@ -100,8 +101,11 @@ class BuildCache:
         #: validated where it is restored
         self.memory: dict | None = None
         #: item view models the HTML twins used, with their read sets (`render.viewmemo`):
-        #: {"guard": ..., "items": {id: [ids read, ids shown, view as codec JSON]}}
-        self.views: dict = {}
+        #: {"guard": ..., "items": {id: [ids read, ids shown, view as codec JSON]}}; as loaded
+        #: (None: not parsed yet, see `views`) and their line of the file
+        self._views: dict | None = {}
+        self._views_raw = b""
+        self._views_loaded: dict | None = None
         self.hits = {"bodies": 0, "charts": 0, "pages": 0, "skipped": 0}
         self.used_bodies: set[str] = set()              # body keys the current build asked for
         #: body keys whose HTML this process rendered or sanitised (never read from disk as such)
@@ -118,21 +122,33 @@ class BuildCache:
         payload = read_signed(self.path)
         if payload is None:
             return  # missing, corrupt, edited by hand, or written by someone else: start afresh
-        main, _, charts = payload.partition(b"\n")
+        main, _, rest = payload.partition(b"\n")
+        charts, _, views = rest.partition(b"\n")
         try:
             content = json.loads(main)
         except ValueError:
             return
         self._saved = content
         self._charts, self._charts_raw = None, charts  # parsed when a chart is asked for
+        self._views, self._views_raw = None, views     # parsed when a twin asks for its item views
         if isinstance(content, dict):
             self.bodies = {k: v for k, v in content.get("bodies", {}).items() if _valid_body(v)}
             self.pages = {k: v for k, v in content.get("pages", {}).items()
                           if isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)}
             memory = content.get("memory")
             self.memory = memory if isinstance(memory, dict) else None
-            views = content.get("views")
-            self.views = views if isinstance(views, dict) else {}
+
+    @property
+    def views(self) -> dict:
+        """The twins' item views (see `__init__`), parsed on first use: at 10,000 items they are
+        a quarter of the file, and a build that changed nothing leaves them as they are."""
+        if self._views is None:
+            try:
+                views = json.loads(self._views_raw) if self._views_raw else {}
+            except ValueError:
+                views, self._views_raw = {}, b""
+            self._views = self._views_loaded = views if isinstance(views, dict) else {}
+        return self._views
 
     @property
     def charts(self) -> dict[str, str]:
@@ -152,28 +168,35 @@ class BuildCache:
         self._charts = value
 
     @property
+    def views_read(self) -> bool:
+        """Whether the item views were asked for (else they stay as the file has them)."""
+        return self._views is not None
+
+    @property
     def charts_read(self) -> bool:
         """Whether the charts were asked for (else they stay as the file has them)."""
         return self._charts is not None
 
     def save(self) -> None:
         """Write the cache: a first line ``{"stamp": ..., "checksum": ...}`` (the HMAC of the
-        rest), then the content as JSON on one line and the charts on another; nothing is
-        written when both are what was loaded."""
+        rest), then the content as JSON on one line, the charts on another and the item views
+        on a third; nothing is written when all are what was loaded."""
         if self.folder is None:
             return
-        content = {"bodies": self.bodies, "pages": self.pages, "memory": self.memory, "views": self.views}
+        content = {"bodies": self.bodies, "pages": self.pages, "memory": self.memory}
         # A chart's key is a hash of its inputs, so the same keys are the same charts.
         charts_same = self._charts is None or frozenset(self._charts) == self._charts_loaded and self._charts_raw
-        if content == self._saved and charts_same or not usable(self.folder):
+        # The item views are only ever replaced whole (`keep_views`); equal ones are the same line.
+        views_same = self._views is None or bool(self._views_raw) and self._views == self._views_loaded
+        if content == self._saved and charts_same and views_same or not usable(self.folder):
             return  # compared as values (what JSON would write the same), without writing JSON
-        charts = self._charts_raw if charts_same else json.dumps(
-            self._charts, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
-        payload = json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass") + (
-            b"\n" + charts)
+        charts = self._charts_raw if charts_same else _line(self._charts)
+        views = self._views_raw if views_same else _line(self._views)
+        payload = _line(content) + b"\n" + charts + b"\n" + views
         write_signed(self.path, payload)
         self._saved = json.loads(payload.partition(b"\n")[0])  # a copy: later changes in place are not saved ones
         self._charts_raw, self._charts_loaded = charts, frozenset(self._charts or ())
+        self._views_raw, self._views_loaded = views, self._views
 
     # -- bodies ------------------------------------------------------------------------------
 
@@ -222,7 +245,7 @@ class BuildCache:
         return {key: entry for key, entry in items.items() if isinstance(key, str) and valid_entry(entry)}
 
     def keep_views(self, guard: str, items: dict) -> None:
-        self.views = {"guard": guard, "items": items}
+        self._views = {"guard": guard, "items": items}
 
     def prune(self, bodies: set[str], charts: set[str] | None, pages: set[str]) -> None:
         """Forget what this build did not use, so the cache does not grow without bound
@@ -231,6 +254,11 @@ class BuildCache:
         if charts is not None:
             self.charts = {k: v for k, v in self.charts.items() if k in charts}
         self.pages = {k: v for k, v in self.pages.items() if k in pages}
+
+
+def _line(value: object) -> bytes:
+    """`value` as one line of the cache file (JSON never holds a raw newline)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
 def _valid_body(entry) -> bool:

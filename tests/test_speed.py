@@ -105,9 +105,10 @@ def test_an_unchanged_build_cache_is_not_written_again(tmp_path: Path):
     assert tree(root / "site") == full_build(root, tmp_path / "cold")
 
 
-def test_the_charts_are_read_only_when_a_page_needs_one(tmp_path: Path, monkeypatch):
-    """Charts are over half of the cache file: a warm build that remakes no chart leaves them
-    unread (and as they were); one KPI edit reads them, makes its own, and keeps the others."""
+def test_the_charts_and_item_views_are_read_only_when_a_page_needs_them(tmp_path: Path, monkeypatch):
+    """Charts are over half of the cache file and the twins' item views a quarter: a warm build
+    that remakes no chart and changes nothing leaves both unread (and as they were); one KPI
+    edit reads them, makes its own, and keeps the others."""
     caches = []
     original = cache_mod.for_project
     monkeypatch.setattr(cache_mod, "for_project", lambda root: caches.append(original(root)) or caches[-1])
@@ -116,10 +117,10 @@ def test_the_charts_are_read_only_when_a_page_needs_one(tmp_path: Path, monkeypa
     charts = set(caches[-1].charts)
     assert len(charts) > 20
     build(root, root / "site", pdf=False)
-    assert not caches[-1].charts_read
+    assert not caches[-1].charts_read and not caches[-1].views_read
     edit(root / "content/kpis/K-NEW-LOGOS.md", "title:", "title: Renamed —")
     build(root, root / "site", pdf=False)
-    assert caches[-1].charts_read
+    assert caches[-1].charts_read and caches[-1].views_read
     assert charts <= set(cache_mod.for_project(root).charts)  # the others are still there
     assert tree(root / "site") == full_build(root, tmp_path / "cold")
 
@@ -327,11 +328,15 @@ def _kept_views(root: Path) -> dict:
     return data["content"]["views"]["items"]
 
 
-def test_twins_reuse_the_kept_views_of_the_items_nothing_changed_under(tmp_path: Path, counted: list[str]):
+@pytest.mark.parametrize("unchanged_builds", [0, 2])
+def test_twins_reuse_the_kept_views_of_the_items_nothing_changed_under(tmp_path: Path, counted: list[str],
+                                                                       unchanged_builds: int):
     """The board pack's twin shows the edited KPI: it is remade, but of its items only those that
-    read the KPI are computed again (by their pages, once each); the rest come from the cache."""
+    read the KPI are computed again (by their pages, once each); the rest come from the cache,
+    also when builds that changed nothing (and so left the kept views unread) came between."""
     root = copy_example(tmp_path / "project")
-    build(root, root / "site", pdf=False)
+    for _ in range(1 + unchanged_builds):
+        build(root, root / "site", pdf=False)
     kept = _kept_views(root)
     assert "K-NEW-LOGOS" in kept and "SO1" in kept and len(kept) > 30
     before = (root / "site/documents/board-pack.html").read_bytes()

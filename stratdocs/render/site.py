@@ -314,7 +314,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     changed_refs = memory.ref_changes({e.id: views.item_ref(e.id) for e in project.plan})
     if changed is not None:
         changed |= rebodied
-    kept = cache.kept_views(guard) if persist else memory.views.get(guard, {})
+    kept = (lambda: cache.kept_views(guard)) if persist else memory.views.get(guard, {})
     views.entity = memo = EntityMemo(views, kept, changed, changed_refs, LazyCharts(cache), encode=persist)  # once
 
     def is_unchanged(output: Output) -> bool:

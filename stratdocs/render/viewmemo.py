@@ -40,7 +40,8 @@ class EntityMemo:
 
     :param views: the build's `Views`; its own `entity` does the work.
     :param kept: id -> (view, ids read in full, ids shown) of the previous rebuild (the preview),
-        or id -> [ids read, ids shown, view as codec JSON] restored from the cache (a build).
+        or id -> [ids read, ids shown, view as codec JSON] restored from the cache (a build), or
+        what returns the latter when first needed.
     :param changed: ids whose state changed since then (None: no previous build to trust).
     :param changed_refs: ids whose reference looks different since then.
     """
@@ -57,13 +58,26 @@ class EntityMemo:
         self._known: dict[str, str] | None = None  # chart SVG -> its key
         self._seen = 0  # charts of the chart cache already in `_known`
         self.compute = views.entity
-        self.kept = kept if changed is not None else {}
+        #: `kept`, or (a build) what loads it from the cache when first needed (`kept`)
+        self._kept_views = (None if callable(kept) else kept) if changed is not None else {}
+        self._load_kept = kept if callable(kept) and changed is not None else None
         self.changed, self.changed_refs = changed or set(), changed_refs
         #: id -> (view, full, shown) computed or taken in this process
         self.here: dict[str, tuple] = {}
         #: id -> [full, shown, codec JSON] of views a twin used, made in this process (for the cache)
         self.made: dict[str, list] = {}
         self.keeping = False
+
+    @property
+    def kept(self) -> dict:
+        if self._kept_views is None:
+            self._kept_views = self._load_kept()
+        return self._kept_views
+
+    def untouched(self) -> bool:
+        """Whether the views kept in the cache were never needed and nothing changed since they
+        were kept: then every one of them is still valid, and the cache keeps them as they are."""
+        return self._kept_views is None and not self.made and not self.changed and not self.changed_refs
 
     def __call__(self, entity: Entity):
         hit = self.here.get(entity.id) or self._kept(entity)
@@ -160,7 +174,8 @@ def remember(memory, cache, memo: EntityMemo, guard: str, used_pages: set[str], 
     if persist:
         memory.reads = {rel: record for rel, record in memory.reads.items() if rel in used_pages}
         cache.memory = memory.snapshot(guard)
-        cache.keep_views(guard, memo.carry(objects=False))
+        if not memo.untouched():
+            cache.keep_views(guard, memo.carry(objects=False))
     else:
         memory.views = {guard: memo.carry(objects=True)}
 
