@@ -296,7 +296,10 @@ def test_warm_build_uses_the_cache_and_matches_a_cold_build(tmp_path: Path):
 
     cache = cache_mod.for_project(root)
     assert cache.bodies and cache.pages
-    project = project_mod.load(root)
+    from stratdocs import cache_files
+
+    # loaded as `build` loads it, through the load cache: its items' sources are in the page digests
+    project = project_mod.load(root, cache=cache_files.for_project(root))
     from stratdocs.render.writer import Writer
 
     writer = Writer(tmp_path / "warm1")

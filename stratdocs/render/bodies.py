@@ -12,7 +12,7 @@ from pathlib import Path
 
 from stratdocs.cache import BuildCache, digest
 from stratdocs.project import Project
-from stratdocs.render.markdown import MarkdownRenderer, Rendered, Target, sanitize
+from stratdocs.render.markdown import MarkdownRenderer, Rendered, Target
 
 #: Below this many bodies to render, worker processes cost more than they save.
 PARALLEL_MIN = 400
@@ -68,12 +68,19 @@ def body_key(spec: RendererSpec, entity) -> str:
     return digest(spec.fingerprint, entity.file, entity.body)
 
 
-def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache) -> dict[str, Rendered]:
+def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache) -> tuple[dict[str, Rendered], set[str]]:
     """Every entity body as HTML: from the cache while its links still resolve the same way,
-    otherwise rendered (in two worker processes when there are many)."""
+    otherwise rendered (in two worker processes when there are many); and the ids whose HTML
+    came from the cache file, not from this process.
+
+    Cached HTML is sanitised again where it re-enters a page, so a planted cache cannot add
+    script: `Views.body` (the only way a page reads a body) cleans those ids on first use. A
+    warm build that carries its pages over never pays for it (at 10,000 items, a quarter second).
+    """
     renderer = spec.make()
     cache.used_bodies = set()
     out: dict[str, Rendered] = {}
+    unclean: set[str] = set()
     todo: list[tuple[str, str, str, str]] = []
     for entity in project.plan:
         if entity.container is not None:
@@ -81,15 +88,12 @@ def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache) -> di
         key = body_key(spec, entity)
         cache.used_bodies.add(key)
         cached = cache.body(key)
-        if cached is not None and key not in cache.clean_bodies:
-            # Cached HTML re-enters a page here: sanitised again, so a planted cache cannot add script
-            # (once per process: what this process rendered or sanitised is kept clean in memory).
-            cached = Rendered(sanitize(cached[0]), cached[1])
-            cache.put_body(key, cached.html, cached.deps)
-        elif cached is not None:
+        if cached is not None:
             cached = Rendered(*cached)
         if cached is not None and renderer.still_valid(cached, entity.file):
             out[entity.id] = cached
+            if key not in cache.clean_bodies:  # read from the file (what this process made is clean)
+                unclean.add(entity.id)
             cache.hits["bodies"] += 1
         else:
             todo.append((entity.id, key, entity.body, entity.file))
@@ -102,4 +106,4 @@ def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache) -> di
     for (entity_id, key, _, _), rendered in zip(todo, results):
         out[entity_id] = rendered
         cache.put_body(key, rendered.html, rendered.deps)
-    return out
+    return out, unclean

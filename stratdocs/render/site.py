@@ -294,8 +294,8 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     sitemap = SiteMap.of(project.plan, project.config.content_dir)
     spec = renderer_spec(project, sitemap.paths)
     views = Views(project, spec.make, commit, charts=cache, sitemap=sitemap)
-    bodies = render_bodies(project, spec, cache)
-    views.set_bodies(bodies)
+    bodies, unclean = render_bodies(project, spec, cache)
+    views.set_bodies(bodies, unclean)
     fingerprint = theme_fingerprint(theme)
     env = memory.env[1] if memory and memory.env and memory.env[0] == (fingerprint, project.config) else None
     env = env or make_environment(theme, project.config.language)

@@ -26,7 +26,7 @@ from stratdocs.render.views.interface import Interface, current
 from stratdocs.project import Project
 from stratdocs.render import charts
 from stratdocs.render.memory import Reads
-from stratdocs.render.markdown import MarkdownRenderer, Rendered
+from stratdocs.render.markdown import MarkdownRenderer, Rendered, sanitize
 from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path
 from stratdocs.render.views.common import HOME, Crumb, ItemRef, LastChange, Page, logo_path
 
@@ -74,6 +74,7 @@ class ViewsCore:
         #: keys of the charts made (or reused) in this build
         self.chart_keys: set[str] = set()
         self._bodies: dict[str, Rendered] = {}
+        self._unclean: set[str] = set()  # ids in _bodies not sanitised in this process yet
         #: records what the page being built reads (see `render.memory.Reads`)
         self.tracker = Reads()
         #: KPI rows by entity, kept between preview rebuilds (None: no memo)
@@ -137,11 +138,17 @@ class ViewsCore:
         self._read(entity.id)
         if entity.id not in self._bodies:
             self._bodies[entity.id] = self._renderer().render(entity.body, entity.file)
+        elif entity.id in self._unclean:  # from the cache file: sanitised again before any page has it
+            self._unclean.discard(entity.id)
+            body = self._bodies[entity.id]
+            self._bodies[entity.id] = Rendered(sanitize(body.html), body.deps)
         return self._bodies[entity.id]
 
-    def set_bodies(self, bodies: dict[str, Rendered]) -> None:
-        """Bodies rendered elsewhere (worker processes, cache), by entity id."""
+    def set_bodies(self, bodies: dict[str, Rendered], unclean: set[str] = frozenset()) -> None:
+        """Bodies rendered elsewhere (worker processes, cache), by entity id; `unclean`: the ids
+        whose HTML was read from the cache file (sanitised on first use, `body`)."""
         self._bodies.update(bodies)
+        self._unclean = (self._unclean - bodies.keys()) | set(unclean)
 
     def edit_url(self, entity: Entity) -> str:
         """The forge's web editor for the item's file ('' without `repo_url`/`edit_uri`): the file's
