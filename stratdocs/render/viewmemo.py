@@ -17,6 +17,7 @@ even when one KPI changed. `EntityMemo` stands in for `views.entity`:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import pkgutil
@@ -27,12 +28,16 @@ from markupsafe import Markup
 from stratdocs import cache_codec
 from stratdocs.model import Entity
 
-_VIEW_MODULES = tuple(f"stratdocs.render.views.{m.name}" for m in pkgutil.iter_modules(
-    [__import__("stratdocs.render.views", fromlist=["_"]).__path__[0]]))
-#: What an entity's view model may hold: view models, the model's values, findings and waivers.
-CODEC = cache_codec.Codec(_VIEW_MODULES + cache_codec.VALUE_MODULES + ("stratdocs.alignment", "stratdocs.trend",
-                                                                       "stratdocs.health"),
-                          strings={"Markup": Markup}, reference=Entity, key_of=lambda entity: entity.id)
+
+@functools.cache
+def codec() -> cache_codec.Codec:
+    """What an entity's view model may hold: view models, the model's values, findings and
+    waivers (made when a view is first kept or taken: a build that changed nothing never is)."""
+    views = tuple(f"stratdocs.render.views.{m.name}" for m in pkgutil.iter_modules(
+        [__import__("stratdocs.render.views", fromlist=["_"]).__path__[0]]))
+    return cache_codec.Codec(views + cache_codec.VALUE_MODULES + ("stratdocs.alignment", "stratdocs.trend",
+                                                                  "stratdocs.health"),
+                             strings={"Markup": Markup}, reference=Entity, key_of=lambda entity: entity.id)
 
 
 class EntityMemo:
@@ -114,7 +119,7 @@ class EntityMemo:
         if not self._valid(entry[0], entry[1]):  # from the cache: [full, shown, JSON]
             return None
         try:
-            view = CODEC.decode(json.loads(entry[2]), self.views.plan.entities.__getitem__, {"Markup": self._markup})
+            view = codec().decode(json.loads(entry[2]), self.views.plan.entities.__getitem__, {"Markup": self._markup})
         except (ValueError, RecursionError):
             return None
         if getattr(view, "entity", None) is not entity or getattr(view, "body", None) != self._body(entity):
@@ -149,7 +154,7 @@ class EntityMemo:
 
     def _store(self, entity_id: str, hit: tuple) -> None:
         try:
-            encoded = json.dumps(CODEC.encode(hit[0], {"Markup": self._chart_key}), ensure_ascii=False,
+            encoded = json.dumps(codec().encode(hit[0], {"Markup": self._chart_key}), ensure_ascii=False,
                                  separators=(",", ":"))
         except cache_codec.Uncacheable:
             return
