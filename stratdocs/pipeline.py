@@ -239,7 +239,7 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
             start = stages.done("render the PDF documents", start)
         else:  # PDFs built earlier stay (they are not rebuilt: the CLI says so)
             kept = tuple(doc.id for doc in project.config.documents if writer.keep(f"pdf/{doc.id}.pdf", None))
-        count(_documents_page(project, views, writer, checked.theme))
+        count(_documents_page(project, views, writer, checked.theme, cache))
         writer.commit()
     except BaseException:
         writer.abort()
@@ -262,12 +262,12 @@ def _build_cache(root: Path, use_cache: bool) -> cache_mod.BuildCache:
         return cache_mod.for_project(root)
 
 
-def _documents_page(project: project_mod.Project, views, writer, theme) -> str:
+def _documents_page(project: project_mod.Project, views, writer, theme, cache: cache_mod.BuildCache) -> str:
     """The Documents page prints each PDF's page count: written once the PDFs are in place."""
     from stratdocs.render.twins import output_pdf_pages, write_documents_page
 
     return write_documents_page(project, views, writer, theme,
-                                output_pdf_pages(writer.published, project.config.documents))
+                                output_pdf_pages(writer.published, project.config.documents), cache=cache)
 
 
 def preview(root: Path, writer, files: project_mod.FileMemo, cache: cache_mod.BuildCache, memory,

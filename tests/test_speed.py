@@ -135,6 +135,24 @@ def test_a_warm_build_hard_links_the_files_it_carries_over(tmp_path: Path):
     assert page.stat().st_nlink == 1     # and the old folder is gone (atomic swap)
 
 
+def test_the_documents_page_is_carried_over_until_what_it_shows_changes(tmp_path: Path):
+    """The Documents page is written after the PDFs (it shows their page counts), outside the
+    site's outputs: it too is carried over while its fingerprint and bytes are the same."""
+    root = copy_example(tmp_path / "project")
+    build(root, root / "site", pdf=False)
+    page = root / "site/documents.html"
+    before = page.stat().st_ino
+    build(root, root / "site", pdf=False)
+    assert page.stat().st_ino == before
+    edit(root / "stratdocs.yml", "subtitle: Strategic plan review, Q4 2026", "subtitle: Strategic plan, Q4 review")
+    build(root, root / "site", pdf=False)
+    assert page.stat().st_ino != before and b"Strategic plan, Q4 review" in page.read_bytes()
+    assert tree(root / "site") == full_build(root, tmp_path / "cold")
+    page.write_bytes(page.read_bytes().replace(b"Q4 review", b"Q9 review"))  # tampered with: made again
+    build(root, root / "site", pdf=False)
+    assert b"Q9 review" not in page.read_bytes() and b"Q4 review" in page.read_bytes()
+
+
 @pytest.mark.parametrize("damage", ["guard", "shape"])
 def test_a_damaged_read_set_never_changes_the_output(tmp_path: Path, damage: str, counted: list[str]):
     root = copy_example(tmp_path / "project")

@@ -34,8 +34,14 @@ from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path, matrix_path
 from stratdocs.render.views import Crumb, Page, Views, link_body
 from stratdocs.render.views.common import NotFoundView, not_found_base
 from stratdocs.render.views.matrix import shown_spec
-from stratdocs.render.views.twin import rebase_svg_links, twin_page, twin_view
+from stratdocs.render.views.twin import documents_page, rebase_svg_links, twin_page, twin_view
 from stratdocs.theme import Theme, resolve as resolve_theme, static_files, template_error
+
+def page_base(fingerprint: str, renderer: "SiteRenderer", extra_context: dict | None) -> str:
+    """What every page's fingerprint starts from: the theme's (`theme_fingerprint`), the site
+    context and the extra context (a page's template, path and view model are added to it)."""
+    return digest(fingerprint, repr(renderer.site), repr(sorted((extra_context or {}).items())))
+
 
 def theme_fingerprint(theme: Theme) -> str:
     """A hash of every template and message catalog in the theme search path (an edit to
@@ -302,7 +308,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     views.ui = Interface.of(project.config, env.translations)
     use_interface(views.ui)
     renderer = SiteRenderer(project, views, env, theme, extra_context)
-    base = digest(fingerprint, repr(renderer.site), repr(sorted((extra_context or {}).items())))
+    base = page_base(fingerprint, renderer, extra_context)
     guard = digest(base, repr(project.config))  # what a restored read set is valid for
     persist = memory is None  # a build: the read sets go to the on-disk cache for the next one
     memory = Memory.restore(cache.memory, guard) if persist else memory
@@ -330,7 +336,9 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     for rel, source in project.assets:
         writer.copy(f"assets/{rel}", source)
     # Skipped pages used charts too: then all are kept (and, when none was asked for, not even read).
-    cache.prune(set(cache.bodies) & cache.used_bodies, views.chart_keys if changed is None else None, used_pages)
+    # (The Documents page is written after the PDFs, `render.twins`: its entry stays for it.)
+    cache.prune(set(cache.bodies) & cache.used_bodies, views.chart_keys if changed is None else None,
+                used_pages | {documents_page().path})
     remember(memory, cache, memo, guard, used_pages, persist)
     return views
 

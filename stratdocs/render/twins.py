@@ -14,6 +14,7 @@ import io
 from pathlib import Path
 from typing import Callable, Iterable
 
+from stratdocs.cache import BuildCache, digest
 from stratdocs.config import DocumentSpec
 from stratdocs.project import Project
 from stratdocs.render.environment import make_environment
@@ -51,15 +52,17 @@ def output_pdf_pages(published: Callable[[str], Path | None], documents: Iterabl
 
 
 def write_documents_page(project: Project, views: Views, writer, theme: Theme, pdf_pages: dict[str, int],
-                         extra_context: dict | None = None, env=None) -> str:
+                         extra_context: dict | None = None, env=None, cache: BuildCache | None = None) -> str:
     """Render and write `documents.html`; returns its output path.
 
     :param pdf_pages: document id -> page count, for the documents whose PDF is in the output.
     :param extra_context: more template context (the preview's live-reload switch).
     :param env: the Jinja environment the site's pages were just rendered with (the preview keeps
         it between rebuilds: `Memory.env`); by default a new one.
+    :param cache: the build cache: the previous page is carried over when its fingerprint (as
+        every page's: theme, site context, path, view model) is the same, and its bytes are.
     """
-    from stratdocs.render.site import Output, SiteRenderer
+    from stratdocs.render.site import Output, SiteRenderer, page_base, theme_fingerprint
 
     env = env or make_environment(theme, project.config.language)
     views.ui = Interface.of(project.config, env.translations)
@@ -67,5 +70,14 @@ def write_documents_page(project: Project, views: Views, writer, theme: Theme, p
     renderer = SiteRenderer(project, views, env, theme, extra_context)
     page = documents_page()
     output = Output(page.path, "documents.html", page)
-    writer.write(page.path, renderer.render(output, documents_view(views, pdf_pages)).encode("utf-8"))
+    view = documents_view(views, pdf_pages)
+    fingerprint = digest(page_base(theme_fingerprint(theme), renderer, extra_context), repr(output.template),
+                         repr(output.page), repr(view))
+    previous = cache.page(page.path) if cache is not None else None
+    if previous and previous[0] == fingerprint and writer.keep(page.path, previous[1]):
+        return page.path
+    data = renderer.render(output, view).encode("utf-8")
+    writer.write(page.path, data)
+    if cache is not None:
+        cache.put_page(page.path, fingerprint, data)
     return page.path
