@@ -35,3 +35,40 @@ def test_rebasing_svg_links_is_the_regex_it_replaced(pieces, root):
 def test_an_svg_attribute_is_escaped_as_markupsafe_does(value):
     expected = coord(value) if isinstance(value, float) else str(escape(value))
     assert attribute(value) == expected
+
+
+def _claimed_by_pathlib(rel: str, written: set[str]) -> tuple[str, ...]:
+    """The output path check `writer.claim` made with pathlib for every path."""
+    from pathlib import PurePosixPath
+
+    from stratdocs.errors import OutputError
+
+    pure = PurePosixPath(rel)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+        raise OutputError("outside")
+    key = pure.as_posix().lower()
+    if key in written:
+        raise OutputError("twice")
+    written.add(key)
+    return pure.parts
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["a", "B", "/", ".", "..", "x.html", " ", "\\"]), max_size=6)
+                .map("".join), max_size=4))
+def test_claiming_an_output_path_is_what_pathlib_said(rels):
+    from stratdocs.errors import OutputError
+    from stratdocs.render.writer import claim
+
+    mine, theirs = set(), set()
+    for rel in rels:
+        try:
+            expected = _claimed_by_pathlib(rel, theirs)
+        except OutputError:
+            expected = None
+        try:
+            got = claim(rel, mine)
+        except OutputError:
+            got = None
+        assert got == expected, rel
+    assert mine == theirs

@@ -37,15 +37,19 @@ OWNER = ".stratdocs-build-pid"
 def claim(rel: str, written: set[str]) -> tuple[str, ...]:
     """The parts of an output path, refusing one outside the output or already written (ignoring
     case, as file systems may)."""
-    pure = PurePosixPath(rel)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+    parts = tuple(rel.split("/"))
+    if not all(parts) or "." in parts:  # not already plain "a/b.html": as pathlib reads it
+        parts = PurePosixPath(rel).parts
+        if PurePosixPath(rel).is_absolute():
+            parts = ("/",)
+    if ".." in parts or not parts or parts[0] == "/":
         raise OutputError(f"refusing to write '{rel}': outside the output folder")
-    key = pure.as_posix().lower()
+    key = "/".join(parts).lower()
     if key in written:
         raise OutputError(f"two pages would be written to '{rel}'; rename one of the items (ids and file "
                           "names must differ, also in case, from 'index')")
     written.add(key)
-    return pure.parts
+    return parts
 
 
 def check_output_dir(output: Path, root: Path, content: Path) -> None:
@@ -111,14 +115,20 @@ class Writer:
             self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.tmp-", dir=self.output.parent))
             (self.tmp / OWNER).write_text(str(os.getpid()), encoding="ascii")
         self.written: set[str] = set()
-        self._folders: set[Path] = {self.tmp}  # made in the new output
+        self._tmp = str(self.tmp)
+        self._folders: set[str] = {self._tmp}  # made in the new output
 
     def path_for(self, rel: str) -> Path:
-        path = self.tmp.joinpath(*claim(rel, self.written))
-        if path.parent not in self._folders:  # one mkdir a folder, not one a file
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(path.parent)
-        return path
+        return Path(self._claim(rel))
+
+    def _claim(self, rel: str) -> str:
+        """The new output's path for `rel` (claimed, see `claim`), its folder made."""
+        parts = claim(rel, self.written)
+        folder = os.path.join(self._tmp, *parts[:-1])
+        if folder not in self._folders:  # one mkdir a folder, not one a file
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+        return os.path.join(folder, parts[-1])
 
     def write(self, rel: str, data: bytes | str) -> None:
         """Write one output file (`rel` is relative to the output folder)."""
@@ -146,11 +156,12 @@ class Writer:
         if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
             return False
         with _writing(rel):
-            path = self.path_for(rel)
+            path = self._claim(rel)
             try:
                 os.link(old, path)
             except OSError:
-                path.write_bytes(data)
+                with open(path, "wb") as fh:
+                    fh.write(data)
         return True
 
     def published(self, rel: str) -> Path | None:
