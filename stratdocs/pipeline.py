@@ -27,7 +27,7 @@ from stratdocs import config as config_mod
 from stratdocs import assets as assets_mod, git, project as project_mod, workers
 from stratdocs.errors import ConfigError, ContentError
 from stratdocs.findings import Finding, Severity, error
-from stratdocs.theme import Theme, check_templates, resolve as resolve_theme
+from stratdocs.theme import Theme, resolve as resolve_theme
 
 @dataclass(frozen=True)
 class Checked:
@@ -117,6 +117,7 @@ def preflight(project: project_mod.Project, probe: bool = True) -> tuple[Theme, 
     if theme.own_dirs:  # the built-in theme's catalogs and templates are tested by the suite
         from stratdocs.i18n import CatalogError
         from stratdocs.render.environment import make_environment  # imports every view model
+        from stratdocs.theme_env import check_templates
 
         try:
             env = make_environment(theme, cfg.language)

@@ -318,8 +318,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     changed = memory.changes(entity_states(views))
     rebodied = memory.changed_bodies({key: r.html for key, r in bodies.items()})
     changed_refs = memory.ref_changes({e.id: views.item_ref(e.id) for e in project.plan})
-    if changed is not None:
-        changed |= rebodied
+    changed = changed | rebodied if changed is not None else None
     kept = (lambda: cache.kept_views(guard)) if persist else memory.views.get(guard, {})
     views.entity = memo = EntityMemo(views, kept, changed, changed_refs, LazyCharts(cache), encode=persist)  # once
 
@@ -335,8 +334,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
         writer.copy(f"static/{rel}", source)
     for rel, source in project.assets:
         writer.copy(f"assets/{rel}", source)
-    # Skipped pages used charts too: then all are kept (and, when none was asked for, not even read).
-    # (The Documents page is written after the PDFs, `render.twins`: its entry stays for it.)
+    # Skipped pages used charts too: then all are kept; the Documents page (after the PDFs) keeps its entry.
     cache.prune(set(cache.bodies) & cache.used_bodies, views.chart_keys if changed is None else None,
                 used_pages | {documents_page().path})
     remember(memory, cache, memo, guard, used_pages, persist)
