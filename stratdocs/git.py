@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import os
 import subprocess
-import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -102,6 +101,8 @@ def export(root: Path, rev: str, into: Path) -> Path:
     if archive is None or archive.returncode != 0:
         detail = archive.stderr.decode(errors="replace").strip() if archive is not None else "git did not run"
         raise UsageError(f"git archive {rev} failed: {detail}")
+    import tarfile  # only `since`/`diff` read an old revision: not imported by every command
+
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         members = [m for m in tar.getmembers() if (m.isfile() or m.isdir())
                    and ".." not in PurePosixPath(m.name).parts and not m.name.startswith("/")]
