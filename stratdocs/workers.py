@@ -47,8 +47,12 @@ def _proxy(items: dict) -> types.MappingProxyType:
 copyreg.pickle(types.MappingProxyType, lambda proxy: (_proxy, (dict(proxy),)))
 
 
-def count() -> int:
-    """How many worker processes a map may use here (1: work in-process)."""
+def count(fork: bool = True) -> int:
+    """How many worker processes a map may use here (1: work in-process).
+
+    :param fork: the workers are forked (`fork_map`): none while another thread runs. False:
+        they are started another way where needed (the PDF renderer spawns them then).
+    """
     setting = os.environ.get("STRATDOCS_WORKERS", "").strip()
     if setting.isdigit() and int(setting) >= 1:
         wanted = int(setting)
@@ -57,7 +61,7 @@ def count() -> int:
             wanted = len(os.sched_getaffinity(0))
         except (AttributeError, OSError):
             wanted = os.cpu_count() or 1
-    if wanted < 2 or "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+    if wanted < 2 or fork and ("fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1):
         return 1
     return min(wanted, MAX_WORKERS)
 

@@ -44,7 +44,7 @@ def _every_piece(sizes, parts) -> list[range]:
 
 
 def _render(root: Path, m: pytest.MonkeyPatch, *, parts: bool, timeout: float | None = pdf.DEFAULT_TIMEOUT):
-    m.setattr(pdf.os, "cpu_count", lambda: 2)
+    m.setenv("STRATDOCS_WORKERS", "2")
     m.setattr(pdfparts, "supported", (lambda: True) if parts else (lambda: False))
     m.setattr(pdfstitch, "MIN_PART_CHARS", 1)
     m.setattr(pdfstitch, "partition", _every_piece)
@@ -72,16 +72,17 @@ def cut(tmp_path_factory):
     return root, stitched, again, whole, folders
 
 
-def _jobs(root: Path) -> list[dict]:
-    """The parts' jobs of the document (every piece a part)."""
+def _jobs(root: Path, workers: str = "2", every_piece: bool = True) -> list[dict] | dict:
+    """The parts' jobs of the document (every piece a part, or as many as the workers ask for)."""
     from stratdocs.render.environment import make_environment
     from stratdocs.render.views.interface import Interface, use
     from stratdocs.theme import resolve
 
     with pytest.MonkeyPatch.context() as m:
         m.setattr(pdfstitch, "MIN_PART_CHARS", 1)
-        m.setattr(pdfstitch, "partition", _every_piece)
-        m.setattr(pdf.os, "cpu_count", lambda: 2)
+        if every_piece:
+            m.setattr(pdfstitch, "partition", _every_piece)
+        m.setenv("STRATDOCS_WORKERS", workers)
         project = project_mod.load(root)
         views = pdf.document_views(project, COMMIT)
         spec = pdf.chosen_documents(project, ["cut"])[0]
@@ -99,6 +100,14 @@ def test_sections_are_cut_between_their_entities(cut):
     assert len(jobs) == 25 and len(continuing) == 21  # cover, contents, 8 objectives, 15 KPIs
     assert all('id="s-kpis"' not in job["html"] and 'id="s-objectives"' not in job["html"] for job in continuing)
     assert parts_of(stitched) >= 20 and len(reader(stitched).pages) == len(reader(whole).pages)
+
+
+def test_with_one_worker_a_document_is_rendered_whole(cut):
+    """`STRATDOCS_WORKERS=1` (how the benchmarks time one process): one job, the whole document."""
+    root = cut[0]
+    job = _jobs(root, workers="1", every_piece=False)
+    assert isinstance(job, dict) and "continues" not in job and 'id="s-kpis"' in job["html"]
+    assert isinstance(_jobs(root, workers="2", every_piece=False), list)
 
 
 def test_a_theme_with_its_own_print_layout_is_cut_only_between_sections(tmp_path: Path):

@@ -28,7 +28,7 @@ def render(root: Path, doc_id: str, monkeypatch, *, parts: bool, timeout: float 
     """One document's PDF, in parts (small parts, so that even a small document is cut) or whole."""
     with monkeypatch.context() as m:
         m.setattr(pdfstitch, "MIN_PART_CHARS", min_chars)
-        m.setattr(pdf.os, "cpu_count", lambda: 2)  # the cut does not depend on the machine
+        m.setenv("STRATDOCS_WORKERS", "2")  # the cut does not depend on the machine
         if not parts:
             m.setattr(pdfparts, "supported", lambda: False)
         project = project_mod.load(root)

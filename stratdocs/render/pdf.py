@@ -26,7 +26,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import multiprocessing.connection
-import os
 import re
 import threading
 import time
@@ -37,6 +36,7 @@ from urllib.parse import unquote
 import jinja2
 import weasyprint
 
+from stratdocs import workers as workers_mod
 from stratdocs.config import DocumentSpec
 from stratdocs.errors import StratdocsError, TooSlow, UsageError
 from stratdocs.findings import Finding, warning
@@ -157,7 +157,7 @@ def _document_jobs(project: Project, views: Views, spec: DocumentSpec, env: jinj
     entities each start a page; not for PDF/A or PDF/UA variants, whose files are written whole)."""
     render, sections = document_template(project, views, spec, env, theme, commit)
     whole = render(sections)
-    workers = os.cpu_count() or 1
+    workers = workers_mod.count(fork=False)  # STRATDOCS_WORKERS=1: one process renders it whole
     cut = None
     if not project.config.pdf_variant and pdfparts.supported() and len(whole) >= 2 * pdfstitch.MIN_PART_CHARS:
         cut = pdfstitch.split(render, sections)
@@ -208,7 +208,7 @@ def _run_jobs(jobs: Sequence[tuple[str, dict]], timeout: float | None,
                 progress(name, results[name][2])
         return results
     ctx = _context()
-    workers = max(1, min(len(jobs), os.cpu_count() or 1))
+    workers = max(1, min(len(jobs), workers_mod.count(fork=False)))
     pending = list(jobs)
     running: dict = {}
     results: dict[str, tuple[bytes, list[str], int]] = {}
