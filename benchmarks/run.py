@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-STEPS = ("check-cold", "check", "cold", "warm", "edit", "pdf", "hugo")
+STEPS = ("check-cold", "check", "cold", "warm", "edit", "pdf", "pdf-1", "hugo")
 DEFAULT_SIZES = "500,1000"
 DEFAULT_PDF_MAX = 500
 
@@ -106,8 +106,8 @@ def step_once(step: str, root: Path, hugo: str | None) -> dict:
     if step == "edit":
         done = _run([sys.executable, __file__, "--measure-edit", str(root)])
         return {**done, **json.loads(done["stdout"].strip().splitlines()[-1])} if "error" not in done else done
-    if step == "pdf":
-        result = _run(_stratdocs(root, "pdf"))
+    if step in ("pdf", "pdf-1"):  # pdf-1: one process renders each document whole
+        result = _run(_stratdocs(root, "pdf"), env={**_ENV, "STRATDOCS_WORKERS": "1"} if step == "pdf-1" else None)
         if "error" not in result:
             from pypdf import PdfReader
 
@@ -166,7 +166,7 @@ def bench_size(n: int, tmp: Path, repeat: int, pdf_max: int, hugo: str | None) -
                    check=True, capture_output=True)
     row = {}
     for step in STEPS:
-        if step == "pdf" and n > pdf_max:
+        if step in ("pdf", "pdf-1") and n > pdf_max:
             row[step] = {"skipped": f"N > --pdf-max {pdf_max}"}
             continue
         if step == "hugo" and hugo is None:
@@ -208,8 +208,18 @@ def _cell(value: dict | None, hugo: dict | None = None) -> str:
     return text
 
 
+def _pdf_cell(value: dict | None, parts: dict | None = None) -> str:
+    """A PDF step with its page count and peak memory; for one process, the parts' wall time over it."""
+    text = _cell(value)
+    if value and "pdf_pages" in value:
+        text += f", {value['pdf_pages']} pages, {value['peak_mb']:.0f} MB"
+        if parts and "seconds" in parts and value["seconds"] > 0:
+            text += f"; in parts {parts['seconds'] / value['seconds']:.2f}× this"
+    return text
+
+
 HEADERS = ("N entities", "pages", "cold check", "check", "cold site build", "warm build", "one-file edit in serve",
-           "board pack PDF", "Hugo, same pages", "peak RSS (cold)")
+           "board pack PDF", "PDF in one process", "Hugo, same pages", "peak RSS (cold)")
 
 
 def table(results: dict) -> str:
@@ -220,7 +230,8 @@ def table(results: dict) -> str:
         rows.append((f"{n:,}", str(row.get("cold", {}).get("pages", "")), _cell(row.get("check-cold"), hugo),
                      _cell(row.get("check"), hugo),
                      _cell(row.get("cold"), hugo), _cell(row.get("warm"), hugo), _cell(row.get("edit")),
-                     _cell(row.get("pdf")), _cell(hugo), f"{row.get('cold', {}).get('peak_mb', 0):.0f} MB"))
+                     _pdf_cell(row.get("pdf")), _pdf_cell(row.get("pdf-1"), row.get("pdf")), _cell(hugo),
+                     f"{row.get('cold', {}).get('peak_mb', 0):.0f} MB"))
     lines = ["| " + " | ".join(r) + " |" for r in rows]
     ratios = growth(results)
     if ratios:
