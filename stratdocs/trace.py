@@ -148,10 +148,10 @@ def build(plan: Plan, unreadable=frozenset()) -> tuple[TraceIndex, list[Finding]
     """
     up, down, findings = _resolve(plan, {i.lower() for i in unreadable})
     findings += _break_cycles(plan, up)
-    for key in list(down):
-        down[key] = _dedupe(down[key])
-    for key in list(up):
-        up[key] = _dedupe(up[key])
+    for edges in (down, up):
+        for key, found in edges.items():
+            if len(found) > 1:  # one edge is its own list, most are
+                edges[key] = _dedupe(found)
     children: dict[str, list[str]] = defaultdict(list)
     for entity in plan.of_kind("objective"):
         for edge in up.get(entity.id, ()):
