@@ -16,8 +16,8 @@ On disk it lives in `.stratdocs-cache/build.json` (ignored by git) as JSON (neve
 cache is data, not code): a first line with the stamp and the checksum of the rest, then the
 content on one line, the charts on another and the twins' item views on a third (each of those
 two parsed only when first asked for: a warm build that remakes no chart and changes nothing a
-twin shows parses neither), so checking it costs one pass over its bytes. A different stratdocs or Python version, a corrupt
-file or a hash mismatch simply misses.
+twin shows parses neither), so checking it costs one pass over its bytes. A different stratdocs
+or Python version, a corrupt file or a hash mismatch simply misses.
 
 A cache is contributor-controlled input when it comes from the repository, so it can never
 change the output (SPEC §13 "Trust"): its checksum is an HMAC with a key kept outside the project

@@ -37,6 +37,7 @@ from stratdocs.render.views.matrix import shown_spec
 from stratdocs.render.views.twin import documents_page, rebase_svg_links, twin_page, twin_view
 from stratdocs.theme import Theme, resolve as resolve_theme, static_files, template_error
 
+
 def page_base(fingerprint: str, renderer: "SiteRenderer", extra_context: dict | None) -> str:
     """What every page's fingerprint starts from: the theme's (`theme_fingerprint`), the site
     context and the extra context (a page's template, path and view model are added to it)."""
