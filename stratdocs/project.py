@@ -114,7 +114,10 @@ def load(root: Path, cfg: config_mod.Config | None = None, files: "FileMemo | No
     """
     cfg = cfg or config_mod.load(root)
     config_mod.validate_references(cfg)
-    listed, found = sources.discover(cfg.root, cfg.content_dir, dict(cfg.folders))
+    kept = files.listing(cfg) if files is not None else None  # the preview, after a save of known files
+    listed, found = kept or sources.discover(cfg.root, cfg.content_dir, dict(cfg.folders))
+    if files is not None:
+        files.listed = (cfg, listed, list(found))
     overrides = overrides or {}
     lock, lock_findings = suspect.read_lock(cfg.root)
     found += lock_findings if cfg.check_enabled("suspect") else []
@@ -207,6 +210,25 @@ class FileMemo:
         self.reread = 0
         #: the trace index of the last load, reused while the links are the same
         self.trace = trace.BuildMemo()
+        #: the files that may have changed since the last `read` (None: any file, or one was
+        #: created or deleted); the preview sets it from what the watcher saw (`edited`)
+        self.changed: set[str] | None = None
+        #: whether someone reports every save (`edited`): the preview's watcher does
+        self.watched = False
+        #: (config, listed files, discovery findings) of the last load
+        self.listed: tuple | None = None
+
+    def edited(self, rels: set[str] | None) -> None:
+        """Only these known content files were saved since the last `read` (None: anything may
+        have changed: a file created, deleted or renamed, config or data edited)."""
+        self.changed = None if rels is None or self.changed is None or not rels <= self.files.keys() \
+            else self.changed | rels
+
+    def listing(self, cfg: config_mod.Config) -> tuple[list[tuple[str, str]], list[Finding]] | None:
+        """The last load's files and discovery findings while no file was created or deleted since."""
+        if self.changed is None or self.listed is None or self.listed[0] is not cfg and self.listed[0] != cfg:
+            return None
+        return self.listed[1], list(self.listed[2])
 
     def _key(self, cfg: config_mod.Config, rel: str, kind: str, previous: FileResult | None,
              text: str | None = None) -> tuple:
@@ -227,10 +249,14 @@ class FileMemo:
             self.files = {}
             self.config_stamp = stamp
         results, kept, self.reread = [], {}, 0
+        trusted = self.changed if self.changed is not None and not overrides else None
         for rel, kind in listed:
             previous = self.files.get(rel)
             text = overrides.get(rel)
-            key = self._key(cfg, rel, kind, previous[1] if previous else None, text)
+            if trusted is not None and previous is not None and rel not in trusted and previous[0][0] == kind:
+                key = previous[0]  # not saved since: no need to look at it (`edited`)
+            else:
+                key = self._key(cfg, rel, kind, previous[1] if previous else None, text)
             if previous is not None and previous[0] == key:
                 result = previous[1]
             else:
@@ -239,7 +265,7 @@ class FileMemo:
                 self.reread += 1
             kept[rel] = (key, result)
             results.append(result)
-        self.files = kept
+        self.files, self.changed = kept, set() if self.watched else None
         return results
 
 

@@ -15,12 +15,13 @@ orders all three, so a request never reads a page while it is stale or being wri
 from __future__ import annotations
 
 import gc
+import os
 import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from stratdocs import config as config_mod
 from stratdocs import pipeline
@@ -52,6 +53,7 @@ class Session:
         self.output = output
         self.writer = PreviewWriter(output)
         self.files = FileMemo()
+        self.files.watched = True  # `update` says which files were saved
         self.memory = Memory()
         self.cache = BuildCache()
         self.extra = {"live_reload": live_reload}
@@ -80,12 +82,18 @@ class Session:
             outcome.seconds = time.perf_counter() - start
             return outcome
 
-    def update(self) -> Outcome:
+    def update(self, changes: Iterable[tuple[object, str]] | None = None) -> Outcome:
         """Re-read what changed and make the pages of the items it changed; every other output
         to make waits in `pending` (see `settle`, `fresh`). On errors the last good site stays,
-        with what was pending for it."""
+        with what was pending for it.
+
+        :param changes: what the watcher saw, (change, path) pairs: when they are only saves of
+            content files the last rebuild read, only those are looked at (`saved_files`);
+            None (or anything else: a file created or deleted, config, theme, data) looks at all.
+        """
         start = time.perf_counter()
         with self._ahead():  # a page the settling thread is making is given up for this
+            self.files.edited(saved_files(self.root, changes) if changes is not None else None)
             self.writer.changed = []
             deferred = Deferred()
             try:
@@ -166,6 +174,27 @@ class Session:
                 except StratdocsError:
                     pass  # kept in `failed`
             yield self.pending.failed.get(rel)
+
+
+def saved_files(root: Path, changes: Iterable[tuple[object, str]]) -> set[str] | None:
+    """The project-relative paths of the Markdown files the watcher saw saved, or None when it saw
+    anything else. A file deleted and written again (an editor's atomic save) counts as saved if
+    it is a plain file now; whether each was read by the last rebuild is `FileMemo.edited`'s to say.
+    """
+    rels = set()
+    for _, path in changes:
+        full = Path(path)
+        if full.suffix != ".md" or full.is_symlink() or not full.is_file():
+            return None
+        try:
+            rel = full.relative_to(root)
+        except ValueError:
+            try:
+                rel = Path(os.path.realpath(full.parent)).relative_to(root) / full.name
+            except ValueError:
+                return None
+        rels.add(rel.as_posix())
+    return rels
 
 
 def _collect() -> None:
