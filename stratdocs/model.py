@@ -198,7 +198,17 @@ class Plan:
         return self.entities[key] if key is not None else None
 
     def of_kind(self, *kinds: str) -> list[Entity]:
+        if len(kinds) == 1:
+            return list(self._by_kind.get(kinds[0], ()))
         return [e for e in self.entities.values() if e.kind in kinds]
+
+    @cached_property
+    def _by_kind(self) -> Mapping[str, tuple[Entity, ...]]:
+        """Kind -> its entities in content order (`of_kind` is asked for one kind many times a build)."""
+        kinds: dict[str, list[Entity]] = {}
+        for entity in self.entities.values():
+            kinds.setdefault(entity.kind, []).append(entity)
+        return MappingProxyType({kind: tuple(found) for kind, found in kinds.items()})
 
     @property
     def root(self) -> Entity | None:

@@ -122,7 +122,7 @@ def load(root: Path, cfg: config_mod.Config | None = None, files: "FileMemo | No
     lock, lock_findings = suspect.read_lock(cfg.root)
     found += lock_findings if cfg.check_enabled("suspect") else []
     if files is not None:
-        return combine(cfg, found, files.read(cfg, listed, overrides), lock, files.trace)
+        return combine(cfg, found, files.read(cfg, listed, overrides), lock, files.trace, files.items)
     if cache is not None and cache.folder is not None:
         return combine(cfg, found, read_cached(cfg, listed, cache, overrides), lock)
 
@@ -210,6 +210,8 @@ class FileMemo:
         self.reread = 0
         #: the trace index of the last load, reused while the links are the same
         self.trace = trace.BuildMemo()
+        #: per-item results of the analysis (health, trend), kept while their inputs are the same
+        self.items: dict = {}
         #: the files that may have changed since the last `read` (None: any file, or one was
         #: created or deleted); the preview sets it from what the watcher saw (`edited`)
         self.changed: set[str] | None = None
@@ -270,9 +272,9 @@ class FileMemo:
 
 
 def combine(cfg: config_mod.Config, discovery: list[Finding], results: list[FileResult],
-            lock: suspect.Lock | None = None, traces: trace.BuildMemo | None = None) -> Project:
+            lock: suspect.Lock | None = None, traces: trace.BuildMemo | None = None, items: dict | None = None) -> Project:
     """A project from the per-file results (fresh, or reused by the preview server); `lock` is
-    the entries of `stratdocs.lock` (None without one); `traces`: the preview's trace memo."""
+    the entries of `stratdocs.lock` (None without one); `traces`, `items`: the preview's memos."""
     findings = list(discovery)
     entities: list[Entity] = []
     digests: dict[str, str] = {}
@@ -284,18 +286,20 @@ def combine(cfg: config_mod.Config, discovery: list[Finding], results: list[File
             digests[result.rel] = result.digest
         if result.unreadable_id is not None:
             unreadable.add(result.unreadable_id)
-    return assemble(cfg, entities, findings, digests, frozenset(unreadable), lock, traces)
+    return assemble(cfg, entities, findings, digests, frozenset(unreadable), lock, traces, items)
 
 
 def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Finding],
              digests: Mapping[str, str], unreadable: frozenset[str] = frozenset(),
-             lock: suspect.Lock | None = None, traces: trace.BuildMemo | None = None) -> Project:
+             lock: suspect.Lock | None = None, traces: trace.BuildMemo | None = None,
+             items: dict | None = None) -> Project:
     """Everything after reading files: plan, trace index, health and alignment findings.
 
     `unreadable` holds the ids of files that could not be parsed (already reported), so that
     references to them do not cascade into broken-ref errors. `lock` is the entries of
     `stratdocs.lock` for the suspect-link check (None: no lock, nothing is suspect). `traces`
-    builds the trace index reusing the last one while the links are the same (the preview).
+    builds the trace index reusing the last one while the links are the same (the preview);
+    `items` keeps per-item health and trend while their inputs are the same (`itemmemo`).
     """
     findings = list(findings)
     plan, found = trace.assemble(entities)
@@ -308,7 +312,7 @@ def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Find
     published, found = assets_mod.discover(cfg.root, cfg.content_dir)
     findings += found if cfg.check_enabled("asset") else []
     findings += _file_links(cfg, plan, digests, {f"{cfg.content_dir}/assets/{rel}" for rel, _ in published})
-    kpi_health, objective_health = health.compute(index, cfg.as_of, cfg.status)
+    kpi_health, objective_health = health.compute(index, cfg.as_of, cfg.status, items)
     initiatives = delivery.compute(plan, cfg.as_of, cfg.delivery)
     late = delivery.gaps(plan, initiatives, cfg.as_of, cfg.delivery)
     found, waivers = alignment.check(index, kpi_health, objective_health, cfg.as_of, cfg.check_enabled, late,
@@ -322,7 +326,7 @@ def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Find
         else:  # these come from the schema, so their waivers apply here (alignment lists them)
             waived = {e.id for e in plan if code in e.waive}
             findings = [f for f in findings if not (f.code == code and f.entity in waived)]
-    kpi_trend, objective_trend = trend_mod.compute(plan, kpi_health, objective_health, cfg.as_of, cfg.status)
+    kpi_trend, objective_trend = trend_mod.compute(plan, kpi_health, objective_health, cfg.as_of, cfg.status, items)
     return Project(cfg, plan, index, kpi_health, objective_health, tuple(sorted(set(findings))),
                    tuple(waivers), digests, published, kpi_trend=kpi_trend, objective_trend=objective_trend,
                    initiative_health=initiatives)

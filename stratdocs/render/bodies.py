@@ -68,14 +68,15 @@ def body_key(spec: RendererSpec, entity) -> str:
     return digest(spec.fingerprint, entity.file, entity.body)
 
 
-def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache) -> dict[str, Rendered]:
+def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache, entities=None) -> dict[str, Rendered]:
     """Every entity body as HTML: from the cache while its links still resolve the same way,
-    otherwise rendered (in two worker processes when there are many)."""
+    otherwise rendered (in two worker processes when there are many). `entities`: only these
+    (the preview, `render.reuse.bodies`), by default the whole plan."""
     renderer = spec.make()
     cache.used_bodies = set()
     out: dict[str, Rendered] = {}
     todo: list[tuple[str, str, str, str]] = []
-    for entity in project.plan:
+    for entity in project.plan if entities is None else entities:
         if entity.container is not None:
             continue
         key = body_key(spec, entity)

@@ -50,6 +50,8 @@ class Memory:
     digests: dict = field(default_factory=dict)
     #: guard -> entity id -> (view model, ids read, ids shown) of the previous rebuild (`render.viewmemo`)
     views: dict = field(default_factory=dict)
+    #: what a rebuild takes over from the last one while its inputs are the same (`render.reuse`)
+    kept: dict = field(default_factory=dict)
 
     def snapshot(self, guard: str) -> dict:
         """What a later build in another process needs to skip unchanged pages, as plain data

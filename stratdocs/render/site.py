@@ -25,12 +25,12 @@ from stratdocs.project import Project
 from stratdocs.render.environment import make_environment
 from stratdocs.render.pdf_text import PrintText
 from stratdocs.render.views.interface import Interface, use as use_interface
-from stratdocs.render.bodies import render_bodies, renderer_spec
+from stratdocs.render import reuse
 from stratdocs.render.deferred import bind as bind_deferred
 from stratdocs.render.memory import GRAPH, PLAN, Memory, owner_id, plan_state
 from stratdocs.render.pages import write_outputs
 from stratdocs.render.viewmemo import EntityMemo, keeping, remember
-from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path, matrix_path
+from stratdocs.render.urls import REPORT_PAGES, index_path, matrix_path
 from stratdocs.render.views import Crumb, Page, Views, link_body
 from stratdocs.render.views.common import NotFoundView, not_found_base
 from stratdocs.render.views.matrix import shown_spec
@@ -81,6 +81,8 @@ class SiteRenderer:
         self.print_text = PrintText.of(views.ui, project.as_of)
         self.extra = extra_context or {}
         self.docs_memo: dict | None = None
+        #: the `Page` of an item (the preview takes unchanged ones over: `render.reuse.page_of`)
+        self.page_of = views.page_for
 
     def template(self, output: Output) -> jinja2.Template:
         """The output's compiled template (compiled once, kept by the environment)."""
@@ -131,7 +133,7 @@ class SiteRenderer:
         for entity in plan:
             if entity.container is not None or entity.kind == "plan":
                 continue
-            page = views.page_for(entity)
+            page = self.page_of(entity)
             yield Output(page.path, [f"{entity.kind}.html", "entity.html"], page,
                          lambda e=entity, p=page: self._linked(views.entity(e), p))
         _ = views.ui.gettext
@@ -288,17 +290,17 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     """
     theme = theme or resolve_theme(project.config)
     cache = cache if cache is not None else BuildCache()
-    sitemap = SiteMap.of(project.plan, project.config.content_dir)
-    spec = renderer_spec(project, sitemap.paths)
+    tables = memory.kept if memory is not None else None  # the preview's: `render.reuse`
+    spec = reuse.renderer_spec(project, sitemap := reuse.site_map(project, tables), tables)
     views = Views(project, spec.make, commit, charts=cache, sitemap=sitemap)
-    bodies = render_bodies(project, spec, cache)
-    views.set_bodies(bodies)
+    views.set_bodies(bodies := reuse.bodies(project, spec, cache, tables))
     fingerprint = theme_fingerprint(theme)
     env = memory.env[1] if memory and memory.env and memory.env[0] == (fingerprint, project.config) else None
     env = env or make_environment(theme, project.config.language)
     views.ui = Interface.of(project.config, env.translations)
     use_interface(views.ui)
     renderer = SiteRenderer(project, views, env, theme, extra_context)
+    renderer.page_of = reuse.page_of(views, env, tables)
     base = digest(fingerprint, repr(renderer.site), repr(sorted((extra_context or {}).items())))
     guard = digest(base, repr(project.config))  # what a restored read set is valid for
     persist = memory is None  # a build: the read sets go to the on-disk cache for the next one
