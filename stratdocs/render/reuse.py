@@ -118,3 +118,54 @@ def page_of(views, env, tables: dict | None):
         new[entity.id] = (entity, env, made.path, made)
         return made
     return page
+
+
+def item_refs(views, env, tables: dict | None) -> dict:
+    """Every item's reference (`views.item_ref`), the last rebuild's object for an item that is
+    the same, at the same site path, with the same health, in the same templates' words."""
+    project, path = views.project, views.sitemap.path
+    if tables is None:
+        return {e.id: views.item_ref(e.id) for e in project.plan}
+    old, new = tables.get("refs", {}), {}
+    for entity in project.plan:
+        kept = old.get(entity.id)
+        health = project.health_of(entity)
+        if kept is not None and kept[0] is entity and kept[1] is env and kept[2] == health \
+                and kept[3].href == path(entity.id):
+            new[entity.id] = kept
+        else:
+            new[entity.id] = (entity, env, health, views.item_ref(entity.id))
+    tables["refs"] = new
+    return {key: kept[3] for key, kept in new.items()}
+
+
+def owners(views, tables: dict | None) -> tuple:
+    """`owners.collect` of the plan: with the same site map as the last rebuild (the same
+    owners, items and slugs), each owner is the last one while the findings about their items
+    and those items' health are the same; only the others' needs are sorted again."""
+    from dataclasses import replace
+
+    from stratdocs import owners as owners_mod
+
+    project, plan = views.project, views.plan
+    if tables is None:
+        return owners_mod.collect(plan, project.findings, project.health_of)
+    about: dict[str, list] = {}
+    for finding in project.findings:  # as `owners.collect` groups them
+        entity = plan.get(finding.entity) if finding.entity else None
+        if entity is not None and (key := owners_mod.owner_key(entity.owner)):
+            about.setdefault(key, []).append(finding)
+
+    def inputs(key: str) -> tuple:
+        found = tuple(about.get(key, ()))
+        return found, tuple(project.health_of(plan.get(f.entity)) for f in found)
+    kept = tables.get("owners")
+    if kept is None or kept[0] is not views.sitemap:
+        made = owners_mod.collect(plan, project.findings, project.health_of)
+    else:
+        order = owners_mod.need_order(plan, project.health_of)
+        made = tuple(owner if (now := inputs(owner.key)) == before
+                     else replace(owner, needs=tuple(sorted(set(now[0]), key=order)))
+                     for before, owner in kept[1])
+    tables["owners"] = (views.sitemap, tuple((inputs(o.key), o) for o in made))
+    return made

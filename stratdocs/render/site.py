@@ -300,7 +300,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     views.ui = Interface.of(project.config, env.translations)
     use_interface(views.ui)
     renderer = SiteRenderer(project, views, env, theme, extra_context)
-    renderer.page_of = reuse.page_of(views, env, tables)
+    renderer.page_of, views.owners = reuse.page_of(views, env, tables), reuse.owners(views, tables)
     base = digest(fingerprint, repr(renderer.site), repr(sorted((extra_context or {}).items())))
     guard = digest(base, repr(project.config))  # what a restored read set is valid for
     persist = memory is None  # a build: the read sets go to the on-disk cache for the next one
@@ -310,7 +310,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     views.rows_memo = memory.rows
     changed = memory.changes(entity_states(views))
     rebodied = memory.changed_bodies({key: r.html for key, r in bodies.items()})
-    changed_refs = memory.ref_changes({e.id: views.item_ref(e.id) for e in project.plan})
+    changed_refs = memory.ref_changes(reuse.item_refs(views, env, tables))
     if changed is not None:
         changed |= rebodied
     kept = cache.kept_views(guard) if persist else memory.views.get(guard, {})

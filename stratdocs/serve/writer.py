@@ -24,29 +24,31 @@ class PreviewWriter(InPlaceWriter):
 
     def __init__(self, output: Path):
         super().__init__(output, prune=True)
-        self._paths: dict[str, tuple[str, Path]] = {}  # rel -> (its claim key, its file), found by `claim`
+        self._paths: dict[str, tuple[str, Path, Path]] = {}  # rel -> (claim key, file, folder), found by `claim`
         self._listed = False  # whether a round listed the folder since the writer last lost track
 
     def _claim(self, rel: str) -> Path:
         known = self._paths.get(rel)
         if known is None:
             path = super()._claim(rel)
-            self._paths[rel] = (PurePosixPath(rel).as_posix().lower(), path)
+            self._paths[rel] = (PurePosixPath(rel).as_posix().lower(), path, path.parent)
             return path
-        key, path = known
+        key, path, parent = known
         if key in self.written:
             claim(rel, self.written)  # raises the writer's own message: two outputs on one path
         self.written.add(key)
-        if path.parent not in self._inside:  # each folder resolved once a round, as the base writer does
-            parent = path.parent.resolve()
-            if parent != self.output and self.output not in parent.parents:
-                raise OutputError(f"refusing to write '{rel}': '{path.parent}' leaves the output folder")
-            self._inside.add(path.parent)
+        if parent not in self._inside:  # each folder resolved once a round, as the base writer does
+            real = parent.resolve()
+            if real != self.output and self.output not in real.parents:
+                raise OutputError(f"refusing to write '{rel}': '{parent}' leaves the output folder")
+            self._inside.add(parent)
         return path
 
     def keep(self, rel: str, sha256: str) -> bool:
-        known = self._paths.get(rel)
-        if self.known.get(rel) != sha256 or not os.path.exists(known[1] if known else self.output / rel):
+        """Keep the file at `rel` when it holds `sha256`. A file this writer wrote or kept in its
+        last round is there still (nothing else writes to the folder: see the module's
+        docstring), so only one it never claimed is looked for on disk."""
+        if self.known.get(rel) != sha256 or rel not in self._paths and not os.path.exists(self.output / rel):
             return False
         self._claim(rel)
         return True
