@@ -316,7 +316,7 @@ def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Find
     initiatives = delivery.compute(plan, cfg.as_of, cfg.delivery)
     late = delivery.gaps(plan, initiatives, cfg.as_of, cfg.delivery)
     found, waivers = alignment.check(index, kpi_health, objective_health, cfg.as_of, cfg.check_enabled, late,
-                                     cfg.risks.high)
+                                     cfg.risks.high, items)
     findings += found
     findings += [f for f in suspect.check(index, lock, cfg.check_enabled)  # waivers listed by alignment
                  if "suspect" not in plan.entities[f.entity].waive]

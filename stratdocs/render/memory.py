@@ -94,7 +94,8 @@ class Memory:
         if "refs" in self.restored:
             previous = self.restored.pop("refs")
             item_refs = self.digests["refs"] = {key: _digest(ref) for key, ref in item_refs.items()}
-        changed = {key for key, ref in item_refs.items() if previous.get(key) != ref}
+        get = previous.get  # the same object is the same reference (`render.reuse.item_refs`)
+        changed = {key for key, ref in item_refs.items() if (old := get(key)) is not ref and old != ref}
         return changed | (previous.keys() - item_refs.keys())
 
     def changes(self, states: dict[str, tuple]) -> set[str] | None:
