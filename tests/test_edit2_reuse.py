@@ -34,6 +34,9 @@ EDITS = {
     "direction": (r"^direction: (up|down)$", lambda n: "direction: " + ("up", "down")[n % 2]),
     "target": (r"(?<=^  - \{value: )[0-9.]+", lambda n: str(10 + n)),
     "body": (r"\Z", lambda n: f"\nMore on this in [[{OBJECTIVES[n % len(OBJECTIVES)]}]] ({n}).\n"),
+    # another KPI's level decides whether an operational KPI's `drives` reach a strategic one
+    "level": (r"^level: (strategic|operational)$", lambda n: "level: " + ("strategic", "operational")[n % 2]),
+    "drives": (r"^drives: \[.*\]$", lambda n: "drives: " + ("[K-ARR]", "[K-NEW-MARKET-ARR]", "[K-MQL]")[n % 3]),
 }
 saves = st.lists(st.tuples(st.sampled_from(FILES), st.sampled_from(sorted(EDITS)), st.integers(0, 7)),
                  min_size=1, max_size=4)
@@ -138,3 +141,23 @@ def test_a_save_that_moves_nothing_takes_the_last_results_over(tmp_path: Path):
     third = project_mod.load(tmp_path, files=memo)
     assert reuse.site_map(third, tables) is not sitemap
     assert reuse.site_map(third, tables) == SiteMap.of(third.plan, third.config.content_dir)
+
+
+def test_an_items_warnings_follow_a_change_to_another_item(tmp_path: Path):
+    """Whether an operational KPI drives a strategic one is decided by the KPI it drives: a
+    save of that one alone changes the other's warnings (kept per item, `alignment`)."""
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    shutil.copy(REPO / "stratdocs.yml", tmp_path / "stratdocs.yml")
+    memo = project_mod.FileMemo()
+    memo.watched = True
+    project_mod.load(tmp_path, files=memo)
+    rounds = [("content/kpis/K-NEW-MARKET-ARR.md", "level", 1), ("content/kpis/K-NEW-MARKET-ARR.md", "level", 0),
+              ("content/kpis/K-MQL.md", "drives", 2), ("content/kpis/K-MQL.md", "drives", 0)]
+    seen = set()
+    for rel, edit, number in rounds:
+        save(tmp_path, rel, edit, number)
+        memo.edited({rel})
+        kept = project_mod.load(tmp_path, files=memo)
+        same_load(kept, project_mod.load(tmp_path))
+        seen.add(any(f.code == "kpi-unlinked" and f.entity == "K-MQL" for f in kept.findings))
+    assert seen == {True, False}  # the warning came and went

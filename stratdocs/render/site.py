@@ -264,10 +264,16 @@ def entity_states(views: Views) -> dict[str, tuple]:
     """Everything a page may show of each item, of what belongs to no item (`PLAN`) and of each
     owner (`owner_id`); the links come last (see `Memory.changes`)."""
     project, index = views.project, views.index
-    return {e.id: (e, project.kpi_health.get(e.id), project.objective_health.get(e.id),
-                   project.kpi_trend.get(e.id), project.objective_trend.get(e.id), index.traces_to.get(e.id), index.chains.get(e.id), tuple(views.entity_findings.get(e.id, ())),
-                   tuple(views.waivers.get(e.id, ())), views.edit_url(e), views.last_change(e),
-                   views.sitemap.owner(e.owner), index.up.get(e.id), index.down.get(e.id))
+    kpi_health, objective_health = project.kpi_health.get, project.objective_health.get
+    kpi_trend, objective_trend = project.kpi_trend.get, project.objective_trend.get
+    traces, chains, up, down = index.traces_to.get, index.chains.get, index.up.get, index.down.get
+    findings, waivers, owner = views.entity_findings.get, views.waivers.get, views.sitemap.owner
+    # Without a forge's editor or outside git these are '' and None for every item (see each).
+    edit_url = views.edit_url if project.config.edit_base else lambda e: ""
+    last_change = views.last_change if project.checkout.commit else lambda e: None
+    return {(i := e.id): (e, kpi_health(i), objective_health(i), kpi_trend(i), objective_trend(i), traces(i),
+                          chains(i), tuple(findings(i, ())), tuple(waivers(i, ())), edit_url(e), last_change(e),
+                          owner(e.owner), up(i), down(i))
             for e in project.plan} | {PLAN: plan_state(project)} | {
         owner_id(o.key): (o, (), ()) for o in views.owners}
 
