@@ -30,6 +30,7 @@ from stratdocs.errors import ConfigError, ContentError, StratdocsError
 from stratdocs.project import FileMemo
 from stratdocs.render.deferred import Deferred, Interrupted
 from stratdocs.render.memory import Memory
+from stratdocs.workers import collector_paused
 from stratdocs.serve.writer import PreviewWriter
 
 
@@ -97,8 +98,9 @@ class Session:
             self.writer.changed = []
             deferred = Deferred()
             try:
-                checked = pipeline.preview(self.root, self.writer, self.files, self.cache, self.memory,
-                                           self.extra, deferred)
+                with collector_paused(freeze=False):  # its garbage is collected once settled (`_collect`)
+                    checked = pipeline.preview(self.root, self.writer, self.files, self.cache, self.memory,
+                                               self.extra, deferred)
             except ConfigError as exc:
                 return Outcome(False, time.perf_counter() - start, errors=[f.text() for f in exc.findings])
             except ContentError as exc:

@@ -24,24 +24,28 @@ class PreviewWriter(InPlaceWriter):
 
     def __init__(self, output: Path):
         super().__init__(output, prune=True)
-        self._paths: dict[str, tuple[str, Path, Path]] = {}  # rel -> (claim key, file, folder), found by `claim`
+        self._paths: dict[str, tuple[str, Path, Path, str]] = {}  # rel -> (claim key, file, its folder
+        # and that folder as a string), found by `claim`
         self._listed = False  # whether a round listed the folder since the writer last lost track
+        self._folders: set[str] = set()  # `_inside` as strings (cheaper to look up), this round
 
     def _claim(self, rel: str) -> Path:
         known = self._paths.get(rel)
         if known is None:
             path = super()._claim(rel)
-            self._paths[rel] = (PurePosixPath(rel).as_posix().lower(), path, path.parent)
+            self._paths[rel] = (PurePosixPath(rel).as_posix().lower(), path, path.parent, str(path.parent))
+            self._folders.add(str(path.parent))
             return path
-        key, path, parent = known
+        key, path, parent, folder = known
         if key in self.written:
             claim(rel, self.written)  # raises the writer's own message: two outputs on one path
         self.written.add(key)
-        if parent not in self._inside:  # each folder resolved once a round, as the base writer does
+        if folder not in self._folders:  # each folder resolved once a round, as the base writer does
             real = parent.resolve()
             if real != self.output and self.output not in real.parents:
                 raise OutputError(f"refusing to write '{rel}': '{parent}' leaves the output folder")
             self._inside.add(parent)
+            self._folders.add(folder)
         return path
 
     def keep(self, rel: str, sha256: str) -> bool:
@@ -53,7 +57,12 @@ class PreviewWriter(InPlaceWriter):
         self._claim(rel)
         return True
 
+    def abort(self) -> None:
+        super().abort()
+        self._folders = set()
+
     def commit(self) -> None:
+        self._folders = set()
         if not self._listed:
             super().commit()
             self._listed = True
@@ -81,6 +90,7 @@ class PreviewWriter(InPlaceWriter):
             except OSError:  # not empty (or gone): stop here
                 return
             self._inside.discard(folder)
+            self._folders.discard(str(folder))
             self._paths = {rel: known for rel, known in self._paths.items() if folder not in known[1].parents}
             folder = folder.parent
 
