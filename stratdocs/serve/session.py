@@ -10,6 +10,12 @@ be made (twins, reports, owner pages, indexes, search index) in a `render.deferr
 `settle` makes those, and `fresh` makes a pending one before the server reads it. One lock
 orders all three, so a request never reads a page while it is stale or being written.
 `rebuild` is `update` then `settle`: the output is then byte-identical to a full build.
+
+`update` is told what the watcher saw: after a save of content files the last rebuild read,
+the content folder is not listed again and only those files are looked at (`saved_files`,
+`project.FileMemo.edited`); the whole-plan passes after it take over from the last rebuild
+whatever their inputs leave the same (`itemmemo`, `render.reuse`). Anything else (a file
+created or deleted, config, theme, data) takes the full path.
 """
 
 from __future__ import annotations
@@ -205,7 +211,9 @@ def _collect() -> None:
     A plan of 10,000 items is millions of objects; a full collection that Python starts by itself
     in the middle of a rebuild scans them all (about a second at 10,000 items), so the reload would
     wait for it. Collected here, after settling, and then frozen (`gc.freeze`), the next rebuild's
-    collections scan only what it allocated; the frozen objects are collected here next time.
+    collections scan only what it allocated; the frozen objects are collected here next time. An
+    update runs with the collector paused (the reload waits for no collection at all): what it
+    left is collected by the settling, here or by the collector itself once it is on again.
     """
     gc.unfreeze()
     gc.collect()
