@@ -104,7 +104,7 @@ class Session:
             self.writer.changed = []
             deferred = Deferred()
             try:
-                with collector_paused(freeze=False):  # its garbage is collected once settled (`_collect`)
+                with collector_paused():  # and then frozen: collected once settled (`_collect`)
                     checked = pipeline.preview(self.root, self.writer, self.files, self.cache, self.memory,
                                                self.extra, deferred)
             except ConfigError as exc:
@@ -212,8 +212,9 @@ def _collect() -> None:
     in the middle of a rebuild scans them all (about a second at 10,000 items), so the reload would
     wait for it. Collected here, after settling, and then frozen (`gc.freeze`), the next rebuild's
     collections scan only what it allocated; the frozen objects are collected here next time. An
-    update runs with the collector paused (the reload waits for no collection at all): what it
-    left is collected by the settling, here or by the collector itself once it is on again.
+    update runs with the collector paused and freezes what it made (`workers.collector_paused`),
+    so the reload waits for no collection at all, not even the one the collector would start as
+    soon as it is on again: its garbage is collected here too.
     """
     gc.unfreeze()
     gc.collect()
