@@ -26,6 +26,7 @@ from stratdocs.render.environment import make_environment
 from stratdocs.render.pdf_text import PrintText
 from stratdocs.render.views.interface import Interface, use as use_interface
 from stratdocs.render import reuse
+from stratdocs.render.bodies import renderer_spec  # noqa: F401  (render.pdf and tests take it from here)
 from stratdocs.render.deferred import bind as bind_deferred
 from stratdocs.render.memory import GRAPH, PLAN, Memory, owner_id, plan_state
 from stratdocs.render.pages import write_outputs
