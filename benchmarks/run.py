@@ -40,6 +40,8 @@ def _edit(root: Path) -> dict:
     """Time one KPI file edited and rebuilt by the preview session of `stratdocs serve`: the
     update that comes before the reload (`Session.update`: the edited items' pages), and apart
     from it the settling that brings every other output up to date after the reload."""
+    from watchfiles import Change
+
     from stratdocs.serve.session import Session
 
     session = Session(root, root / "preview")
@@ -49,7 +51,7 @@ def _edit(root: Path) -> dict:
     later = time.time_ns() + 1_000_000_000
     os.utime(kpi, ns=(later, later))
     start, cpu = time.perf_counter(), time.process_time()
-    outcome = session.update()
+    outcome = session.update([(Change.modified, str(kpi))])  # what `serve`'s watcher reports
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     if not outcome.ok:
         raise SystemExit("\n".join(outcome.errors[:5]))

@@ -14,6 +14,7 @@ from typing import Iterable, Iterator, Mapping
 from stratdocs import execution
 from stratdocs.commentary import stale_message
 from stratdocs.findings import Finding, warning
+from stratdocs.itemmemo import Kept
 from stratdocs.health import FREQUENCY_DAYS, RED, KpiHealth, ObjectiveHealth
 from stratdocs.marks import N_
 from stratdocs.model import EXECUTION_KINDS, Entity
@@ -66,24 +67,38 @@ class Waiver:
 
 
 def check(index: TraceIndex, kpi_health: Mapping[str, KpiHealth], objective_health: Mapping[str, ObjectiveHealth],
-          as_of: date, enabled, extra: Iterable = (), risk_high: int = 15) -> tuple[list[Finding], list[Waiver]]:
+          as_of: date, enabled, extra: Iterable = (), risk_high: int = 15,
+          memo: dict | None = None) -> tuple[list[Finding], list[Waiver]]:
     """All alignment warnings, with the waivers that silenced some of them.
 
     :param extra: more gaps found elsewhere (initiative delivery, `delivery.gaps`), as
         (entity, code, key or (line, col), message), waived and switched like these.
     :param risk_high: the score from which a risk is high (config `risks.high`).
+    :param memo: tables kept between loads in one process (`itemmemo`): an item's gaps, and
+        the warning of each, are the last ones while everything they are worked out from is.
     """
     findings: list[Finding] = []
     waivers: list[Waiver] = []
-    gaps = chain(_gaps(index, kpi_health, objective_health, as_of), execution.gaps(index.plan, as_of, risk_high), extra)
-    for entity, code, key, message in gaps:
+    gaps = chain(_gaps(index, kpi_health, objective_health, as_of, memo), execution.gaps(index.plan, as_of, risk_high),
+                 extra)
+    made, kept = {}, (memo or {}).get("gap-findings", {})
+    for gap in gaps:
+        entity, code, key, message = gap
         if not enabled(code):
             continue
         if code in entity.waive:
             waivers.append(Waiver(entity, code, entity.waive[code]))
             continue
-        line, col = key if isinstance(key, tuple) else entity.at(key) if key else (entity.line, 1)
-        findings.append(warning(entity.file, line, col, code, message, entity.id))
+        last = kept.get(id(gap))  # a kept gap is the same object (the table holds it alive)
+        if last is not None and last[0] is gap:
+            finding = last[1]
+        else:
+            line, col = key if isinstance(key, tuple) else entity.at(key) if key else (entity.line, 1)
+            finding = warning(entity.file, line, col, code, message, entity.id)
+        made[id(gap)] = (gap, finding)
+        findings.append(finding)
+    if memo is not None:
+        memo["gap-findings"] = made
     # A waiver that silences nothing is listed too: the gap it accepted may have closed.
     listed = {(w.entity.id, w.code) for w in waivers}
     for entity in index.plan:
@@ -93,7 +108,8 @@ def check(index: TraceIndex, kpi_health: Mapping[str, KpiHealth], objective_heal
     return findings, waivers
 
 
-def _gaps(index: TraceIndex, kpi_health, objective_health, as_of: date) -> Iterator[tuple[Entity, str, str, str]]:
+def _gaps(index: TraceIndex, kpi_health, objective_health, as_of: date,
+          memo: dict | None = None) -> Iterator[tuple[Entity, str, str, str]]:
     plan = index.plan
     executed: set[str] = set()
     active_work: set[str] = set()
@@ -103,42 +119,58 @@ def _gaps(index: TraceIndex, kpi_health, objective_health, as_of: date) -> Itera
             executed.update(targets)
             if entity.active:
                 active_work.update(targets)
-
+    kept = Kept(memo, "gaps")
+    # What an item's gaps read beyond itself: the links, and every KPI's level (`_drives_strategic`).
+    levels = tuple(e.kpi.level for e in plan.of_kind("kpi")) if memo is not None else ()
+    last = memo.get("gap-levels") if memo is not None else None
+    graph = last[1] if last is not None and last[0] == levels and last[2] is index.up else object()
+    if memo is not None:
+        memo["gap-levels"] = (levels, graph, index.up)
     for entity in plan:
-        kind = entity.kind
-        if kind == "objective":
-            if entity.id not in executed:
-                yield entity, "no-execution", "", (f"strategic objective '{entity.id}' is not executed: no initiative, "
-                                                   "strategy or operational plan supports it; add "
-                                                   f"'supports: [{entity.id}]' to the work that serves it, or "
-                                                   "waive it with 'waive: {no-execution: reason}'")
-            if not objective_health[entity.id].kpis:  # the same KPIs its health is computed from
-                yield entity, "no-kpi", "", (f"strategic objective '{entity.id}' has no KPI: add a KPI that "
-                                             f"'measures: [{entity.id}]' (or one of its sub-objectives)")
-            health = objective_health[entity.id].health
-            if health == RED and entity.id not in active_work:
-                yield entity, "red-unaddressed", "", (f"strategic objective '{entity.id}' is red and no active "
-                                                      "initiative, plan or task works on it")
-            period = entity.attrs.get("period")
-            if period is not None and period.days < 365:
-                yield entity, "horizon", "period", (f"strategic objective '{entity.id}' spans {period.label}, less "
-                                                    "than a year; strategic objectives set long-term direction")
-        elif kind in ("initiative", "strategy", "operation", "task") and not index.traces_to.get(entity.id):
-            yield entity, "orphan", "supports", (f"{entity.noun} '{entity.id}' serves no strategic "
-                                                 "objective; link it with 'supports:'")
-        if kind == "operation":
-            period = entity.attrs.get("period")
-            if period is not None and period.days > 366:
-                yield entity, "horizon", "period", (f"operational plan '{entity.id}' spans {period.label}, more than "
-                                                    "a year; split it into yearly or quarterly plans")
-        if kind == "kpi":
-            yield from _kpi_gaps(index, entity, kpi_health[entity.id], as_of)
-        if kind in OWNED_KINDS and not entity.owner:
-            key = "owner" if "owner" in entity.key_lines else ""  # an empty 'owner:' at its line
-            yield entity, "no-owner", key, f"{entity.noun} '{entity.id}' has no owner; add 'owner: …'"
-        if entity.review_by is not None and entity.review_by < as_of and kind != "risk":
-            yield entity, "review-overdue", "review_by", (f"{entity.noun} '{entity.id}' was due for review "
-                                                          f"on {entity.review_by}; review it and set a new review_by")
+        eid = entity.id
+        inputs = (entity, graph, index.traces_to.get(eid), eid in executed, eid in active_work,
+                  objective_health.get(eid), kpi_health.get(eid), as_of)
+        yield from kept.get(eid, inputs, lambda e=entity: tuple(_item_gaps(index, e, kpi_health, objective_health,
+                                                                           as_of, executed, active_work)))
+    kept.done()
+
+
+def _item_gaps(index: TraceIndex, entity: Entity, kpi_health, objective_health, as_of: date, executed: set[str],
+               active_work: set[str]) -> Iterator[tuple[Entity, str, str, str]]:
+    kind = entity.kind
+    if kind == "objective":
+        if entity.id not in executed:
+            yield entity, "no-execution", "", (f"strategic objective '{entity.id}' is not executed: no initiative, "
+                                               "strategy or operational plan supports it; add "
+                                               f"'supports: [{entity.id}]' to the work that serves it, or "
+                                               "waive it with 'waive: {no-execution: reason}'")
+        if not objective_health[entity.id].kpis:  # the same KPIs its health is computed from
+            yield entity, "no-kpi", "", (f"strategic objective '{entity.id}' has no KPI: add a KPI that "
+                                         f"'measures: [{entity.id}]' (or one of its sub-objectives)")
+        health = objective_health[entity.id].health
+        if health == RED and entity.id not in active_work:
+            yield entity, "red-unaddressed", "", (f"strategic objective '{entity.id}' is red and no active "
+                                                  "initiative, plan or task works on it")
+        period = entity.attrs.get("period")
+        if period is not None and period.days < 365:
+            yield entity, "horizon", "period", (f"strategic objective '{entity.id}' spans {period.label}, less "
+                                                "than a year; strategic objectives set long-term direction")
+    elif kind in ("initiative", "strategy", "operation", "task") and not index.traces_to.get(entity.id):
+        yield entity, "orphan", "supports", (f"{entity.noun} '{entity.id}' serves no strategic "
+                                             "objective; link it with 'supports:'")
+    if kind == "operation":
+        period = entity.attrs.get("period")
+        if period is not None and period.days > 366:
+            yield entity, "horizon", "period", (f"operational plan '{entity.id}' spans {period.label}, more than "
+                                                "a year; split it into yearly or quarterly plans")
+    if kind == "kpi":
+        yield from _kpi_gaps(index, entity, kpi_health[entity.id], as_of)
+    if kind in OWNED_KINDS and not entity.owner:
+        key = "owner" if "owner" in entity.key_lines else ""  # an empty 'owner:' at its line
+        yield entity, "no-owner", key, f"{entity.noun} '{entity.id}' has no owner; add 'owner: …'"
+    if entity.review_by is not None and entity.review_by < as_of and kind != "risk":
+        yield entity, "review-overdue", "review_by", (f"{entity.noun} '{entity.id}' was due for review "
+                                                      f"on {entity.review_by}; review it and set a new review_by")
 
 
 def _kpi_gaps(index: TraceIndex, entity: Entity, health: KpiHealth, as_of: date) -> Iterator[tuple[Entity, str, str, str]]:

@@ -7,6 +7,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Mapping
 
+from stratdocs.itemmemo import Kept
 from stratdocs.marks import N_
 from stratdocs.model import Kpi, Point
 from stratdocs.numbers import format_number
@@ -112,16 +113,32 @@ def _expected(previous: Point, target: Point, day: date) -> float:
     return previous.value + (target.value - previous.value) * (day - previous.date).days / span
 
 
-def compute(index: TraceIndex, as_of: date, cutoffs: Cutoffs) -> tuple[Mapping[str, KpiHealth], Mapping[str, ObjectiveHealth]]:
-    """Health of every KPI and every strategic objective."""
+def compute(index: TraceIndex, as_of: date, cutoffs: Cutoffs,
+            memo: dict | None = None) -> tuple[Mapping[str, KpiHealth], Mapping[str, ObjectiveHealth]]:
+    """Health of every KPI and every strategic objective.
+
+    :param memo: tables kept between loads in one process (`itemmemo`): a KPI's health is
+        reused while the KPI is the same, an objective's KPIs while the links are the same.
+    """
     plan = index.plan
-    kpis = {e.id: kpi_health(e.kpi, as_of, cutoffs) for e in plan.of_kind("kpi")}
+    kept, measuring = Kept(memo, "kpi-health"), Kept(memo, "measuring")
+    kpis = {e.id: kept.get(e.id, (e.kpi, as_of, cutoffs), lambda k=e.kpi: kpi_health(k, as_of, cutoffs))
+            for e in plan.of_kind("kpi")}
     objectives = {}
     for objective in plan.of_kind("objective"):
-        measuring = {k for o in (objective.id, *index.descendants(objective.id)) for k in index.measured_by(o)}
-        ordered = sorted(measuring, key=plan.position.__getitem__)
+        # index.down and objective_children are the same objects while no link changed (trace.BuildMemo)
+        ordered = measuring.get(objective.id, (index.down, index.objective_children),
+                                lambda o=objective.id: _measuring(index, o), identical=True)
         objectives[objective.id] = rollup(ordered, kpis, plan, cutoffs)
+    kept.done()
+    measuring.done()
     return MappingProxyType(kpis), MappingProxyType(objectives)
+
+
+def _measuring(index: TraceIndex, objective_id: str) -> list[str]:
+    """The KPIs that measure an objective or any of its sub-objectives, in plan order."""
+    found = {k for o in (objective_id, *index.descendants(objective_id)) for k in index.measured_by(o)}
+    return sorted(found, key=index.plan.position.__getitem__)
 
 
 def rollup(kpi_ids: list[str], kpis: Mapping[str, KpiHealth], plan, cutoffs: Cutoffs) -> ObjectiveHealth:

@@ -14,6 +14,7 @@ slugs (`assign_slugs`), and the owners index keeps `owners/index.html`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -37,6 +38,7 @@ _HEALTH_RANK = {"red": 0, "amber": 1}
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=8192)  # asked for every item several times a build, of a few names
 def owner_key(name: str) -> str:
     """An owner's identity: whitespace collapsed, case folded ("" for no owner)."""
     return " ".join(name.split()).casefold()

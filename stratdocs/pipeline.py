@@ -95,14 +95,15 @@ def check(root: Path, stages: Stages | None = None, files: project_mod.FileMemo 
         except OSError:
             pass  # a cache that cannot be written only makes the next run slower
     start = stages.done("load and validate the plan", start)
-    theme, found = preflight(project, probe)
+    theme, found = preflight(project, probe, files.items if files is not None else None)
     stages.done("check theme and documents", start)
     return Checked(project, theme, tuple(sorted(set(project.findings) | set(found))))
 
 
-def preflight(project: project_mod.Project, probe: bool = True) -> tuple[Theme, list[Finding]]:
+def preflight(project: project_mod.Project, probe: bool = True, tables: dict | None = None) -> tuple[Theme, list[Finding]]:
     """What rendering needs beyond the plan: the theme, its templates, the documents' logo and
-    revisions. Config problems raise `ConfigError` (all at once); template problems are findings."""
+    revisions. Config problems raise `ConfigError` (all at once); template problems are findings.
+    `tables`: what the preview keeps between rebuilds (`render.reuse`)."""
     cfg = project.config
     problems: list[Finding] = []
     try:
@@ -129,21 +130,25 @@ def preflight(project: project_mod.Project, probe: bool = True) -> tuple[Theme, 
         from stratdocs.render.probe import template_findings
 
         found = template_findings(project, theme)
-    return theme, found + _output_clashes(project, theme)
+    return theme, found + _output_clashes(project, theme, tables)
 
 
-def _output_clashes(project: project_mod.Project, theme: Theme) -> list[Finding]:
+def _output_clashes(project: project_mod.Project, theme: Theme, tables: dict | None = None) -> list[Finding]:
     """Two outputs on one path (a content folder mapped onto a report's path, say) is an error
-    located at the item's file, in `check` as in `build`."""
-    from stratdocs.render.urls import SiteMap, clashes, planned_outputs
+    located at the item's file, in `check` as in `build` (`tables`: the preview's, `render.reuse`)."""
+    from stratdocs.render import reuse
+    from stratdocs.render.urls import clashes, planned_outputs
     from stratdocs.theme import static_files
 
     cfg = project.config
-    outputs = planned_outputs(project.plan, SiteMap.of(project.plan, cfg.content_dir), cfg.matrices,
-                              cfg.documents, static_files(theme), (rel for rel, _ in project.assets))
+    sitemap, static = reuse.site_map(project, tables), tuple(static_files(theme))
+    found = reuse.output_clashes(project, sitemap, static, tables, lambda: clashes(planned_outputs(
+        project.plan, sitemap, cfg.matrices, cfg.documents, static, (rel for rel, _ in project.assets))))
+    if not found:
+        return []
     already = {f.entity for f in project.findings if f.severity is Severity.ERROR and f.entity}
     findings = []
-    for path, first, second, entity in clashes(outputs):
+    for path, first, second, entity in found:
         if entity is not None and entity.id in already:
             continue  # a second plan or a duplicate id: reported once, as that
         file, line = (entity.file, entity.line) if entity is not None else (config_mod.CONFIG_FILE, 1)

@@ -119,12 +119,15 @@ def load(root: Path, cfg: config_mod.Config | None = None, files: "FileMemo | No
     """
     cfg = cfg or config_mod.load(root)
     config_mod.validate_references(cfg)
-    listed, found = sources.discover(cfg.root, cfg.content_dir, dict(cfg.folders))
+    kept = files.listing(cfg) if files is not None else None  # the preview, after a save of known files
+    listed, found = kept or sources.discover(cfg.root, cfg.content_dir, dict(cfg.folders))
+    if files is not None:
+        files.listed = (cfg, listed, list(found))
     overrides = overrides or {}
     lock, lock_findings = suspect.read_lock(cfg.root)
     found += lock_findings if cfg.check_enabled("suspect") else []
     if files is not None:
-        return combine(cfg, found, files.read(cfg, listed, overrides), lock, files.trace)
+        return combine(cfg, found, files.read(cfg, listed, overrides), lock, files.trace, files.items)
     if cache is not None and cache.folder is not None:
         results = read_cached(cfg, listed, cache, overrides)
         return combine(cfg, found, results, lock, sources=cache.sources())
@@ -215,6 +218,27 @@ class FileMemo:
         self.reread = 0
         #: the trace index of the last load, reused while the links are the same
         self.trace = trace.BuildMemo()
+        #: per-item results of the analysis (health, trend), kept while their inputs are the same
+        self.items: dict = {}
+        #: the files that may have changed since the last `read` (None: any file, or one was
+        #: created or deleted); the preview sets it from what the watcher saw (`edited`)
+        self.changed: set[str] | None = None
+        #: whether someone reports every save (`edited`): the preview's watcher does
+        self.watched = False
+        #: (config, listed files, discovery findings) of the last load
+        self.listed: tuple | None = None
+
+    def edited(self, rels: set[str] | None) -> None:
+        """Only these known content files were saved since the last `read` (None: anything may
+        have changed: a file created, deleted or renamed, config or data edited)."""
+        self.changed = None if rels is None or self.changed is None or not rels <= self.files.keys() \
+            else self.changed | rels
+
+    def listing(self, cfg: config_mod.Config) -> tuple[list[tuple[str, str]], list[Finding]] | None:
+        """The last load's files and discovery findings while no file was created or deleted since."""
+        if self.changed is None or self.listed is None or self.listed[0] is not cfg and self.listed[0] != cfg:
+            return None
+        return self.listed[1], list(self.listed[2])
 
     def _key(self, cfg: config_mod.Config, rel: str, kind: str, previous: FileResult | None,
              text: str | None = None) -> tuple:
@@ -235,10 +259,14 @@ class FileMemo:
             self.files = {}
             self.config_stamp = stamp
         results, kept, self.reread = [], {}, 0
+        trusted = self.changed if self.changed is not None and not overrides else None
         for rel, kind in listed:
             previous = self.files.get(rel)
             text = overrides.get(rel)
-            key = self._key(cfg, rel, kind, previous[1] if previous else None, text)
+            if trusted is not None and previous is not None and rel not in trusted and previous[0][0] == kind:
+                key = previous[0]  # not saved since: no need to look at it (`edited`)
+            else:
+                key = self._key(cfg, rel, kind, previous[1] if previous else None, text)
             if previous is not None and previous[0] == key:
                 result = previous[1]
             else:
@@ -247,15 +275,15 @@ class FileMemo:
                 self.reread += 1
             kept[rel] = (key, result)
             results.append(result)
-        self.files = kept
+        self.files, self.changed = kept, set() if self.watched else None
         return results
 
 
 def combine(cfg: config_mod.Config, discovery: list[Finding], results: list[FileResult],
-            lock: suspect.Lock | None = None, traces: trace.BuildMemo | None = None,
+            lock: suspect.Lock | None = None, traces: trace.BuildMemo | None = None, items: dict | None = None,
             sources: Mapping[str, str] | None = None) -> Project:
     """A project from the per-file results (fresh, or reused by the preview server); `lock` is
-    the entries of `stratdocs.lock` (None without one); `traces`: the preview's trace memo;
+    the entries of `stratdocs.lock` (None without one); `traces`, `items`: the preview's memos;
     `sources`: `Project.sources`."""
     findings = list(discovery)
     entities: list[Entity] = []
@@ -268,19 +296,21 @@ def combine(cfg: config_mod.Config, discovery: list[Finding], results: list[File
             digests[result.rel] = result.digest
         if result.unreadable_id is not None:
             unreadable.add(result.unreadable_id)
-    project = assemble(cfg, entities, findings, digests, frozenset(unreadable), lock, traces)
+    project = assemble(cfg, entities, findings, digests, frozenset(unreadable), lock, traces, items)
     return replace(project, sources=MappingProxyType(dict(sources))) if sources else project
 
 
 def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Finding],
              digests: Mapping[str, str], unreadable: frozenset[str] = frozenset(),
-             lock: suspect.Lock | None = None, traces: trace.BuildMemo | None = None) -> Project:
+             lock: suspect.Lock | None = None, traces: trace.BuildMemo | None = None,
+             items: dict | None = None) -> Project:
     """Everything after reading files: plan, trace index, health and alignment findings.
 
     `unreadable` holds the ids of files that could not be parsed (already reported), so that
     references to them do not cascade into broken-ref errors. `lock` is the entries of
     `stratdocs.lock` for the suspect-link check (None: no lock, nothing is suspect). `traces`
-    builds the trace index reusing the last one while the links are the same (the preview).
+    builds the trace index reusing the last one while the links are the same (the preview);
+    `items` keeps per-item health and trend while their inputs are the same (`itemmemo`).
     """
     findings = list(findings)
     plan, found = trace.assemble(entities)
@@ -293,11 +323,11 @@ def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Find
     published, found = assets_mod.discover(cfg.root, cfg.content_dir)
     findings += found if cfg.check_enabled("asset") else []
     findings += _file_links(cfg, plan, digests, {f"{cfg.content_dir}/assets/{rel}" for rel, _ in published})
-    kpi_health, objective_health = health.compute(index, cfg.as_of, cfg.status)
+    kpi_health, objective_health = health.compute(index, cfg.as_of, cfg.status, items)
     initiatives = delivery.compute(plan, cfg.as_of, cfg.delivery)
     late = delivery.gaps(plan, initiatives, cfg.as_of, cfg.delivery)
     found, waivers = alignment.check(index, kpi_health, objective_health, cfg.as_of, cfg.check_enabled, late,
-                                     cfg.risks.high)
+                                     cfg.risks.high, items)
     findings += found
     findings += [f for f in suspect.check(index, lock, cfg.check_enabled)  # waivers listed by alignment
                  if "suspect" not in plan.entities[f.entity].waive]
@@ -307,7 +337,7 @@ def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Find
         else:  # these come from the schema, so their waivers apply here (alignment lists them)
             waived = {e.id for e in plan if code in e.waive}
             findings = [f for f in findings if not (f.code == code and f.entity in waived)]
-    kpi_trend, objective_trend = trend_mod.compute(plan, kpi_health, objective_health, cfg.as_of, cfg.status)
+    kpi_trend, objective_trend = trend_mod.compute(plan, kpi_health, objective_health, cfg.as_of, cfg.status, items)
     return Project(cfg, plan, index, kpi_health, objective_health, tuple(sorted(set(findings))),
                    tuple(waivers), digests, published, kpi_trend=kpi_trend, objective_trend=objective_trend,
                    initiative_health=initiatives)

@@ -22,6 +22,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from stratdocs.health import GREEN, NO_DATA, Cutoffs, KpiHealth, ObjectiveHealth, kpi_health, rollup
+from stratdocs.itemmemo import Kept
 from stratdocs.model import Kpi, Plan, Point
 
 IMPROVING, WORSENING, STEADY, NONE = "improving", "worsening", "steady", "none"
@@ -109,9 +110,17 @@ def health_direction(before: str, after: str) -> str:
 
 
 def compute(plan: Plan, kpi_healths: Mapping[str, KpiHealth], objective_healths: Mapping[str, ObjectiveHealth],
-            as_of: date, cutoffs: Cutoffs) -> tuple[Mapping[str, Trend], Mapping[str, Trend]]:
-    """The trend of every KPI and every strategic objective (by id)."""
-    kpis = {e.id: kpi_trend(e.kpi, as_of, cutoffs, kpi_healths[e.id]) for e in plan.of_kind("kpi")}
+            as_of: date, cutoffs: Cutoffs, memo: dict | None = None) -> tuple[Mapping[str, Trend], Mapping[str, Trend]]:
+    """The trend of every KPI and every strategic objective (by id).
+
+    :param memo: tables kept between loads in one process (`itemmemo`): a KPI's trend is
+        reused while the KPI and its health are the same.
+    """
+    kept = Kept(memo, "kpi-trend")
+    kpis = {e.id: kept.get(e.id, (e.kpi, as_of, cutoffs, kpi_healths[e.id]),
+                           lambda k=e.kpi, h=kpi_healths[e.id]: kpi_trend(k, as_of, cutoffs, h))
+            for e in plan.of_kind("kpi")}
+    kept.done()
     previous = {k: KpiHealth(t.previous_health, "previous period") for k, t in kpis.items()}
     objectives = {}
     for objective_id, now in objective_healths.items():

@@ -68,10 +68,12 @@ def body_key(spec: RendererSpec, entity) -> str:
     return digest(spec.fingerprint, entity.file, entity.body)
 
 
-def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache) -> tuple[dict[str, Rendered], set[str]]:
+def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache,
+                  entities=None) -> tuple[dict[str, Rendered], set[str]]:
     """Every entity body as HTML: from the cache while its links still resolve the same way,
     otherwise rendered (in two worker processes when there are many); and the ids whose HTML
-    came from the cache file, not from this process.
+    came from the cache file, not from this process. `entities`: only these (the preview,
+    `render.reuse.bodies`), by default the whole plan.
 
     Cached HTML is sanitised again where it re-enters a page, so a planted cache cannot add
     script: `Views.body` (the only way a page reads a body) cleans those ids on first use. A
@@ -82,7 +84,7 @@ def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache) -> tu
     out: dict[str, Rendered] = {}
     unclean: set[str] = set()
     todo: list[tuple[str, str, str, str]] = []
-    for entity in project.plan:
+    for entity in project.plan if entities is None else entities:
         if entity.container is not None:
             continue
         key = body_key(spec, entity)

@@ -50,6 +50,8 @@ class Memory:
     digests: dict = field(default_factory=dict)
     #: guard -> entity id -> (view model, ids read, ids shown) of the previous rebuild (`render.viewmemo`)
     views: dict = field(default_factory=dict)
+    #: what a rebuild takes over from the last one while its inputs are the same (`render.reuse`)
+    kept: dict = field(default_factory=dict)
 
     def snapshot(self, guard: str) -> dict:
         """What a later build in another process needs to skip unchanged pages, as plain data
@@ -92,7 +94,8 @@ class Memory:
         if "refs" in self.restored:
             previous = self.restored.pop("refs")
             item_refs = self.digests["refs"] = {key: _digest(ref) for key, ref in item_refs.items()}
-        changed = {key for key, ref in item_refs.items() if previous.get(key) != ref}
+        get = previous.get  # the same object is the same reference (`render.reuse.item_refs`)
+        changed = {key for key, ref in item_refs.items() if (old := get(key)) is not ref and old != ref}
         return changed | (previous.keys() - item_refs.keys())
 
     def changes(self, states: dict[str, tuple]) -> set[str] | None:

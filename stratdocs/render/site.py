@@ -25,12 +25,13 @@ from stratdocs.project import Project
 from stratdocs.render.environment import make_environment
 from stratdocs.render.pdf_text import PrintText
 from stratdocs.render.views.interface import Interface, use as use_interface
-from stratdocs.render.bodies import render_bodies, renderer_spec
+from stratdocs.render import reuse
+from stratdocs.render.bodies import renderer_spec  # noqa: F401  (render.pdf and tests take it from here)
 from stratdocs.render.deferred import bind as bind_deferred
 from stratdocs.render.memory import GRAPH, PLAN, Memory, owner_id, plan_state
 from stratdocs.render.pages import write_outputs
 from stratdocs.render.viewmemo import EntityMemo, keeping, remember
-from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path, matrix_path
+from stratdocs.render.urls import REPORT_PAGES, index_path, matrix_path
 from stratdocs.render.views import Crumb, Page, Views, link_body
 from stratdocs.render.views.common import NotFoundView, not_found_base
 from stratdocs.render.views.matrix import shown_spec
@@ -88,6 +89,8 @@ class SiteRenderer:
         self.print_text = PrintText.of(views.ui, project.as_of)
         self.extra = extra_context or {}
         self.docs_memo: dict | None = None
+        #: the `Page` of an item (the preview takes unchanged ones over: `render.reuse.page_of`)
+        self.page_of = views.page_for
 
     def template(self, output: Output) -> jinja2.Template:
         """The output's compiled template (compiled once, kept by the environment)."""
@@ -138,7 +141,7 @@ class SiteRenderer:
         for entity in plan:
             if entity.container is not None or entity.kind == "plan":
                 continue
-            page = views.page_for(entity)
+            page = self.page_of(entity)
             yield Output(page.path, [f"{entity.kind}.html", "entity.html"], page,
                          lambda e=entity, p=page: self._linked(views.entity(e), p))
         _ = views.ui.gettext
@@ -272,12 +275,26 @@ def entity_states(views: Views) -> dict[str, tuple]:
     determines the load cache's result, and digests faster than its repr (issue 15)."""
     project, index = views.project, views.index
     sources = project.sources  # an item as what its file was made from: its repr costs more
-    return {e.id: ((sources[e.file], e.id) if e.file in sources else e, project.kpi_health.get(e.id), project.objective_health.get(e.id),
-                   project.kpi_trend.get(e.id), project.objective_trend.get(e.id), index.traces_to.get(e.id), index.chains.get(e.id), tuple(views.entity_findings.get(e.id, ())),
-                   tuple(views.waivers.get(e.id, ())), views.edit_url(e), views.last_change(e),
-                   views.sitemap.owner(e.owner), index.up.get(e.id), index.down.get(e.id))
+    kpi_health, objective_health = project.kpi_health.get, project.objective_health.get
+    kpi_trend, objective_trend = project.kpi_trend.get, project.objective_trend.get
+    traces, chains, up, down = index.traces_to.get, index.chains.get, index.up.get, index.down.get
+    findings, waivers, owner = views.entity_findings.get, views.waivers.get, views.sitemap.owner
+    # Without a forge's editor or outside git these are '' and None for every item (see each).
+    edit_url = views.edit_url if project.config.edit_base else lambda e: ""
+    last_change = views.last_change if project.checkout.commit else lambda e: None
+    return {(i := e.id): ((sources[e.file], i) if e.file in sources else e, kpi_health(i), objective_health(i),
+                          kpi_trend(i), objective_trend(i), traces(i), chains(i), tuple(findings(i, ())),
+                          tuple(waivers(i, ())), edit_url(e), last_change(e), owner(e.owner), up(i), down(i))
             for e in project.plan} | {PLAN: plan_state(project)} | {
         owner_id(o.key): (o, (), ()) for o in views.owners}
+
+
+def _copy_files(writer, theme: Theme, project: Project) -> None:
+    """The theme's static files and the project's published assets, as they are."""
+    for rel, source in static_files(theme).items():
+        writer.copy(f"static/{rel}", source)
+    for rel, source in project.assets:
+        writer.copy(f"assets/{rel}", source)
 
 
 def write_site(project: Project, writer, theme: Theme | None = None, *, commit: str = "", cache: BuildCache | None = None,
@@ -298,10 +315,10 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     """
     theme = theme or resolve_theme(project.config)
     cache = cache if cache is not None else BuildCache()
-    sitemap = SiteMap.of(project.plan, project.config.content_dir)
-    spec = renderer_spec(project, sitemap.paths)
+    tables = memory.kept if memory is not None else None  # the preview's: `render.reuse`
+    spec = reuse.renderer_spec(project, sitemap := reuse.site_map(project, tables), tables)
     views = Views(project, spec.make, commit, charts=cache, sitemap=sitemap)
-    bodies, unclean = render_bodies(project, spec, cache)
+    bodies, unclean = reuse.bodies(project, spec, cache, tables)
     views.set_bodies(bodies, unclean)
     fingerprint = theme_fingerprint(theme)
     env = memory.env[1] if memory and memory.env and memory.env[0] == (fingerprint, project.config) else None
@@ -309,6 +326,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     views.ui = Interface.of(project.config, env.translations)
     use_interface(views.ui)
     renderer = SiteRenderer(project, views, env, theme, extra_context)
+    renderer.page_of, views.owners = reuse.page_of(views, env, tables), reuse.owners(views, tables)
     base = page_base(fingerprint, renderer, extra_context)
     guard = digest(base, repr(project.config))  # what a restored read set is valid for
     persist = memory is None  # a build: the read sets go to the on-disk cache for the next one
@@ -318,7 +336,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     views.rows_memo = memory.rows
     changed = memory.changes(entity_states(views))
     rebodied = memory.changed_bodies({key: r.html for key, r in bodies.items()})
-    changed_refs = memory.ref_changes({e.id: views.item_ref(e.id) for e in project.plan})
+    changed_refs = memory.ref_changes(reuse.item_refs(views, env, tables))
     changed = changed | rebodied if changed is not None else None
     kept = (lambda: cache.kept_views(guard)) if persist else memory.views.get(guard, {})
     views.entity = memo = EntityMemo(views, kept, changed, changed_refs, LazyCharts(cache), encode=persist)  # once
@@ -331,10 +349,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
                   base, writer, cache, memory, views, renderer)  # the preview: all but item pages after the reload
     used_pages = write_outputs(renderer.outputs(), is_unchanged, base, writer, cache, memory, views, renderer,
                                progress, parallel=persist, deferred=deferred)
-    for rel, source in static_files(theme).items():
-        writer.copy(f"static/{rel}", source)
-    for rel, source in project.assets:
-        writer.copy(f"assets/{rel}", source)
+    _copy_files(writer, theme, project)
     # Skipped pages used charts too: then all are kept; the Documents page (after the PDFs) keeps its entry.
     cache.prune(set(cache.bodies) & cache.used_bodies, views.chart_keys if changed is None else None,
                 used_pages | {documents_page().path})

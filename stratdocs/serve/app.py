@@ -111,7 +111,7 @@ def _watch(root: Path, session: Session, broadcaster: Broadcaster, settler: Sett
         # The watch list depends on the config (content_dir, theme): re-read it when the config changes.
         for changes in watchfiles.watch(*watched_paths(root), debounce=150, step=50, stop_event=stop,
                                         raise_interrupt=False):
-            outcome = session.update()
+            outcome = session.update(changes)
             if not (quiet and outcome.ok):
                 echo(describe(outcome))
             broadcaster.publish([] if outcome.ok else outcome.errors)

@@ -10,17 +10,24 @@ be made (twins, reports, owner pages, indexes, search index) in a `render.deferr
 `settle` makes those, and `fresh` makes a pending one before the server reads it. One lock
 orders all three, so a request never reads a page while it is stale or being written.
 `rebuild` is `update` then `settle`: the output is then byte-identical to a full build.
+
+`update` is told what the watcher saw: after a save of content files the last rebuild read,
+the content folder is not listed again and only those files are looked at (`saved_files`,
+`project.FileMemo.edited`); the whole-plan passes after it take over from the last rebuild
+whatever their inputs leave the same (`itemmemo`, `render.reuse`). Anything else (a file
+created or deleted, config, theme, data) takes the full path.
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from stratdocs import config as config_mod
 from stratdocs import pipeline
@@ -29,6 +36,7 @@ from stratdocs.errors import ConfigError, ContentError, StratdocsError
 from stratdocs.project import FileMemo
 from stratdocs.render.deferred import Deferred, Interrupted
 from stratdocs.render.memory import Memory
+from stratdocs.workers import collector_paused
 from stratdocs.serve.writer import PreviewWriter
 
 
@@ -52,6 +60,7 @@ class Session:
         self.output = output
         self.writer = PreviewWriter(output)
         self.files = FileMemo()
+        self.files.watched = True  # `update` says which files were saved
         self.memory = Memory()
         self.cache = BuildCache()
         self.extra = {"live_reload": live_reload}
@@ -80,17 +89,24 @@ class Session:
             outcome.seconds = time.perf_counter() - start
             return outcome
 
-    def update(self) -> Outcome:
+    def update(self, changes: Iterable[tuple[object, str]] | None = None) -> Outcome:
         """Re-read what changed and make the pages of the items it changed; every other output
         to make waits in `pending` (see `settle`, `fresh`). On errors the last good site stays,
-        with what was pending for it."""
+        with what was pending for it.
+
+        :param changes: what the watcher saw, (change, path) pairs: when they are only saves of
+            content files the last rebuild read, only those are looked at (`saved_files`);
+            None (or anything else: a file created or deleted, config, theme, data) looks at all.
+        """
         start = time.perf_counter()
         with self._ahead():  # a page the settling thread is making is given up for this
+            self.files.edited(saved_files(self.root, changes) if changes is not None else None)
             self.writer.changed = []
             deferred = Deferred()
             try:
-                checked = pipeline.preview(self.root, self.writer, self.files, self.cache, self.memory,
-                                           self.extra, deferred)
+                with collector_paused():  # and then frozen: collected once settled (`_collect`)
+                    checked = pipeline.preview(self.root, self.writer, self.files, self.cache, self.memory,
+                                               self.extra, deferred)
             except ConfigError as exc:
                 return Outcome(False, time.perf_counter() - start, errors=[f.text() for f in exc.findings])
             except ContentError as exc:
@@ -168,13 +184,37 @@ class Session:
             yield self.pending.failed.get(rel)
 
 
+def saved_files(root: Path, changes: Iterable[tuple[object, str]]) -> set[str] | None:
+    """The project-relative paths of the Markdown files the watcher saw saved, or None when it saw
+    anything else. A file deleted and written again (an editor's atomic save) counts as saved if
+    it is a plain file now; whether each was read by the last rebuild is `FileMemo.edited`'s to say.
+    """
+    rels = set()
+    for _, path in changes:
+        full = Path(path)
+        if full.suffix != ".md" or full.is_symlink() or not full.is_file():
+            return None
+        try:
+            rel = full.relative_to(root)
+        except ValueError:
+            try:
+                rel = Path(os.path.realpath(full.parent)).relative_to(root) / full.name
+            except ValueError:
+                return None
+        rels.add(rel.as_posix())
+    return rels
+
+
 def _collect() -> None:
     """Collect the garbage of the rebuild while the preview is idle, then set what is left aside.
 
     A plan of 10,000 items is millions of objects; a full collection that Python starts by itself
     in the middle of a rebuild scans them all (about a second at 10,000 items), so the reload would
     wait for it. Collected here, after settling, and then frozen (`gc.freeze`), the next rebuild's
-    collections scan only what it allocated; the frozen objects are collected here next time.
+    collections scan only what it allocated; the frozen objects are collected here next time. An
+    update runs with the collector paused and freezes what it made (`workers.collector_paused`),
+    so the reload waits for no collection at all, not even the one the collector would start as
+    soon as it is on again: its garbage is collected here too.
     """
     gc.unfreeze()
     gc.collect()

@@ -24,34 +24,45 @@ class PreviewWriter(InPlaceWriter):
 
     def __init__(self, output: Path):
         super().__init__(output, prune=True)
-        self._paths: dict[str, tuple[str, Path]] = {}  # rel -> (its claim key, its file), found by `claim`
+        self._paths: dict[str, tuple[str, Path, Path, str]] = {}  # rel -> (claim key, file, its folder
+        # and that folder as a string), found by `claim`
         self._listed = False  # whether a round listed the folder since the writer last lost track
+        self._folders: set[str] = set()  # `_inside` as strings (cheaper to look up), this round
 
     def _claim(self, rel: str) -> Path:
         known = self._paths.get(rel)
         if known is None:
             path = super()._claim(rel)
-            self._paths[rel] = (PurePosixPath(rel).as_posix().lower(), path)
+            self._paths[rel] = (PurePosixPath(rel).as_posix().lower(), path, path.parent, str(path.parent))
+            self._folders.add(str(path.parent))
             return path
-        key, path = known
+        key, path, parent, folder = known
         if key in self.written:
             claim(rel, self.written)  # raises the writer's own message: two outputs on one path
         self.written.add(key)
-        if path.parent not in self._inside:  # each folder resolved once a round, as the base writer does
-            parent = path.parent.resolve()
-            if parent != self.output and self.output not in parent.parents:
-                raise OutputError(f"refusing to write '{rel}': '{path.parent}' leaves the output folder")
-            self._inside.add(path.parent)
+        if folder not in self._folders:  # each folder resolved once a round, as the base writer does
+            real = parent.resolve()
+            if real != self.output and self.output not in real.parents:
+                raise OutputError(f"refusing to write '{rel}': '{parent}' leaves the output folder")
+            self._inside.add(parent)
+            self._folders.add(folder)
         return path
 
     def keep(self, rel: str, sha256: str) -> bool:
-        known = self._paths.get(rel)
-        if self.known.get(rel) != sha256 or not os.path.exists(known[1] if known else self.output / rel):
+        """Keep the file at `rel` when it holds `sha256`. A file this writer wrote or kept in its
+        last round is there still (nothing else writes to the folder: see the module's
+        docstring), so only one it never claimed is looked for on disk."""
+        if self.known.get(rel) != sha256 or rel not in self._paths and not os.path.exists(self.output / rel):
             return False
         self._claim(rel)
         return True
 
+    def abort(self) -> None:
+        super().abort()
+        self._folders = set()
+
     def commit(self) -> None:
+        self._folders = set()
         if not self._listed:
             super().commit()
             self._listed = True
@@ -79,6 +90,7 @@ class PreviewWriter(InPlaceWriter):
             except OSError:  # not empty (or gone): stop here
                 return
             self._inside.discard(folder)
+            self._folders.discard(str(folder))
             self._paths = {rel: known for rel, known in self._paths.items() if folder not in known[1].parents}
             folder = folder.parent
 

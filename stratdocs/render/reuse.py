@@ -1,0 +1,171 @@
+"""What one preview rebuild takes over from the last one instead of working it out again for the
+whole plan (issue 15, "one-file edit in `serve`"): the site map, the output-clash check, the
+Markdown renderer's spec and the items' `Page`s.
+
+Each is kept in a table of the preview's memory (`render.memory.Memory.kept`, and the load's
+`project.FileMemo.items` for `check`) with what it was worked out from, and taken over only
+while those inputs are the same: the trace index's edges (the same objects while no item's id,
+kind, file, line, references or nested items changed: `trace.BuildMemo`), and whatever else each
+reads (owners, titles, config). Without tables (a build), everything is worked out afresh.
+"""
+
+from __future__ import annotations
+
+from stratdocs.render.urls import SiteMap
+
+
+def _same(kept: tuple | None, identical: tuple, equal: tuple) -> bool:
+    return (kept is not None and all(a is b for a, b in zip(kept[0], identical)) and kept[1] == equal)
+
+
+def site_map(project, tables: dict | None) -> SiteMap:
+    """`SiteMap.of` the project's plan, the last one while no id, kind, file, nesting or owner changed."""
+    plan, content_dir = project.plan, project.config.content_dir
+    if tables is None:
+        return SiteMap.of(plan, content_dir)
+    identical, equal = (project.index.up,), (content_dir, tuple(e.owner for e in plan))
+    kept = tables.get("sitemap")
+    if _same(kept, identical, equal):
+        return kept[2]
+    sitemap = SiteMap.of(plan, content_dir)
+    tables["sitemap"] = (identical, equal, sitemap)
+    return sitemap
+
+
+def output_clashes(project, sitemap: SiteMap, static: tuple[str, ...], tables: dict | None, make) -> list:
+    """`make()`: the output clashes (`urls.clashes` of `urls.planned_outputs`) of this site map,
+    the configured matrices and documents, the theme's static files and the published assets;
+    the last ones while all of these are the same (the same site map: the same ids, kinds,
+    files, lines and nesting, so the same items are named at the same places)."""
+    if tables is None:
+        return make()
+    cfg = project.config
+    identical, equal = (sitemap,), (tuple(cfg.matrices), tuple(cfg.documents), static,
+                                    tuple(rel for rel, _ in project.assets))
+    kept = tables.get("clashes")
+    if _same(kept, identical, equal):
+        return kept[2]
+    found = make()
+    tables["clashes"] = (identical, equal, found)
+    return found
+
+
+def renderer_spec(project, sitemap: SiteMap, tables: dict | None):
+    """`render.bodies.renderer_spec` of the project: the last one while the site map, every
+    item's title, the Markdown settings and the published assets are the same."""
+    from stratdocs.render.bodies import renderer_spec as make
+
+    if tables is None:
+        return make(project, sitemap.paths)
+    cfg = project.config
+    identical = (sitemap,)
+    equal = (tuple(e.title for e in project.plan), tuple(cfg.markdown_extensions), repr(cfg.markdown_options),
+             cfg.raw_html, cfg.content_dir, tuple(rel for rel, _ in project.assets))
+    kept = tables.get("spec")
+    if _same(kept, identical, equal):
+        return kept[2]
+    spec = make(project, sitemap.paths)
+    tables["spec"] = (identical, equal, spec)
+    return spec
+
+
+def bodies(project, spec, cache, tables: dict | None) -> tuple[dict, set[str]]:
+    """`render.bodies.render_bodies`: with the same spec as the last rebuild (every link target
+    the same), the bodies of items whose file and text are the same are the last ones (the same
+    HTML, read from the same cache entries); only the others are looked up and rendered."""
+    from stratdocs.render.bodies import body_key, render_bodies
+
+    kept = tables.get("bodies") if tables is not None else None
+    if kept is None or kept[0] is not spec:
+        out, unclean = render_bodies(project, spec, cache)
+        if tables is not None:
+            tables["bodies"] = (spec, {e.id: (e.file, e.body, body_key(spec, e), out[e.id])
+                                       for e in project.plan if e.container is None})
+        return out, unclean
+    previous, same, todo, keys = kept[1], {}, [], set()
+    for entity in project.plan:
+        if entity.container is not None:
+            continue
+        last = previous.get(entity.id)
+        if last is not None and last[0] == entity.file and last[1] == entity.body and last[2] in cache.bodies:
+            same[entity.id] = last
+            keys.add(last[2])
+        else:
+            todo.append(entity)
+    fresh, unclean = render_bodies(project, spec, cache, todo)
+    cache.used_bodies |= keys
+    cache.hits["bodies"] += len(same)
+    table = {e.id: (e.file, e.body, body_key(spec, e), fresh[e.id]) for e in todo}
+    tables["bodies"] = (spec, {**same, **table})
+    return {e.id: (same[e.id][3] if e.id in same else fresh[e.id]) for e in project.plan if e.container is None}, unclean
+
+
+def page_of(views, env, tables: dict | None):
+    """`views.page_for`, taking over an item's `Page` from the last rebuild while the item, its
+    site path and the templates' words (the same compiled environment) are the same."""
+    if tables is None:
+        return views.page_for
+    old, new = tables.get("pages", {}), {}
+    tables["pages"] = new
+    path = views.sitemap.path
+
+    def page(entity):
+        kept = old.get(entity.id)
+        if kept is not None and kept[0] is entity and kept[1] is env and kept[2] == path(entity.id):
+            made = kept[3]
+        else:
+            made = views.page_for(entity)
+        new[entity.id] = (entity, env, made.path, made)
+        return made
+    return page
+
+
+def item_refs(views, env, tables: dict | None) -> dict:
+    """Every item's reference (`views.item_ref`), the last rebuild's object for an item that is
+    the same, at the same site path, with the same health, in the same templates' words."""
+    project, path = views.project, views.sitemap.path
+    if tables is None:
+        return {e.id: views.item_ref(e.id) for e in project.plan}
+    old, new = tables.get("refs", {}), {}
+    for entity in project.plan:
+        kept = old.get(entity.id)
+        health = project.health_of(entity)
+        if kept is not None and kept[0] is entity and kept[1] is env and kept[2] == health \
+                and kept[3].href == path(entity.id):
+            new[entity.id] = kept
+        else:
+            new[entity.id] = (entity, env, health, views.item_ref(entity.id))
+    tables["refs"] = new
+    return {key: kept[3] for key, kept in new.items()}
+
+
+def owners(views, tables: dict | None) -> tuple:
+    """`owners.collect` of the plan: with the same site map as the last rebuild (the same
+    owners, items and slugs), each owner is the last one while the findings about their items
+    and those items' health are the same; only the others' needs are sorted again."""
+    from dataclasses import replace
+
+    from stratdocs import owners as owners_mod
+
+    project, plan = views.project, views.plan
+    if tables is None:
+        return owners_mod.collect(plan, project.findings, project.health_of)
+    about: dict[str, list] = {}
+    for finding in project.findings:  # as `owners.collect` groups them
+        entity = plan.get(finding.entity) if finding.entity else None
+        if entity is not None and (key := owners_mod.owner_key(entity.owner)):
+            about.setdefault(key, []).append(finding)
+
+    def inputs(key: str) -> tuple:
+        found = tuple(about.get(key, ()))
+        return found, tuple(project.health_of(plan.get(f.entity)) for f in found)
+    kept = tables.get("owners")
+    if kept is None or kept[0] is not views.sitemap:
+        made = owners_mod.collect(plan, project.findings, project.health_of)
+    else:
+        order = owners_mod.need_order(plan, project.health_of)
+        made = tuple(owner if (now := inputs(owner.key)) == before
+                     else replace(owner, needs=tuple(sorted(set(now[0]), key=order)))
+                     for before, owner in kept[1])
+    tables["owners"] = (views.sitemap, tuple((inputs(o.key), o) for o in made))
+    return made
