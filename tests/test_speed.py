@@ -205,15 +205,16 @@ print(json.dumps(cpu() - start))
 """
 
 
-def _cpu_seconds(step: str, root: Path) -> float:
-    """The CPU time of one step in a fresh process (the least of three runs: noise only adds)."""
+def _cpu_seconds(step: str, root: Path) -> list[float]:
+    """The CPU times of one step, each in a fresh process, least first (noise only adds; a cold
+    `check` at 400 entities is a sixth of a second, so it is run five times, a build three)."""
     env = {**os.environ, "STRATDOCS_WORKERS": "1"}
     runs = []
-    for _ in range(3):
+    for _ in range(5 if step == "check" else 3):
         done = subprocess.run([sys.executable, "-c", GROWTH_SCRIPT, step, str(root)], capture_output=True,
                               text=True, env=env, check=True)
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    return min(runs)
+    return sorted(runs)
 
 
 @pytest.mark.slow
@@ -226,8 +227,10 @@ def test_check_and_build_grow_linearly_with_the_plan(tmp_path: Path):
         subprocess.run([sys.executable, str(REPO / "benchmarks/generate.py"), "--entities", str(n), "--out",
                         str(plans[n])], check=True, capture_output=True)
     for step in ("check", "build"):
-        small, large = _cpu_seconds(step, plans[400]), _cpu_seconds(step, plans[800])
-        assert large / small < 2.6, f"{step}: {small:.2f} s at 400 entities, {large:.2f} s at 800"
+        small_runs, large_runs = _cpu_seconds(step, plans[400]), _cpu_seconds(step, plans[800])
+        small, large = small_runs[0], large_runs[0]
+        assert large / small < 2.6, f"{step}: {small:.2f} s at 400 entities, {large:.2f} s at 800 " \
+                                    f"(every run: {small_runs}, {large_runs})"
         # Only that the plan really grew: the interpreter, imports and theme are a fixed part, a
         # large one at 400 entities now that the per-item work is smaller (1.27 was seen under load).
         assert large / small > 1.15, f"{step}: the plan did not grow ({small:.2f} s, {large:.2f} s)"
