@@ -170,12 +170,13 @@ class Codec:
         kind = type(value[0]) if len(value) > 1 else None
         if kind is None or kind not in self.types or any(type(v) is not kind for v in value):
             return None
-        rows = [self._fields(v) for v in value]
-        if rows[0] is None:
-            return None  # an enum
+        rows: list[list] = []
         dates: set[int] = set()
         plain: set[int] = set()
-        for row in rows:
+        for item in value:  # given up at the first field that is neither (a tuple of entities, say)
+            row = self._fields(item)
+            if row is None:
+                return None  # an enum
             for position, field in enumerate(row):
                 if type(field) is date:
                     dates.add(position)
@@ -183,6 +184,7 @@ class Codec:
                     plain.add(position)
                 else:
                     return None
+            rows.append(row)
         if dates & plain:
             return None
         positions = sorted(dates)

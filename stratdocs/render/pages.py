@@ -106,6 +106,12 @@ def _write_data(output, base: str, writer, cache: BuildCache, memory: Memory) ->
     memory.reads[output.rel] = (base, output.reads, output.ref_reads)
 
 
+def page_fingerprint(base: str, output, view) -> str:
+    """What decides a page's bytes: `base` (theme, site context: `render.site.page_base`), its
+    template and path, and its view model. The same fingerprint, the same bytes."""
+    return digest(base, repr(output.template), repr(output.page), repr(view))
+
+
 def _compute(output, previous: str | None, base: str, views, renderer, cache: BuildCache) -> Computed:
     """Build one page's view model, fingerprint it and, if the fingerprint is new, render it."""
     kept, views.chart_keys = views.chart_keys, set()
@@ -115,7 +121,7 @@ def _compute(output, previous: str | None, base: str, views, renderer, cache: Bu
         views.tracker.start()
         view = output.view()
         full, shown = views.tracker.stop()
-        fingerprint = digest(base, repr(output.template), repr(output.page), repr(view))
+        fingerprint = page_fingerprint(base, output, view)
         data = None if previous == fingerprint else renderer.render(output, view).encode("utf-8")
         made = views.chart_keys
     finally:

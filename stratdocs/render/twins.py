@@ -14,10 +14,11 @@ import io
 from pathlib import Path
 from typing import Callable, Iterable
 
-from stratdocs.cache import BuildCache, digest
+from stratdocs.cache import BuildCache
 from stratdocs.config import DocumentSpec
 from stratdocs.project import Project
 from stratdocs.render.environment import make_environment
+from stratdocs.render.pages import page_fingerprint
 from stratdocs.render.views.interface import Interface, use as use_interface
 from stratdocs.render.views import Views
 from stratdocs.render.views.twin import documents_page, documents_view
@@ -71,8 +72,7 @@ def write_documents_page(project: Project, views: Views, writer, theme: Theme, p
     page = documents_page()
     output = Output(page.path, "documents.html", page)
     view = documents_view(views, pdf_pages)
-    fingerprint = digest(page_base(theme_fingerprint(theme), renderer, extra_context), repr(output.template),
-                         repr(output.page), repr(view))
+    fingerprint = page_fingerprint(page_base(theme_fingerprint(theme), renderer, extra_context), output, view)
     previous = cache.page(page.path) if cache is not None else None
     if previous and previous[0] == fingerprint and writer.keep(page.path, previous[1]):
         return page.path
