@@ -27,6 +27,10 @@ nor written; and cached HTML is sanitised again where it re-enters a page (`stra
 
 - the item views the HTML twins used (`render.viewmemo`), with their read sets, as codec JSON.
 
+Beside it, `output.json` records the `stat` of each file the last build carried over with a hash
+(`render.writer.Writer.seen`): while a file's `stat` is the recorded one, the next build links it
+without reading its bytes again (git's index does the same).
+
 Each content file's validated result is kept beside it, in `files.json` (`stratdocs.cache_files`,
 the load cache of `check` and `build`), signed with the same key.
 
@@ -50,6 +54,8 @@ from pathlib import Path
 from stratdocs import __version__, git
 
 CACHE_DIR = ".stratdocs-cache"
+#: In the cache folder: the `stat` of each file the last build carried over (`BuildCache.seen`).
+SEEN_FILE = "output.json"
 FORMAT = 6
 #: A cached body: (html, deps) as plain data, read back into `render.markdown.Rendered`.
 CachedBody = tuple[str, tuple[tuple[str, str, str], ...]]
@@ -197,6 +203,28 @@ class BuildCache:
         self._saved = json.loads(payload.partition(b"\n")[0])  # a copy: later changes in place are not saved ones
         self._charts_raw, self._charts_loaded = charts, frozenset(self._charts or ())
         self._views_raw, self._views_loaded = views, self._views
+
+    # -- the previous output ---------------------------------------------------------------
+
+    def seen(self, output: Path) -> dict[str, list]:
+        """What `render.writer.Writer.seen` recorded of the files in `output` after the previous
+        build ({} when that was another folder, or nothing trustworthy was recorded)."""
+        payload = read_signed(self.folder / SEEN_FILE) if self.folder is not None else None
+        try:
+            record = json.loads(payload) if payload is not None else None
+        except ValueError:
+            return {}
+        if not isinstance(record, dict) or record.get("output") != str(output) \
+                or not isinstance(record.get("files"), dict):
+            return {}
+        return {rel: entry for rel, entry in record["files"].items()
+                if type(entry) is list and len(entry) == 6 and type(entry[0]) is str
+                and all(type(n) is int for n in entry[1:])}
+
+    def save_seen(self, output: Path, files: dict[str, list]) -> None:
+        """Record `files` (`Writer.seen`) as what `output` holds, for the next build."""
+        if self.folder is not None and usable(self.folder):
+            write_signed(self.folder / SEEN_FILE, _line({"output": str(output), "files": files}))
 
     # -- bodies ------------------------------------------------------------------------------
 

@@ -223,7 +223,7 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
     project = with_checkout(checked)
     commit = project.checkout.commit
     cache = _build_cache(project.root, use_cache)
-    writer = Writer(target)
+    writer = Writer(target, cache.seen(target.resolve()))
     pages = 0
 
     def count(rel: str) -> None:
@@ -252,6 +252,7 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
         raise
     try:
         cache.save()
+        cache.save_seen(writer.output, writer.seen())
     except OSError:
         pass  # a cache that cannot be written only makes the next build slower
     stages.done("swap in the output and save the cache", start)

@@ -398,3 +398,75 @@ def test_twins_made_in_workers_keep_their_views_for_the_next_build(tmp_path: Pat
     edit(root / "content/kpis/K-NEW-LOGOS.md", "title:", "title: Renamed —")
     build(root, root / "site", pdf=False)
     assert tree(root / "site") == full_build(root, tmp_path / "cold")
+
+
+@pytest.fixture
+def settled_at_once(monkeypatch):
+    """Every carried-over file counts as settled (`Writer.seen`) as soon as it is written: two
+    builds a moment apart then take the `stat` path that builds minutes apart take."""
+    from stratdocs.render import writer as writer_mod
+
+    monkeypatch.setattr(writer_mod, "SETTLED_NS", -10**18)
+    reads: list[str] = []
+    original = writer_mod._read_file
+
+    def read(path: str):
+        data = original(path)
+        if data is not None:  # the PDFs a build without them keeps are looked for, not found
+            reads.append(path)
+        return data
+    monkeypatch.setattr(writer_mod, "_read_file", read)
+    return reads
+
+
+def test_a_carried_file_whose_stat_is_unchanged_is_not_read_again(tmp_path: Path, settled_at_once: list[str]):
+    root = copy_example(tmp_path / "project")
+    build(root, root / "site", pdf=False)
+    build(root, root / "site", pdf=False)  # every page read and hashed once, then recorded
+    seen = cache_mod.BuildCache(root / CACHE_DIR).seen((root / "site").resolve())
+    assert "objectives/SO1.html" in seen and len(seen) > 100
+    settled_at_once.clear()
+    build(root, root / "site", pdf=False)
+    assert settled_at_once == []  # nothing read: each file's stat is the recorded one
+    assert tree(root / "site") == full_build(root, tmp_path / "cold")
+
+
+@pytest.mark.parametrize("how", ["same size, time stamps put back", "replaced by a link"])
+def test_a_carried_file_changed_behind_the_builds_back_is_made_again(tmp_path: Path, settled_at_once: list[str],
+                                                                     how: str):
+    """A file edited in the output keeping its size and its modification time (`touch -r`) has
+    a new change time, which no user can set; a file swapped for a link is not a file: either
+    is read and hashed, found changed, and made again."""
+    root = copy_example(tmp_path / "project")
+    for _ in range(2):
+        build(root, root / "site", pdf=False)
+    page = root / "site/objectives/SO1.html"
+    good = page.read_bytes()
+    if how == "replaced by a link":
+        (tmp_path / "outside.html").write_bytes(good.replace(b"<main", b"<script>alert(1)</script><main", 1))
+        page.unlink()
+        page.symlink_to(tmp_path / "outside.html")
+    else:
+        st = page.stat()
+        page.write_bytes(good.replace(b"SO1", b"XX1"))
+        os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))
+        assert page.stat().st_size == st.st_size and page.stat().st_mtime_ns == st.st_mtime_ns
+    build(root, root / "site", pdf=False)
+    assert not page.is_symlink() and page.read_bytes() == good
+    assert tree(root / "site") == full_build(root, tmp_path / "cold")
+
+
+def test_a_recently_written_file_is_not_recorded_and_another_folders_record_is_ignored(tmp_path: Path):
+    """A file written in the last two seconds may still change within the clock's tick (git's
+    racy files): it is hashed next time. And a record is only for the folder it describes."""
+    root = copy_example(tmp_path / "project")
+    build(root, root / "site", pdf=False)
+    build(root, root / "site", pdf=False)  # a moment later: nothing has settled yet
+    cache = cache_mod.BuildCache(root / CACHE_DIR)
+    assert cache.seen((root / "site").resolve()) == {}
+    cache.save_seen(root / "other", {"objectives/SO1.html": ["0" * 64, 1, 2, 3, 4, 5]})
+    assert cache.seen((root / "site").resolve()) == {}
+    assert cache.seen(root / "other") == {"objectives/SO1.html": ["0" * 64, 1, 2, 3, 4, 5]}
+    planted = root / CACHE_DIR / cache_mod.SEEN_FILE  # not signed with this user's key: not read
+    planted.write_text(planted.read_text().splitlines()[0].replace('"checksum": "', '"checksum": "0') + "\n{}")
+    assert cache.seen(root / "other") == {}
