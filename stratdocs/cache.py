@@ -1,6 +1,6 @@
 """The build cache: what a second build (or a rebuild in `serve`) need not compute again.
 
-Five things are remembered, each keyed by a hash of everything it was made from:
+These are remembered, each keyed by a hash of everything it was made from:
 
 - rendered Markdown bodies (the most expensive step), with the links each one resolved, so a
   cached body is used only while every link it shows still resolves the same way;
@@ -10,22 +10,23 @@ Five things are remembered, each keyed by a hash of everything it was made from:
   checked against that hash, so nothing stale or tampered with is ever published;
 - the read sets of the previous build (`render.memory.Memory.snapshot`): for each page the
   items its view model read, and a digest of each item's state, so a warm build skips the view
-  model of a page none of whose items changed (and then still checks the bytes it carries over).
+  model of a page none of whose items changed (and then still checks the bytes it carries over);
+- the item views the HTML twins used (`render.viewmemo`), with their read sets, as codec JSON.
 
-On disk it lives in `.stratdocs-cache/build.json` (ignored by git) as JSON (never pickle: a
-cache is data, not code): a first line with the stamp and the checksum of the rest, then the
-content on one line, the charts on another and the twins' item views on a third (each of those
-two parsed only when first asked for: a warm build that remakes no chart and changes nothing a
-twin shows parses neither), so checking it costs one pass over its bytes. A different stratdocs
-or Python version, a corrupt file or a hash mismatch simply misses.
+On disk it lives in `.stratdocs-cache/` (ignored by git) as JSON (never pickle: a cache is
+data, not code). `build.json` holds a first line with the stamp and the checksum of the rest,
+then the content on one line and, on another, the sha256 of each of two files of their own:
+the charts (`build-charts.json`) and the twins' item views (`build-views.json`), each read
+only when first asked for and used only when its bytes have the recorded hash (a warm build
+that remakes no chart and changes nothing a twin shows reads neither: at 10,000 items they are
+116 MB of the 136). A different stratdocs or Python version, a corrupt file or a hash mismatch
+simply misses.
 
 A cache is contributor-controlled input when it comes from the repository, so it can never
 change the output (SPEC §13 "Trust"): its checksum is an HMAC with a key kept outside the project
 (in the user's cache folder), so a cache written anywhere else — committed to git, planted in a
 pull request — simply misses; a cache folder that is a symlink or tracked by git is neither read
 nor written; and cached HTML is sanitised again where it re-enters a page (`stratdocs.render.site`).
-
-- the item views the HTML twins used (`render.viewmemo`), with their read sets, as codec JSON.
 
 Beside it, `output.json` records the `stat` of each file the last build carried over with a hash
 (`render.writer.Writer.seen`): while a file's `stat` is the recorded one, the next build links it
@@ -47,6 +48,7 @@ import os
 import platform
 import secrets
 import shutil
+import stat
 import tempfile
 from importlib import resources
 from pathlib import Path
@@ -56,7 +58,10 @@ from stratdocs import __version__, git
 CACHE_DIR = ".stratdocs-cache"
 #: In the cache folder: the `stat` of each file the last build carried over (`BuildCache.seen`).
 SEEN_FILE = "output.json"
-FORMAT = 6
+FORMAT = 7
+#: The parts of the build cache kept in files of their own, each read only when first asked for
+#: and vouched for by its sha256 in the signed main file (`BuildCache.save`).
+PARTS = {"charts": "build-charts.json", "views": "build-views.json"}
 #: A cached body: (html, deps) as plain data, read back into `render.markdown.Rendered`.
 CachedBody = tuple[str, tuple[tuple[str, str, str], ...]]
 
@@ -98,20 +103,20 @@ class BuildCache:
         """:param folder: the cache folder to load from and save to; None keeps it in memory."""
         self.folder = folder if folder is not None and usable(folder) else None
         self.bodies: dict[str, list] = {}
-        #: the charts as loaded (None: not parsed yet; see `charts`) and their line of the file
+        #: the charts (None: not read yet; see `charts`) and the keys they had when read
         self._charts: dict[str, str] | None = {}
-        self._charts_raw = b""
         self._charts_loaded: frozenset[str] = frozenset()
         self.pages: dict[str, list[str]] = {}
         #: the previous build's read sets and item digests (`render.memory.Memory.snapshot`),
         #: validated where it is restored
         self.memory: dict | None = None
         #: item view models the HTML twins used, with their read sets (`render.viewmemo`):
-        #: {"guard": ..., "items": {id: [ids read, ids shown, view as codec JSON]}}; as loaded
-        #: (None: not parsed yet, see `views`) and their line of the file
+        #: {"guard": ..., "items": {id: [ids read, ids shown, view as codec JSON]}} (None: not
+        #: read yet, see `views`), and what they were when read
         self._views: dict | None = {}
-        self._views_raw = b""
         self._views_loaded: dict | None = None
+        #: part -> the sha256 of its file (`PARTS`) as the signed main file records it ("": none)
+        self._digests = dict.fromkeys(PARTS, "")
         self.hits = {"bodies": 0, "charts": 0, "pages": 0, "skipped": 0}
         self.used_bodies: set[str] = set()              # body keys the current build asked for
         #: body keys whose HTML this process rendered or sanitised (never read from disk as such)
@@ -128,15 +133,15 @@ class BuildCache:
         payload = read_signed(self.path)
         if payload is None:
             return  # missing, corrupt, edited by hand, or written by someone else: start afresh
-        main, _, rest = payload.partition(b"\n")
-        charts, _, views = rest.partition(b"\n")
+        main, _, parts = payload.partition(b"\n")
         try:
-            content = json.loads(main)
+            content, digests = json.loads(main), json.loads(parts)
         except ValueError:
             return
         self._saved = content
-        self._charts, self._charts_raw = None, charts  # parsed when a chart is asked for
-        self._views, self._views_raw = None, views     # parsed when a twin asks for its item views
+        if isinstance(digests, dict):
+            self._digests = {part: digests[part] if isinstance(digests.get(part), str) else "" for part in PARTS}
+        self._charts = self._views = None  # read when first asked for
         if isinstance(content, dict):
             self.bodies = {k: v for k, v in content.get("bodies", {}).items() if _valid_body(v)}
             self.pages = {k: v for k, v in content.get("pages", {}).items()
@@ -144,28 +149,33 @@ class BuildCache:
             memory = content.get("memory")
             self.memory = memory if isinstance(memory, dict) else None
 
+    def _part(self, part: str) -> dict:
+        """The part's file as the main file recorded it (its sha256), parsed; {} for anything else."""
+        digest = self._digests[part]
+        data = _read_plain(self.folder / PARTS[part]) if digest and self.folder is not None else None
+        try:
+            value = json.loads(data) if data is not None and hashlib.sha256(data).hexdigest() == digest else None
+        except ValueError:
+            value = None
+        if not isinstance(value, dict):
+            self._digests[part] = ""  # gone or not what was recorded: written afresh on saving
+            return {}
+        return value
+
     @property
     def views(self) -> dict:
-        """The twins' item views (see `__init__`), parsed on first use: at 10,000 items they are
-        a quarter of the file, and a build that changed nothing leaves them as they are."""
+        """The twins' item views (see `__init__`), read on first use: at 10,000 items they are
+        36 MB, and a build that changed nothing leaves their file as it is."""
         if self._views is None:
-            try:
-                views = json.loads(self._views_raw) if self._views_raw else {}
-            except ValueError:
-                views, self._views_raw = {}, b""
-            self._views = self._views_loaded = views if isinstance(views, dict) else {}
+            self._views = self._views_loaded = self._part("views")
         return self._views
 
     @property
     def charts(self) -> dict[str, str]:
-        """Chart key -> SVG. A warm build that remakes no chart never parses them (at 10,000
-        items they are over half of the file): they are read on first use."""
+        """Chart key -> SVG. A warm build that remakes no chart never reads them (at 10,000
+        items they are 80 MB, four times the rest of the cache): they are read on first use."""
         if self._charts is None:
-            try:
-                charts = json.loads(self._charts_raw) if self._charts_raw else {}
-            except ValueError:
-                charts, self._charts_raw = {}, b""
-            self._charts = {k: v for k, v in charts.items() if isinstance(v, str)} if isinstance(charts, dict) else {}
+            self._charts = {k: v for k, v in self._part("charts").items() if isinstance(v, str)}
             self._charts_loaded = frozenset(self._charts)
         return self._charts
 
@@ -175,34 +185,39 @@ class BuildCache:
 
     @property
     def views_read(self) -> bool:
-        """Whether the item views were asked for (else they stay as the file has them)."""
+        """Whether the item views were asked for (else their file stays as it is)."""
         return self._views is not None
 
     @property
     def charts_read(self) -> bool:
-        """Whether the charts were asked for (else they stay as the file has them)."""
+        """Whether the charts were asked for (else their file stays as it is)."""
         return self._charts is not None
 
     def save(self) -> None:
-        """Write the cache: a first line ``{"stamp": ..., "checksum": ...}`` (the HMAC of the
-        rest), then the content as JSON on one line, the charts on another and the item views
-        on a third; nothing is written when all are what was loaded."""
+        """Write the cache: the charts and the item views each to a file of their own where they
+        changed, then the main file, signed (`write_signed`), with the content as JSON on one
+        line and the sha256 of each part's file on another; nothing when all are as loaded."""
         if self.folder is None:
             return
         content = {"bodies": self.bodies, "pages": self.pages, "memory": self.memory}
         # A chart's key is a hash of its inputs, so the same keys are the same charts.
-        charts_same = self._charts is None or frozenset(self._charts) == self._charts_loaded and self._charts_raw
-        # The item views are only ever replaced whole (`keep_views`); equal ones are the same line.
-        views_same = self._views is None or bool(self._views_raw) and self._views == self._views_loaded
+        charts_same = self._charts is None or bool(self._digests["charts"]) and frozenset(self._charts) == \
+            self._charts_loaded
+        # The item views are only ever replaced whole (`keep_views`); equal ones are the same file.
+        views_same = self._views is None or bool(self._digests["views"]) and self._views == self._views_loaded
         if content == self._saved and charts_same and views_same or not usable(self.folder):
             return  # compared as values (what JSON would write the same), without writing JSON
-        charts = self._charts_raw if charts_same else _line(self._charts)
-        views = self._views_raw if views_same else _line(self._views)
-        payload = _line(content) + b"\n" + charts + b"\n" + views
-        write_signed(self.path, payload)
-        self._saved = json.loads(payload.partition(b"\n")[0])  # a copy: later changes in place are not saved ones
-        self._charts_raw, self._charts_loaded = charts, frozenset(self._charts or ())
-        self._views_raw, self._views_loaded = views, self._views
+        digests = dict(self._digests)
+        if not charts_same:
+            digests["charts"] = _write_part(self.folder / PARTS["charts"], self._charts)
+        if not views_same:
+            digests["views"] = _write_part(self.folder / PARTS["views"], self._views)
+        main = _line(content)
+        write_signed(self.path, main + b"\n" + _line(digests))  # last: it vouches for the parts
+        self._saved = json.loads(main)  # a copy: later changes in place are not saved ones
+        self._digests = digests
+        self._charts_loaded = frozenset(self._charts or ())
+        self._views_loaded = self._views
 
     # -- the previous output ---------------------------------------------------------------
 
@@ -287,6 +302,30 @@ class BuildCache:
 def _line(value: object) -> bytes:
     """`value` as one line of the cache file (JSON never holds a raw newline)."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+def _read_plain(path: Path) -> bytes | None:
+    """The bytes of the plain file at `path` (a link is not followed); None for anything else."""
+    try:
+        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as fh:
+            return fh.read() if stat.S_ISREG(os.fstat(fh.fileno()).st_mode) else None
+    except OSError:
+        return None
+
+
+def _write_part(path: Path, value: object) -> str:
+    """Write `value` as the part file `path` (atomically); the sha256 of its bytes."""
+    data = _line(value)
+    prepare(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return hashlib.sha256(data).hexdigest()
 
 
 def _valid_body(entry) -> bool:

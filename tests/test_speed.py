@@ -470,3 +470,25 @@ def test_a_recently_written_file_is_not_recorded_and_another_folders_record_is_i
     planted = root / CACHE_DIR / cache_mod.SEEN_FILE  # not signed with this user's key: not read
     planted.write_text(planted.read_text().splitlines()[0].replace('"checksum": "', '"checksum": "0') + "\n{}")
     assert cache.seen(root / "other") == {}
+
+
+def test_a_part_of_the_cache_changed_behind_its_back_is_not_used(tmp_path: Path):
+    """The charts and the twins' item views live in files of their own, vouched for by their hash
+    in the signed main file: one edited (or swapped for a link) is read as empty, and remade."""
+    root = copy_example(tmp_path / "project")
+    build(root, root / "site", pdf=False)
+    charts = root / CACHE_DIR / cache_mod.PARTS["charts"]
+    planted = json.loads(charts.read_bytes())
+    assert planted
+    planted = {key: svg.replace("<svg", "<svg data-planted='1'", 1) for key, svg in planted.items()}
+    charts.write_text(json.dumps(planted), encoding="utf-8")
+    views = root / CACHE_DIR / cache_mod.PARTS["views"]
+    (tmp_path / "views.json").write_bytes(views.read_bytes())
+    views.unlink()
+    views.symlink_to(tmp_path / "views.json")
+    edit(root / "content/kpis/K-NEW-LOGOS.md", "title:", "title: Renamed —")
+    build(root, root / "site", pdf=False)
+    site = tree(root / "site")
+    assert not any(b"data-planted" in data for data in site.values())
+    assert site == full_build(root, tmp_path / "cold")
+    assert not views.is_symlink() and b"data-planted" not in charts.read_bytes()  # written afresh
