@@ -68,12 +68,12 @@ def discover(root: Path, content_dir: str, folders: dict[str, str]) -> tuple[lis
                                   "or map it to a kind under 'folders:' in stratdocs.yml"))
             dirnames[:] = []
             continue
+        prefix = _rel(root, here) + "/"  # str paths: a Path per file is most of the listing's time
         for name in sorted(filenames):
             if name.startswith(".") or not name.endswith(".md"):
                 continue
-            path = here / name
-            rel = _rel(root, path)
-            if path.is_symlink() and not _inside(path.resolve(), root_resolved):
+            rel = prefix + name
+            if os.path.islink(os.path.join(dirpath, name)) and not _inside((here / name).resolve(), root_resolved):
                 findings.append(error(rel, 1, 1, "schema", "symlink points outside the project; refused"))
                 continue
             if not rel_dir:
