@@ -172,7 +172,8 @@ class Writer:
         the previous build (from the signed cache): a file whose `stat` is still that is
         carried over without reading its bytes (git's index does the same)."""
         self.output = output.resolve()
-        self._seen = seen or {}
+        # Windows has no change time (its st_ctime is the creation time): every file is hashed there.
+        self._seen = seen or {} if os.name != "nt" else {}
         self._out = str(self.output)
         self._kept: dict[str, tuple[str, str]] = {}  # path -> (rel, sha256) of each file kept with a hash
         with _writing(f"the output folder {output}"):
