@@ -106,6 +106,7 @@ class BuildCache:
         #: the charts (None: not read yet; see `charts`) and the keys they had when read
         self._charts: dict[str, str] | None = {}
         self._charts_loaded: frozenset[str] = frozenset()
+        self._by_svg: dict[str, str] = {}  # SVG -> key of each chart `chart` gave
         self.pages: dict[str, list[str]] = {}
         #: the previous build's read sets and item digests (`render.memory.Memory.snapshot`),
         #: validated where it is restored
@@ -265,7 +266,13 @@ class BuildCache:
             self.charts[key] = svg
         else:
             self.hits["charts"] += 1
+        self._by_svg.setdefault(svg, key)
         return svg
+
+    def chart_key(self, svg: str) -> str | None:
+        """The key of a chart `chart` gave in this process, by its SVG (a kept view stores its
+        charts as their keys: `render.viewmemo`)."""
+        return self._by_svg.get(svg)
 
     # -- pages -------------------------------------------------------------------------------
 

@@ -127,7 +127,8 @@ def _compute(output, previous: str | None, base: str, views, renderer, cache: Bu
     finally:
         kept.update(views.chart_keys)
         views.chart_keys = kept
-    return Computed(full, shown, fingerprint, data, {key: cache.charts[key] for key in made if key in cache.charts},
+    charts = cache.charts
+    return Computed(full, shown, fingerprint, data, {key: charts[key] for key in made if key in charts},
                     {key: entry for key, entry in memo.made.items() if key not in before} if memo else {})
 
 

@@ -267,6 +267,10 @@ class LazyCharts(Mapping):
     def __len__(self) -> int:
         return len(self._cache.charts)
 
+    def key_of(self, svg: str) -> str | None:
+        """The key of a chart this process made or took from the cache, by its SVG."""
+        return self._cache.chart_key(svg)
+
 
 def entity_states(views: Views) -> dict[str, tuple]:
     """Everything a page may show of each item, of what belongs to no item (`PLAN`) and of each

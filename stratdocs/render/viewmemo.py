@@ -18,7 +18,6 @@ even when one KPI changed. `EntityMemo` stands in for `views.entity`:
 from __future__ import annotations
 
 import functools
-import itertools
 import json
 import pkgutil
 from contextlib import contextmanager
@@ -60,8 +59,6 @@ class EntityMemo:
         self.encode = encode
         self.views = views
         self.charts = charts if charts is not None else {}
-        self._known: dict[str, str] | None = None  # chart SVG -> its key
-        self._seen = 0  # charts of the chart cache already in `_known`
         self.compute = views.entity
         #: `kept`, or (a build) what loads it from the cache when first needed (`kept`)
         self._kept_views = (None if callable(kept) else kept) if changed is not None else {}
@@ -135,14 +132,11 @@ class EntityMemo:
         return Markup(self.charts[key])  # KeyError (not a known chart): the view is a miss
 
     def _chart_key(self, svg: Markup) -> str:
-        known = self._known = self._known if self._known is not None else {}
-        if svg not in known and self._seen < len(self.charts):  # charts made since: added last
-            for key, text in itertools.islice(self.charts.items(), self._seen, None):
-                known.setdefault(text, key)
-            self._seen = len(self.charts)
-        if svg not in known:
+        key_of = getattr(self.charts, "key_of", None)  # the build's charts know their SVGs' keys
+        key = key_of(svg) if key_of is not None else next((k for k, text in self.charts.items() if text == svg), None)
+        if key is None:
             raise cache_codec.Uncacheable("markup that is not a chart of the chart cache")
-        return self._known[svg]
+        return key
 
     def _body(self, entity: Entity) -> str:
         tracker = self.views.tracker
