@@ -28,7 +28,7 @@ change the output (SPEC §13 "Trust"): its checksum is an HMAC with a key kept o
 pull request — simply misses; a cache folder that is a symlink or tracked by git is neither read
 nor written; and cached HTML is sanitised again where it re-enters a page (`stratdocs.render.site`).
 
-Beside it, `output.json` records the `stat` of each file the last build carried over with a hash
+Beside it, `output.json` records the `stat` of each file the last build wrote or carried over with its hash
 (`render.writer.Writer.seen`): while a file's `stat` is the recorded one, the next build links it
 without reading its bytes again (git's index does the same).
 
@@ -280,8 +280,11 @@ class BuildCache:
         entry = self.pages.get(rel)
         return (entry[0], entry[1]) if entry else None
 
-    def put_page(self, rel: str, fingerprint: str, data: bytes) -> None:
-        self.pages[rel] = [fingerprint, hashlib.sha256(data).hexdigest()]
+    def put_page(self, rel: str, fingerprint: str, data: bytes) -> str:
+        """Remember the page written at `rel`; the sha256 of its bytes."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        self.pages[rel] = [fingerprint, sha256]
+        return sha256
 
     # -- item views ----------------------------------------------------------------------
 

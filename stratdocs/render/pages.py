@@ -101,8 +101,7 @@ def write_one(output, base: str, writer, cache: BuildCache, memory: Memory, view
 def _write_data(output, base: str, writer, cache: BuildCache, memory: Memory) -> None:
     data = output.data()
     data = data.encode("utf-8") if isinstance(data, str) else data
-    writer.write(output.rel, data)
-    cache.put_page(output.rel, "", data)
+    writer.write(output.rel, data, cache.put_page(output.rel, "", data))
     memory.reads[output.rel] = (base, output.reads, output.ref_reads)
 
 
@@ -147,5 +146,4 @@ def _finish(output, result: Computed, base: str, writer, cache: BuildCache, memo
             cache.hits["pages"] += 1
             return
         data = renderer.render(output, output.view()).encode("utf-8")  # the old file is gone or changed
-    writer.write(output.rel, data)
-    cache.put_page(output.rel, result.fingerprint, data)
+    writer.write(output.rel, data, cache.put_page(output.rel, result.fingerprint, data))

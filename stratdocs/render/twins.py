@@ -77,7 +77,5 @@ def write_documents_page(project: Project, views: Views, writer, theme: Theme, p
     if previous and previous[0] == fingerprint and writer.keep(page.path, previous[1]):
         return page.path
     data = renderer.render(output, view).encode("utf-8")
-    writer.write(page.path, data)
-    if cache is not None:
-        cache.put_page(page.path, fingerprint, data)
+    writer.write(page.path, data, cache.put_page(page.path, fingerprint, data) if cache is not None else None)
     return page.path

@@ -175,7 +175,8 @@ class Writer:
         # Windows has no change time (its st_ctime is the creation time): every file is hashed there.
         self._seen = seen or {} if os.name != "nt" else {}
         self._out = str(self.output)
-        self._kept: dict[str, tuple[str, str]] = {}  # path -> (rel, sha256) of each file kept with a hash
+        #: path in the output -> (rel, sha256) of each file written or kept with its hash
+        self._hashed: dict[str, tuple[str, str]] = {}
         with _writing(f"the output folder {output}"):
             self.output.parent.mkdir(parents=True, exist_ok=True)
             remove_stale(self.output)
@@ -197,11 +198,13 @@ class Writer:
             self._folders.add(folder)
         return os.path.join(folder, parts[-1])
 
-    def write(self, rel: str, data: bytes | str) -> None:
-        """Write one output file (`rel` is relative to the output folder)."""
+    def write(self, rel: str, data: bytes | str, sha256: str | None = None) -> None:
+        """Write one output file (`rel` is relative to the output folder); `sha256`: the hash of
+        its bytes, when the caller has it (the file's `stat` is then recorded too: `seen`)."""
         with _writing(rel):
-            path = self.path_for(rel)
-            path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+            self.path_for(rel).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        if sha256 is not None:
+            self._hashed[os.path.join(self._out, *_parts(rel))] = (rel, sha256)
 
     def copy(self, rel: str, source: Path) -> None:
         """Publish the file `source` as `rel`."""
@@ -221,7 +224,7 @@ class Writer:
                 path = self._claim(rel)
             if _linked(old, path, st):
                 if sha256 is not None:
-                    self._kept[old] = (rel, sha256)
+                    self._hashed[old] = (rel, sha256)
                 return True
             self.written.discard("/".join(parts).lower())  # read (and checked) and copied after all
         read = _read_file(old)
@@ -233,14 +236,14 @@ class Writer:
                 with open(path, "wb") as fh:
                     fh.write(read[0])
         if sha256 is not None:
-            self._kept[old] = (rel, sha256)
+            self._hashed[old] = (rel, sha256)
         return True
 
     def seen(self) -> dict[str, list]:
-        """After `commit()`: rel -> `Seen` (as a list) of each file kept with a hash that has been
-        left as it is for `SETTLED_NS`, for the next build's `Writer` (its `seen`)."""
+        """After `commit()`: rel -> `Seen` (as a list) of each file written or kept with its hash
+        that has been left as it is for `SETTLED_NS`, for the next build's `Writer` (its `seen`)."""
         settled, seen = time.time_ns() - SETTLED_NS, {}
-        for path, (rel, sha256) in self._kept.items():  # after the swap, its path in the output
+        for path, (rel, sha256) in self._hashed.items():  # after the swap, its path in the output
             try:
                 st = os.lstat(path)
             except OSError:
@@ -301,13 +304,14 @@ class InPlaceWriter:
             self._inside.add(path.parent)
         return path
 
-    def write(self, rel: str, data: bytes | str) -> None:
-        """Write one output file if its bytes differ from what is there."""
+    def write(self, rel: str, data: bytes | str, sha256: str | None = None) -> None:
+        """Write one output file if its bytes differ from what is there (`sha256`: their hash,
+        when the caller has it)."""
         with _writing(rel):
             path = self._claim(rel)
             if isinstance(data, str):
                 data = data.encode("utf-8")
-            sha = hashlib.sha256(data).hexdigest()
+            sha = sha256 or hashlib.sha256(data).hexdigest()
             if self.known.get(rel) == sha and path.exists():
                 return
             path.parent.mkdir(parents=True, exist_ok=True)
