@@ -403,6 +403,15 @@ def _key_file() -> Path:
     return Path(base) / "stratdocs" / "cache-key"
 
 
+def user_folder() -> Path | None:
+    """This user's stratdocs cache folder (outside every project: where the signing key lives),
+    or None when it is not a real folder of its own (a link, or not a folder)."""
+    folder = _key_file().parent
+    if folder.is_symlink() or folder.exists() and not folder.is_dir():
+        return None
+    return folder
+
+
 def _key() -> bytes:
     """This user's secret for signing caches, kept outside every project (made on first use)."""
     path = _key_file()
