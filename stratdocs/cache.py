@@ -28,9 +28,8 @@ change the output (SPEC §13 "Trust"): its checksum is an HMAC with a key kept o
 pull request — simply misses; a cache folder that is a symlink or tracked by git is neither read
 nor written; and cached HTML is sanitised again where it re-enters a page (`stratdocs.render.site`).
 
-Beside it, `output.json` records the `stat` of each file the last build wrote or carried over with its hash
-(`render.writer.Writer.seen`): while a file's `stat` is the recorded one, the next build links it
-without reading its bytes again (git's index does the same).
+Beside it, `output.json` records the `stat` of each page the last build wrote or carried over
+(`render.seen`).
 
 Each content file's validated result is kept beside it, in `files.json` (`stratdocs.cache_files`,
 the load cache of `check` and `build`), signed with the same key.
@@ -46,7 +45,6 @@ import hmac
 import json
 import os
 import platform
-import secrets
 import shutil
 import stat
 import tempfile
@@ -54,10 +52,9 @@ from importlib import resources
 from pathlib import Path
 
 from stratdocs import __version__, git
+from stratdocs.userkey import sign_bytes
 
 CACHE_DIR = ".stratdocs-cache"
-#: In the cache folder: the `stat` of each file the last build carried over (`BuildCache.seen`).
-SEEN_FILE = "output.json"
 FORMAT = 7
 #: The parts of the build cache kept in files of their own, each read only when first asked for
 #: and vouched for by its sha256 in the signed main file (`BuildCache.save`).
@@ -220,28 +217,6 @@ class BuildCache:
         self._charts_loaded = frozenset(self._charts or ())
         self._views_loaded = self._views
 
-    # -- the previous output ---------------------------------------------------------------
-
-    def seen(self, output: Path) -> dict[str, list]:
-        """What `render.writer.Writer.seen` recorded of the files in `output` after the previous
-        build ({} when that was another folder, or nothing trustworthy was recorded)."""
-        payload = read_signed(self.folder / SEEN_FILE) if self.folder is not None else None
-        try:
-            record = json.loads(payload) if payload is not None else None
-        except ValueError:
-            return {}
-        if not isinstance(record, dict) or record.get("output") != str(output) \
-                or not isinstance(record.get("files"), dict):
-            return {}
-        return {rel: entry for rel, entry in record["files"].items()
-                if type(entry) is list and len(entry) == 6 and type(entry[0]) is str
-                and all(type(n) is int for n in entry[1:])}
-
-    def save_seen(self, output: Path, files: dict[str, list]) -> None:
-        """Record `files` (`Writer.seen`) as what `output` holds, for the next build."""
-        if self.folder is not None and usable(self.folder):
-            write_signed(self.folder / SEEN_FILE, _line({"output": str(output), "files": files}))
-
     # -- bodies ------------------------------------------------------------------------------
 
     def body(self, key: str) -> CachedBody | None:
@@ -396,52 +371,6 @@ def usable(folder: Path) -> bool:
         return False
     tracked = git.run(folder.parent, "ls-files", "--", folder.name, timeout=10)
     return tracked is None or tracked.returncode != 0 or not tracked.stdout.strip()
-
-
-def _key_file() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "stratdocs" / "cache-key"
-
-
-def user_folder() -> Path | None:
-    """This user's stratdocs cache folder (outside every project: where the signing key lives),
-    or None when it is not a real folder of its own (a link, or not a folder)."""
-    folder = _key_file().parent
-    if folder.is_symlink() or folder.exists() and not folder.is_dir():
-        return None
-    return folder
-
-
-def _key() -> bytes:
-    """This user's secret for signing caches, kept outside every project (made on first use)."""
-    path = _key_file()
-    try:
-        data = path.read_bytes()
-        if len(data) >= 32:
-            return data
-    except OSError:
-        pass
-    key = secrets.token_hex(32).encode("ascii")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(key)
-    except FileExistsError:
-        return path.read_bytes()
-    except OSError:
-        pass  # no writable home: this process's key only, so nothing read from disk is trusted
-    return key
-
-
-_SIGNING_KEY: list[bytes] = []
-
-
-def sign_bytes(payload: bytes) -> str:
-    """The HMAC of `payload` with this user's key: what proves a cache file is ours."""
-    if not _SIGNING_KEY:
-        _SIGNING_KEY.append(_key())
-    return hmac.new(_SIGNING_KEY[0], payload, hashlib.sha256).hexdigest()
 
 
 def clear(root: Path) -> None:

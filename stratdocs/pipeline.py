@@ -211,7 +211,7 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
     :param pdf_progress: called with (document id, pages) as each PDF is finished.
     """
     from stratdocs.render.site import write_site
-    from stratdocs.render.writer import Writer, check_output_dir
+    from stratdocs.render.writer import check_output_dir
 
     stages = Stages()
     checked = check(root, stages, probe=False, use_cache=use_cache)
@@ -223,7 +223,7 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
     project = with_checkout(checked)
     commit = project.checkout.commit
     cache = _build_cache(project.root, use_cache)
-    writer = Writer(target, cache.seen(target.resolve()))
+    writer = _writer(target, cache)
     pages = 0
 
     def count(rel: str) -> None:
@@ -250,14 +250,29 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
     except BaseException:
         writer.abort()
         raise
-    try:
-        cache.save()
-        cache.save_seen(writer.output, writer.seen())
-    except OSError:
-        pass  # a cache that cannot be written only makes the next build slower
+    _save(cache, writer)
     stages.done("swap in the output and save the cache", start)
     return BuildResult(target, pages, documents, tuple(checked.warnings) + tuple(found), tuple(stages.timings),
                        kept)
+
+
+def _writer(target: Path, cache: cache_mod.BuildCache):
+    """The build's writer, knowing what the last build left in `target` (`render.seen`)."""
+    from stratdocs.render import seen
+    from stratdocs.render.writer import Writer
+
+    return Writer(target, seen.read(cache, target.resolve()))
+
+
+def _save(cache: cache_mod.BuildCache, writer) -> None:
+    """Save the build cache and what the output folder now holds (`render.seen`)."""
+    from stratdocs.render import seen
+
+    try:
+        cache.save()
+        seen.save(cache, writer.output, writer.seen())
+    except OSError:
+        pass  # a cache that cannot be written only makes the next build slower
 
 
 def _build_cache(root: Path, use_cache: bool) -> cache_mod.BuildCache:

@@ -90,9 +90,9 @@ class _OwnBytecode(jinja2.BytecodeCache):
 
 
 def _bytecode() -> _OwnBytecode | None:
-    from stratdocs import cache as cache_mod
+    from stratdocs.userkey import user_folder
 
-    folder = cache_mod.user_folder()
+    folder = user_folder()
     return _OwnBytecode(folder / "templates") if folder is not None else None
 
 

@@ -16,6 +16,7 @@ import cachefile
 from stratdocs import cache as cache_mod
 from stratdocs.cache import CACHE_DIR
 from stratdocs.pipeline import build
+from stratdocs.render import seen as seen_mod
 from stratdocs.render.views import Views
 
 from test_serve import REPO, copy_example, edit, full_build, tree
@@ -422,7 +423,7 @@ def settled_at_once(monkeypatch):
 def test_a_carried_file_whose_stat_is_unchanged_is_not_read_again(tmp_path: Path, settled_at_once: list[str]):
     root = copy_example(tmp_path / "project")
     build(root, root / "site", pdf=False)  # every page written with its hash, and recorded
-    seen = cache_mod.BuildCache(root / CACHE_DIR).seen((root / "site").resolve())
+    seen = seen_mod.read(cache_mod.BuildCache(root / CACHE_DIR), (root / "site").resolve())
     assert "objectives/SO1.html" in seen and len(seen) > 100
     for _ in range(2):  # the first warm build links them and records them again
         build(root, root / "site", pdf=False)
@@ -465,13 +466,13 @@ def test_a_recently_written_file_is_not_recorded_and_another_folders_record_is_i
     build(root, root / "site", pdf=False)
     build(root, root / "site", pdf=False)  # a moment later: nothing has settled yet
     cache = cache_mod.BuildCache(root / CACHE_DIR)
-    assert cache.seen((root / "site").resolve()) == {}
-    cache.save_seen(root / "other", {"objectives/SO1.html": ["0" * 64, 1, 2, 3, 4, 5]})
-    assert cache.seen((root / "site").resolve()) == {}
-    assert cache.seen(root / "other") == {"objectives/SO1.html": ["0" * 64, 1, 2, 3, 4, 5]}
-    planted = root / CACHE_DIR / cache_mod.SEEN_FILE  # not signed with this user's key: not read
+    assert seen_mod.read(cache, (root / "site").resolve()) == {}
+    seen_mod.save(cache, root / "other", {"objectives/SO1.html": ["0" * 64, 1, 2, 3, 4, 5]})
+    assert seen_mod.read(cache, (root / "site").resolve()) == {}
+    assert seen_mod.read(cache, root / "other") == {"objectives/SO1.html": ["0" * 64, 1, 2, 3, 4, 5]}
+    planted = root / CACHE_DIR / seen_mod.FILE_NAME  # not signed with this user's key: not read
     planted.write_text(planted.read_text().splitlines()[0].replace('"checksum": "', '"checksum": "0') + "\n{}")
-    assert cache.seen(root / "other") == {}
+    assert seen_mod.read(cache, root / "other") == {}
 
 
 def test_a_part_of_the_cache_changed_behind_its_back_is_not_used(tmp_path: Path):

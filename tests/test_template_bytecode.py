@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from stratdocs import cache as cache_mod, theme_env
+from stratdocs import theme_env, userkey
 from stratdocs.pipeline import build
 from stratdocs.render.environment import make_environment
 from stratdocs.theme import resolve as resolve_theme
@@ -23,7 +23,7 @@ from test_serve import tree
 def user_cache(tmp_path: Path, monkeypatch) -> Path:
     """A cache folder of this test's own, and a count of the templates Jinja compiles."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
-    monkeypatch.setattr(cache_mod, "_SIGNING_KEY", [])
+    monkeypatch.setattr(userkey, "_SIGNING_KEY", [])
     return tmp_path / "user-cache" / "stratdocs" / "templates"
 
 
