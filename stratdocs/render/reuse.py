@@ -100,6 +100,45 @@ def bodies(project, spec, cache, tables: dict | None) -> tuple[dict, set[str]]:
     return {e.id: (same[e.id][3] if e.id in same else fresh[e.id]) for e in project.plan if e.container is None}, unclean
 
 
+def carry(tables: dict | None, structure: tuple, memory, cache, writer, changed: set[str] | None,
+          changed_refs: set[str]) -> frozenset[str]:
+    """The outputs of the last rebuild that are carried over as they are, claimed by `writer`
+    here, so the renderer does not list them (`SiteRenderer.carried`): with the same
+    `structure` (the same site map object, config, context hash and owners: the same outputs
+    are listed), each output the last rebuild listed whose read set holds nothing that changed
+    and whose file is the one the cache says. This is what `write_outputs` does with each of
+    them (`is_unchanged`, then `writer.keep`), without making an `Output` and a `Page` for
+    each: only the outputs whose reads changed are listed and looked at.
+
+    :param structure: (site map, config, context hash, owner keys) of this rebuild.
+    """
+    if tables is None or changed is None:
+        return frozenset()
+    last = tables.get("listed")
+    if last is None or last[0][0] is not structure[0] or last[0][1:] != structure[1:]:
+        return frozenset()
+    base, reads, pages, pairs, data = structure[2], memory.reads, cache.pages, [], 0
+    isdisjoint = frozenset.isdisjoint
+    for rel in last[1]:
+        record = reads.get(rel)
+        if record is None or record[0] != base or not isdisjoint(record[1], changed) \
+                or not isdisjoint(record[2], changed_refs) or (entry := pages.get(rel)) is None:
+            continue
+        pairs.append((rel, entry[1]))
+        data += not entry[0]  # a data output (CSV, search index): not counted as a skipped page
+    keep_all = getattr(writer, "keep_all", None)  # the preview's writer; any other keeps one by one
+    kept = frozenset(keep_all(pairs) if keep_all else [rel for rel, sha256 in pairs if writer.keep(rel, sha256)])
+    cache.hits["skipped"] += len(kept) - data if len(kept) == len(pairs) else \
+        sum(1 for rel in kept if pages[rel][0])
+    return kept
+
+
+def listed(tables: dict | None, structure: tuple, done: set[str]) -> None:
+    """What this rebuild listed, for the next one's `carry`."""
+    if tables is not None:
+        tables["listed"] = (structure, done)
+
+
 def page_of(views, env, tables: dict | None):
     """`views.page_for`, taking over an item's `Page` from the last rebuild while the item, its
     site path and the templates' words (the same compiled environment) are the same."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from itertools import chain
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -91,6 +92,8 @@ class SiteRenderer:
         self.docs_memo: dict | None = None
         #: the `Page` of an item (the preview takes unchanged ones over: `render.reuse.page_of`)
         self.page_of = views.page_for
+        #: outputs already carried over as they are (`render.reuse.carry`): not listed
+        self.carried: frozenset[str] = frozenset()
 
     def template(self, output: Output) -> jinja2.Template:
         """The output's compiled template (compiled once, kept by the environment)."""
@@ -127,8 +130,11 @@ class SiteRenderer:
                 | {owner_id(o.key) for o in self.views.owners})
 
     def outputs(self) -> Iterator[Output]:
-        yield from self._item_outputs()
-        yield from self._report_outputs()
+        """Every output but those already carried over (`carried`)."""
+        carried = self.carried
+        for output in chain(self._item_outputs(), self._report_outputs()):
+            if output.rel not in carried:
+                yield output
 
     def _item_outputs(self) -> Iterator[Output]:
         """The home page, a page per item, and an index per kind."""
@@ -138,8 +144,9 @@ class SiteRenderer:
             # The home page and the alignment report summarise the whole plan: remade when anything changed.
             yield Output(page.path, "home.html", page, lambda p=page: self._linked(views.home(), p),
                          reads=self.everything, first=True)
+        carried, paths = self.carried, self.views.sitemap.paths
         for entity in plan:
-            if entity.container is not None or entity.kind == "plan":
+            if entity.container is not None or entity.kind == "plan" or carried and paths[entity.id] in carried:
                 continue
             page = self.page_of(entity)
             yield Output(page.path, [f"{entity.kind}.html", "entity.html"], page,
@@ -194,6 +201,8 @@ class SiteRenderer:
                      Page(matrices, _("Traceability matrices"), "matrices", (home, Crumb(_("Traceability matrices")))),
                      views.matrix_list, reads=graph)
         for spec in self.project.config.matrices:
+            if matrix_path(spec.id) in self.carried and matrix_path(spec.id, "csv") in self.carried:
+                continue
             name, spec = spec.id, shown_spec(spec, views.ui)
             yield Output(matrix_path(name), "matrix.html",
                          Page(matrix_path(name), spec.title, "matrices",
@@ -213,7 +222,7 @@ class SiteRenderer:
         owners = REPORT_PAGES["owners"]
         yield Output(owners, "owners.html", Page(owners, _("Owners"), "owners", (home, Crumb(_("Owners")))),
                      views.owners_index, reads=self.everything, first=True)
-        for owner, page in views.owner_pages():
+        for owner, page in views.owner_pages(skip=self.carried):
             yield Output(page.path, "owner.html", page, lambda k=owner.key: views.owner(k),
                          reads=frozenset((owner_id(owner.key),)))
 
@@ -345,10 +354,13 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
         record = memory.reads.get(output.rel)
         return (changed is not None and record is not None and record[0] == base
                 and not record[1] & changed and not record[2] & changed_refs)
+    structure = (sitemap, project.config, base, tuple(o.key for o in views.owners))  # the same outputs
+    renderer.carried = reuse.carry(tables, structure, memory, cache, writer, changed, changed_refs)
     bind_deferred(deferred, project, sitemap, lambda: remember(memory, cache, memo, guard, used_pages, persist),
                   base, writer, cache, memory, views, renderer)  # the preview: all but item pages after the reload
     used_pages = write_outputs(renderer.outputs(), is_unchanged, base, writer, cache, memory, views, renderer,
-                               progress, parallel=persist, deferred=deferred)
+                               progress, parallel=persist, deferred=deferred) | renderer.carried
+    reuse.listed(tables, structure, used_pages)
     _copy_files(writer, theme, project)
     # Skipped pages used charts too: then all are kept; the Documents page (after the PDFs) keeps its entry.
     cache.prune(set(cache.bodies) & cache.used_bodies, views.chart_keys if changed is None else None,
