@@ -47,3 +47,53 @@ class Kept:
         """Keep this pass's results for the next one (the items it did not see are dropped)."""
         if self._tables is not None:
             self._tables[self._name] = self._new
+
+
+#: The key of the load's `Edits` mark in the tables (`project.FileMemo.items`, `Project.edits`).
+EDITS = "edits"
+
+
+class Edits:
+    """Which items each load in one process read again (the preview's `project.FileMemo`).
+
+    Every other item of a load is the very `Entity` object of the load before (its file was
+    not read again), at the same place in the plan. A pass that kept its result from an
+    earlier load asks `between` which items may differ since, and works on those alone
+    instead of the whole plan. A load that read a file whose items are not the same ids in
+    the same order, listed other files, or started afresh (config) is recorded as None: any
+    item may differ, and the passes take the full path.
+    """
+
+    #: how many loads back `between` can answer
+    KEEP = 64
+
+    def __init__(self) -> None:
+        self.generation = 0
+        self._log: dict[int, frozenset[str] | None] = {}
+
+    def record(self, ids: frozenset[str] | None) -> tuple["Edits", int]:
+        """A new load, whose edited items are `ids` (None: any); its mark (`Project.edits`)."""
+        self.generation += 1
+        self._log[self.generation] = ids
+        self._log.pop(self.generation - self.KEEP, None)
+        return self, self.generation
+
+    def between(self, first: int, last: int) -> frozenset[str] | None:
+        """The ids of items edited by the loads after `first` up to `last` (None: any)."""
+        if first > last:
+            return None
+        found: set[str] = set()
+        for generation in range(first + 1, last + 1):
+            ids = self._log.get(generation)
+            if ids is None:
+                return None
+            found |= ids
+        return frozenset(found)
+
+
+def edited(now: tuple | None, then: tuple | None) -> frozenset[str] | None:
+    """The ids of items whose entity may not be the same object in the loads marked `then` and
+    `now` (`Edits.record`); None: any (a load without a mark, or the marks of two sessions)."""
+    if now is None or then is None or now[0] is not then[0]:
+        return None
+    return now[0].between(then[1], now[1])

@@ -18,7 +18,7 @@ from typing import Mapping
 from stratdocs import (alignment, assets as assets_mod, config as config_mod, delivery, git, health, schema, sources,
                        suspect, trace)
 from stratdocs import trend as trend_mod
-from stratdocs import cache_codec, cache_files, workers
+from stratdocs import cache_codec, cache_files, itemmemo, workers
 from stratdocs.cache_files import LoadCache
 from stratdocs.findings import SCHEMA_WARNINGS, Finding, error
 from stratdocs.model import Entity, Plan
@@ -50,6 +50,8 @@ class Project:
     #: kind, reading config, CSV files): equal sources, equal entities. Only for a load through
     #: the load cache; the build cache's page digests use it instead of an item's repr.
     sources: Mapping[str, str] = field(default_factory=dict)
+    #: the preview's mark of this load (`itemmemo.Edits`): which items it read again
+    edits: tuple | None = None
 
     @property
     def root(self) -> Path:
@@ -227,6 +229,8 @@ class FileMemo:
         self.watched = False
         #: (config, listed files, discovery findings) of the last load
         self.listed: tuple | None = None
+        #: which items each `read` read again (`itemmemo.Edits`); its mark is in `items`
+        self.edits = itemmemo.Edits()
 
     def edited(self, rels: set[str] | None) -> None:
         """Only these known content files were saved since the last `read` (None: anything may
@@ -259,6 +263,7 @@ class FileMemo:
             self.files = {}
             self.config_stamp = stamp
         results, kept, self.reread = [], {}, 0
+        edited: set[str] | None = set()  # the ids of the items of the files read again (`itemmemo.Edits`)
         trusted = self.changed if self.changed is not None and not overrides else None
         for rel, kind in listed:
             previous = self.files.get(rel)
@@ -273,9 +278,18 @@ class FileMemo:
                 result = read_file(cfg, rel, kind, text)
                 key = self._key(cfg, rel, kind, result, text)
                 self.reread += 1
+                ids = tuple(e.id for e in result.entities)
+                if edited is None or previous is None or ids != tuple(e.id for e in previous[1].entities) \
+                        or result.unreadable_id is not None or previous[1].unreadable_id is not None:
+                    edited = None  # an item added, removed or renamed: any may differ
+                else:
+                    edited.update(ids)
             kept[rel] = (key, result)
             results.append(result)
+        if edited is not None and list(kept) != list(self.files):
+            edited = None  # other files, or in another order
         self.files, self.changed = kept, set() if self.watched else None
+        self.items[itemmemo.EDITS] = self.edits.record(frozenset(edited) if edited is not None else None)
         return results
 
 
@@ -340,7 +354,7 @@ def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Find
     kpi_trend, objective_trend = trend_mod.compute(plan, kpi_health, objective_health, cfg.as_of, cfg.status, items)
     return Project(cfg, plan, index, kpi_health, objective_health, tuple(sorted(set(findings))),
                    tuple(waivers), digests, published, kpi_trend=kpi_trend, objective_trend=objective_trend,
-                   initiative_health=initiatives)
+                   initiative_health=initiatives, edits=items.get(itemmemo.EDITS) if items is not None else None)
 
 
 def _file_links(cfg: config_mod.Config, plan: Plan, digests: Mapping[str, str], published: set[str]) -> list[Finding]:

@@ -15,7 +15,8 @@ from stratdocs.render.urls import SiteMap
 
 
 def _same(kept: tuple | None, identical: tuple, equal: tuple) -> bool:
-    return (kept is not None and all(a is b for a, b in zip(kept[0], identical)) and kept[1] == equal)
+    return (kept is not None and len(kept[0]) == len(identical) and all(a is b for a, b in zip(kept[0], identical))
+            and kept[1] == equal)
 
 
 def site_map(project, tables: dict | None) -> SiteMap:
@@ -137,6 +138,51 @@ def listed(tables: dict | None, structure: tuple, done: set[str]) -> None:
     """What this rebuild listed, for the next one's `carry`."""
     if tables is not None:
         tables["listed"] = (structure, done)
+
+
+def states(views, memory, tables: dict | None) -> tuple[dict, set[str] | None]:
+    """`render.site.entity_states` of this rebuild, and the only ids whose state may differ from
+    the last rebuild's (`Memory.changes` compares only those; None: all).
+
+    With the same links, site map, config, checkout and sources as the last rebuild, an item's
+    state can only differ if its entity is not the same object (`itemmemo.edited`: the items
+    of the files read again) or if its health, trend, findings or waivers are not the same;
+    an owner's if the owner is not. Only those states are made again; the others are the last
+    ones (the same ids in the same order: the same links are the same items).
+    """
+    from stratdocs.itemmemo import edited
+    from stratdocs.render.memory import PLAN, owner_id, plan_state
+    from stratdocs.render.site import entity_states
+
+    if tables is None:
+        return entity_states(views), None
+    project, index = views.project, views.index
+    identical = (index.up, index.down, index.traces_to, index.chains, views.sitemap)
+    equal = (project.config, project.checkout, project.sources)
+    per_item = (project.kpi_health, project.objective_health, project.kpi_trend, project.objective_trend,
+                views.entity_findings, views.waivers)
+    owners = {o.key: o for o in views.owners}
+    last, previous = tables.get("states"), memory.states
+    tables["states"] = (project.edits, identical, equal, per_item, owners)
+    if last is None or previous is None or "states" in memory.restored or not _same(last[1:], identical, equal) \
+            or list(owners) != list(last[4]) or (ids := edited(project.edits, last[0])) is None:
+        return entity_states(views), None
+    candidates = set(ids)
+    for old, new in zip(last[3], per_item):
+        candidates |= _differ(old, new)
+    candidates = {key for key in candidates if key in previous} | {owner_id(key) for key in _differ(last[4], owners)}
+    made = dict(previous)
+    made.update(entity_states(views, candidates))
+    made[PLAN] = plan_state(project)
+    return made, candidates | {PLAN}
+
+
+def _differ(old, new) -> set:
+    """The keys of two mappings whose values are not the same (identical, or equal)."""
+    get = old.get
+    found = {key for key, value in new.items() if (kept := get(key)) is not value and kept != value}
+    found.update(old.keys() - new.keys())
+    return found
 
 
 def page_of(views, env, tables: dict | None):

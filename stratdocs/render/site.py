@@ -277,11 +277,15 @@ class LazyCharts(Mapping):
         return len(self._cache.charts)
 
 
-def entity_states(views: Views) -> dict[str, tuple]:
+def entity_states(views: Views, only: set[str] | None = None) -> dict[str, tuple]:
     """Everything a page may show of each item, of what belongs to no item (`PLAN`) and of each
     owner (`owner_id`); the links come last (see `Memory.changes`). An item read through the
     load cache stands as (the source of its file, its id), which determines it exactly as it
-    determines the load cache's result, and digests faster than its repr (issue 15)."""
+    determines the load cache's result, and digests faster than its repr (issue 15).
+
+    :param only: the states of only these items and owners (`owner_id`), without `PLAN`
+        (`render.reuse.states`: the others are the last ones).
+    """
     project, index = views.project, views.index
     sources = project.sources  # an item as what its file was made from: its repr costs more
     kpi_health, objective_health = project.kpi_health.get, project.objective_health.get
@@ -291,11 +295,13 @@ def entity_states(views: Views) -> dict[str, tuple]:
     # Without a forge's editor or outside git these are '' and None for every item (see each).
     edit_url = views.edit_url if project.config.edit_base else lambda e: ""
     last_change = views.last_change if project.checkout.commit else lambda e: None
+    entities = project.plan if only is None else [e for i in only if (e := project.plan.entities.get(i)) is not None]
+    owners = views.owners if only is None else [o for o in views.owners if owner_id(o.key) in only]
     return {(i := e.id): ((sources[e.file], i) if e.file in sources else e, kpi_health(i), objective_health(i),
                           kpi_trend(i), objective_trend(i), traces(i), chains(i), tuple(findings(i, ())),
                           tuple(waivers(i, ())), edit_url(e), last_change(e), owner(e.owner), up(i), down(i))
-            for e in project.plan} | {PLAN: plan_state(project)} | {
-        owner_id(o.key): (o, (), ()) for o in views.owners}
+            for e in entities} | ({PLAN: plan_state(project)} if only is None else {}) | {
+        owner_id(o.key): (o, (), ()) for o in owners}
 
 
 def _copy_files(writer, theme: Theme, project: Project) -> None:
@@ -343,7 +349,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     memory.env = ((fingerprint, project.config), renderer.env)  # compiled templates are kept
     renderer.docs_memo = memory.docs
     views.rows_memo = memory.rows
-    changed = memory.changes(entity_states(views))
+    changed = memory.changes(*reuse.states(views, memory, tables))
     rebodied = memory.changed_bodies({key: r.html for key, r in bodies.items()})
     changed_refs = memory.ref_changes(reuse.item_refs(views, env, tables))
     changed = changed | rebodied if changed is not None else None
