@@ -91,6 +91,14 @@ class Edits:
         return frozenset(found)
 
 
+def differ(old, new) -> set:
+    """The keys of two mappings whose values are not the same (identical, or equal)."""
+    get = old.get
+    found = {key for key, value in new.items() if (kept := get(key)) is not value and kept != value}
+    found.update(old.keys() - new.keys())
+    return found
+
+
 def edited(now: tuple | None, then: tuple | None) -> frozenset[str] | None:
     """The ids of items whose entity may not be the same object in the loads marked `then` and
     `now` (`Edits.record`); None: any (a load without a mark, or the marks of two sessions)."""

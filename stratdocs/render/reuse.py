@@ -150,7 +150,7 @@ def states(views, memory, tables: dict | None) -> tuple[dict, set[str] | None]:
     an owner's if the owner is not. Only those states are made again; the others are the last
     ones (the same ids in the same order: the same links are the same items).
     """
-    from stratdocs.itemmemo import edited
+    from stratdocs.itemmemo import differ, edited
     from stratdocs.render.memory import PLAN, owner_id, plan_state
     from stratdocs.render.site import entity_states
 
@@ -169,20 +169,12 @@ def states(views, memory, tables: dict | None) -> tuple[dict, set[str] | None]:
         return entity_states(views), None
     candidates = set(ids)
     for old, new in zip(last[3], per_item):
-        candidates |= _differ(old, new)
-    candidates = {key for key in candidates if key in previous} | {owner_id(key) for key in _differ(last[4], owners)}
+        candidates |= differ(old, new)
+    candidates = {key for key in candidates if key in previous} | {owner_id(key) for key in differ(last[4], owners)}
     made = dict(previous)
     made.update(entity_states(views, candidates))
     made[PLAN] = plan_state(project)
     return made, candidates | {PLAN}
-
-
-def _differ(old, new) -> set:
-    """The keys of two mappings whose values are not the same (identical, or equal)."""
-    get = old.get
-    found = {key for key, value in new.items() if (kept := get(key)) is not value and kept != value}
-    found.update(old.keys() - new.keys())
-    return found
 
 
 def page_of(views, env, tables: dict | None):
