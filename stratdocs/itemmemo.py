@@ -70,13 +70,25 @@ class Edits:
     def __init__(self) -> None:
         self.generation = 0
         self._log: dict[int, frozenset[str] | None] = {}
+        #: the edited items of the last load, by id (None: any)
+        self.latest: dict | None = None
 
-    def record(self, ids: frozenset[str] | None) -> tuple["Edits", int]:
-        """A new load, whose edited items are `ids` (None: any); its mark (`Project.edits`)."""
+    def record(self, entities: dict | None) -> tuple["Edits", int]:
+        """A new load, whose edited items are `entities` (id -> entity; None: any); its mark
+        (`Project.edits`)."""
         self.generation += 1
-        self._log[self.generation] = ids
+        self._log[self.generation] = frozenset(entities) if entities is not None else None
         self._log.pop(self.generation - self.KEEP, None)
+        self.latest = entities
         return self, self.generation
+
+    def last(self, now: tuple | None, then: tuple | None) -> dict | None:
+        """The items the load marked `now` edited, by id, when it is the load right after `then`
+        (None otherwise: a pass that was not run on every load cannot take them as all)."""
+        if now is None or then is None or now[0] is not self or then[0] is not self \
+                or now[1] != self.generation or then[1] != now[1] - 1:
+            return None
+        return self.latest
 
     def between(self, first: int, last: int) -> frozenset[str] | None:
         """The ids of items edited by the loads after `first` up to `last` (None: any)."""

@@ -263,7 +263,7 @@ class FileMemo:
             self.files = {}
             self.config_stamp = stamp
         results, kept, self.reread = [], {}, 0
-        edited: set[str] | None = set()  # the ids of the items of the files read again (`itemmemo.Edits`)
+        edited: dict | None = {}  # the items of the files read again, by id (`itemmemo.Edits`)
         trusted = self.changed if self.changed is not None and not overrides else None
         for rel, kind in listed:
             previous = self.files.get(rel)
@@ -278,18 +278,18 @@ class FileMemo:
                 result = read_file(cfg, rel, kind, text)
                 key = self._key(cfg, rel, kind, result, text)
                 self.reread += 1
-                ids = tuple(e.id for e in result.entities)
-                if edited is None or previous is None or ids != tuple(e.id for e in previous[1].entities) \
-                        or result.unreadable_id is not None or previous[1].unreadable_id is not None:
+                if edited is None or previous is None or result.unreadable_id is not None \
+                        or previous[1].unreadable_id is not None \
+                        or [e.id for e in result.entities] != [e.id for e in previous[1].entities]:
                     edited = None  # an item added, removed or renamed: any may differ
                 else:
-                    edited.update(ids)
+                    edited.update((e.id, e) for e in result.entities)
             kept[rel] = (key, result)
             results.append(result)
         if edited is not None and list(kept) != list(self.files):
             edited = None  # other files, or in another order
         self.files, self.changed = kept, set() if self.watched else None
-        self.items[itemmemo.EDITS] = self.edits.record(frozenset(edited) if edited is not None else None)
+        self.items[itemmemo.EDITS] = self.edits.record(edited)
         return results
 
 
@@ -327,12 +327,20 @@ def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Find
     `items` keeps per-item health and trend while their inputs are the same (`itemmemo`).
     """
     findings = list(findings)
-    plan, found = trace.assemble(entities)
+    mark = items.get(itemmemo.EDITS) if items is not None else None
+    last = items.get("plan") if items is not None else None
+    plan = trace.reassemble(last[1], edited) if last is not None and mark is not None and not last[2] \
+        and (edited := mark[0].last(mark, last[0])) is not None else None
+    found = []
+    if plan is None:
+        plan, found = trace.assemble(entities)
+    if items is not None:
+        items["plan"] = (mark, plan, tuple(found))
     findings += found
     if plan.root is None and not any(f.code in ("yaml", "encoding") for f in findings):
         findings.append(error(f"{cfg.content_dir}/plan.md", 1, 1, "schema",
                               "there is no plan: create content/plan.md with the plan's title, vision and mission"))
-    index, found = (traces or trace).build(plan, unreadable)
+    index, found = traces.build(plan, unreadable, mark) if traces is not None else trace.build(plan, unreadable)
     findings += found
     published, found = assets_mod.discover(cfg.root, cfg.content_dir)
     findings += found if cfg.check_enabled("asset") else []

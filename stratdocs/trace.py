@@ -139,6 +139,27 @@ def assemble(entities: list[Entity]) -> tuple[Plan, list[Finding]]:
     return Plan(MappingProxyType(by_id), MappingProxyType(folded)), findings
 
 
+def reassemble(plan: Plan, edited: Mapping[str, Entity]) -> Plan | None:
+    """What `assemble` makes of the entities of `plan` with the `edited` ones (by id) in their
+    place, when `plan` had no finding (no id used twice, one plan): the same ids in the same
+    order, so the same case-insensitive lookup and positions. None when an edited item is not
+    in `plan` or is of another kind (then `assemble` it all)."""
+    before = plan.entities
+    if any(eid not in before or before[eid].kind != entity.kind for eid, entity in edited.items()):
+        return None
+    by_id = dict(before)
+    by_id.update(edited)
+    made = Plan(MappingProxyType(by_id), plan.folded)
+    known = vars(plan)
+    if "position" in known:
+        vars(made)["position"] = known["position"]
+    if "_kinds" in known:  # each kind's items, with the edited ones in their place
+        kinds = {entity.kind for entity in edited.values()}
+        vars(made)["_kinds"] = MappingProxyType({kind: tuple(by_id[e.id] for e in group) if kind in kinds else group
+                                                 for kind, group in known["_kinds"].items()})
+    return made
+
+
 def build(plan: Plan, unreadable=frozenset()) -> tuple[TraceIndex, list[Finding]]:
     """Resolve references and build the read-only index; ids in `unreadable` (files that
     failed to parse) are skipped, not reported.
@@ -176,11 +197,23 @@ class BuildMemo:
 
     def __init__(self) -> None:
         self._last: tuple | None = None  # (links_key, index, findings)
+        self._mark: tuple | None = None  # the mark of the load `_last` was built for (`itemmemo.Edits`)
 
-    def build(self, plan: Plan, unreadable=frozenset()) -> tuple[TraceIndex, list[Finding]]:
-        """What `build(plan, unreadable)` returns."""
-        key = links_key(plan, unreadable)
-        if self._last is not None and self._last[0] == key:
+    def build(self, plan: Plan, unreadable=frozenset(), mark: tuple | None = None) -> tuple[TraceIndex, list[Finding]]:
+        """What `build(plan, unreadable)` returns.
+
+        :param mark: the load's mark (`itemmemo.Edits`): when it is the load right after the
+            last one, only the items it edited may differ from the last plan's (every other is
+            the same object, at the same place), so only their links are compared.
+        """
+        last, then, self._mark = self._last, self._mark, mark
+        edited = mark[0].last(mark, then) if mark is not None and last is not None else None
+        if edited is not None and last[1].plan.folded is plan.folded and last[0][0] == frozenset(unreadable) \
+                and all(_links(entity) == _links(last[1].plan.entities[eid]) for eid, entity in edited.items()):
+            key = last[0]  # what `links_key` would be: the last one
+        else:
+            key = links_key(plan, unreadable)
+        if last is not None and last[0] == key:
             index = replace(self._last[1], plan=plan)
             if "chains" in vars(self._last[1]):  # they read only the links: the same chains
                 vars(index)["chains"] = self._last[1].chains
@@ -193,6 +226,11 @@ class BuildMemo:
 def links_key(plan: Plan, unreadable=frozenset()) -> tuple:
     """Everything of the plan `build` reads: the order of items and, of each, what it reads."""
     return frozenset(unreadable), tuple((e.id, e.kind, e.file, e.line, e.refs, e.children) for e in plan)
+
+
+def _links(e: Entity) -> tuple:
+    """What `build` reads of one item (its part of `links_key`)."""
+    return e.id, e.kind, e.file, e.line, e.refs, e.children
 
 
 def _resolve(plan: Plan, unreadable: set[str]) -> tuple[dict, dict, list[Finding]]:

@@ -116,6 +116,18 @@ def put(root: Path, rel: str, number: int) -> None:
     os.utime(path, ns=(stamp, stamp))
 
 
+def same_plan(kept, fresh) -> None:
+    """The plan, its order and links (`trace.reassemble`, `trace.BuildMemo`) as a fresh load has them."""
+    assert list(kept.plan.entities.items()) == list(fresh.plan.entities.items())
+    assert dict(kept.plan.folded) == dict(fresh.plan.folded)
+    for kind in ("kpi", "objective", "operation", "task"):
+        assert kept.plan.of_kind(kind) == fresh.plan.of_kind(kind)
+    assert dict(kept.plan.position) == dict(fresh.plan.position)
+    for links in ("up", "down", "traces_to", "objective_children", "chains"):
+        assert dict(getattr(kept.index, links)) == dict(getattr(fresh.index, links)), links
+    assert kept.findings == fresh.findings
+
+
 def views_of(project, tables: dict) -> Views:
     sitemap = reuse.site_map(project, tables)
     views = Views(project, renderer_spec(project, sitemap.paths).make, sitemap=sitemap)
@@ -141,7 +153,9 @@ def test_the_states_made_again_are_those_of_the_whole_plan(rounds):
             for rel, number in steps:
                 put(root, rel, number)
             memo.edited({rel for rel, _ in steps})
-            views = views_of(project_mod.load(root, files=memo), tables)
+            kept = project_mod.load(root, files=memo)
+            same_plan(kept, project_mod.load(root))
+            views = views_of(kept, tables)
             states, candidates = reuse.states(views, memory, tables)
             full = entity_states(views)
             assert states == full and list(states) == list(full)
