@@ -26,6 +26,7 @@ from stratdocs.render.memory import Memory
 from stratdocs.render.site import entity_states
 from stratdocs.render.views import Views
 from stratdocs.serve.session import Session
+from tests.test_edit2_reuse import same_render
 from tests.test_serve import copy_example, edit, full_build, tree
 
 NA_ARR = "content/kpis/K-NA-ARR.md"
@@ -97,6 +98,7 @@ LINES = {
     "content/objectives/SO8-north-america.md": (r"^owner: .*$", ("owner: Chief Executive Officer",
                                                                    "owner: Jane Doe")),
     "content/operations/emea/sales-dach.md": (r"^    status: \w+$", ("    status: done", "    status: doing")),
+    "content/kpis/K-ARR.md": (r"\Z", ("\nMore on this, with no link.\n", "\nAnd more.\n")),  # a body alone
 }
 MOVING = ("content/objectives/SO8-north-america.md", "content/kpis/K-NEW-LOGOS.md")
 changes = st.lists(st.lists(st.tuples(st.sampled_from(sorted(LINES)), st.integers(0, 1)), min_size=1, max_size=3),
@@ -128,6 +130,10 @@ def same_plan(kept, fresh) -> None:
     assert kept.findings == fresh.findings
 
 
+#: the compiled templates' environment: the same one all along (references are kept while it is)
+ENV = object()
+
+
 def views_of(project, tables: dict) -> Views:
     sitemap = reuse.site_map(project, tables)
     views = Views(project, renderer_spec(project, sitemap.paths).make, sitemap=sitemap)
@@ -144,10 +150,14 @@ def test_the_states_made_again_are_those_of_the_whole_plan(rounds):
         root = copy_example(Path(tmp))
         memo, tables = project_mod.FileMemo(), {}
         memo.watched = True
-        memory, whole = Memory(), Memory()
-        views = views_of(project_mod.load(root, files=memo), tables)
+        memory, whole, rendered, cache = Memory(), Memory(), {}, BuildCache()
+        first = project_mod.load(root, files=memo)
+        same_render(first, rendered, cache)
+        views = views_of(first, tables)
         memory.changes(*reuse.states(views, memory, tables))
         whole.changes(entity_states(views))
+        memory.ref_changes(*reuse.item_ref_changes(views, ENV, tables))
+        whole.ref_changes({e.id: views.item_ref(e.id) for e in views.plan})
         incremental = 0
         for steps in rounds:
             for rel, number in steps:
@@ -155,11 +165,16 @@ def test_the_states_made_again_are_those_of_the_whole_plan(rounds):
             memo.edited({rel for rel, _ in steps})
             kept = project_mod.load(root, files=memo)
             same_plan(kept, project_mod.load(root))
+            same_render(kept, rendered, cache)  # site map, spec, bodies, owners, references, pages
             views = views_of(kept, tables)
             states, candidates = reuse.states(views, memory, tables)
             full = entity_states(views)
             assert states == full and list(states) == list(full)
             assert memory.changes(states, candidates) == whole.changes(full)
+            refs, candidates = reuse.item_ref_changes(views, ENV, tables)
+            fresh_refs = {e.id: views.item_ref(e.id) for e in views.plan}
+            assert refs == fresh_refs and list(refs) == list(fresh_refs)
+            assert memory.ref_changes(refs, candidates) == whole.ref_changes(fresh_refs)
             incremental += candidates is not None
         # a new owner (a new site map) or link takes the full path; any other save the incremental one
         assert incremental or all(any(rel in MOVING for rel, _ in steps) for steps in rounds)

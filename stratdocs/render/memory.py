@@ -88,12 +88,20 @@ class Memory:
             return {key for key, html in self.body_html.items() if old.get(key) != _digest(html)}
         return {key for key, html in self.body_html.items() if previous.get(key) != html}
 
-    def ref_changes(self, item_refs: dict) -> set[str]:
-        """Ids whose reference (id, title, kind, page, health) looks different from last time."""
+    def ref_changes(self, item_refs: dict, candidates: set[str] | None = None) -> set[str]:
+        """Ids whose reference (id, title, kind, page, health) looks different from last time.
+
+        :param candidates: the only ids whose reference may not be last time's object, with the
+            same ids as last time (`render.reuse.item_ref_changes`): only these are compared.
+        """
         previous, self.item_refs = self.item_refs, item_refs
         if "refs" in self.restored:
             previous = self.restored.pop("refs")
             item_refs = self.digests["refs"] = {key: _digest(ref) for key, ref in item_refs.items()}
+            candidates = None
+        if candidates is not None and previous.keys() == item_refs.keys():
+            return {key for key in candidates if key in item_refs and (old := previous.get(key)) is not item_refs[key]
+                    and old != item_refs[key]}
         get = previous.get  # the same object is the same reference (`render.reuse.item_refs`)
         changed = {key for key, ref in item_refs.items() if (old := get(key)) is not ref and old != ref}
         return changed | (previous.keys() - item_refs.keys())

@@ -24,13 +24,30 @@ def site_map(project, tables: dict | None) -> SiteMap:
     plan, content_dir = project.plan, project.config.content_dir
     if tables is None:
         return SiteMap.of(plan, content_dir)
-    identical, equal = (project.index.up,), (content_dir, tuple(e.owner for e in plan))
     kept = tables.get("sitemap")
+    if kept is not None and kept[0][0] is project.index.up and kept[1][0] == content_dir \
+            and _owners_kept(project, kept[3], kept[4]):  # the owners: only of the items edited since
+        tables["sitemap"] = (kept[0], kept[1], kept[2], project.edits, plan)
+        return kept[2]
+    identical, equal = (project.index.up,), (content_dir, tuple(e.owner for e in plan))
     if _same(kept, identical, equal):
+        tables["sitemap"] = (identical, equal, kept[2], project.edits, plan)
         return kept[2]
     sitemap = SiteMap.of(plan, content_dir)
-    tables["sitemap"] = (identical, equal, sitemap)
+    tables["sitemap"] = (identical, equal, sitemap, project.edits, plan)
     return sitemap
+
+
+def _owners_kept(project, mark: tuple | None, plan) -> bool:
+    """Whether every item has the owner it had in `plan` (the one of the load `mark` marks,
+    with the same items): only the items edited since are looked at (`itemmemo.edited`)."""
+    from stratdocs.itemmemo import edited
+
+    ids = edited(project.edits, mark)
+    if ids is None:
+        return False
+    now, before = project.plan.entities, plan.entities
+    return all(now[eid].owner == before[eid].owner for eid in ids)
 
 
 def output_clashes(project, sitemap: SiteMap, static: tuple[str, ...], tables: dict | None, make) -> list:
@@ -76,12 +93,30 @@ def bodies(project, spec, cache, tables: dict | None) -> tuple[dict, set[str]]:
     HTML, read from the same cache entries); only the others are looked up and rendered."""
     from stratdocs.render.bodies import body_key, render_bodies
 
+    from stratdocs.itemmemo import edited
+
     kept = tables.get("bodies") if tables is not None else None
     if kept is None or kept[0] is not spec:
         out, unclean = render_bodies(project, spec, cache)
         if tables is not None:
             tables["bodies"] = (spec, {e.id: (e.file, e.body, body_key(spec, e), out[e.id])
-                                       for e in project.plan if e.container is None})
+                                       for e in project.plan if e.container is None}, project.edits, out)
+        return out, unclean
+    ids = edited(project.edits, kept[2])
+    if ids is not None:  # only the items edited since may have another body: the others' are the last ones
+        previous, entities, todo = kept[1], project.plan.entities, []
+        for eid in ids:
+            entity = entities[eid]
+            last = previous.get(eid)
+            if entity.container is None and not (last is not None and last[0] == entity.file
+                                                 and last[1] == entity.body and last[2] in cache.bodies):
+                todo.append(entity)
+        fresh, unclean = render_bodies(project, spec, cache, todo)
+        table = {**previous, **{e.id: (e.file, e.body, body_key(spec, e), fresh[e.id]) for e in todo}}
+        cache.used_bodies |= {entry[2] for entry in table.values()}
+        cache.hits["bodies"] += len(table) - len(todo)
+        out = {**kept[3], **fresh}
+        tables["bodies"] = (spec, table, project.edits, out)
         return out, unclean
     previous, same, todo, keys = kept[1], {}, [], set()
     for entity in project.plan:
@@ -97,8 +132,9 @@ def bodies(project, spec, cache, tables: dict | None) -> tuple[dict, set[str]]:
     cache.used_bodies |= keys
     cache.hits["bodies"] += len(same)
     table = {e.id: (e.file, e.body, body_key(spec, e), fresh[e.id]) for e in todo}
-    tables["bodies"] = (spec, {**same, **table})
-    return {e.id: (same[e.id][3] if e.id in same else fresh[e.id]) for e in project.plan if e.container is None}, unclean
+    out = {e.id: (same[e.id][3] if e.id in same else fresh[e.id]) for e in project.plan if e.container is None}
+    tables["bodies"] = (spec, {**same, **table}, project.edits, out)
+    return out, unclean
 
 
 def carry(tables: dict | None, structure: tuple, memory, cache, writer, changed: set[str] | None,
@@ -200,10 +236,34 @@ def page_of(views, env, tables: dict | None):
 def item_refs(views, env, tables: dict | None) -> dict:
     """Every item's reference (`views.item_ref`), the last rebuild's object for an item that is
     the same, at the same site path, with the same health, in the same templates' words."""
+    return item_ref_changes(views, env, tables)[0]
+
+
+def item_ref_changes(views, env, tables: dict | None) -> tuple[dict, set[str] | None]:
+    """`item_refs`, and the only ids whose reference may not be the last rebuild's object (None:
+    any): with the same site map and templates' words, those of the items edited since
+    (`itemmemo.edited`) and of those whose health changed; the others are not looked at."""
+    from stratdocs.itemmemo import differ, edited
+
     project, path = views.project, views.sitemap.path
     if tables is None:
-        return {e.id: views.item_ref(e.id) for e in project.plan}
+        return {e.id: views.item_ref(e.id) for e in project.plan}, None
     old, new = tables.get("refs", {}), {}
+    healths = (project.kpi_health, project.objective_health, project.initiative_health)
+    last, tables["refs-of"] = tables.get("refs-of"), None  # set again once made
+    ids = edited(project.edits, last[0]) if last is not None and last[1] is views.sitemap and last[2] is env else None
+    if ids is not None:
+        candidates = set(ids).union(*(differ(a, b) for a, b in zip(last[3], healths)))
+        new, entities = dict(old), project.plan.entities
+        for eid in candidates:
+            if (entity := entities.get(eid)) is not None:
+                kept, health = old.get(eid), project.health_of(entity)
+                if not (kept is not None and kept[0] is entity and kept[2] == health):
+                    new[eid] = (entity, env, health, views.item_ref(eid))
+        tables["refs"] = new
+        made = {**tables["refs-out"], **{eid: new[eid][3] for eid in candidates if eid in new}}
+        tables["refs-out"], tables["refs-of"] = made, (project.edits, views.sitemap, env, healths)
+        return made, candidates
     for entity in project.plan:
         kept = old.get(entity.id)
         health = project.health_of(entity)
@@ -213,7 +273,9 @@ def item_refs(views, env, tables: dict | None) -> dict:
         else:
             new[entity.id] = (entity, env, health, views.item_ref(entity.id))
     tables["refs"] = new
-    return {key: kept[3] for key, kept in new.items()}
+    made = tables["refs-out"] = {key: kept[3] for key, kept in new.items()}
+    tables["refs-of"] = (project.edits, views.sitemap, env, healths)
+    return made, None
 
 
 def owners(views, tables: dict | None) -> tuple:
