@@ -103,6 +103,13 @@ class Edits:
         return frozenset(found)
 
 
+def latest(tables: dict | None, then: tuple | None) -> dict | None:
+    """The items this load edited, by id, when the pass that keeps its result in `tables` last ran
+    on the load right before it (marked `then`); None: any item may differ (`Edits.last`)."""
+    mark = tables.get(EDITS) if tables is not None else None
+    return mark[0].last(mark, then) if mark is not None and then is not None else None
+
+
 def differ(old, new) -> set:
     """The keys of two mappings whose values are not the same (identical, or equal)."""
     get = old.get
