@@ -74,6 +74,21 @@ def test_a_kpi_whose_health_changes_its_objectives_warnings(tmp_path: Path):
         first = kept
 
 
+def test_a_kpis_previous_period_reaches_its_objectives_trend(tmp_path: Path):
+    """SO8's trend compares its health with its KPIs' health a period before: a save of
+    K-NA-ARR's previous actual alone changes it (its health now stays the same)."""
+    root = copy_example(tmp_path)
+    memo = project_mod.FileMemo()
+    memo.watched = True
+    first = project_mod.load(root, files=memo)
+    edit(root / NA_ARR, "  - {date: 2026-09-30, value: 566}", "  - {date: 2026-09-30, value: 100}")
+    memo.edited({NA_ARR})
+    kept, fresh = project_mod.load(root, files=memo), project_mod.load(root)
+    assert kept.objective_health["SO8"] == first.objective_health["SO8"]
+    assert kept.objective_trend["SO8"] != first.objective_trend["SO8"]
+    assert dict(kept.objective_trend) == dict(fresh.objective_trend) and dict(kept.kpi_trend) == dict(fresh.kpi_trend)
+
+
 def test_an_added_or_renamed_item_marks_every_item_edited(tmp_path: Path):
     root = copy_example(tmp_path)
     memo = project_mod.FileMemo()
