@@ -231,6 +231,7 @@ class FileMemo:
         self.listed: tuple | None = None
         #: which items each `read` read again (`itemmemo.Edits`); its mark is in `items`
         self.edits = itemmemo.Edits()
+        self._read_listed: list | None = None  # the listing the last `read` was given
 
     def edited(self, rels: set[str] | None) -> None:
         """Only these known content files were saved since the last `read` (None: anything may
@@ -265,9 +266,9 @@ class FileMemo:
         results, kept, self.reread = [], {}, 0
         edited: dict | None = {}  # the items of the files read again, by id (`itemmemo.Edits`)
         trusted = self.changed if self.changed is not None and not overrides else None
-        for rel, kind in listed:
-            previous = self.files.get(rel)
-            text = overrides.get(rel)
+
+        def one(rel: str, kind: str, previous: tuple | None, text: str | None) -> FileResult:
+            nonlocal edited
             if trusted is not None and previous is not None and rel not in trusted and previous[0][0] == kind:
                 key = previous[0]  # not saved since: no need to look at it (`edited`)
             else:
@@ -285,7 +286,18 @@ class FileMemo:
                 else:
                     edited.update((e.id, e) for e in result.entities)
             kept[rel] = (key, result)
-            results.append(result)
+            return result
+
+        if trusted is not None and listed is self._read_listed and self.files:
+            # The same listing, and only the saved files to look at: the others are as they were.
+            kept.update(self.files)
+            for rel in trusted & kept.keys():
+                one(rel, kept[rel][0][0], kept[rel], None)
+            results = [kept[rel][1] for rel, _ in listed]
+        else:
+            for rel, kind in listed:
+                results.append(one(rel, kind, self.files.get(rel), overrides.get(rel)))
+        self._read_listed = listed
         if edited is not None and list(kept) != list(self.files):
             edited = None  # other files, or in another order
         self.files, self.changed = kept, set() if self.watched else None
