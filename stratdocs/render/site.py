@@ -351,7 +351,9 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     views.rows_memo = memory.rows
     changed = memory.changes(*reuse.states(views, memory, tables))
     rebodied = memory.changed_bodies({key: r.html for key, r in bodies.items()})
-    changed_refs = memory.ref_changes(*reuse.item_ref_changes(views, env, tables))
+    refs, candidates = reuse.item_ref_changes(views, env, tables)
+    changed_refs = memory.ref_changes(refs, candidates)
+    views.ref_table = refs  # what `views.item_ref` gives for each item, made once
     changed = changed | rebodied if changed is not None else None
     kept = (lambda: cache.kept_views(guard)) if persist else memory.views.get(guard, {})
     views.entity = memo = EntityMemo(views, kept, changed, changed_refs, LazyCharts(cache), encode=persist)  # once
