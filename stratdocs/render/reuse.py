@@ -300,11 +300,10 @@ def owners(views, tables: dict | None) -> tuple:
         return found, tuple(project.health_of(plan.get(f.entity)) for f in found)
     kept = tables.get("owners")
     if kept is None or kept[0] is not views.sitemap:
-        made = owners_mod.collect(plan, project.findings, project.health_of)
+        pairs = tuple((inputs(o.key), o) for o in owners_mod.collect(plan, project.findings, project.health_of))
     else:
         order = owners_mod.need_order(plan, project.health_of)
-        made = tuple(owner if (now := inputs(owner.key)) == before
-                     else replace(owner, needs=tuple(sorted(set(now[0]), key=order)))
-                     for before, owner in kept[1])
-    tables["owners"] = (views.sitemap, tuple((inputs(o.key), o) for o in made))
-    return made
+        pairs = tuple((now, owner if now == before else replace(owner, needs=tuple(sorted(set(now[0]), key=order))))
+                      for before, owner in kept[1] for now in (inputs(owner.key),))
+    tables["owners"] = (views.sitemap, pairs)
+    return tuple(owner for _, owner in pairs)
