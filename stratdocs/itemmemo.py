@@ -110,6 +110,21 @@ def latest(tables: dict | None, then: tuple | None) -> dict | None:
     return mark[0].last(mark, then) if mark is not None and then is not None else None
 
 
+def waiving(plan, tables: dict | None) -> dict:
+    """Each item that waives a warning -> its waivers; after a load that edited only a few
+    items (`latest`), the last load's with those items' in their place."""
+    last = tables.get("waiving") if tables is not None else None
+    edited = latest(tables, last[1]) if last is not None else None
+    if edited is not None:
+        made = {eid: waive for eid, waive in last[0].items() if eid not in edited}
+        made.update((eid, e.waive) for eid, e in edited.items() if e.waive)
+    else:
+        made = {e.id: e.waive for e in plan if e.waive}
+    if tables is not None:
+        tables["waiving"] = (made, tables.get(EDITS))
+    return made
+
+
 def differ(old, new) -> set:
     """The keys of two mappings whose values are not the same (identical, or equal)."""
     get = old.get

@@ -340,15 +340,7 @@ def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Find
     """
     findings = list(findings)
     mark = items.get(itemmemo.EDITS) if items is not None else None
-    last = items.get("plan") if items is not None else None
-    # the items this load edited, when the last load was assembled and had no finding (`itemmemo.Edits`)
-    edited = mark[0].last(mark, last[0]) if last is not None and mark is not None and not last[2] else None
-    plan = trace.reassemble(last[1], edited) if edited is not None else None
-    found = []
-    if plan is None:
-        plan, found, edited = *trace.assemble(entities), None
-    if items is not None:
-        items["plan"] = (mark, plan, tuple(found))
+    plan, found = trace.assemble_kept(entities, items)
     findings += found
     if plan.root is None and not any(f.code in ("yaml", "encoding") for f in findings):
         findings.append(error(f"{cfg.content_dir}/plan.md", 1, 1, "schema",
@@ -359,14 +351,14 @@ def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Find
     findings += found if cfg.check_enabled("asset") else []
     findings += _file_links(cfg, plan, digests, {f"{cfg.content_dir}/assets/{rel}" for rel, _ in published})
     kpi_health, objective_health = health.compute(index, cfg.as_of, cfg.status, items)
-    initiatives = _delivery(plan, cfg, items)
+    initiatives = delivery.compute(plan, cfg.as_of, cfg.delivery, items)
     late = delivery.gaps(plan, initiatives, cfg.as_of, cfg.delivery)
     found, waivers = alignment.check(index, kpi_health, objective_health, cfg.as_of, cfg.check_enabled, late,
                                      cfg.risks.high, items)
     findings += found
     findings += [f for f in suspect.check(index, lock, cfg.check_enabled)  # waivers listed by alignment
                  if "suspect" not in plan.entities[f.entity].waive]
-    waiving = _waiving(plan, items)
+    waiving = itemmemo.waiving(plan, items)
     for code in SCHEMA_WARNINGS:
         if not cfg.check_enabled(code):
             findings = [f for f in findings if f.code != code]
@@ -377,39 +369,6 @@ def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Find
     return Project(cfg, plan, index, kpi_health, objective_health, tuple(sorted(set(findings), key=finding_order)),
                    tuple(waivers), digests, published, kpi_trend=kpi_trend, objective_trend=objective_trend,
                    initiative_health=initiatives, edits=items.get(itemmemo.EDITS) if items is not None else None)
-
-
-def _delivery(plan: Plan, cfg: config_mod.Config, items: dict | None) -> Mapping:
-    """`delivery.compute`: after a load that edited only a few items (`itemmemo.latest`), the
-    last load's health of every other initiative (it reads only the initiative, the date and the
-    delivery settings)."""
-    last = items.get("delivery") if items is not None else None
-    edited = itemmemo.latest(items, last[2]) if last is not None else None
-    if edited is not None and last[0] == (cfg.as_of, cfg.delivery):
-        made = dict(last[1])
-        made.update((eid, delivery.initiative_health(e, cfg.as_of, cfg.delivery))
-                    for eid, e in edited.items() if e.kind == "initiative")
-        found: Mapping = MappingProxyType(made)
-    else:
-        found = delivery.compute(plan, cfg.as_of, cfg.delivery)
-    if items is not None:
-        items["delivery"] = ((cfg.as_of, cfg.delivery), found, items.get(itemmemo.EDITS))
-    return found
-
-
-def _waiving(plan: Plan, items: dict | None) -> dict:
-    """Each item that waives a warning -> its waivers; after a load that edited only a few
-    items (`itemmemo.latest`), the last load's with those items' in their place."""
-    last = items.get("waiving") if items is not None else None
-    edited = itemmemo.latest(items, last[1]) if last is not None else None
-    if edited is not None:
-        made = {eid: waive for eid, waive in last[0].items() if eid not in edited}
-        made.update((eid, e.waive) for eid, e in edited.items() if e.waive)
-    else:
-        made = {e.id: e.waive for e in plan if e.waive}
-    if items is not None:
-        items["waiving"] = (made, items.get(itemmemo.EDITS))
-    return made
 
 
 def _file_links(cfg: config_mod.Config, plan: Plan, digests: Mapping[str, str], published: set[str]) -> list[Finding]:

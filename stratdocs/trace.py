@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Mapping, NamedTuple
 
 from stratdocs.findings import Finding, error
+from stratdocs.itemmemo import EDITS, latest
 from stratdocs.model import KINDS, Entity, Plan, Ref, noun
 from stratdocs.suggest import did_you_mean
 
@@ -139,11 +140,24 @@ def assemble(entities: list[Entity]) -> tuple[Plan, list[Finding]]:
     return Plan(MappingProxyType(by_id), MappingProxyType(folded)), findings
 
 
+def assemble_kept(entities: list[Entity], memo: dict | None) -> tuple[Plan, list[Finding]]:
+    """`assemble`; with the preview's tables (`itemmemo`), after a load that edited only a few
+    items (`itemmemo.latest`) of a plan that had no finding, the last plan with those in their
+    place (`reassemble`)."""
+    last = memo.get("plan") if memo is not None else None
+    edited = latest(memo, last[0]) if last is not None and not last[2] else None
+    plan, found = (reassemble(last[1], edited), []) if edited is not None else (None, [])
+    if plan is None:
+        plan, found = assemble(entities)
+    if memo is not None:
+        memo["plan"] = (memo.get(EDITS), plan, tuple(found))
+    return plan, found
+
+
 def reassemble(plan: Plan, edited: Mapping[str, Entity]) -> Plan | None:
-    """What `assemble` makes of the entities of `plan` with the `edited` ones (by id) in their
-    place, when `plan` had no finding (no id used twice, one plan): the same ids in the same
-    order, so the same case-insensitive lookup and positions. None when an edited item is not
-    in `plan` or is of another kind (then `assemble` it all)."""
+    """What `assemble` makes of `plan`'s entities with the `edited` ones (by id) in their place,
+    when `plan` had no finding: the same ids in the same order, so the same lookup and positions.
+    None when an edited item is not in `plan` or is of another kind."""
     before = plan.entities
     if any(eid not in before or before[eid].kind != entity.kind for eid, entity in edited.items()):
         return None
@@ -188,7 +202,6 @@ def build(plan: Plan, unreadable=frozenset()) -> tuple[TraceIndex, list[Finding]
     return index, findings
 
 
-
 class BuildMemo:
     """`build`, remembered between loads in one process (the preview, `project.FileMemo`): an
     edit that leaves every item's id, kind, file, line, references and nested items as they
@@ -202,9 +215,8 @@ class BuildMemo:
     def build(self, plan: Plan, unreadable=frozenset(), mark: tuple | None = None) -> tuple[TraceIndex, list[Finding]]:
         """What `build(plan, unreadable)` returns.
 
-        :param mark: the load's mark (`itemmemo.Edits`): when it is the load right after the
-            last one, only the items it edited may differ from the last plan's (every other is
-            the same object, at the same place), so only their links are compared.
+        :param mark: the load's mark (`itemmemo.Edits`): right after the last load, only the
+            items it edited may differ from the last plan's, so only their links are compared.
         """
         last, then, self._mark = self._last, self._mark, mark
         edited = mark[0].last(mark, then) if mark is not None and last is not None else None
@@ -224,12 +236,11 @@ class BuildMemo:
 
 
 def links_key(plan: Plan, unreadable=frozenset()) -> tuple:
-    """Everything of the plan `build` reads: the order of items and, of each, what it reads."""
+    """Everything of the plan `build` reads: the order of items and, of each, what it reads (`_links`)."""
     return frozenset(unreadable), tuple((e.id, e.kind, e.file, e.line, e.refs, e.children) for e in plan)
 
 
 def _links(e: Entity) -> tuple:
-    """What `build` reads of one item (its part of `links_key`)."""
     return e.id, e.kind, e.file, e.line, e.refs, e.children
 
 

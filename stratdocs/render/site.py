@@ -304,6 +304,13 @@ def entity_states(views: Views, only: set[str] | None = None) -> dict[str, tuple
         owner_id(o.key): (o, (), ()) for o in owners}
 
 
+def _item_refs(views: Views, env, tables: dict | None) -> tuple[dict, set[str] | None]:
+    """`render.reuse.item_ref_changes`, with the references kept for the pages (`Views.ref`)."""
+    refs, candidates = reuse.item_ref_changes(views, env, tables)
+    views.ref_table = refs  # what `views.item_ref` gives for each item, made once
+    return refs, candidates
+
+
 def _copy_files(writer, theme: Theme, project: Project) -> None:
     """The theme's static files and the project's published assets, as they are."""
     for rel, source in static_files(theme).items():
@@ -329,8 +336,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     :param deferred: the preview's `render.deferred.Deferred`, where all but item pages wait for after the reload.
     """
     theme = theme or resolve_theme(project.config)
-    cache = cache if cache is not None else BuildCache()
-    tables = memory.kept if memory is not None else None  # the preview's: `render.reuse`
+    cache, tables = cache if cache is not None else BuildCache(), memory.kept if memory is not None else None  # `reuse`
     spec = reuse.renderer_spec(project, sitemap := reuse.site_map(project, tables), tables)
     views = Views(project, spec.make, commit, charts=cache, sitemap=sitemap)
     bodies, unclean = reuse.bodies(project, spec, cache, tables)
@@ -351,9 +357,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     views.rows_memo = memory.rows
     changed = memory.changes(*reuse.states(views, memory, tables))
     rebodied = memory.changed_bodies({key: r.html for key, r in bodies.items()})
-    refs, candidates = reuse.item_ref_changes(views, env, tables)
-    changed_refs = memory.ref_changes(refs, candidates)
-    views.ref_table = refs  # what `views.item_ref` gives for each item, made once
+    changed_refs = memory.ref_changes(*_item_refs(views, env, tables))
     changed = changed | rebodied if changed is not None else None
     kept = (lambda: cache.kept_views(guard)) if persist else memory.views.get(guard, {})
     views.entity = memo = EntityMemo(views, kept, changed, changed_refs, LazyCharts(cache), encode=persist)  # once
@@ -362,8 +366,8 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
         record = memory.reads.get(output.rel)
         return (changed is not None and record is not None and record[0] == base
                 and not record[1] & changed and not record[2] & changed_refs)
-    structure = (sitemap, project.config, base, tuple(o.key for o in views.owners))  # the same outputs
-    renderer.carried = reuse.carry(tables, structure, memory, cache, writer, changed, changed_refs)
+    renderer.carried = reuse.carry(tables, structure := (sitemap, project.config, base, tuple(o.key for o in views.owners)),
+                                   memory, cache, writer, changed, changed_refs)  # the same structure: the same outputs
     bind_deferred(deferred, project, sitemap, lambda: remember(memory, cache, memo, guard, used_pages, persist),
                   base, writer, cache, memory, views, renderer)  # the preview: all but item pages after the reload
     used_pages = write_outputs(renderer.outputs(), is_unchanged, base, writer, cache, memory, views, renderer,
