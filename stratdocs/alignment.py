@@ -14,7 +14,7 @@ from typing import Iterable, Iterator, Mapping
 from stratdocs import execution
 from stratdocs.commentary import stale_message
 from stratdocs.findings import Finding, warning
-from stratdocs.itemmemo import Kept
+from stratdocs.itemmemo import EDITS, Kept, differ, edited
 from stratdocs.health import FREQUENCY_DAYS, RED, KpiHealth, ObjectiveHealth
 from stratdocs.marks import N_
 from stratdocs.model import EXECUTION_KINDS, Entity
@@ -110,7 +110,76 @@ def check(index: TraceIndex, kpi_health: Mapping[str, KpiHealth], objective_heal
 
 def _gaps(index: TraceIndex, kpi_health, objective_health, as_of: date,
           memo: dict | None = None) -> Iterator[tuple[Entity, str, str, str]]:
+    last = memo.get("gaps-of") if memo is not None else None
+    edits = memo.get(EDITS) if memo is not None else None
+    made = _edited_gaps(index, kpi_health, objective_health, as_of, last, edits) if last is not None else None
+    if made is None:
+        made = _all_gaps(index, kpi_health, objective_health, as_of, memo)
+    if memo is not None:
+        memo["gaps-of"] = (edits, index, kpi_health, objective_health, as_of, *made)
+    for found in made[2].values():
+        yield from found
+
+
+def _all_gaps(index: TraceIndex, kpi_health, objective_health, as_of: date, memo: dict | None) -> tuple:
+    """(executed, active work, id -> the item's gaps) of every item; with `memo`, the gaps of an
+    item whose inputs are all the same as when they were found are the kept ones."""
     plan = index.plan
+    executed, active_work = _executed(plan, index)
+    kept = Kept(memo, "gaps")
+    # What an item's gaps read beyond itself: the links, and every KPI's level (`_drives_strategic`).
+    levels = tuple(e.kpi.level for e in plan.of_kind("kpi")) if memo is not None else ()
+    last = memo.get("gap-levels") if memo is not None else None
+    graph = last[1] if last is not None and last[0] == levels and last[2] is index.up else object()
+    if memo is not None:
+        memo["gap-levels"] = (levels, graph, index.up)
+    found = {}
+    for entity in plan:
+        eid = entity.id
+        inputs = (entity, graph, index.traces_to.get(eid), eid in executed, eid in active_work,
+                  objective_health.get(eid), kpi_health.get(eid), as_of)
+        found[eid] = kept.get(eid, inputs, lambda e=entity: tuple(_item_gaps(index, e, kpi_health, objective_health,
+                                                                             as_of, executed, active_work)))
+    kept.done()
+    return executed, active_work, found
+
+
+def _edited_gaps(index: TraceIndex, kpi_health, objective_health, as_of: date, last: tuple,
+                 edits: tuple | None) -> tuple | None:
+    """What `_all_gaps` finds, from the last load's (`last`), by finding again only the gaps of
+    the items that may have others: those edited since (`itemmemo.edited`) and those whose
+    health, or whether they are executed or worked on, changed. None when more than that may
+    have changed: the links, the date, a KPI's level (another KPI's gaps read it), or any item.
+
+    With the same links (the same `up` and `traces_to`), an item's gaps read only itself, its
+    health and those two sets, and every KPI's level (see `_all_gaps`)."""
+    was_edits, was, was_kpis, was_objectives, was_as_of, executed, active_work, found = last
+    ids = edited(edits, was_edits)
+    if ids is None or was.up is not index.up or was.traces_to is not index.traces_to or was_as_of != as_of:
+        return None
+    entities, before = index.plan.entities, was.plan.entities
+    dirty, worked = set(ids), False
+    for eid in ids:
+        entity, old = entities.get(eid), before.get(eid)
+        if entity is None or old is None or entity.kind != old.kind:
+            return None
+        if entity.kind == "kpi" and entity.kpi.level != old.kpi.level:
+            return None
+        worked |= entity.kind in EXECUTION_KINDS and entity.active != old.active
+    if worked:  # whether some active work serves an objective may have changed
+        executed, active_work = _executed(index.plan, index)
+        dirty |= active_work ^ last[6]
+    dirty |= differ(was_kpis, kpi_health) | differ(was_objectives, objective_health)
+    found = dict(found)
+    for eid in dirty:
+        entity = entities.get(eid)
+        if entity is not None:
+            found[eid] = tuple(_item_gaps(index, entity, kpi_health, objective_health, as_of, executed, active_work))
+    return executed, active_work, found
+
+
+def _executed(plan, index: TraceIndex) -> tuple[set[str], set[str]]:
+    """The strategic objectives some work traces to, and those some active work traces to."""
     executed: set[str] = set()
     active_work: set[str] = set()
     for entity in plan:
@@ -119,20 +188,7 @@ def _gaps(index: TraceIndex, kpi_health, objective_health, as_of: date,
             executed.update(targets)
             if entity.active:
                 active_work.update(targets)
-    kept = Kept(memo, "gaps")
-    # What an item's gaps read beyond itself: the links, and every KPI's level (`_drives_strategic`).
-    levels = tuple(e.kpi.level for e in plan.of_kind("kpi")) if memo is not None else ()
-    last = memo.get("gap-levels") if memo is not None else None
-    graph = last[1] if last is not None and last[0] == levels and last[2] is index.up else object()
-    if memo is not None:
-        memo["gap-levels"] = (levels, graph, index.up)
-    for entity in plan:
-        eid = entity.id
-        inputs = (entity, graph, index.traces_to.get(eid), eid in executed, eid in active_work,
-                  objective_health.get(eid), kpi_health.get(eid), as_of)
-        yield from kept.get(eid, inputs, lambda e=entity: tuple(_item_gaps(index, e, kpi_health, objective_health,
-                                                                           as_of, executed, active_work)))
-    kept.done()
+    return executed, active_work
 
 
 def _item_gaps(index: TraceIndex, entity: Entity, kpi_health, objective_health, as_of: date, executed: set[str],

@@ -24,6 +24,7 @@ from types import MappingProxyType
 from typing import Iterator, Mapping
 
 from stratdocs.health import AMBER, GREEN, NO_DATA, RED
+from stratdocs.itemmemo import EDITS, latest
 from stratdocs.model import Entity, Plan, Point
 from stratdocs.numbers import format_number
 
@@ -197,9 +198,24 @@ def _budget(budget: Budget | None, spent, planned, cutoffs: DeliveryCutoffs) -> 
     return health, f"spend {money(spent)} against {money(planned)} planned to date ({ratio:.0%})"
 
 
-def compute(plan: Plan, as_of: date, cutoffs: DeliveryCutoffs) -> Mapping[str, InitiativeHealth]:
-    """The health of every initiative, by id."""
-    return MappingProxyType({e.id: initiative_health(e, as_of, cutoffs) for e in plan.of_kind("initiative")})
+def compute(plan: Plan, as_of: date, cutoffs: DeliveryCutoffs, memo: dict | None = None) -> Mapping[str, InitiativeHealth]:
+    """The health of every initiative, by id.
+
+    :param memo: tables kept between loads in one process (`itemmemo`): after a load that
+        edited only a few items (`itemmemo.latest`), the last load's health of every other
+        initiative (it reads only the initiative, the date and the settings).
+    """
+    last = memo.get("delivery") if memo is not None else None
+    edited = latest(memo, last[2]) if last is not None else None
+    if edited is not None and last[0] == (as_of, cutoffs):
+        made = dict(last[1])
+        made.update((eid, initiative_health(e, as_of, cutoffs)) for eid, e in edited.items() if e.kind == "initiative")
+        found: Mapping = MappingProxyType(made)
+    else:
+        found = MappingProxyType({e.id: initiative_health(e, as_of, cutoffs) for e in plan.of_kind("initiative")})
+    if memo is not None:
+        memo["delivery"] = ((as_of, cutoffs), found, memo.get(EDITS))
+    return found
 
 
 def gaps(plan: Plan, healths: Mapping[str, InitiativeHealth], as_of: date,

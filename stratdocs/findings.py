@@ -70,6 +70,12 @@ class Finding:
         }
 
 
+def finding_order(finding: Finding) -> tuple:
+    """A key that sorts findings as their own order does (by the fields they compare), in one
+    comparison of tuples instead of the dataclass's comparison in Python."""
+    return finding.file, finding.line, finding.col, finding.code, finding.message
+
+
 def _property(value: str) -> str:
     """Escape an annotation property as the Actions toolkit does."""
     return (value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

@@ -7,7 +7,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Mapping
 
-from stratdocs.itemmemo import Kept
+from stratdocs.itemmemo import EDITS, Kept, latest
 from stratdocs.marks import N_
 from stratdocs.model import Kpi, Point
 from stratdocs.numbers import format_number
@@ -119,19 +119,46 @@ def compute(index: TraceIndex, as_of: date, cutoffs: Cutoffs,
 
     :param memo: tables kept between loads in one process (`itemmemo`): a KPI's health is
         reused while the KPI is the same, an objective's KPIs while the links are the same.
+        After a load that edited only a few items (`itemmemo.latest`), only their health and
+        their objectives' roll-ups are worked out again (`_edited`).
     """
     plan = index.plan
+    last = memo.get("health-of") if memo is not None else None
+    edited = latest(memo, last[6]) if last is not None else None
+    if edited is not None and last[0] == (as_of, cutoffs) and last[1] is index.down \
+            and last[2] is index.objective_children:
+        return _edited(plan, as_of, cutoffs, memo, edited, last)
     kept, measuring = Kept(memo, "kpi-health"), Kept(memo, "measuring")
     kpis = {e.id: kept.get(e.id, (e.kpi, as_of, cutoffs), lambda k=e.kpi: kpi_health(k, as_of, cutoffs))
             for e in plan.of_kind("kpi")}
-    objectives = {}
+    objectives, measured = {}, {}
     for objective in plan.of_kind("objective"):
         # index.down and objective_children are the same objects while no link changed (trace.BuildMemo)
-        ordered = measuring.get(objective.id, (index.down, index.objective_children),
-                                lambda o=objective.id: _measuring(index, o), identical=True)
+        ordered = measured[objective.id] = measuring.get(objective.id, (index.down, index.objective_children),
+                                                         lambda o=objective.id: _measuring(index, o), identical=True)
         objectives[objective.id] = rollup(ordered, kpis, plan, cutoffs)
     kept.done()
     measuring.done()
+    if memo is not None:
+        memo["health-of"] = ((as_of, cutoffs), index.down, index.objective_children, kpis, objectives, measured,
+                             memo.get(EDITS))
+    return MappingProxyType(kpis), MappingProxyType(objectives)
+
+
+def _edited(plan, as_of: date, cutoffs: Cutoffs, memo: dict, edited: Mapping, last: tuple):
+    """`compute` after a load that edited only the items `edited` (`itemmemo.Edits`), with the same
+    links, date and cut-offs as the last one (`last`): the health of the edited KPIs, and the
+    roll-up of the objectives they measure (a KPI's weight counts too); the rest is the last."""
+    kpis, objectives, measured = dict(last[3]), dict(last[4]), last[5]
+    for eid, entity in edited.items():
+        if entity.kind == "kpi":
+            health = kpi_health(entity.kpi, as_of, cutoffs)
+            kpis[eid] = last[3][eid] if last[3].get(eid) == health else health  # the same object while equal
+    touched = {eid for eid, entity in edited.items() if entity.kind == "kpi"}
+    for oid, ordered in measured.items():
+        if not touched.isdisjoint(ordered):
+            objectives[oid] = rollup(ordered, kpis, plan, cutoffs)
+    memo["health-of"] = (last[0], last[1], last[2], kpis, objectives, measured, memo.get(EDITS))
     return MappingProxyType(kpis), MappingProxyType(objectives)
 
 

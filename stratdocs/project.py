@@ -18,9 +18,9 @@ from typing import Mapping
 from stratdocs import (alignment, assets as assets_mod, config as config_mod, delivery, git, health, schema, sources,
                        suspect, trace)
 from stratdocs import trend as trend_mod
-from stratdocs import cache_codec, cache_files, workers
+from stratdocs import cache_codec, cache_files, itemmemo, workers
 from stratdocs.cache_files import LoadCache
-from stratdocs.findings import SCHEMA_WARNINGS, Finding, error
+from stratdocs.findings import SCHEMA_WARNINGS, Finding, error, finding_order
 from stratdocs.model import Entity, Plan
 
 #: From this many content files on, they are read in worker processes (`stratdocs.workers`).
@@ -50,6 +50,8 @@ class Project:
     #: kind, reading config, CSV files): equal sources, equal entities. Only for a load through
     #: the load cache; the build cache's page digests use it instead of an item's repr.
     sources: Mapping[str, str] = field(default_factory=dict)
+    #: the preview's mark of this load (`itemmemo.Edits`): which items it read again
+    edits: tuple | None = None
 
     @property
     def root(self) -> Path:
@@ -227,6 +229,9 @@ class FileMemo:
         self.watched = False
         #: (config, listed files, discovery findings) of the last load
         self.listed: tuple | None = None
+        #: which items each `read` read again (`itemmemo.Edits`); its mark is in `items`
+        self.edits = itemmemo.Edits()
+        self._read_listed: list | None = None  # the listing the last `read` was given
 
     def edited(self, rels: set[str] | None) -> None:
         """Only these known content files were saved since the last `read` (None: anything may
@@ -259,10 +264,11 @@ class FileMemo:
             self.files = {}
             self.config_stamp = stamp
         results, kept, self.reread = [], {}, 0
+        edited: dict | None = {}  # the items of the files read again, by id (`itemmemo.Edits`)
         trusted = self.changed if self.changed is not None and not overrides else None
-        for rel, kind in listed:
-            previous = self.files.get(rel)
-            text = overrides.get(rel)
+
+        def one(rel: str, kind: str, previous: tuple | None, text: str | None) -> FileResult:
+            nonlocal edited
             if trusted is not None and previous is not None and rel not in trusted and previous[0][0] == kind:
                 key = previous[0]  # not saved since: no need to look at it (`edited`)
             else:
@@ -273,9 +279,29 @@ class FileMemo:
                 result = read_file(cfg, rel, kind, text)
                 key = self._key(cfg, rel, kind, result, text)
                 self.reread += 1
+                if edited is None or previous is None or result.unreadable_id is not None \
+                        or previous[1].unreadable_id is not None \
+                        or [e.id for e in result.entities] != [e.id for e in previous[1].entities]:
+                    edited = None  # an item added, removed or renamed: any may differ
+                else:
+                    edited.update((e.id, e) for e in result.entities)
             kept[rel] = (key, result)
-            results.append(result)
+            return result
+
+        if trusted is not None and listed is self._read_listed and self.files:
+            # The same listing, and only the saved files to look at: the others are as they were.
+            kept.update(self.files)
+            for rel in trusted & kept.keys():
+                one(rel, kept[rel][0][0], kept[rel], None)
+            results = [kept[rel][1] for rel, _ in listed]
+        else:
+            for rel, kind in listed:
+                results.append(one(rel, kind, self.files.get(rel), overrides.get(rel)))
+        self._read_listed = listed
+        if edited is not None and list(kept) != list(self.files):
+            edited = None  # other files, or in another order
         self.files, self.changed = kept, set() if self.watched else None
+        self.items[itemmemo.EDITS] = self.edits.record(edited)
         return results
 
 
@@ -313,34 +339,36 @@ def assemble(cfg: config_mod.Config, entities: list[Entity], findings: list[Find
     `items` keeps per-item health and trend while their inputs are the same (`itemmemo`).
     """
     findings = list(findings)
-    plan, found = trace.assemble(entities)
+    mark = items.get(itemmemo.EDITS) if items is not None else None
+    plan, found = trace.assemble_kept(entities, items)
     findings += found
     if plan.root is None and not any(f.code in ("yaml", "encoding") for f in findings):
         findings.append(error(f"{cfg.content_dir}/plan.md", 1, 1, "schema",
                               "there is no plan: create content/plan.md with the plan's title, vision and mission"))
-    index, found = (traces or trace).build(plan, unreadable)
+    index, found = traces.build(plan, unreadable, mark) if traces is not None else trace.build(plan, unreadable)
     findings += found
     published, found = assets_mod.discover(cfg.root, cfg.content_dir)
     findings += found if cfg.check_enabled("asset") else []
     findings += _file_links(cfg, plan, digests, {f"{cfg.content_dir}/assets/{rel}" for rel, _ in published})
     kpi_health, objective_health = health.compute(index, cfg.as_of, cfg.status, items)
-    initiatives = delivery.compute(plan, cfg.as_of, cfg.delivery)
+    initiatives = delivery.compute(plan, cfg.as_of, cfg.delivery, items)
     late = delivery.gaps(plan, initiatives, cfg.as_of, cfg.delivery)
     found, waivers = alignment.check(index, kpi_health, objective_health, cfg.as_of, cfg.check_enabled, late,
                                      cfg.risks.high, items)
     findings += found
     findings += [f for f in suspect.check(index, lock, cfg.check_enabled)  # waivers listed by alignment
                  if "suspect" not in plan.entities[f.entity].waive]
+    waiving = itemmemo.waiving(plan, items)
     for code in SCHEMA_WARNINGS:
         if not cfg.check_enabled(code):
             findings = [f for f in findings if f.code != code]
         else:  # these come from the schema, so their waivers apply here (alignment lists them)
-            waived = {e.id for e in plan if code in e.waive}
+            waived = {eid for eid, waive in waiving.items() if code in waive}
             findings = [f for f in findings if not (f.code == code and f.entity in waived)]
     kpi_trend, objective_trend = trend_mod.compute(plan, kpi_health, objective_health, cfg.as_of, cfg.status, items)
-    return Project(cfg, plan, index, kpi_health, objective_health, tuple(sorted(set(findings))),
+    return Project(cfg, plan, index, kpi_health, objective_health, tuple(sorted(set(findings), key=finding_order)),
                    tuple(waivers), digests, published, kpi_trend=kpi_trend, objective_trend=objective_trend,
-                   initiative_health=initiatives)
+                   initiative_health=initiatives, edits=items.get(itemmemo.EDITS) if items is not None else None)
 
 
 def _file_links(cfg: config_mod.Config, plan: Plan, digests: Mapping[str, str], published: set[str]) -> list[Finding]:

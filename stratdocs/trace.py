@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Mapping, NamedTuple
 
 from stratdocs.findings import Finding, error
+from stratdocs.itemmemo import EDITS, latest
 from stratdocs.model import KINDS, Entity, Plan, Ref, noun
 from stratdocs.suggest import did_you_mean
 
@@ -139,6 +140,40 @@ def assemble(entities: list[Entity]) -> tuple[Plan, list[Finding]]:
     return Plan(MappingProxyType(by_id), MappingProxyType(folded)), findings
 
 
+def assemble_kept(entities: list[Entity], memo: dict | None) -> tuple[Plan, list[Finding]]:
+    """`assemble`; with the preview's tables (`itemmemo`), after a load that edited only a few
+    items (`itemmemo.latest`) of a plan that had no finding, the last plan with those in their
+    place (`reassemble`)."""
+    last = memo.get("plan") if memo is not None else None
+    edited = latest(memo, last[0]) if last is not None and not last[2] else None
+    plan, found = (reassemble(last[1], edited), []) if edited is not None else (None, [])
+    if plan is None:
+        plan, found = assemble(entities)
+    if memo is not None:
+        memo["plan"] = (memo.get(EDITS), plan, tuple(found))
+    return plan, found
+
+
+def reassemble(plan: Plan, edited: Mapping[str, Entity]) -> Plan | None:
+    """What `assemble` makes of `plan`'s entities with the `edited` ones (by id) in their place,
+    when `plan` had no finding: the same ids in the same order, so the same lookup and positions.
+    None when an edited item is not in `plan` or is of another kind."""
+    before = plan.entities
+    if any(eid not in before or before[eid].kind != entity.kind for eid, entity in edited.items()):
+        return None
+    by_id = dict(before)
+    by_id.update(edited)
+    made = Plan(MappingProxyType(by_id), plan.folded)
+    known = vars(plan)
+    if "position" in known:
+        vars(made)["position"] = known["position"]
+    if "_kinds" in known:  # each kind's items, with the edited ones in their place
+        kinds = {entity.kind for entity in edited.values()}
+        vars(made)["_kinds"] = MappingProxyType({kind: tuple(by_id[e.id] for e in group) if kind in kinds else group
+                                                 for kind, group in known["_kinds"].items()})
+    return made
+
+
 def build(plan: Plan, unreadable=frozenset()) -> tuple[TraceIndex, list[Finding]]:
     """Resolve references and build the read-only index; ids in `unreadable` (files that
     failed to parse) are skipped, not reported.
@@ -167,7 +202,6 @@ def build(plan: Plan, unreadable=frozenset()) -> tuple[TraceIndex, list[Finding]
     return index, findings
 
 
-
 class BuildMemo:
     """`build`, remembered between loads in one process (the preview, `project.FileMemo`): an
     edit that leaves every item's id, kind, file, line, references and nested items as they
@@ -176,11 +210,22 @@ class BuildMemo:
 
     def __init__(self) -> None:
         self._last: tuple | None = None  # (links_key, index, findings)
+        self._mark: tuple | None = None  # the mark of the load `_last` was built for (`itemmemo.Edits`)
 
-    def build(self, plan: Plan, unreadable=frozenset()) -> tuple[TraceIndex, list[Finding]]:
-        """What `build(plan, unreadable)` returns."""
-        key = links_key(plan, unreadable)
-        if self._last is not None and self._last[0] == key:
+    def build(self, plan: Plan, unreadable=frozenset(), mark: tuple | None = None) -> tuple[TraceIndex, list[Finding]]:
+        """What `build(plan, unreadable)` returns.
+
+        :param mark: the load's mark (`itemmemo.Edits`): right after the last load, only the
+            items it edited may differ from the last plan's, so only their links are compared.
+        """
+        last, then, self._mark = self._last, self._mark, mark
+        edited = mark[0].last(mark, then) if mark is not None and last is not None else None
+        if edited is not None and last[1].plan.folded is plan.folded and last[0][0] == frozenset(unreadable) \
+                and all(_links(entity) == _links(last[1].plan.entities[eid]) for eid, entity in edited.items()):
+            key = last[0]  # what `links_key` would be: the last one
+        else:
+            key = links_key(plan, unreadable)
+        if last is not None and last[0] == key:
             index = replace(self._last[1], plan=plan)
             if "chains" in vars(self._last[1]):  # they read only the links: the same chains
                 vars(index)["chains"] = self._last[1].chains
@@ -191,8 +236,12 @@ class BuildMemo:
 
 
 def links_key(plan: Plan, unreadable=frozenset()) -> tuple:
-    """Everything of the plan `build` reads: the order of items and, of each, what it reads."""
+    """Everything of the plan `build` reads: the order of items and, of each, what it reads (`_links`)."""
     return frozenset(unreadable), tuple((e.id, e.kind, e.file, e.line, e.refs, e.children) for e in plan)
+
+
+def _links(e: Entity) -> tuple:
+    return e.id, e.kind, e.file, e.line, e.refs, e.children
 
 
 def _resolve(plan: Plan, unreadable: set[str]) -> tuple[dict, dict, list[Finding]]:

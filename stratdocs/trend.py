@@ -22,7 +22,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from stratdocs.health import GREEN, NO_DATA, Cutoffs, KpiHealth, ObjectiveHealth, kpi_health, rollup
-from stratdocs.itemmemo import Kept
+from stratdocs.itemmemo import EDITS, Kept, differ, latest
 from stratdocs.model import Kpi, Plan, Point
 
 IMPROVING, WORSENING, STEADY, NONE = "improving", "worsening", "steady", "none"
@@ -114,16 +114,35 @@ def compute(plan: Plan, kpi_healths: Mapping[str, KpiHealth], objective_healths:
     """The trend of every KPI and every strategic objective (by id).
 
     :param memo: tables kept between loads in one process (`itemmemo`): a KPI's trend is
-        reused while the KPI and its health are the same.
+        reused while the KPI and its health are the same. After a load that edited only a few
+        items (`itemmemo.latest`), only the trends of the edited KPIs, of those whose health
+        changed and of the objectives that read either are worked out again.
     """
-    kept = Kept(memo, "kpi-trend")
-    kpis = {e.id: kept.get(e.id, (e.kpi, as_of, cutoffs, kpi_healths[e.id]),
-                           lambda k=e.kpi, h=kpi_healths[e.id]: kpi_trend(k, as_of, cutoffs, h))
-            for e in plan.of_kind("kpi")}
-    kept.done()
-    previous = {k: KpiHealth(t.previous_health, "previous period") for k, t in kpis.items()}
-    objectives = {}
-    for objective_id, now in objective_healths.items():
+    last = memo.get("trend-of") if memo is not None else None
+    edited = latest(memo, last[0]) if last is not None else None
+    if edited is not None and last[1] == (as_of, cutoffs):
+        kpis, previous, objectives = dict(last[2]), dict(last[3]), dict(last[5])
+        # a KPI's trend reads the KPI and its health; an objective's, its health and its KPIs' trends
+        touched = {eid for eid, e in edited.items() if e.kind == "kpi"} | differ(last[4], kpi_healths)
+        for eid in touched:
+            if eid in kpi_healths:
+                kpis[eid] = kpi_trend(plan.entities[eid].kpi, as_of, cutoffs, kpi_healths[eid])
+                previous[eid] = KpiHealth(kpis[eid].previous_health, "previous period")
+        redo = differ(last[6], objective_healths) | {oid for oid, now in objective_healths.items()
+                                                     if not touched.isdisjoint(now.kpis)}
+    else:
+        kept = Kept(memo, "kpi-trend")
+        kpis = {e.id: kept.get(e.id, (e.kpi, as_of, cutoffs, kpi_healths[e.id]),
+                               lambda k=e.kpi, h=kpi_healths[e.id]: kpi_trend(k, as_of, cutoffs, h))
+                for e in plan.of_kind("kpi")}
+        kept.done()
+        previous = {k: KpiHealth(t.previous_health, "previous period") for k, t in kpis.items()}
+        objectives, redo = {}, objective_healths.keys()
+    for objective_id in redo:
+        now = objective_healths[objective_id]
         before = rollup(list(now.kpis), previous, plan, cutoffs).health
         objectives[objective_id] = Trend(None, before, health_direction(before, now.health), health=now.health)
+    if memo is not None:
+        memo["trend-of"] = (memo.get(EDITS), (as_of, cutoffs), kpis, previous, kpi_healths, objectives,
+                            objective_healths)
     return MappingProxyType(kpis), MappingProxyType(objectives)

@@ -88,28 +88,42 @@ class Memory:
             return {key for key, html in self.body_html.items() if old.get(key) != _digest(html)}
         return {key for key, html in self.body_html.items() if previous.get(key) != html}
 
-    def ref_changes(self, item_refs: dict) -> set[str]:
-        """Ids whose reference (id, title, kind, page, health) looks different from last time."""
+    def ref_changes(self, item_refs: dict, candidates: set[str] | None = None) -> set[str]:
+        """Ids whose reference (id, title, kind, page, health) looks different from last time.
+
+        :param candidates: the only ids whose reference may not be last time's object, with the
+            same ids as last time (`render.reuse.item_ref_changes`): only these are compared.
+        """
         previous, self.item_refs = self.item_refs, item_refs
         if "refs" in self.restored:
             previous = self.restored.pop("refs")
             item_refs = self.digests["refs"] = {key: _digest(ref) for key, ref in item_refs.items()}
+            candidates = None
+        if candidates is not None and previous.keys() == item_refs.keys():
+            return {key for key in candidates if key in item_refs and (old := previous.get(key)) is not item_refs[key]
+                    and old != item_refs[key]}
         get = previous.get  # the same object is the same reference (`render.reuse.item_refs`)
         changed = {key for key, ref in item_refs.items() if (old := get(key)) is not ref and old != ref}
         return changed | (previous.keys() - item_refs.keys())
 
-    def changes(self, states: dict[str, tuple]) -> set[str] | None:
+    def changes(self, states: dict[str, tuple], candidates: set[str] | None = None) -> set[str] | None:
         """Ids whose state differs from the previous build's (None on the first build), plus the
         token GRAPH when any link was added, removed or retargeted. Remembers `states`.
 
         :param states: entity id -> state tuple whose last two items are its links up and down.
+        :param candidates: the only ids whose state may differ from the previous one's, which
+            holds the same ids in the same order (`render.reuse.states`): only these are compared.
         """
         previous, self.states = self.states, states
         if "states" in self.restored:  # compared as digests: (state without links, up, down)
             previous = self.restored.pop("states")
             states = self.digests["states"] = {key: _digest_state(state) for key, state in states.items()}
+            candidates = None
         if previous is None:
             return None
+        if candidates is not None:
+            return {key for key in candidates if previous[key] != states[key]} | (
+                {GRAPH} if any(previous[key][-2:] != states[key][-2:] for key in candidates) else set())
         changed = {key for key, state in states.items() if previous.get(key) != state}
         removed = previous.keys() - states.keys()
         changed |= removed

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from itertools import chain
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -91,6 +92,8 @@ class SiteRenderer:
         self.docs_memo: dict | None = None
         #: the `Page` of an item (the preview takes unchanged ones over: `render.reuse.page_of`)
         self.page_of = views.page_for
+        #: outputs already carried over as they are (`render.reuse.carry`): not listed
+        self.carried: frozenset[str] = frozenset()
 
     def template(self, output: Output) -> jinja2.Template:
         """The output's compiled template (compiled once, kept by the environment)."""
@@ -127,8 +130,11 @@ class SiteRenderer:
                 | {owner_id(o.key) for o in self.views.owners})
 
     def outputs(self) -> Iterator[Output]:
-        yield from self._item_outputs()
-        yield from self._report_outputs()
+        """Every output but those already carried over (`carried`)."""
+        carried = self.carried
+        for output in chain(self._item_outputs(), self._report_outputs()):
+            if output.rel not in carried:
+                yield output
 
     def _item_outputs(self) -> Iterator[Output]:
         """The home page, a page per item, and an index per kind."""
@@ -138,8 +144,9 @@ class SiteRenderer:
             # The home page and the alignment report summarise the whole plan: remade when anything changed.
             yield Output(page.path, "home.html", page, lambda p=page: self._linked(views.home(), p),
                          reads=self.everything, first=True)
+        carried, paths = self.carried, self.views.sitemap.paths
         for entity in plan:
-            if entity.container is not None or entity.kind == "plan":
+            if entity.container is not None or entity.kind == "plan" or carried and paths[entity.id] in carried:
                 continue
             page = self.page_of(entity)
             yield Output(page.path, [f"{entity.kind}.html", "entity.html"], page,
@@ -194,6 +201,8 @@ class SiteRenderer:
                      Page(matrices, _("Traceability matrices"), "matrices", (home, Crumb(_("Traceability matrices")))),
                      views.matrix_list, reads=graph)
         for spec in self.project.config.matrices:
+            if matrix_path(spec.id) in self.carried and matrix_path(spec.id, "csv") in self.carried:
+                continue
             name, spec = spec.id, shown_spec(spec, views.ui)
             yield Output(matrix_path(name), "matrix.html",
                          Page(matrix_path(name), spec.title, "matrices",
@@ -213,7 +222,7 @@ class SiteRenderer:
         owners = REPORT_PAGES["owners"]
         yield Output(owners, "owners.html", Page(owners, _("Owners"), "owners", (home, Crumb(_("Owners")))),
                      views.owners_index, reads=self.everything, first=True)
-        for owner, page in views.owner_pages():
+        for owner, page in views.owner_pages(skip=self.carried):
             yield Output(page.path, "owner.html", page, lambda k=owner.key: views.owner(k),
                          reads=frozenset((owner_id(owner.key),)))
 
@@ -272,11 +281,15 @@ class LazyCharts(Mapping):
         return self._cache.chart_key(svg)
 
 
-def entity_states(views: Views) -> dict[str, tuple]:
+def entity_states(views: Views, only: set[str] | None = None) -> dict[str, tuple]:
     """Everything a page may show of each item, of what belongs to no item (`PLAN`) and of each
     owner (`owner_id`); the links come last (see `Memory.changes`). An item read through the
     load cache stands as (the source of its file, its id), which determines it exactly as it
-    determines the load cache's result, and digests faster than its repr (issue 15)."""
+    determines the load cache's result, and digests faster than its repr (issue 15).
+
+    :param only: the states of only these items and owners (`owner_id`), without `PLAN`
+        (`render.reuse.states`: the others are the last ones).
+    """
     project, index = views.project, views.index
     sources = project.sources  # an item as what its file was made from: its repr costs more
     kpi_health, objective_health = project.kpi_health.get, project.objective_health.get
@@ -286,11 +299,20 @@ def entity_states(views: Views) -> dict[str, tuple]:
     # Without a forge's editor or outside git these are '' and None for every item (see each).
     edit_url = views.edit_url if project.config.edit_base else lambda e: ""
     last_change = views.last_change if project.checkout.commit else lambda e: None
+    entities = project.plan if only is None else [e for i in only if (e := project.plan.entities.get(i)) is not None]
+    owners = views.owners if only is None else [o for o in views.owners if owner_id(o.key) in only]
     return {(i := e.id): ((sources[e.file], i) if e.file in sources else e, kpi_health(i), objective_health(i),
                           kpi_trend(i), objective_trend(i), traces(i), chains(i), tuple(findings(i, ())),
                           tuple(waivers(i, ())), edit_url(e), last_change(e), owner(e.owner), up(i), down(i))
-            for e in project.plan} | {PLAN: plan_state(project)} | {
-        owner_id(o.key): (o, (), ()) for o in views.owners}
+            for e in entities} | ({PLAN: plan_state(project)} if only is None else {}) | {
+        owner_id(o.key): (o, (), ()) for o in owners}
+
+
+def _item_refs(views: Views, env, tables: dict | None) -> tuple[dict, set[str] | None]:
+    """`render.reuse.item_ref_changes`, with the references kept for the pages (`Views.ref`)."""
+    refs, candidates = reuse.item_ref_changes(views, env, tables)
+    views.ref_table = refs  # what `views.item_ref` gives for each item, made once
+    return refs, candidates
 
 
 def _copy_files(writer, theme: Theme, project: Project) -> None:
@@ -318,8 +340,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     :param deferred: the preview's `render.deferred.Deferred`, where all but item pages wait for after the reload.
     """
     theme = theme or resolve_theme(project.config)
-    cache = cache if cache is not None else BuildCache()
-    tables = memory.kept if memory is not None else None  # the preview's: `render.reuse`
+    cache, tables = cache if cache is not None else BuildCache(), memory.kept if memory is not None else None  # `reuse`
     spec = reuse.renderer_spec(project, sitemap := reuse.site_map(project, tables), tables)
     views = Views(project, spec.make, commit, charts=cache, sitemap=sitemap)
     bodies, unclean = reuse.bodies(project, spec, cache, tables)
@@ -338,9 +359,9 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     memory.env = ((fingerprint, project.config), renderer.env)  # compiled templates are kept
     renderer.docs_memo = memory.docs
     views.rows_memo = memory.rows
-    changed = memory.changes(entity_states(views))
+    changed = memory.changes(*reuse.states(views, memory, tables))
     rebodied = memory.changed_bodies({key: r.html for key, r in bodies.items()})
-    changed_refs = memory.ref_changes(reuse.item_refs(views, env, tables))
+    changed_refs = memory.ref_changes(*_item_refs(views, env, tables))
     changed = changed | rebodied if changed is not None else None
     kept = (lambda: cache.kept_views(guard)) if persist else memory.views.get(guard, {})
     views.entity = memo = EntityMemo(views, kept, changed, changed_refs, LazyCharts(cache), encode=persist)  # once
@@ -349,10 +370,13 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
         record = memory.reads.get(output.rel)
         return (changed is not None and record is not None and record[0] == base
                 and not record[1] & changed and not record[2] & changed_refs)
+    renderer.carried = reuse.carry(tables, structure := (sitemap, project.config, base, tuple(o.key for o in views.owners)),
+                                   memory, cache, writer, changed, changed_refs)  # the same structure: the same outputs
     bind_deferred(deferred, project, sitemap, lambda: remember(memory, cache, memo, guard, used_pages, persist),
                   base, writer, cache, memory, views, renderer)  # the preview: all but item pages after the reload
     used_pages = write_outputs(renderer.outputs(), is_unchanged, base, writer, cache, memory, views, renderer,
-                               progress, parallel=persist, deferred=deferred)
+                               progress, parallel=persist, deferred=deferred) | renderer.carried
+    reuse.listed(tables, structure, used_pages)
     _copy_files(writer, theme, project)
     # Skipped pages used charts too: then all are kept; the Documents page (after the PDFs) keeps its entry.
     cache.prune(set(cache.bodies) & cache.used_bodies, views.chart_keys if changed is None else None,

@@ -57,6 +57,17 @@ class PreviewWriter(InPlaceWriter):
         self._claim(rel)
         return True
 
+    def keep_all(self, pairs: list[tuple[str, str]]) -> list[str]:
+        """`keep` each (rel, sha256); the paths kept."""
+        known, paths, kept = self.known, self._paths, []
+        for rel, sha256 in pairs:
+            if known.get(rel) == sha256 and rel in paths:  # `keep`, inlined: thousands per rebuild
+                self._claim(rel)
+                kept.append(rel)
+            elif self.keep(rel, sha256):
+                kept.append(rel)
+        return kept
+
     def abort(self) -> None:
         super().abort()
         self._folders = set()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import PurePosixPath
-from typing import Callable
+from typing import Callable, Mapping
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -62,6 +62,8 @@ class ViewsCore:
         #: where every item lives on the site
         self.sitemap = sitemap if sitemap is not None else SiteMap.of(project.plan, project.config.content_dir)
         #: entity id -> its findings / waivers
+        #: every item's reference, made once for the rebuild (`render.site.write_site`); None: made on demand
+        self.ref_table: Mapping[str, ItemRef] | None = None
         self.entity_findings: dict[str, list] = {}
         for finding in project.findings:
             if finding.entity:
@@ -116,7 +118,8 @@ class ViewsCore:
     def ref(self, entity_id: str) -> ItemRef:
         """A reference to an item, recorded as shown by the page being built."""
         self.tracker.shown(entity_id)
-        return self.item_ref(entity_id)
+        made = self.ref_table.get(entity_id) if self.ref_table is not None else None
+        return made if made is not None else self.item_ref(entity_id)
 
     def item_ref(self, entity_id: str) -> ItemRef:
         """A reference to an item, not recorded (for the build's own comparisons)."""

@@ -97,13 +97,14 @@ class OwnerViews(ReportViews):
         """Every owner with their items and needs (`stratdocs.owners.collect`)."""
         return owners_mod.collect(self.plan, self.project.findings, self.project.health_of)
 
-    def owner_pages(self) -> list[tuple[owners_mod.Owner, Page]]:
-        """Each owner with the `Page` of their page."""
+    def owner_pages(self, skip: frozenset[str] = frozenset()) -> list[tuple[owners_mod.Owner, Page]]:
+        """Each owner with the `Page` of their page (but those whose page is in `skip`)."""
         index = REPORT_PAGES["owners"]
         crumbs = (Crumb(_("Home"), HOME), Crumb(_("Owners"), index))
-        return [(o, Page(self.sitemap.owners[o.key], o.name, "owners", crumbs + (Crumb(o.name),),
+        paths = self.sitemap.owners
+        return [(o, Page(paths[o.key], o.name, "owners", crumbs + (Crumb(o.name),),
                          _("What %(owner)s owns in the plan and what needs them.") % {"owner": o.name}))
-                for o in self.owners]
+                for o in self.owners if not skip or paths[o.key] not in skip]
 
     def owner(self, key: str) -> OwnerView:
         """The page of the owner with identity `key` (`owners.owner_key`)."""
