@@ -150,7 +150,8 @@ class BuildCache:
     def _part(self, part: str) -> dict:
         """The part's file as the main file recorded it (its sha256), parsed; {} for anything else."""
         digest = self._digests[part]
-        data = _read_plain(self.folder / PARTS[part]) if digest and self.folder is not None else None
+        read = read_plain(self.folder / PARTS[part]) if digest and self.folder is not None else None
+        data = read[0] if read is not None else None
         try:
             value = json.loads(data) if data is not None and hashlib.sha256(data).hexdigest() == digest else None
         except ValueError:
@@ -289,27 +290,21 @@ def _line(value: object) -> bytes:
     return json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
-def _read_plain(path: Path) -> bytes | None:
-    """The bytes of the plain file at `path` (a link is not followed); None for anything else."""
+def read_plain(path: Path | str) -> tuple[bytes, os.stat_result] | None:
+    """The bytes and `stat` of the plain file at `path`; None for a link (never followed:
+    O_NOFOLLOW refuses it), anything else, or a file that cannot be read."""
     try:
         with open(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as fh:
-            return fh.read() if stat.S_ISREG(os.fstat(fh.fileno()).st_mode) else None
+            st = os.fstat(fh.fileno())
+            return (fh.read(), st) if stat.S_ISREG(st.st_mode) else None
     except OSError:
         return None
 
 
 def _write_part(path: Path, value: object) -> str:
-    """Write `value` as the part file `path` (atomically); the sha256 of its bytes."""
+    """Write `value` as the part file `path`; the sha256 of its bytes."""
     data = _line(value)
-    prepare(path.parent)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    _replace(path, data)
     return hashlib.sha256(data).hexdigest()
 
 
@@ -343,11 +338,17 @@ def write_signed(path: Path, payload: bytes) -> None:
     """Write `payload` as the cache file `path` with its signed first line (`read_signed`),
     atomically: through a temporary file in the same folder, so a reader sees old or new."""
     head = json.dumps({"stamp": stamp(), "checksum": sign_bytes(payload)}).encode("ascii")
+    _replace(path, head + b"\n" + payload)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write `data` as the cache file `path` through a temporary file in the same folder, so a
+    reader sees the old file or the new one."""
     prepare(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(head + b"\n" + payload)
+            fh.write(data)
         os.replace(tmp, path)
     except OSError:
         Path(tmp).unlink(missing_ok=True)

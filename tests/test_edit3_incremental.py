@@ -13,7 +13,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from watchfiles import Change
 
@@ -27,6 +26,7 @@ from stratdocs.render.site import entity_states
 from stratdocs.render.views import Views
 from stratdocs.serve.session import Session
 from tests.test_edit2_reuse import same_render
+from tests.test_edit2_session import session  # noqa: F401  (the fixture: a preview session on the example)
 from tests.test_serve import copy_example, edit, full_build, tree
 
 NA_ARR = "content/kpis/K-NA-ARR.md"
@@ -200,14 +200,6 @@ def test_the_states_made_again_are_those_of_the_whole_plan(rounds):
 
 
 # -- the preview's bytes ------------------------------------------------------------------------
-
-@pytest.fixture()
-def session(tmp_path: Path):
-    root = copy_example(tmp_path / "project")
-    session = Session(root, tmp_path / "preview")
-    assert session.rebuild().ok
-    return root, session
-
 
 def test_a_kpi_turning_red_reaches_its_objective_the_reports_and_the_owner(session, tmp_path: Path):
     root, session = session

@@ -409,14 +409,14 @@ def settled_at_once(monkeypatch):
 
     monkeypatch.setattr(writer_mod, "SETTLED_NS", -10**18)
     reads: list[str] = []
-    original = writer_mod._read_file
+    original = writer_mod.read_plain
 
     def read(path: str):
         data = original(path)
         if data is not None:  # the PDFs a build without them keeps are looked for, not found
             reads.append(path)
         return data
-    monkeypatch.setattr(writer_mod, "_read_file", read)
+    monkeypatch.setattr(writer_mod, "read_plain", read)
     return reads
 
 

@@ -18,7 +18,7 @@ FILE_NAME = "output.json"
 
 
 def read(cache: cache_mod.BuildCache, output: Path) -> dict[str, list]:
-    """rel -> `Seen` of the pages in `output` after the previous build ({} when that was another
+    """rel -> [sha256, device, inode, size, mtime, ctime] of the pages in `output` after the previous build ({} when that was another
     folder, or nothing trustworthy was recorded)."""
     payload = cache_mod.read_signed(cache.folder / FILE_NAME) if cache.folder is not None else None
     try:

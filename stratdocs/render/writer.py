@@ -26,6 +26,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
+from stratdocs.cache import read_plain
 from stratdocs.errors import OutputError
 
 #: The file that marks a folder as built by stratdocs (so `build` may replace it).
@@ -111,12 +112,10 @@ def remove_stale(output: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-#: A file carried over by `Writer.keep` as the previous build left it: (sha256, device, inode,
-#: size, mtime, ctime) — `Writer.seen`.
-Seen = tuple[str, int, int, int, int, int]
-#: How long a file must have been left as it is before its `Seen` stands for its bytes: a write in
-#: the same tick of the file system's clock as the `stat` could keep its time stamps (git's
-#: "racy" files); a file written this recently is read and hashed again next time.
+#: How long a file must have been left as it is before its recorded `stat` (`Writer.seen`)
+#: stands for its bytes: a write in the same tick of the file system's clock as the `stat`
+#: could keep its time stamps (git's "racy" files); a file written this recently is read and
+#: hashed again next time.
 SETTLED_NS = 2_000_000_000
 
 
@@ -126,7 +125,7 @@ def _signature(st: os.stat_result) -> tuple[int, int, int, int, int]:
 
 def _still(path: str, seen: list | None, sha256: str | None) -> os.stat_result | None:
     """The `stat` of the file at `path` if it is a plain file (not a link) and, with `sha256`,
-    is recorded with that hash in `seen` (`Seen`) and has the recorded `stat` still."""
+    is recorded with that hash in `seen` (a `Writer.seen` entry) and has the recorded `stat` still."""
     if sha256 is not None and (seen is None or seen[0] != sha256):
         return None
     try:
@@ -153,22 +152,11 @@ def _linked(old: str, new: str, st: os.stat_result) -> bool:
     return False
 
 
-def _read_file(path: str) -> tuple[bytes, os.stat_result] | None:
-    """The bytes and `stat` of the plain file at `path`; None for a link (never followed out of
-    the output: O_NOFOLLOW refuses it), anything else, or a file that cannot be read."""
-    try:
-        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as fh:
-            st = os.fstat(fh.fileno())
-            return (fh.read(), st) if stat.S_ISREG(st.st_mode) else None
-    except OSError:
-        return None
-
-
 class Writer:
     """Collects output files in a temporary sibling of the output dir; `commit()` swaps it in."""
 
     def __init__(self, output: Path, seen: dict[str, list] | None = None):
-        """:param seen: rel -> `Seen` of the previous output's files, as `seen()` gave them after
+        """:param seen: rel -> entry of the previous output's files, as `seen()` gave them after
         the previous build (from the signed cache): a file whose `stat` is still that is
         carried over without reading its bytes (git's index does the same)."""
         self.output = output.resolve()
@@ -227,7 +215,7 @@ class Writer:
                     self._hashed[old] = (rel, sha256)
                 return True
             self.written.discard("/".join(parts).lower())  # read (and checked) and copied after all
-        read = _read_file(old)
+        read = read_plain(old)
         if read is None or sha256 is not None and hashlib.sha256(read[0]).hexdigest() != sha256:
             return False
         with _writing(rel):
@@ -240,8 +228,9 @@ class Writer:
         return True
 
     def seen(self) -> dict[str, list]:
-        """After `commit()`: rel -> `Seen` (as a list) of each file written or kept with its hash
-        that has been left as it is for `SETTLED_NS`, for the next build's `Writer` (its `seen`)."""
+        """After `commit()`: rel -> [sha256, device, inode, size, mtime, ctime] of each file
+        written or kept with its hash that has been left as it is for `SETTLED_NS`, for the next
+        build's `Writer` (its `seen`)."""
         settled, seen = time.time_ns() - SETTLED_NS, {}
         for path, (rel, sha256) in self._hashed.items():  # after the swap, its path in the output
             try:
