@@ -16,15 +16,19 @@ Each output goes one of three ways, decided in this process in the order of the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 from typing import Callable
 
 from stratdocs import workers
 from stratdocs.cache import BuildCache, digest
+from stratdocs.render.fingerprint import view_text
 from stratdocs.render.memory import Memory
 from stratdocs.render.viewmemo import EntityMemo
 
 #: From this many pages to compute on, they are rendered in worker processes.
 PARALLEL_MIN = 200
+#: Parts per worker the pages are cut into (`workers.fork_map`).
+PAGE_CHUNKS = 32
 
 
 @dataclass(frozen=True)
@@ -75,11 +79,14 @@ def write_outputs(outputs, is_unchanged: Callable, base: str, writer, cache: Bui
         output, previous = todo[number]
         return _compute(output, previous, base, views, renderer, cache)
 
-    # Long pages first (a worker left alone with one at the end would leave the other core idle);
-    # the results are put back in the outputs' order, so the bytes do not depend on it.
+    # Long pages first (a worker left alone with one at the end would leave the other core idle),
+    # in small parts: a twin alone can take half of a cold build's pages, so while one worker
+    # makes it the others take every other part. The results are put back in the outputs'
+    # order, so the bytes do not depend on it.
     order = sorted(range(len(todo)), key=lambda number: not todo[number][0].first)
     results: list = [None] * len(todo)
-    for number, result in zip(order, workers.fork_map(compute, order, PARALLEL_MIN if parallel else len(todo) + 1)):
+    for number, result in zip(order, workers.fork_map(compute, order, PARALLEL_MIN if parallel else len(todo) + 1,
+                                                      PAGE_CHUNKS)):
         results[number] = result
     for (output, _), result in zip(todo, results):
         _finish(output, result, base, writer, cache, memory, views, renderer)
@@ -108,14 +115,14 @@ def _write_data(output, base: str, writer, cache: BuildCache, memory: Memory) ->
 def page_fingerprint(base: str, output, view) -> str:
     """What decides a page's bytes: `base` (theme, site context: `render.site.page_base`), its
     template and path, and its view model. The same fingerprint, the same bytes."""
-    return digest(base, repr(output.template), repr(output.page), repr(view))
+    return digest(base, repr(output.template), repr(output.page), view_text(view))
 
 
 def _compute(output, previous: str | None, base: str, views, renderer, cache: BuildCache) -> Computed:
     """Build one page's view model, fingerprint it and, if the fingerprint is new, render it."""
     kept, views.chart_keys = views.chart_keys, set()
     memo = views.entity if isinstance(views.entity, EntityMemo) else None
-    before = set(memo.made) if memo else set()
+    before = len(memo.made) if memo else 0  # `made` only grows, in order: what is new comes after
     try:
         views.tracker.start()
         view = output.view()
@@ -128,7 +135,7 @@ def _compute(output, previous: str | None, base: str, views, renderer, cache: Bu
         views.chart_keys = kept
     charts = cache.charts
     return Computed(full, shown, fingerprint, data, {key: charts[key] for key in made if key in charts},
-                    {key: entry for key, entry in memo.made.items() if key not in before} if memo else {})
+                    dict(islice(memo.made.items(), before, None)) if memo else {})
 
 
 def _finish(output, result: Computed, base: str, writer, cache: BuildCache, memory: Memory, views,

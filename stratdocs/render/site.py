@@ -26,7 +26,7 @@ from stratdocs.project import Project
 from stratdocs.render.environment import make_environment
 from stratdocs.render.pdf_text import PrintText
 from stratdocs.render.views.interface import Interface, use as use_interface
-from stratdocs.render import reuse
+from stratdocs.render import ahead, reuse
 from stratdocs.render.bodies import renderer_spec  # noqa: F401  (render.pdf and tests take it from here)
 from stratdocs.render.deferred import bind as bind_deferred
 from stratdocs.render.memory import GRAPH, PLAN, Memory, owner_id, plan_state
@@ -357,14 +357,14 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     persist = memory is None  # a build: the read sets go to the on-disk cache for the next one
     memory = Memory.restore(cache.memory, guard) if persist else memory
     memory.env = ((fingerprint, project.config), renderer.env)  # compiled templates are kept
-    renderer.docs_memo = memory.docs
-    views.rows_memo = memory.rows
+    renderer.docs_memo, views.rows_memo = memory.docs, memory.rows
     changed = memory.changes(*reuse.states(views, memory, tables))
     rebodied = memory.changed_bodies({key: r.html for key, r in bodies.items()})
     changed_refs = memory.ref_changes(*_item_refs(views, env, tables))
     changed = changed | rebodied if changed is not None else None
     kept = (lambda: cache.kept_views(guard)) if persist else memory.views.get(guard, {})
     views.entity = memo = EntityMemo(views, kept, changed, changed_refs, LazyCharts(cache), encode=persist)  # once
+    ahead.make_kpi_charts(views, cache, every_page=persist and changed is None)  # then on every core
 
     def is_unchanged(output: Output) -> bool:
         record = memory.reads.get(output.rel)

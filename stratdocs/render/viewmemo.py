@@ -66,7 +66,8 @@ class EntityMemo:
         self.changed, self.changed_refs = changed or set(), changed_refs
         #: id -> (view, full, shown) computed or taken in this process
         self.here: dict[str, tuple] = {}
-        #: id -> [full, shown, codec JSON] of views a twin used, made in this process (for the cache)
+        #: id -> [full, shown, codec JSON] of views a twin used, made in this process (for the
+        #: cache); only ever added to, so a page's new entries are those after its start (`pages`)
         self.made: dict[str, list] = {}
         self.keeping = False
 

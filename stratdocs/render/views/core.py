@@ -102,9 +102,14 @@ class ViewsCore:
         make = getattr(charts, name)
         if self._charts is None:
             return make(**kwargs)
-        key = digest(name, current().language, repr(sorted(kwargs.items())))
+        key = self.chart_key(name, kwargs)
         self.chart_keys.add(key)
         return Markup(self._charts.chart(key, lambda: make(**kwargs)))
+
+    @staticmethod
+    def chart_key(name: str, kwargs: dict) -> str:
+        """The key of a chart in the chart cache: its function, arguments and the build's language."""
+        return digest(name, current().language, repr(sorted(kwargs.items())))
 
     @property
     def perspective_names(self):

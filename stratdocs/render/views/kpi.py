@@ -137,8 +137,9 @@ class KpiViews(ViewsCore):
                              commentary=comments.latest.one_line if comments else None),
             trend=trend, level_word=level_word(kpi.level))
 
-    def kpi_detail(self, entity: Entity) -> KpiDetail:
-        """The figures, chart, definition and actuals of a KPI's own page."""
+    def kpi_charts(self, entity: Entity) -> dict[str, dict]:
+        """The arguments of `charts.kpi_chart` for each chart of a KPI's detail, by its field:
+        the page's three widths and the printed one (`render.ahead` makes them all first)."""
         kpi = entity.kpi
         fmt = kpi_format(kpi, self.project.config.language)
         thresholds = None
@@ -150,11 +151,17 @@ class KpiViews(ViewsCore):
             targets=[(t.date, t.value) for t in kpi.targets], thresholds=thresholds,
             direction=kpi.direction, as_of=self.as_of, decimals=fmt.decimals, language=fmt.language,
             cutoffs=(self.project.config.status.green, self.project.config.status.amber))
+        return {"chart": inputs, "chart_wide": dict(width=CHART_WIDE, height=320, **inputs),
+                "chart_narrow": dict(width=CHART_NARROW, height=300, **inputs),
+                "chart_print": dict(width=CHART_PRINT[0], height=CHART_PRINT[1], **inputs)}
+
+    def kpi_detail(self, entity: Entity) -> KpiDetail:
+        """The figures, chart, definition and actuals of a KPI's own page."""
+        kpi = entity.kpi
+        fmt = kpi_format(kpi, self.project.config.language)
         return KpiDetail(
-            row=self.kpi_row(entity), chart=self.chart("kpi_chart", **inputs),
-            chart_wide=self.chart("kpi_chart", width=CHART_WIDE, height=320, **inputs),
-            chart_narrow=self.chart("kpi_chart", width=CHART_NARROW, height=300, **inputs),
-            chart_print=self.chart("kpi_chart", width=CHART_PRINT[0], height=CHART_PRINT[1], **inputs),
+            row=self.kpi_row(entity),
+            **{field: self.chart("kpi_chart", **inputs) for field, inputs in self.kpi_charts(entity).items()},
             definition=self._definition(kpi, fmt),
             quality=tuple(Fact(_(label), value) for label, value in (
                 (N_("Source"), kpi.source), (N_("Method"), kpi.method), (N_("Limitations"), kpi.limitations),
