@@ -98,19 +98,19 @@ def collector_paused(freeze: bool = True) -> Iterator[None]:
             gc.enable()
 
 
-def fork_map(task: Callable[[T], R], items: Sequence[T], minimum: int, chunks: int = CHUNKS_PER_WORKER) -> list[R]:
+def fork_map(task: Callable[[T], R], items: Sequence[T], minimum: int, parts: int = CHUNKS_PER_WORKER) -> list[R]:
     """`[task(item) for item in items]`, in forked workers when there are `minimum` items or more.
 
     :param task: any callable (it is inherited by the forked workers, never pickled); its
         results must pickle.
     :param minimum: below this many items the work is done in-process (workers cost more).
-    :param chunks: how many parts per worker the items are cut into (more: better balanced
+    :param parts: how many chunks per worker the items are cut into (more: better balanced
         when items take very different times, at the cost of a message each).
     """
     workers = count() if len(items) >= minimum else 1
     if workers < 2:
         return [task(item) for item in items]
-    size = max(1, -(-len(items) // (workers * chunks)))
+    size = max(1, -(-len(items) // (workers * parts)))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     _TASK.append(task)
     pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet)

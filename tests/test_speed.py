@@ -254,9 +254,9 @@ def in_workers(monkeypatch):
     calls: list[tuple[int, int]] = []
     original = workers.fork_map
 
-    def fork_map(task, items, minimum, *chunks):
+    def fork_map(task, items, minimum, *parts):
         calls.append((len(items), workers.count()))  # (items, workers used)
-        return original(task, items, minimum, *chunks)
+        return original(task, items, minimum, *parts)
 
     monkeypatch.setattr(workers, "fork_map", fork_map)
     return calls
