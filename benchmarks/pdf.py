@@ -104,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--save", type=Path, help="a folder to write each mode's last PDF to (MODE.pdf)")
     args = parser.parse_args(argv)
+    if args.save:
+        args.save.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="stratdocs-pdfbench-") as tmp:
         root = args.plan
         if root is None:

@@ -246,6 +246,32 @@ def test_fonts_are_served_decompressed_only_from_allowed_folders(tmp_path: Path)
     assert fetcher.blocked == [outside.as_uri()]
 
 
+def test_decompressed_fonts_are_kept_signed_in_the_user_cache(tmp_path: Path, monkeypatch):
+    """A theme's WOFF2 font is decompressed once and read back by the next run from this user's
+    cache folder; a kept font that is not signed with this user's key is not used."""
+    from fontTools.ttLib import woff2
+
+    from stratdocs import userkey
+    from stratdocs.render import pdffetch
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    monkeypatch.setattr(userkey, "_SIGNING_KEY", [])
+    monkeypatch.setattr(pdffetch, "_FONTS", {})
+    made: list[int] = []
+    original = woff2.decompress
+    monkeypatch.setattr(woff2, "decompress", lambda *args: (made.append(1), original(*args))[1])
+    font = next((Path(pdf.__file__).resolve().parents[2] / "themes" / "default" / "static" / "fonts").glob("*.woff2"))
+    first = pdffetch._decompressed(font)
+    kept = list((tmp_path / "user-cache" / "stratdocs" / "fonts").glob("*.ttf"))
+    assert made == [1] and len(kept) == 1 and first[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true")
+    pdffetch._FONTS.clear()  # the next run
+    assert pdffetch._decompressed(font) == first and made == [1]
+    data = kept[0].read_bytes()
+    kept[0].write_bytes(data[:-16] + bytes(16))  # edited, or planted by someone else
+    pdffetch._FONTS.clear()
+    assert pdffetch._decompressed(font) == first and made == [1, 1]
+
+
 def test_only_the_parts_whose_numbers_changed_are_printed_again():
     """Part 1 of three moved an anchor (same page count): part 0 points at it and is printed
     again, part 2 does not and keeps its PDF; when part 0 gains a page, every later part starts

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from typing import Iterator, Mapping
 
 import weasyprint
@@ -208,16 +209,18 @@ class _StandIns(Mapping):
         return 0
 
 
-def measure(job: dict, fetcher) -> tuple[int, dict[str, int], dict[str, str]]:
-    """Pass 1: the part's page count, the page (0-based, in the part) of each anchor and the
-    values its named strings are left at (see `_hooks`).
+def measure(job: dict, fetcher) -> tuple[int, dict[str, int], dict[str, str], float]:
+    """Pass 1: the part's page count, the page (0-based, in the part) of each anchor, the
+    values its named strings are left at (see `_hooks`) and the seconds it took (the print
+    round starts the longest parts first).
 
     :param job: its `expected_pages` (the whole document's, estimated from its size) gives the
         printed page numbers their width.
     """
+    start = time.perf_counter()
     found: dict[str, str] = {}
     document = layout(job, fetcher, seeds=_StandIns(job.get("expected_pages", 1)), max_loops=1, found=found)
-    return len(document.pages), _anchors(document), found
+    return len(document.pages), _anchors(document), found, time.perf_counter() - start
 
 
 def check(document, offset: int, pages: int, seeds: Mapping[str, int]) -> dict[str, int] | None:

@@ -62,8 +62,16 @@ def _print_jobs(doc: str, parts: Sequence[dict], measures, keep: Mapping[int, tu
     right); `files` names a new temporary file for each."""
     offsets, total, seeds = _seeds(measures)
     return [(f"{doc}#{i}", {**job, "part": "print", "offset": offsets[i], "total": total,
-                            "pages": measures[i][0], "seeds": seeds, "out": files(), "strings": starts})
+                            "pages": measures[i][0], "seeds": seeds, "out": files(), "strings": starts,
+                            "cost": measures[i][3] if len(measures[i]) > 3 else 0.0})
             for i, (job, starts) in enumerate(zip(parts, _strings(measures))) if i not in keep]
+
+
+def _longest_first(tasks: Sequence[tuple[str, dict]], cost: Callable[[dict], float]) -> list[tuple[str, dict]]:
+    """The tasks in the order the workers should take them: the costliest first, so that the
+    cores finish a round together instead of one waiting while the other prints a long part
+    (the output does not depend on the order: results are kept by name)."""
+    return sorted(tasks, key=lambda task: -cost(task[1]))
 
 
 def _strings(measures) -> list[dict[str, str]]:
@@ -120,7 +128,7 @@ def _render_all(jobs, run: Runner, progress, folder: str) -> dict[str, Result]:
             first += [(f"{doc}#{i}", {**part, "part": "measure"}) for i, part in enumerate(job)]
         else:
             first.append((doc, job))
-    done = run(first)
+    done = run(_longest_first(first, lambda job: len(job["html"])))
     results: dict[str, Result] = {}
     pending: dict[str, list] = {}
     for doc, job in jobs.items():
@@ -136,7 +144,7 @@ def _render_all(jobs, run: Runner, progress, folder: str) -> dict[str, Result]:
             break
         tasks = [task for doc, measures in pending.items()
                  for task in _print_jobs(doc, jobs[doc], measures, kept[doc], files)]
-        printed = run(tasks)
+        printed = run(_longest_first(tasks, lambda job: job["cost"]))
         for doc in list(pending):
             outputs = [kept[doc].get(i) or printed[f"{doc}#{i}"] for i in range(len(jobs[doc]))]
             if any(payload[0] is None for payload, _, _ in outputs):

@@ -107,6 +107,7 @@ def part_count(chars: int, workers: int, sections: int) -> int:
     if workers < 2 or sections < 2:
         return 1
     wanted = max(workers * PARTS_PER_WORKER, -(-chars // MAX_PART_CHARS))
+    wanted = -(-wanted // workers) * workers  # whole rounds: no core waits while one part is left
     return max(1, min(sections, wanted, chars // max(1, MIN_PART_CHARS)))
 
 
