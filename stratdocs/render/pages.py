@@ -7,8 +7,7 @@ Each output goes one of three ways, decided in this process in the order of the 
    linked into the new output, and its view model is not even computed;
 2. **data** (CSV, search index): made here;
 3. **computed**: its view model is built and fingerprinted and, unless the fingerprint is the
-   previous one, rendered through the theme (a twin, whose view changes whenever it is made
-   again, is rendered without a fingerprint: `Output.fingerprinted`). These are independent of each other, so from
+   previous one, rendered through the theme. These are independent of each other, so from
    `PARALLEL_MIN` of them on they run in forked workers (`stratdocs.workers`), which send back
    the read set, fingerprint, bytes and new charts of each; they are written here in order, so
    the output is the same bytes with any number of workers.
@@ -128,8 +127,8 @@ def _compute(output, previous: str | None, base: str, views, renderer, cache: Bu
         views.tracker.start()
         view = output.view()
         full, shown = views.tracker.stop()
-        fingerprint = page_fingerprint(base, output, view) if output.fingerprinted else ""
-        data = None if fingerprint and previous == fingerprint else renderer.render(output, view).encode("utf-8")
+        fingerprint = page_fingerprint(base, output, view)
+        data = None if previous == fingerprint else renderer.render(output, view).encode("utf-8")
         made = views.chart_keys
     finally:
         kept.update(views.chart_keys)

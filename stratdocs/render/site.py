@@ -74,10 +74,6 @@ class Output:
     #: a long page (a report, a twin): computed first when pages are spread over worker
     #: processes, so that no worker is left alone with one at the end
     first: bool = False
-    #: whether its view model is fingerprinted to skip the template when it did not change
-    #: (`render.pages`); not for a twin: it shows every item with its body, so a view made
-    #: again is a view that changed, and hashing it cost as much as the template it could save
-    fingerprinted: bool = True
 
 
 class SiteRenderer:
@@ -238,7 +234,7 @@ class SiteRenderer:
         for spec in self.project.config.documents:
             twin = twin_page(spec)
             yield Output(twin.path, "document_twin.html", twin, lambda s=spec: self._twin(s), reads=self.everything,
-                         first=True, fingerprinted=False)
+                         first=True)
 
     def _twin(self, spec):
         with keeping(self.views):
