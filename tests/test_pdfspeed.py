@@ -20,6 +20,9 @@ from stratdocs.render import pdf, pdfparts, pdfstitch
 
 from test_pdf import COMMIT, EXAMPLE_ROOT, big_plan, texts
 
+#: the default theme's fonts
+FONTS = Path(pdf.__file__).resolve().parents[2] / "themes" / "default" / "static" / "fonts"
+
 pytestmark = pytest.mark.skipif(not pdfparts.supported(), reason="parts need WeasyPrint 70's layout")
 
 
@@ -232,7 +235,7 @@ def test_fonts_are_served_decompressed_only_from_allowed_folders(tmp_path: Path)
     assets is refused like any file; one inside is served as the sfnt WeasyPrint would make."""
     from stratdocs.render.pdffetch import BlockedFetch, Fetcher
 
-    fonts = Path(pdf.__file__).resolve().parents[2] / "themes" / "default" / "static" / "fonts"
+    fonts = FONTS
     font = next(fonts.glob("*.woff2"))
     outside = tmp_path / "elsewhere" / font.name
     outside.parent.mkdir()
@@ -260,7 +263,7 @@ def test_decompressed_fonts_are_kept_signed_in_the_user_cache(tmp_path: Path, mo
     made: list[int] = []
     original = woff2.decompress
     monkeypatch.setattr(woff2, "decompress", lambda *args: (made.append(1), original(*args))[1])
-    font = next((Path(pdf.__file__).resolve().parents[2] / "themes" / "default" / "static" / "fonts").glob("*.woff2"))
+    font = next(FONTS.glob("*.woff2"))
     first = pdffetch._decompressed(font)
     kept = list((tmp_path / "user-cache" / "stratdocs" / "fonts").glob("*.ttf"))
     assert made == [1] and len(kept) == 1 and first[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true")
