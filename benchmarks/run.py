@@ -161,11 +161,26 @@ def median_of(runs: list[dict]) -> dict:
     return row
 
 
+def _commit(root: Path) -> None:
+    """Make the plan a git checkout with one commit, as a user's plan is (every step then asks
+    git for the commit stamp and each file's last change, and the preview for what is
+    uncommitted); nothing when git is missing."""
+    if shutil.which("git") is None:
+        return
+    (root / ".gitignore").write_text("site/\nhugo/\npreview/\n.stratdocs-cache/\n", encoding="utf-8")
+    env = {**_ENV, "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.org", "GIT_COMMITTER_NAME": "Bench",
+           "GIT_COMMITTER_EMAIL": "bench@example.org", "GIT_AUTHOR_DATE": "2026-11-01T12:00:00+00:00",
+           "GIT_COMMITTER_DATE": "2026-11-01T12:00:00+00:00"}
+    for args in (("init", "-q"), ("add", "-A"), ("-c", "commit.gpgsign=false", "commit", "-q", "-m", "plan")):
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+
 def bench_size(n: int, tmp: Path, repeat: int, pdf_max: int, hugo: str | None) -> dict:
     """Generate a plan of about `n` entities and measure every step on it."""
     root = tmp / f"plan-{n}"
     subprocess.run([sys.executable, str(HERE / "generate.py"), "--entities", str(n), "--out", str(root)],
                    check=True, capture_output=True)
+    _commit(root)
     row = {}
     for step in STEPS:
         if step in ("pdf", "pdf-1") and n > pdf_max:

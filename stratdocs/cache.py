@@ -104,6 +104,9 @@ class BuildCache:
         self._charts: dict[str, str] | None = {}
         self._charts_loaded: frozenset[str] = frozenset()
         self._by_svg: dict[str, str] = {}  # SVG -> key of each chart `chart` gave
+        #: the keys of the charts `chart` made in this process, in order (a worker sends back only
+        #: those it made: `render.pages`)
+        self.made_charts: list[str] = []
         self.pages: dict[str, list[str]] = {}
         #: the previous build's read sets and item digests (`render.memory.Memory.snapshot`),
         #: validated where it is restored
@@ -240,6 +243,7 @@ class BuildCache:
         if svg is None:
             svg = str(make())
             self.charts[key] = svg
+            self.made_charts.append(key)
         else:
             self.hits["charts"] += 1
         self._by_svg.setdefault(svg, key)

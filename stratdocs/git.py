@@ -232,3 +232,82 @@ def checkout(root: Path, inputs: tuple[str, ...], folder: str) -> Checkout:
     dirty = stamp.endswith(DIRTY)
     return Checkout(stamp, inside, MappingProxyType(history(root, folder)),
                     uncommitted(root, (folder,)) if dirty else frozenset())
+
+
+class CheckoutMemo:
+    """`checkout` for the preview, which asks again on every rebuild: a handful of git processes
+    each time (`git log` of the content folder and `git status` of every input: 70 ms at 10,000
+    items), although between two saves of content files nothing git knows has changed but
+    whether those files differ from the commit.
+
+    While the state git keeps in its folder (HEAD, the branch it names, packed refs, the index:
+    their `stat`) is what it was at the last full answer, and the rebuild is for saves of known
+    content files only, the last answer is kept and only the saved files are asked about (one
+    `git status` of them): the history is the same commits', the other inputs are as clean or
+    dirty as they were. Anything else (a commit, `git add`, a checkout, a theme or config
+    edit, a file created or deleted) asks git everything again. Outside git the answer is kept
+    while only content files are saved (a `git init` meanwhile shows after a full rebuild).
+    """
+
+    def __init__(self) -> None:
+        self._dirs: tuple[str, str] | None = None   # the git folder and the common one (worktrees)
+        #: (state, inputs, folder, the checkout, whether inputs outside the content folder are dirty)
+        self._last: tuple | None = None
+
+    def checkout(self, root: Path, inputs: tuple[str, ...], folder: str, saved: set[str] | None) -> Checkout:
+        """`checkout(root, inputs, folder)`; `saved`: the project-relative content files saved
+        since the last call, and nothing else changed (None: anything may have)."""
+        state = self._state(root)
+        last = self._last
+        if saved is not None and last is not None and last[:3] == (state, inputs, folder):
+            kept = last[3]
+            if not kept.head:
+                return kept  # outside git, or before the first commit: nothing to ask
+            names = _status(root, tuple(sorted(saved))) if saved else []
+            inside = kept.prefix
+            now = (kept.uncommitted - saved) | {n[len(inside):] if n.startswith(inside) else n for n in names}
+            dirty = last[4] or bool(now)
+            made = Checkout(kept.head + DIRTY if dirty else kept.head, inside, kept.history,
+                            frozenset(now) if dirty else frozenset())
+            self._last = (*last[:3], made, last[4])
+            return made
+        done = run(root, "rev-parse", "--short=12", "HEAD", timeout=5)
+        stamp = done.stdout.decode().strip() if done is not None and done.returncode == 0 else ""
+        inside = prefix(root)
+        if not stamp:
+            made, others = Checkout(prefix=inside), False
+        else:
+            unsaved = uncommitted(root, (folder,))
+            others = bool(_status(root, tuple(i for i in inputs if i != folder))) if inputs else False
+            made = Checkout(stamp + DIRTY if unsaved or others else stamp, inside,
+                            MappingProxyType(history(root, folder)), unsaved if unsaved or others else frozenset())
+        self._last = (state, inputs, folder, made, others)
+        return made
+
+    def _state(self, root: Path) -> tuple:
+        """The `stat` of the files in git's folder whose change means a commit, checkout or
+        staging happened (None for each one missing)."""
+        if self._dirs is None:
+            done = run(root, "rev-parse", "--absolute-git-dir", "--git-common-dir", timeout=5)
+            lines = done.stdout.decode().splitlines() if done is not None and done.returncode == 0 else []
+            self._dirs = (lines[0], os.path.join(root, lines[1])) if len(lines) == 2 else ("", "")
+        here, common = self._dirs
+        if not here:
+            return ()
+        try:
+            with open(os.path.join(here, "HEAD"), encoding="utf-8", errors="replace") as fh:
+                head = fh.read().strip()
+        except OSError:
+            head = ""
+        ref = head[5:].strip() if head.startswith("ref: ") else ""
+        files = [os.path.join(here, "HEAD"), os.path.join(here, "index"), os.path.join(common, "packed-refs")]
+        files += [os.path.join(common, ref), os.path.join(here, ref)] if ref and ".." not in ref else []
+        return (head, *(_file_state(path) for path in files))
+
+
+def _file_state(path: str) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns

@@ -26,7 +26,7 @@ from stratdocs import cache as cache_mod, cache_files
 from stratdocs import config as config_mod
 from stratdocs import assets as assets_mod, git, project as project_mod, workers
 from stratdocs.errors import ConfigError, ContentError
-from stratdocs.findings import Finding, Severity, error
+from stratdocs.findings import Finding, Severity, error, merged
 from stratdocs.theme import Theme, resolve as resolve_theme
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def check(root: Path, stages: Stages | None = None, files: project_mod.FileMemo 
     start = stages.done("load and validate the plan", start)
     theme, found = preflight(project, probe, files.items if files is not None else None)
     stages.done("check theme and documents", start)
-    return Checked(project, theme, tuple(sorted(set(project.findings) | set(found))))
+    return Checked(project, theme, merged(project.findings, found))
 
 
 def preflight(project: project_mod.Project, probe: bool = True, tables: dict | None = None) -> tuple[Theme, list[Finding]]:
@@ -307,9 +307,10 @@ def preview(root: Path, writer, files: project_mod.FileMemo, cache: cache_mod.Bu
     from stratdocs.render.site import write_site
     from stratdocs.render.twins import write_documents_page
 
+    saved = set(files.changed) if files.changed is not None else None  # before `check` reads them
     checked = check(root, files=files, probe=False)
     refuse_errors(checked)
-    project = with_checkout(checked)  # per rebuild: an edit or a commit changes the stamp
+    project = with_checkout(checked, files.checkout, saved)  # per rebuild: an edit or a commit changes the stamp
     views = write_site(project, writer, checked.theme, commit=project.checkout.commit,
                        cache=cache, memory=memory, extra_context=extra_context, deferred=deferred)
     # The preview renders no PDFs: its Documents page is that of a fresh `build --no-pdf`.
@@ -330,12 +331,15 @@ def pdf(root: Path, documents: tuple[str, ...] | None = None,
                                     progress=progress)
 
 
-def with_checkout(checked: Checked) -> project_mod.Project:
+def with_checkout(checked: Checked, memo: git.CheckoutMemo | None = None,
+                  saved: set[str] | None = None) -> project_mod.Project:
     """The checked project with what git says about its inputs: the commit stamp (marked when
     they have uncommitted changes) and the last change of every content file, for pages and
     covers. A handful of git processes, whatever the size of the plan.
 
     :param checked: the result of `check`.
+    :param memo: the preview's answers kept between rebuilds; `saved`: the content files saved
+        since the last one, when nothing else changed (`git.CheckoutMemo`).
     """
     from stratdocs.suspect import LOCK_FILE
 
@@ -343,7 +347,9 @@ def with_checkout(checked: Checked) -> project_mod.Project:
     root, cfg = project.root, project.config
     themes = tuple(d.relative_to(root).as_posix() for d in checked.theme.dirs if root in d.parents)
     inputs = (config_mod.CONFIG_FILE, LOCK_FILE, cfg.content_dir, *themes)
-    return replace(project, checkout=git.checkout(root, inputs, cfg.content_dir))
+    found = memo.checkout(root, inputs, cfg.content_dir, saved) if memo is not None else \
+        git.checkout(root, inputs, cfg.content_dir)
+    return replace(project, checkout=found)
 
 
 def is_interactive() -> bool:

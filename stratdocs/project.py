@@ -232,6 +232,7 @@ class FileMemo:
         #: which items each `read` read again (`itemmemo.Edits`); its mark is in `items`
         self.edits = itemmemo.Edits()
         self._read_listed: list | None = None  # the listing the last `read` was given
+        self.checkout = git.CheckoutMemo()  # what git says, kept while only content is saved
 
     def edited(self, rels: set[str] | None) -> None:
         """Only these known content files were saved since the last `read` (None: anything may

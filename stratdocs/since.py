@@ -19,7 +19,7 @@ from typing import Iterable, Mapping
 from stratdocs import git, pipeline, project as project_mod
 from stratdocs.diff import Change, compare
 from stratdocs.errors import ConfigError, UsageError
-from stratdocs.findings import Finding, Severity
+from stratdocs.findings import Finding, Severity, merged
 
 #: Line and row numbers inside a message (`already used by content/x.md:12`), which move when
 #: lines are added above them and so must not make a finding look new.
@@ -171,7 +171,7 @@ def _base(root: Path, rev: str, into: Path) -> tuple[project_mod.Project | None,
     except ConfigError as exc:
         return project, project.findings, (f"the theme or documents at {rev} could not be checked "
                                            f"({_first_line(exc)}), so their findings count as new")
-    return project, tuple(sorted(set(project.findings) | set(found))), ""
+    return project, merged(project.findings, found), ""
 
 
 def _without_changes_sections(project: project_mod.Project) -> project_mod.Project:

@@ -107,20 +107,34 @@ def fork_map(task: Callable[[T], R], items: Sequence[T], minimum: int, parts: in
     :param parts: how many chunks per worker the items are cut into (more: better balanced
         when items take very different times, at the cost of a message each).
     """
+    return list(fork_imap(task, items, minimum, parts))
+
+
+def fork_imap(task: Callable[[T], R], items: Sequence[T], minimum: int,
+              parts: int = CHUNKS_PER_WORKER, ordered: bool = True) -> Iterator[R]:
+    """`fork_map`, its results given as soon as each part of them is there (the caller uses
+    the first ones while the workers make the rest). The workers are stopped when the
+    iteration ends, fails or is dropped.
+
+    :param ordered: in the order of the items; False: in the order the parts are done (a
+        result must then say which item it is for), so a long item does not hold back the
+        results made after it.
+    """
     workers = count() if len(items) >= minimum else 1
     if workers < 2:
-        return [task(item) for item in items]
+        yield from (task(item) for item in items)
+        return
     size = max(1, -(-len(items) // (workers * parts)))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     _TASK.append(task)
     pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet)
     try:
-        results = [result for part in pool.map(_run, chunks) for result in part]
+        for part in (pool.imap if ordered else pool.imap_unordered)(_run, chunks):
+            yield from part
         pool.close()
-    except BaseException:
-        pool.terminate()  # Ctrl-C or an error: every worker is stopped now, none is left behind
+    except BaseException:  # Ctrl-C, an error, or a caller that dropped the iterator (GeneratorExit)
+        pool.terminate()  # no worker is left behind
         raise
     finally:
         pool.join()
         _TASK.pop()
-    return results

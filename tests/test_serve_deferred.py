@@ -1,4 +1,4 @@
-"""The preview makes the edited items' pages first and the rest after the reload (issue 15):
+"""The preview makes the edited file's items' pages first and the rest after the reload (issue 15):
 whatever is still pending is made before the server reads it, so a request never gets a
 stale page, and once settled the output is byte-identical to a full build."""
 
@@ -54,7 +54,10 @@ def test_an_update_makes_the_items_pages_and_leaves_the_twin_for_later(project, 
     assert "kpis/K-CHURN.html" in outcome.changed  # the edited item's page is made at once
     assert TWIN in session.pending and TWIN not in outcome.changed
     assert tree(session.output)[TWIN] == before[TWIN]  # the twin on disk is the old one until made
-    assert "kpis/K-CHURN.html" not in session.pending and "objectives/SO4.html" not in session.pending
+    assert "kpis/K-CHURN.html" not in session.pending
+    # The pages of other items that show it (its objective's) wait too, and are made first when
+    # asked for: only the edited file's own items are made before the reload.
+    assert "objectives/SO4.html" in session.pending and "objectives/SO4.html" not in outcome.changed
     full = full_build(root, tmp_path / "full")
     session.settle()
     assert not session.pending
@@ -73,6 +76,8 @@ def test_a_request_for_a_pending_twin_gets_the_up_to_date_bytes(project, tmp_pat
     assert get(port, "/scorecard.html") == (200, full["scorecard.html"])
     assert get(port, "/") == (200, full["index.html"])  # a folder's index.html, pending too
     assert get(port, "/kpis/K-CHURN.html") == (200, full["kpis/K-CHURN.html"])
+    assert "objectives/SO4.html" in session.pending  # another item's page that shows the KPI
+    assert get(port, "/objectives/SO4.html") == (200, full["objectives/SO4.html"])
     session.settle()
     assert tree(session.output) == full
 

@@ -4,18 +4,17 @@ many) and kept in the build cache while every link it shows still resolves the s
 from __future__ import annotations
 
 import json
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from stratdocs import workers
 from stratdocs.cache import BuildCache, digest
 from stratdocs.project import Project
 from stratdocs.render.markdown import MarkdownRenderer, Rendered, Target
 
 #: Below this many bodies to render, worker processes cost more than they save.
-PARALLEL_MIN = 400
+PARALLEL_MIN = 150
 
 
 @dataclass(frozen=True)
@@ -52,18 +51,6 @@ def renderer_spec(project: Project, paths: dict[str, str], assets: list[tuple[st
     )
 
 
-_WORKER: dict = {}
-
-
-def _worker_init(spec: RendererSpec) -> None:
-    _WORKER["renderer"] = spec.make()
-
-
-def _worker_render(job: tuple[str, str]) -> Rendered:
-    body, file = job
-    return _WORKER["renderer"].render(body, file)
-
-
 def body_key(spec: RendererSpec, entity) -> str:
     return digest(spec.fingerprint, entity.file, entity.body)
 
@@ -71,7 +58,7 @@ def body_key(spec: RendererSpec, entity) -> str:
 def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache,
                   entities=None) -> tuple[dict[str, Rendered], set[str]]:
     """Every entity body as HTML: from the cache while its links still resolve the same way,
-    otherwise rendered (in two worker processes when there are many); and the ids whose HTML
+    otherwise rendered (in worker processes when there are many: `workers.fork_map`); and the ids whose HTML
     came from the cache file, not from this process. `entities`: only these (the preview,
     `render.reuse.bodies`), by default the whole plan.
 
@@ -99,12 +86,7 @@ def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache,
             cache.hits["bodies"] += 1
         else:
             todo.append((entity.id, key, entity.body, entity.file))
-    workers = min(2, os.cpu_count() or 1)
-    if len(todo) >= PARALLEL_MIN and workers > 1:
-        with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(spec,)) as pool:
-            results = list(pool.map(_worker_render, [(body, file) for _, _, body, file in todo], chunksize=32))
-    else:
-        results = [renderer.render(body, file) for _, _, body, file in todo]
+    results = workers.fork_map(lambda job: renderer.render(job[2], job[3]), todo, PARALLEL_MIN)
     for (entity_id, key, _, _), rendered in zip(todo, results):
         out[entity_id] = rendered
         cache.put_body(key, rendered.html, rendered.deps)

@@ -149,7 +149,7 @@ def bind(deferred: Deferred | None, project, sitemap, done: Callable[[], None], 
         return
     from stratdocs.render.pages import write_one
 
-    deferred.urgent = frozenset(sitemap.path(e.id) for e in project.plan if e.container is None and e.kind != "plan")
+    deferred.urgent = _urgent(project, sitemap)
 
     def make(output, stop: Callable[[], bool] | None) -> None:
         try:
@@ -158,3 +158,17 @@ def bind(deferred: Deferred | None, project, sitemap, done: Callable[[], None], 
             writer.abort()  # between two rounds: forget the claim, so the next round can make it again
 
     deferred.bind(make, done, views.ui)
+
+
+def _urgent(project, sitemap) -> frozenset[str]:
+    """The pages made before the reload: those of the items this load read again (the file just
+    saved is almost always the one whose page the writer looks at; any other page a browser asks
+    for while it is pending is made first, see the module). When the load cannot say which items
+    it read again (a file added or removed, an id renamed, another config), every item's page."""
+    edits = project.edits
+    edited = edits[0].latest if edits is not None and edits[1] == edits[0].generation else None
+    if edited is None:
+        return frozenset(sitemap.path(e.id) for e in project.plan if e.container is None and e.kind != "plan")
+    entities = project.plan.entities
+    return frozenset(sitemap.page(entity.container or entity.id) for entity in
+                     (entities[eid] for eid in edited if eid in entities) if entity.kind != "plan")

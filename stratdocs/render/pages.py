@@ -34,12 +34,14 @@ PAGE_CHUNKS = 32
 @dataclass(frozen=True)
 class Computed:
     """What computing one page gave: its read set, fingerprint, bytes (None: the fingerprint is
-    the previous one, so the previous file may be kept) and the charts it made."""
+    the previous one, so the previous file may be kept), the keys of the charts it shows and
+    those of them it made (a worker's are sent back; those it inherited are not sent again)."""
 
     full: frozenset
     shown: frozenset
     fingerprint: str
     data: bytes | None
+    chart_keys: frozenset
     charts: dict
     #: item views a twin kept while computing this page (`render.viewmemo.EntityMemo.made`)
     views: dict
@@ -75,21 +77,19 @@ def write_outputs(outputs, is_unchanged: Callable, base: str, writer, cache: Bui
         # a build with a few pages to make compiles only the templates they use, as it goes.
         renderer.compile_all()
 
-    def compute(number: int) -> Computed:
+    def compute(number: int) -> tuple[int, Computed]:
         output, previous = todo[number]
-        return _compute(output, previous, base, views, renderer, cache)
+        return number, _compute(output, previous, base, views, renderer, cache)
 
     # Long pages first (a worker left alone with one at the end would leave the other core idle),
     # in small parts: a twin alone can take half of a cold build's pages, so while one worker
-    # makes it the others take every other part. The results are put back in the outputs'
-    # order, so the bytes do not depend on it.
+    # makes it the others take every other part. Each part is written here as soon as it is
+    # back, while the workers make the next ones; what is written does not depend on the order
+    # (the cache is saved with sorted keys).
     order = sorted(range(len(todo)), key=lambda number: not todo[number][0].first)
-    results: list = [None] * len(todo)
-    for number, result in zip(order, workers.fork_map(compute, order, PARALLEL_MIN if parallel else len(todo) + 1,
-                                                      PAGE_CHUNKS)):
-        results[number] = result
-    for (output, _), result in zip(todo, results):
-        _finish(output, result, base, writer, cache, memory, views, renderer)
+    for number, result in workers.fork_imap(compute, order, PARALLEL_MIN if parallel else len(todo) + 1,
+                                            PAGE_CHUNKS, ordered=False):
+        _finish(todo[number][0], result, base, writer, cache, memory, views, renderer)
     for rel in done if progress else ():
         progress(rel)
     return set(done)
@@ -123,6 +123,7 @@ def _compute(output, previous: str | None, base: str, views, renderer, cache: Bu
     kept, views.chart_keys = views.chart_keys, set()
     memo = views.entity if isinstance(views.entity, EntityMemo) else None
     before = len(memo.made) if memo else 0  # `made` only grows, in order: what is new comes after
+    charts_before = len(cache.made_charts)  # so does `made_charts`
     try:
         views.tracker.start()
         view = output.view()
@@ -134,7 +135,8 @@ def _compute(output, previous: str | None, base: str, views, renderer, cache: Bu
         kept.update(views.chart_keys)
         views.chart_keys = kept
     charts = cache.charts
-    return Computed(full, shown, fingerprint, data, {key: charts[key] for key in made if key in charts},
+    return Computed(full, shown, fingerprint, data, frozenset(made),
+                    {key: charts[key] for key in cache.made_charts[charts_before:] if key in made},
                     dict(islice(memo.made.items(), before, None)) if memo else {})
 
 
@@ -143,7 +145,7 @@ def _finish(output, result: Computed, base: str, writer, cache: BuildCache, memo
     """Record what a computed page read and write it (or keep the previous file, same fingerprint)."""
     memory.reads[output.rel] = (base, result.full | output.reads, result.shown)
     cache.charts.update(result.charts)
-    views.chart_keys.update(result.charts)
+    views.chart_keys.update(result.chart_keys)
     if result.views and isinstance(views.entity, EntityMemo):  # made in a worker
         views.entity.made.update(result.views)
     data = result.data

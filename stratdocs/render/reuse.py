@@ -180,11 +180,12 @@ def states(views, memory, tables: dict | None) -> tuple[dict, set[str] | None]:
     """`render.site.entity_states` of this rebuild, and the only ids whose state may differ from
     the last rebuild's (`Memory.changes` compares only those; None: all).
 
-    With the same links, site map, config, checkout and sources as the last rebuild, an item's
-    state can only differ if its entity is not the same object (`itemmemo.edited`: the items
-    of the files read again) or if its health, trend, findings or waivers are not the same;
-    an owner's if the owner is not. Only those states are made again; the others are the last
-    ones (the same ids in the same order: the same links are the same items).
+    With the same links, site map, config, sources and git history as the last rebuild, an
+    item's state can only differ if its entity is not the same object (`itemmemo.edited`: the
+    items of the files read again), if its health, trend, findings or waivers are not the same,
+    or if its file became committed or uncommitted (a save in a git checkout: the page says
+    so); an owner's if the owner is not. Only those states are made again; the others are the
+    last ones (the same ids in the same order: the same links are the same items).
     """
     from stratdocs.itemmemo import differ, edited
     from stratdocs.render.memory import PLAN, owner_id, plan_state
@@ -194,16 +195,18 @@ def states(views, memory, tables: dict | None) -> tuple[dict, set[str] | None]:
         return entity_states(views), None
     project, index = views.project, views.index
     identical = (index.up, index.down, index.traces_to, index.chains, views.sitemap)
-    equal = (project.config, project.checkout, project.sources)
+    checkout = project.checkout  # what a state holds of it: `Views.last_change`, `Views.edit_url`
+    equal = (project.config, (bool(checkout.commit), checkout.prefix, checkout.history), project.sources)
     per_item = (project.kpi_health, project.objective_health, project.kpi_trend, project.objective_trend,
                 views.entity_findings, views.waivers)
     owners = {o.key: o for o in views.owners}
     last, previous = tables.get("states"), memory.states
-    tables["states"] = (project.edits, identical, equal, per_item, owners)
+    tables["states"] = (project.edits, identical, equal, per_item, owners, checkout.uncommitted)
     if last is None or previous is None or "states" in memory.restored or not _same(last[1:], identical, equal) \
             or list(owners) != list(last[4]) or (ids := edited(project.edits, last[0])) is None:
         return entity_states(views), None
-    candidates = set(ids)
+    files = last[5] ^ checkout.uncommitted
+    candidates = set(ids) | ({e.id for e in project.plan if e.file in files} if files else set())
     for old, new in zip(last[3], per_item):
         candidates |= differ(old, new)
     candidates = {key for key in candidates if key in previous} | {owner_id(key) for key in differ(last[4], owners)}

@@ -72,10 +72,13 @@ def write_documents_page(project: Project, views: Views, writer, theme: Theme, p
     page = documents_page()
     output = Output(page.path, "documents.html", page)
     view = documents_view(views, pdf_pages)
+    if cache is None:  # the preview: nothing to compare with, so no fingerprint to pay for
+        writer.write(page.path, renderer.render(output, view).encode("utf-8"))
+        return page.path
     fingerprint = page_fingerprint(page_base(theme_fingerprint(theme), renderer, extra_context), output, view)
-    previous = cache.page(page.path) if cache is not None else None
+    previous = cache.page(page.path)
     if previous and previous[0] == fingerprint and writer.keep(page.path, previous[1]):
         return page.path
     data = renderer.render(output, view).encode("utf-8")
-    writer.write(page.path, data, cache.put_page(page.path, fingerprint, data) if cache is not None else None)
+    writer.write(page.path, data, cache.put_page(page.path, fingerprint, data))
     return page.path
