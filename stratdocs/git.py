@@ -301,7 +301,8 @@ class CheckoutMemo:
             head = ""
         ref = head[5:].strip() if head.startswith("ref: ") else ""
         files = [os.path.join(here, "HEAD"), os.path.join(here, "index"), os.path.join(common, "packed-refs")]
-        files += [os.path.join(common, ref), os.path.join(here, ref)] if ref and ".." not in ref else []
+        if ref.startswith("refs/") and ".." not in ref.split("/"):  # a branch inside git's folder, nothing else
+            files += [os.path.join(common, ref), os.path.join(here, ref)]
         return (head, *(_file_state(path) for path in files))
 
 
