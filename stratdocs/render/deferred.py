@@ -1,9 +1,10 @@
 """Outputs the preview brings up to date after the reload (issue 15: "one-file edit in `serve`").
 
-A rebuild of the preview (`serve.session.Session.update`) makes at once only the pages of items
-whose inputs changed: the page the writer is looking at is almost always one of them. Every
-other output that must be made again — the documents' HTML twins, which print the whole plan,
-the home page, reports, owner pages, indexes, the search index — is left here instead, with
+A rebuild of the preview (`serve.session.Session.update`) makes at once only the pages of the
+items of the files just saved: the page the writer is looking at is almost always one of them.
+Every other output that must be made again — other items' pages that show them, the
+documents' HTML twins, which print the whole plan, the home page, reports, owner pages,
+indexes, the search index — is left here instead, with
 what is needed to make it exactly as the rebuild would have: the rebuild's views, renderer,
 context hash, writer, cache and memory. The session then makes them one by one after the
 reload has been signalled (`settle`), and the preview server makes a pending one first when a
@@ -28,7 +29,7 @@ TWIN_TEMPLATE = "document_twin.html"
 class Deferred:
     """The outputs one preview rebuild left for later, and how to make each.
 
-    :param urgent: the output paths made at once when they must be made (the items' pages).
+    :param urgent: the output paths made at once when they must be made (`_urgent`).
     """
 
     def __init__(self, urgent: frozenset[str] = frozenset()):
