@@ -241,7 +241,7 @@ def test_check_and_build_grow_linearly_with_the_plan(tmp_path: Path):
 def in_workers(monkeypatch):
     """Every load and page render of this test goes through two forked workers, however small the plan."""
     from stratdocs import project as project_mod, workers
-    from stratdocs.render import ahead, pages
+    from stratdocs.render import ahead, bodies as bodies_mod, pages
 
     import threading
 
@@ -251,23 +251,24 @@ def in_workers(monkeypatch):
     monkeypatch.setattr(project_mod, "PARALLEL_MIN_FILES", 1)
     monkeypatch.setattr(pages, "PARALLEL_MIN", 1)
     monkeypatch.setattr(ahead, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(bodies_mod, "PARALLEL_MIN", 1)
     calls: list[tuple[int, int]] = []
-    original = workers.fork_map
+    original = workers.fork_imap
 
-    def fork_map(task, items, minimum, *parts):
+    def fork_imap(task, items, minimum, *parts, **options):  # `fork_map` goes through it too
         calls.append((len(items), workers.count()))  # (items, workers used)
-        return original(task, items, minimum, *parts)
+        return original(task, items, minimum, *parts, **options)
 
-    monkeypatch.setattr(workers, "fork_map", fork_map)
+    monkeypatch.setattr(workers, "fork_imap", fork_imap)
     return calls
 
 
 def test_workers_write_the_bytes_one_process_writes(tmp_path: Path, in_workers: list, monkeypatch):
     root = copy_example(tmp_path / "project")
     build(root, tmp_path / "parallel", pdf=False, use_cache=False)
-    # files, the KPI charts made ahead (four per KPI), then the pages
-    assert [workers for _, workers in in_workers] == [2, 2, 2] and in_workers[2][0] > 50
-    assert in_workers[1][0] % 4 == 0 and in_workers[1][0] >= 8
+    # files, Markdown bodies, the KPI charts made ahead (four per KPI), then the pages
+    assert [workers for _, workers in in_workers] == [2, 2, 2, 2] and in_workers[3][0] > 50
+    assert in_workers[2][0] % 4 == 0 and in_workers[2][0] >= 8
     monkeypatch.setenv("STRATDOCS_WORKERS", "1")
     build(root, tmp_path / "serial", pdf=False, use_cache=False)
     assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
