@@ -251,7 +251,8 @@ class CheckoutMemo:
 
     def __init__(self) -> None:
         self._dirs: tuple[str, str] | None = None   # the git folder and the common one (worktrees)
-        #: (state, inputs, folder, the checkout, whether inputs outside the content folder are dirty)
+        #: (state, inputs, folder, the checkout, whether inputs outside the content folder are
+        #: dirty: None while not known)
         self._last: tuple | None = None
 
     def checkout(self, root: Path, inputs: tuple[str, ...], folder: str, saved: set[str] | None) -> Checkout:
@@ -266,21 +267,19 @@ class CheckoutMemo:
             names = _status(root, tuple(sorted(saved))) if saved else []
             inside = kept.prefix
             now = (kept.uncommitted - saved) | {n[len(inside):] if n.startswith(inside) else n for n in names}
-            dirty = last[4] or bool(now)
+            others = last[4]
+            if others is None and not now:  # the content is clean now: is anything else dirty?
+                rest = tuple(i for i in inputs if i != folder)
+                others = bool(rest) and bool(_status(root, rest))  # no paths would be the whole tree
+            dirty = bool(now) or bool(others)
             made = Checkout(kept.head + DIRTY if dirty else kept.head, inside, kept.history,
                             frozenset(now) if dirty else frozenset())
-            self._last = (*last[:3], made, last[4])
+            self._last = (*last[:3], made, others)
             return made
-        done = run(root, "rev-parse", "--short=12", "HEAD", timeout=5)
-        stamp = done.stdout.decode().strip() if done is not None and done.returncode == 0 else ""
-        inside = prefix(root)
-        if not stamp:
-            made, others = Checkout(prefix=inside), False
-        else:
-            unsaved = uncommitted(root, (folder,))
-            others = bool(_status(root, tuple(i for i in inputs if i != folder))) if inputs else False
-            made = Checkout(stamp + DIRTY if unsaved or others else stamp, inside,
-                            MappingProxyType(history(root, folder)), unsaved if unsaved or others else frozenset())
+        made = checkout(root, inputs, folder)
+        # Whether the inputs outside the content folder are dirty: known when the content is
+        # clean (then they are the dirt) or nothing is; asked only when a save needs it.
+        others = None if made.dirty and made.uncommitted else made.dirty
         self._last = (state, inputs, folder, made, others)
         return made
 
