@@ -72,16 +72,25 @@ def digest(*parts: str) -> str:
 
 
 def _code_digest() -> str:
-    """A hash of stratdocs' own code and built-in themes: a cache made by other code never applies."""
+    """A hash of stratdocs' own code and built-in themes: a cache made by other code never applies.
+    A file counts by its path, size and modification time, as for Python's own bytecode cache."""
     if not _CODE:
         h = hashlib.sha256()
         for package in (Path(__file__).parent, Path(str(resources.files("stratdocs.themes")))):
-            for path in sorted(package.rglob("*")):
-                if path.is_file() and path.suffix in (".py", ".html", ".css", ".js", ".svg"):
-                    h.update(path.relative_to(package).as_posix().encode())
-                    h.update(path.read_bytes())
+            for rel, st in sorted(_code_files(str(package), "")):
+                h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8", "surrogatepass"))
         _CODE.append(h.hexdigest()[:16])
     return _CODE[0]
+
+
+def _code_files(folder: str, prefix: str):
+    with os.scandir(folder) as entries:  # (path below the package, stat) of each code or theme file
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    yield from _code_files(entry.path, f"{prefix}{entry.name}/")
+            elif entry.name.endswith((".py", ".html", ".css", ".js", ".svg")) and entry.is_file():
+                yield prefix + entry.name, entry.stat()
 
 
 _CODE: list[str] = []

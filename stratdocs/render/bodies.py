@@ -86,6 +86,8 @@ def render_bodies(project: Project, spec: RendererSpec, cache: BuildCache,
             cache.hits["bodies"] += 1
         else:
             todo.append((entity.id, key, entity.body, entity.file))
+    if todo:
+        renderer.md  # made once here, before the workers fork, not once in each of them
     results = workers.fork_map(lambda job: renderer.render(job[2], job[3]), todo, PARALLEL_MIN)
     for (entity_id, key, _, _), rendered in zip(todo, results):
         out[entity_id] = rendered

@@ -15,24 +15,19 @@ page and the PDF: `resolve_links()` turns them into page-relative hrefs or PDF a
 from __future__ import annotations
 
 import html as html_mod
-import importlib
 import posixpath
 import re
-import xml.etree.ElementTree as etree
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
-import markdown
 import nh3
-from markdown.inlinepatterns import InlineProcessor
-from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
 
 from stratdocs.config.markdown import EXTENSIONS, canonical
 from stratdocs.errors import ContentError
 from stratdocs.limits import FILE_SECONDS, time_limit
-from stratdocs.links import WIKILINK_RE, external
+from stratdocs.links import external
 
 PLACEHOLDER = "@@stratdocs/"
 _PLACEHOLDER_RE = re.compile(r'(href|src)="@@stratdocs/([^"]*)"')
@@ -72,43 +67,6 @@ class Rendered:
     deps: tuple[tuple[str, str, str], ...] = ()  # (kind, key, resolution) of every link it resolved
 
 
-class _WikiLinks(InlineProcessor):
-    def __init__(self, renderer: "MarkdownRenderer"):
-        super().__init__(WIKILINK_RE)
-        self.renderer = renderer
-
-    def handleMatch(self, m, data):
-        ref, text = m.group(1).strip(), m.group(2)
-        target = self.renderer.lookup(ref)
-        if target is None:
-            el = etree.Element("span", {"class": "broken-link", "title": f"no item with id {ref}"})
-            el.text = AtomicString(text or ref)
-            return el, m.start(0), m.end(0)
-        el = etree.Element("a", {"href": PLACEHOLDER + target.path, "class": f"wikilink ref kind-{target.kind}",
-                                 "title": f"{target.id}: {target.title}"})
-        el.text = AtomicString(text.strip() if text and text.strip() else target.title)
-        return el, m.start(0), m.end(0)
-
-
-class _RelativeLinks(Treeprocessor):
-    def __init__(self, md, renderer: "MarkdownRenderer"):
-        super().__init__(md)
-        self.renderer = renderer
-
-    def run(self, root):
-        for el in root.iter():
-            attr = "href" if el.tag == "a" else "src" if el.tag == "img" else None
-            if attr is None or attr not in el.attrib:
-                continue
-            value = el.attrib[attr]
-            rewritten = self.renderer.rewrite_url(value)
-            if rewritten is None:  # reported as a located finding by the check (`project._file_links`)
-                el.attrib.pop(attr)
-                el.set("class", (el.get("class", "") + " broken-link").strip())
-            else:
-                el.set(attr, rewritten)
-
-
 class MarkdownRenderer:
     """One configured Markdown converter, reused for every body of a build."""
 
@@ -121,12 +79,16 @@ class MarkdownRenderer:
         self.raw_html = raw_html
         self.current = ""                      # project-relative path of the file being rendered
         self.deps: list[tuple[str, str, str]] = []
-        self.md = markdown.Markdown(extensions=_extensions(extensions, options), output_format="html")
-        if raw_html == "escape":
-            self.md.preprocessors.deregister("html_block")
-            self.md.inlinePatterns.deregister("html")
-        self.md.inlinePatterns.register(_WikiLinks(self), "stratdocs-wikilink", 175)
-        self.md.treeprocessors.register(_RelativeLinks(self.md, self), "stratdocs-links", 1)
+        self._settings = (tuple(extensions), options)
+        allowed(extensions)  # refused here, though the converter is made later
+
+    @cached_property
+    def md(self):
+        """The Python-Markdown converter, made on first use: a build whose bodies all come from
+        the cache never imports Python-Markdown or its extensions."""
+        from stratdocs.render.markdown_ext import converter
+
+        return converter(self, *self._settings, self.raw_html)
 
     def lookup(self, ref: str) -> Target | None:
         target = self.targets.get(ref.lower())
@@ -182,18 +144,16 @@ class MarkdownRenderer:
         return None
 
 
-def _extensions(names, options: Mapping) -> list:
-    """The allow-listed extensions as instances: a name is never imported as given (issue 10)."""
+def allowed(names) -> list[tuple[str, str]]:
+    """(name, allow-listed short name) of each Markdown extension; a name outside the allow-list
+    is refused (stratdocs.yml refuses it with its line; a Config made in code cannot sneak one in)."""
     out = []
     for name in names:
         short = canonical(name)
-        if short is None:  # config refuses it with its line; a Config made in code cannot sneak one in
+        if short is None:
             raise ContentError(f"stratdocs.yml: Markdown extension '{name}' is not allowed; use one of: "
                                f"{', '.join(EXTENSIONS)}")
-        config = {"baselevel": 2} if short == "toc" else {}  # a body's "# Heading" sits under the page's h1
-        config.update({k: v for k, v in dict(options.get(short, options.get(name, {}))).items()
-                       if k in EXTENSIONS[short]})
-        out.append(importlib.import_module(f"markdown.extensions.{short}").makeExtension(**config))
+        out.append((name, short))
     return out
 
 
