@@ -128,8 +128,8 @@ def _compute(output, previous: str | None, base: str, views, renderer, cache: Bu
         views.tracker.start()
         view = output.view()
         full, shown = views.tracker.stop()
-        fingerprint = page_fingerprint(base, output, view)
-        data = None if previous == fingerprint else renderer.render(output, view).encode("utf-8")
+        fingerprint = page_fingerprint(base, output, view) if output.fingerprinted else ""
+        data = None if fingerprint and previous == fingerprint else renderer.render(output, view).encode("utf-8")
         made = views.chart_keys
     finally:
         kept.update(views.chart_keys)

@@ -74,6 +74,10 @@ class Output:
     #: a long page (a report, a twin): computed first when pages are spread over worker
     #: processes, so that no worker is left alone with one at the end
     first: bool = False
+    #: its view model is fingerprinted, and the page not rendered again while the fingerprint is
+    #: the last one; False for a page whose view changes whenever it is remade at all (a twin:
+    #: every item, so any edit), where walking its view costs more than rendering it saves
+    fingerprinted: bool = True
 
 
 class SiteRenderer:
@@ -234,7 +238,7 @@ class SiteRenderer:
         for spec in self.project.config.documents:
             twin = twin_page(spec)
             yield Output(twin.path, "document_twin.html", twin, lambda s=spec: self._twin(s), reads=self.everything,
-                         first=True)
+                         first=True, fingerprinted=False)
 
     def _twin(self, spec):
         with keeping(self.views):
