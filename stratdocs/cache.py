@@ -225,7 +225,7 @@ class BuildCache:
             digests["views"] = _write_part(self.folder / PARTS["views"], self._views)
         main = _line(content)
         write_signed(self.path, main + b"\n" + _line(digests))  # last: it vouches for the parts
-        self._saved = json.loads(main)  # a copy: later changes in place are not saved ones
+        self._saved = {k: dict(v) if isinstance(v, dict) else v for k, v in content.items()}  # entries are replaced
         self._digests = digests
         self._charts_loaded = frozenset(self._charts or ())
         self._views_loaded = self._views

@@ -98,6 +98,13 @@ def collector_paused(freeze: bool = True) -> Iterator[None]:
             gc.enable()
 
 
+def _chunks(items: Sequence[T], count: int, alone: int = 0) -> list[Sequence[T]]:
+    """`items` cut into about `count` parts of equal length, the first `alone` each a part of its own."""
+    size = max(1, -(-(len(items) - alone) // count))
+    return [items[i:i + 1] for i in range(min(alone, len(items)))] + [
+        items[i:i + size] for i in range(alone, len(items), size)]
+
+
 def fork_map(task: Callable[[T], R], items: Sequence[T], minimum: int, parts: int = CHUNKS_PER_WORKER) -> list[R]:
     """`[task(item) for item in items]`, in forked workers when there are `minimum` items or more.
 
@@ -111,7 +118,8 @@ def fork_map(task: Callable[[T], R], items: Sequence[T], minimum: int, parts: in
 
 
 def fork_imap(task: Callable[[T], R], items: Sequence[T], minimum: int,
-              parts: int = CHUNKS_PER_WORKER, ordered: bool = True) -> Iterator[R]:
+              parts: int = CHUNKS_PER_WORKER, ordered: bool = True, alone: int = 0,
+              meanwhile: Callable[[], None] | None = None) -> Iterator[R]:
     """`fork_map`, its results given as soon as each part of them is there (the caller uses
     the first ones while the workers make the rest). The workers are stopped when the
     iteration ends, fails or is dropped.
@@ -119,17 +127,25 @@ def fork_imap(task: Callable[[T], R], items: Sequence[T], minimum: int,
     :param ordered: in the order of the items; False: in the order the parts are done (a
         result must then say which item it is for), so a long item does not hold back the
         results made after it.
+    :param alone: the first this many items are each a part of its own (long items: a worker
+        that takes one is not held up by the rest of a part behind it).
+    :param meanwhile: work of this process's own, done once the workers have started (in-process:
+        first), so the workers do not wait for it; it must not change what they inherit.
     """
     workers = count() if len(items) >= minimum else 1
     if workers < 2:
+        if meanwhile is not None:
+            meanwhile()
         yield from (task(item) for item in items)
         return
-    size = max(1, -(-len(items) // (workers * parts)))
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    chunks = _chunks(items, workers * parts, alone)
     _TASK.append(task)
     pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet)
     try:
-        for part in (pool.imap if ordered else pool.imap_unordered)(_run, chunks):
+        results = (pool.imap if ordered else pool.imap_unordered)(_run, chunks)
+        if meanwhile is not None:
+            meanwhile()
+        for part in results:
             yield from part
         pool.close()
     except BaseException:  # Ctrl-C, an error, or a caller that dropped the iterator (GeneratorExit)

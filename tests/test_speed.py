@@ -499,3 +499,26 @@ def test_a_part_of_the_cache_changed_behind_its_back_is_not_used(tmp_path: Path)
     assert not any(b"data-planted" in data for data in site.values())
     assert site == full_build(root, tmp_path / "cold")
     assert not views.is_symlink() and b"data-planted" not in charts.read_bytes()  # written afresh
+
+
+def test_long_items_are_parts_of_their_own_and_the_parents_work_runs_meanwhile(monkeypatch):
+    """`fork_imap(alone=N)`: the first N items (a twin, the reports) are each a part, so the
+    worker that takes one is not held up by others behind it; `meanwhile` is the parent's own
+    work, done once while the workers run."""
+    import os
+
+    from stratdocs import workers
+
+    assert workers._chunks(list(range(10)), 4, alone=2) == [[0], [1], [2, 3], [4, 5], [6, 7], [8, 9]]
+    assert workers._chunks(list(range(3)), 4, alone=5) == [[0], [1], [2]]
+    assert workers._chunks(list(range(9)), 3) == [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+    monkeypatch.setenv("STRATDOCS_WORKERS", "2")
+    parent, meanwhile = os.getpid(), []
+    results = list(workers.fork_imap(lambda i: (i, os.getpid()), list(range(40)), 1, 2, ordered=False, alone=3,
+                                     meanwhile=lambda: meanwhile.append(os.getpid())))
+    assert sorted(i for i, _ in results) == list(range(40))
+    assert meanwhile == [parent] and parent not in {pid for _, pid in results}
+    monkeypatch.setenv("STRATDOCS_WORKERS", "1")  # in-process: the parent's work first, then the items
+    order: list = []
+    assert list(workers.fork_imap(order.append, [1, 2], 1, meanwhile=lambda: order.append("meanwhile"))) == [None] * 2
+    assert order == ["meanwhile", 1, 2]

@@ -5,7 +5,7 @@ Each output goes one of three ways, decided in this process in the order of the 
 1. **carried over**: nothing it read changed since the previous build (its read set, see
    `render.memory`), and the previous file's bytes are what the cache says: the file is hard
    linked into the new output, and its view model is not even computed;
-2. **data** (CSV, search index): made here;
+2. **data** (CSV, search index): made here, while the workers compute the pages;
 3. **computed**: its view model is built and fingerprinted and, unless the fingerprint is the
    previous one, rendered through the theme. These are independent of each other, so from
    `PARALLEL_MIN` of them on they run in forked workers (`stratdocs.workers`), which send back
@@ -56,7 +56,7 @@ def write_outputs(outputs, is_unchanged: Callable, base: str, writer, cache: Bui
         memo tables (KPI rows, search documents) fill for the next rebuild.
     :param deferred: the preview's `render.deferred.Deferred`: outputs to make after the reload.
     """
-    todo, done = [], []
+    todo, done, data = [], [], []
     for output in outputs:
         previous = cache.page(output.rel)
         unchanged = is_unchanged(output)
@@ -65,7 +65,7 @@ def write_outputs(outputs, is_unchanged: Callable, base: str, writer, cache: Bui
             continue
         if output.data is not None:
             if not (unchanged and previous and writer.keep(output.rel, previous[1])):
-                _write_data(output, base, writer, cache, memory)
+                data.append(output)  # made while the workers make the pages
         elif unchanged and previous and writer.keep(output.rel, previous[1]):
             cache.hits["skipped"] += 1
         else:
@@ -82,13 +82,15 @@ def write_outputs(outputs, is_unchanged: Callable, base: str, writer, cache: Bui
         return number, _compute(output, previous, base, views, renderer, cache)
 
     # Long pages first (a worker left alone with one at the end would leave the other core idle),
-    # in small parts: a twin alone can take half of a cold build's pages, so while one worker
-    # makes it the others take every other part. Each part is written here as soon as it is
-    # back, while the workers make the next ones; what is written does not depend on the order
-    # (the cache is saved with sorted keys).
-    order = sorted(range(len(todo)), key=lambda number: not todo[number][0].first)
+    # the twins (the longest: not fingerprinted) before the reports, each in a part of its own,
+    # the rest in small parts: a twin alone can take half of a cold build's pages, so while one
+    # worker makes it the others take every other part. Each part is written here as soon as it
+    # is back, while the workers make the next ones; what is written does not depend on the
+    # order (the cache is saved with sorted keys).
+    order = sorted(range(len(todo)), key=lambda number: (not todo[number][0].first, todo[number][0].fingerprinted))
     for number, result in workers.fork_imap(compute, order, PARALLEL_MIN if parallel else len(todo) + 1,
-                                            PAGE_CHUNKS, ordered=False):
+                                            PAGE_CHUNKS, ordered=False, alone=sum(o.first for o, _ in todo),
+                                            meanwhile=lambda: [_write_data(o, base, writer, cache, memory) for o in data]):
         _finish(todo[number][0], result, base, writer, cache, memory, views, renderer)
     for rel in done if progress else ():
         progress(rel)
