@@ -6,8 +6,10 @@
 
 Each run is a fresh `python` process rendering one document through `pdf.render_documents`
 (worker processes as in a build): its wall time, the CPU time of the whole process tree (user +
-system, the workers included), and the peak memory of the tree (the sum of the RSS of the
-process and its workers, sampled every 0.2 s from /proc). `whole` forces the single-process
+system, the workers included), and the peak memory of the tree, sampled every 0.2 s from /proc:
+the sum of the RSS of the process and its workers (which counts a page a forked worker shares
+with the parent once per process) and the sum of their PSS (each shared page divided among the
+processes sharing it: what the tree takes of the machine's memory). `whole` forces the single-process
 render (what every document did before); `parts` is the default. Medians of --repeat runs, both
 modes alternating in the same session, so the ratio is fair on a busy machine.
 """
@@ -46,8 +48,12 @@ print(len(PdfReader(io.BytesIO(data)).pages), time.perf_counter() - start, flush
 """
 
 
-def _tree_rss(pid: int) -> int:
-    """The summed RSS (bytes) of a process and its descendants, from /proc."""
+def _tree_memory(pid: int) -> tuple[int, int]:
+    """The summed RSS and the summed PSS (bytes) of a process and its descendants, from /proc.
+
+    RSS counts a page shared by forked workers (the parent's loaded plan, copy-on-write) once in
+    every process; PSS divides each shared page among the processes sharing it, so the summed
+    PSS is what the tree takes of the machine's memory."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -56,30 +62,34 @@ def _tree_rss(pid: int) -> int:
             except OSError:
                 continue
             children.setdefault(int(fields[1]), []).append(int(entry))
-    total, stack = 0, [pid]
+    rss = pss = 0
+    stack = [pid]
     while stack:
         current = stack.pop()
         try:
             pages = int(Path(f"/proc/{current}/statm").read_text().split()[1])
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
         except OSError:
             continue
-        total += pages * os.sysconf("SC_PAGE_SIZE")
+        rss += pages * os.sysconf("SC_PAGE_SIZE")
+        pss += next((int(line.split()[1]) * 1024 for line in rollup.splitlines() if line.startswith("Pss:")), 0)
         stack += children.get(current, [])
-    return total
+    return rss, pss
 
 
 def run_once(root: Path, doc_id: str, mode: str, save: Path | None = None) -> dict:
-    """One fresh process rendering the document: wall, tree CPU, peak tree RSS, pages (and the
+    """One fresh process rendering the document: wall, tree CPU, peak tree RSS and PSS, pages (and the
     PDF written to `save`, when given)."""
     before = os.times()
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-c", CHILD, str(root), doc_id, mode, *([str(save)] if save else [])],
                                stdout=subprocess.PIPE, text=True)
-    peak = [0]
+    peak = [0, 0]
 
     def sample():
         while process.poll() is None:
-            peak[0] = max(peak[0], _tree_rss(process.pid))
+            rss, pss = _tree_memory(process.pid)
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
             time.sleep(0.2)
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -91,7 +101,8 @@ def run_once(root: Path, doc_id: str, mode: str, save: Path | None = None) -> di
         raise SystemExit(f"{mode} render failed ({process.returncode})")
     pages, render = out.split()
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
-    return {"wall": wall, "render": float(render), "cpu": cpu, "peak_mb": peak[0] / 2**20, "pages": int(pages)}
+    return {"wall": wall, "render": float(render), "cpu": cpu, "peak_mb": peak[0] / 2**20,
+            "peak_pss_mb": peak[1] / 2**20, "pages": int(pages)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,10 +134,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({"medians": medians, "runs": runs}, indent=2))
         return 0
-    print("| mode | pages | wall | render | CPU (tree) | peak memory (tree) |\n|---|---|---|---|---|---|")
+    print("| mode | pages | wall | render | CPU (tree) | peak RSS (tree, summed) | peak PSS (tree) |\n"
+          "|---|---|---|---|---|---|---|")
     for mode, m in medians.items():
         print(f"| {mode} | {m['pages']:.0f} | {m['wall']:.1f} s | {m['render']:.1f} s | {m['cpu']:.1f} s "
-              f"| {m['peak_mb']:.0f} MB |")
+              f"| {m['peak_mb']:.0f} MB | {m['peak_pss_mb']:.0f} MB |")
     if {"whole", "parts"} <= set(medians):
         print(f"\nparts / whole (wall): {medians['parts']['wall'] / medians['whole']['wall']:.2f}")
     return 0
