@@ -235,7 +235,11 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
     kept: tuple[str, ...] = ()
     found: list[Finding] = []
     try:
-        views = write_site(project, writer, checked.theme, commit=commit, cache=cache, progress=count)
+        # The site's view models, read sets and cache tables live to the end of the build as the
+        # plan does, and pages leave little cyclic garbage: the collector waits (as for loading,
+        # and in the page workers forked meanwhile) and is back before the PDFs, whose layout does.
+        with workers.collector_paused(freeze=False):
+            views = write_site(project, writer, checked.theme, commit=commit, cache=cache, progress=count)
         start = stages.done("render the site", start)
         if pdf:
             from stratdocs.render.pdf import write_documents  # WeasyPrint takes a second to import
