@@ -235,9 +235,8 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
     kept: tuple[str, ...] = ()
     found: list[Finding] = []
     try:
-        # The site's view models, read sets and cache tables live to the end of the build as the
-        # plan does, and pages leave little cyclic garbage: the collector waits (as for loading,
-        # and in the page workers forked meanwhile) and is back before the PDFs, whose layout does.
+        # What the site makes lives to the end of the build, as the plan does: the collector waits
+        # (in the page workers forked meanwhile too) and is back for the PDFs' layout.
         with workers.collector_paused(freeze=False):
             views = write_site(project, writer, checked.theme, commit=commit, cache=cache, progress=count)
         start = stages.done("render the site", start)

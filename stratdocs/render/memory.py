@@ -46,12 +46,16 @@ class Memory:
     #: digests of the previous build's states, references and bodies, restored from the on-disk
     #: cache (`restore`) for a build in a new process; each table is used once, then dropped
     restored: dict = field(default_factory=dict)
-    #: digests of this build's states already computed (to compare with `restored`), reused by `snapshot`
+    #: digests of this build's states, references and bodies already computed (to compare with
+    #: `restored`), reused by `snapshot`
     digests: dict = field(default_factory=dict)
     #: guard -> entity id -> (view model, ids read, ids shown) of the previous rebuild (`render.viewmemo`)
     views: dict = field(default_factory=dict)
     #: what a rebuild takes over from the last one while its inputs are the same (`render.reuse`)
     kept: dict = field(default_factory=dict)
+    #: page -> (its read record as restored, the snapshot's row it came from): a page carried
+    #: over keeps that very record, which `snapshot` then writes as the row, not sorted again
+    read_rows: dict = field(default_factory=dict)
 
     def snapshot(self, guard: str) -> dict:
         """What a later build in another process needs to skip unchanged pages, as plain data
@@ -63,8 +67,14 @@ class Memory:
         return {"guard": guard,
                 "states": [[key, *state] for key, state in states.items()],
                 "refs": refs,
-                "bodies": {key: _digest(html) for key, html in self.body_html.items()},
-                "reads": {rel: [base, sorted(full), sorted(shown)] for rel, (base, full, shown) in self.reads.items()}}
+                "bodies": self.digests.get("bodies") or {key: _digest(html) for key, html in self.body_html.items()},
+                "reads": {rel: row if (row := self._row(rel, record)) is not None else [record[0], sorted(record[1]),
+                                                                                       sorted(record[2])]
+                          for rel, record in self.reads.items()}}
+
+    def _row(self, rel: str, record: tuple) -> list | None:
+        kept = self.read_rows.get(rel)
+        return kept[1] if kept is not None and kept[0] is record else None
 
     @classmethod
     def restore(cls, data: object, guard: str) -> "Memory":
@@ -72,9 +82,10 @@ class Memory:
         an empty memory for anything else (no snapshot, another guard, malformed data)."""
         if not _valid_snapshot(data) or data["guard"] != guard:
             return cls()
-        reads = {rel: (row[0], frozenset(row[1]), frozenset(row[2])) for rel, row in data["reads"].items()}
-        return cls(reads=reads, restored={"states": {row[0]: tuple(row[1:]) for row in data["states"]},
-                                          "refs": dict(data["refs"]), "bodies": dict(data["bodies"])})
+        rows = {rel: ((row[0], frozenset(row[1]), frozenset(row[2])), row) for rel, row in data["reads"].items()}
+        return cls(reads={rel: kept[0] for rel, kept in rows.items()}, read_rows=rows,
+                   restored={"states": {row[0]: tuple(row[1:]) for row in data["states"]},
+                             "refs": dict(data["refs"]), "bodies": dict(data["bodies"])})
 
     def changed_bodies(self, bodies: dict[str, str]) -> set[str]:
         """Ids whose rendered body differs from the previous build's (a body shows other items'
@@ -85,7 +96,8 @@ class Memory:
         previous, self.body_html = self.body_html, dict(bodies)
         if "bodies" in self.restored:
             old = self.restored.pop("bodies")
-            return {key for key, html in self.body_html.items() if old.get(key) != _digest(html)}
+            digests = self.digests["bodies"] = {key: _digest(html) for key, html in self.body_html.items()}
+            return {key for key, digest in digests.items() if old.get(key) != digest}
         return {key for key, html in self.body_html.items() if previous.get(key) != html}
 
     def ref_changes(self, item_refs: dict, candidates: set[str] | None = None) -> set[str]:
