@@ -86,9 +86,8 @@ def _code_digest() -> str:
 def _code_files(folder: str, prefix: str):
     with os.scandir(folder) as entries:  # (path below the package, stat) of each code or theme file
         for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name != "__pycache__":
-                    yield from _code_files(entry.path, f"{prefix}{entry.name}/")
+            if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                yield from _code_files(entry.path, f"{prefix}{entry.name}/")
             elif entry.name.endswith((".py", ".html", ".css", ".js", ".svg")) and entry.is_file():
                 yield prefix + entry.name, entry.stat()
 
@@ -315,8 +314,9 @@ def read_plain(path: Path | str) -> tuple[bytes, os.stat_result] | None:
 
 
 def _write_part(path: Path, value: object) -> str:
-    """Write `value` as the part file `path`; the sha256 of its bytes."""
-    data = _line(value)
+    """Write `value` as the part file `path` (ASCII JSON: charts and item views are mostly ASCII,
+    and read twice as fast with the rest escaped); the sha256 of its bytes."""
+    data = json.dumps(value, sort_keys=True).encode("ascii")
     _replace(path, data)
     return hashlib.sha256(data).hexdigest()
 
