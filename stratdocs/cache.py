@@ -297,9 +297,9 @@ class BuildCache:
         self.pages = {k: v for k, v in self.pages.items() if k in pages}
 
 
-def _line(value: object) -> bytes:
-    """`value` as one line of the cache file (JSON never holds a raw newline)."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
+def _line(value: object, ascii: bool = False) -> bytes:
+    """`value` as one line of the cache file (JSON never holds a raw newline); `ascii`: as ASCII."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=ascii).encode("utf-8", "surrogatepass")
 
 
 def read_plain(path: Path | str) -> tuple[bytes, os.stat_result] | None:
@@ -316,7 +316,7 @@ def read_plain(path: Path | str) -> tuple[bytes, os.stat_result] | None:
 def _write_part(path: Path, value: object) -> str:
     """Write `value` as the part file `path` (ASCII JSON: charts and item views are mostly ASCII,
     and read twice as fast with the rest escaped); the sha256 of its bytes."""
-    data = json.dumps(value, sort_keys=True).encode("ascii")
+    data = _line(value, ascii=True)
     _replace(path, data)
     return hashlib.sha256(data).hexdigest()
 

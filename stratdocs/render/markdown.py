@@ -79,8 +79,7 @@ class MarkdownRenderer:
         self.raw_html = raw_html
         self.current = ""                      # project-relative path of the file being rendered
         self.deps: list[tuple[str, str, str]] = []
-        self._settings = (tuple(extensions), options)
-        allowed(extensions)  # refused here, though the converter is made later
+        self._settings = (allowed(extensions), options)  # refused here, though the converter is made later
 
     @cached_property
     def md(self):

@@ -17,15 +17,16 @@ from markdown.util import AtomicString
 
 from stratdocs.config.markdown import EXTENSIONS
 from stratdocs.links import WIKILINK_RE
-from stratdocs.render.markdown import PLACEHOLDER, allowed
+from stratdocs.render.markdown import PLACEHOLDER
 
 if TYPE_CHECKING:
     from stratdocs.render.markdown import MarkdownRenderer
 
 
 def converter(renderer: MarkdownRenderer, names, options: Mapping, raw_html: str) -> markdown.Markdown:
-    """A converter with the allowed extensions `names`, raw HTML escaped when `raw_html` is
-    "escape", and the links of `renderer` (a `MarkdownRenderer`)."""
+    """A converter with the extensions `names` ((name, allow-listed short name) pairs, as
+    `render.markdown.allowed` gives them), raw HTML escaped when `raw_html` is "escape", and the
+    links of `renderer` (a `MarkdownRenderer`)."""
     md = markdown.Markdown(extensions=extensions(names, options), output_format="html")
     if raw_html == "escape":
         md.preprocessors.deregister("html_block")
@@ -36,10 +37,10 @@ def converter(renderer: MarkdownRenderer, names, options: Mapping, raw_html: str
 
 
 def extensions(names, options: Mapping) -> list:
-    """The extensions as instances, by the allow-listed short names `allowed` gives: a name is
-    never imported as given (issue 10)."""
+    """The extensions as instances, by their allow-listed short names: a name is never imported
+    as given (issue 10)."""
     out = []
-    for name, short in allowed(names):
+    for name, short in names:
         config = {"baselevel": 2} if short == "toc" else {}  # a body's "# Heading" sits under the page's h1
         config.update({k: v for k, v in dict(options.get(short, options.get(name, {}))).items()
                        if k in EXTENSIONS[short]})
