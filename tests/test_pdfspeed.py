@@ -90,6 +90,59 @@ def link_targets(r: PdfReader) -> list[tuple[int, str, int]]:
     return sorted(found)
 
 
+@pytest.fixture(scope="module")
+def rounds():
+    """The same document stitched from parts measured and printed by separate processes (a
+    document too long to be held: `pdfrun.HELD_CHARS`)."""
+    from stratdocs.render import pdfrun
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(pdfrun, "HELD_CHARS", 0)
+        return render(EXAMPLE_ROOT, "ops-sales", m, parts=True)
+
+
+def test_held_parts_and_parts_printed_apart_give_the_same_bytes(both, rounds):
+    stitched, _, _ = both
+    assert stitched == rounds
+
+
+def test_a_held_part_lays_out_again_only_its_pages_with_page_references(monkeypatch, tmp_path: Path):
+    """A held part (measured, then printed from the same layout) reports the measure a measure
+    reports and writes the PDF a print writes, laying its pages out once and again only those
+    that print a page reference (every page, measured and printed apart)."""
+    import weasyprint.layout.page as wpage
+    from stratdocs.render import pdffetch, pdfprocs, pdfrun
+
+    captured = {}
+    original_render_all = pdfrun.render_all
+    monkeypatch.setattr(pdfrun, "render_all", lambda jobs, *args, **kwargs: (
+        captured.update(jobs), original_render_all(jobs, *args, **kwargs))[1])
+    render(EXAMPLE_ROOT, "ops-sales", monkeypatch, parts=True, timeout=None)
+    parts = captured["ops-sales"]
+    assert len(parts) >= 2
+    fetcher = pdffetch.Fetcher(parts[0]["allowed"])
+    measures = [pdfparts.measure(part, fetcher) for part in parts]
+    names = iter(range(100))
+    printing = dict(pdfrun._print_jobs("doc", parts, measures, {}, lambda: str(tmp_path / f"{next(names)}.pdf")))
+    made = []
+    original_remake = wpage.remake_page
+    monkeypatch.setattr(wpage, "remake_page", lambda index, *a, **k: (made.append(index), original_remake(index, *a, **k))[1])
+    options = {"pdf_tags": True, "finisher": pdfprocs.finish}
+    for i, part in enumerate(parts):
+        job = printing[f"doc#{i}"]
+        made.clear()
+        apart = pdfparts.render_part(job, fetcher, job["offset"], job["total"], job["pages"], job["seeds"],
+                                     {**job["options"], **options})
+        printed_apart = Path(apart[0]).read_bytes()
+        made.clear()
+        reported = []
+        held = pdfparts.held(part, fetcher, lambda measure: (reported.append(measure), {**job, "out": job["out"] + "h"})[1],
+                             lambda printing: {**printing["options"], **options})
+        assert reported[0][:3] == measures[i][:3]
+        assert held[1:] == apart[1:] and Path(held[0]).read_bytes() == printed_apart
+        assert job["pages"] <= len(made) < 2 * job["pages"], (i, made)
+
+
 def test_the_document_was_really_cut_into_parts(both):
     stitched, _, whole = both
     assert len(reader(stitched).pages) == len(reader(whole).pages) > 4

@@ -23,27 +23,21 @@ theme's `pdf/document.html` and `pdf.css`, and WeasyPrint lays it out in a worke
 
 from __future__ import annotations
 
-import logging
-import multiprocessing
-import multiprocessing.connection
 import re
-import threading
-import time
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 from urllib.parse import unquote
 
 import jinja2
-import weasyprint
 
 from stratdocs import workers as workers_mod
 from stratdocs.config import DocumentSpec
-from stratdocs.errors import StratdocsError, TooSlow, UsageError
+from stratdocs.errors import UsageError
 from stratdocs.findings import Finding, warning
 from stratdocs.links import position
 from stratdocs.project import Project
-from stratdocs.render import pdfparts, pdfstitch
-from stratdocs.render.pdffetch import BlockedFetch, Fetcher, warm_fonts  # noqa: F401 (BlockedFetch: API)
+from stratdocs.render import pdfparts, pdfprocs, pdfstitch
+from stratdocs.render.pdffetch import BlockedFetch, Fetcher, warm_fonts  # noqa: F401 (BlockedFetch, Fetcher: API)
 from stratdocs.render.urls import SiteMap
 from stratdocs.render.views import Views
 from stratdocs.render.environment import make_environment
@@ -57,39 +51,6 @@ DEFAULT_TIMEOUT = 120.0
 PAPER = {"a4": "A4", "letter": "letter"}
 _ATTACHMENT_LINK_RE = re.compile(r"<link\b[^>]*\brel\s*=\s*['\"]?[^'\">]*attachment[^>]*>", re.I)
 _REL_RE = re.compile(r"(<a\b[^>]*?)\s+rel\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.I)
-
-
-def _render_pdf(job: dict) -> tuple[bytes, list[str], int]:
-    """HTML -> PDF bytes, refused URLs and page count, with WeasyPrint and the document's
-    fetcher (runs in a worker)."""
-    logging.getLogger("weasyprint").propagate = False  # refused fetches are reported as findings
-    fetcher = Fetcher(job["allowed"])
-    if "part" in job:  # one part of a document rendered in parts (pdfrun)
-        from stratdocs.render import pdfrun
-
-        result = pdfrun.run_task(job, fetcher, _finish)
-        return result, fetcher.blocked, result[3] if job["part"] == "print" else result[0]
-    document = weasyprint.HTML(string=job["html"], base_url=job["base_url"], url_fetcher=fetcher).render()
-    options = {"pdf_tags": True, **job["options"]}
-    return document.write_pdf(finisher=_finish, **options), fetcher.blocked, len(document.pages)
-
-
-def _finish(document, pdf) -> None:
-    """Open the PDF with its bookmarks shown, and label pages as the footers number them."""
-    import pydyf
-
-    pdf.catalog["PageMode"] = "/UseOutlines"
-    pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([0, pydyf.Dictionary({"S": "/D"})])})
-
-
-def _worker(conn, job: dict) -> None:
-    try:
-        data, blocked, pages = _render_pdf(job)
-        conn.send(("ok", data, blocked, pages))
-    except BaseException as exc:  # reported by the parent with the document's name
-        conn.send(("error", f"{type(exc).__name__}: {exc}", [], 0))
-    finally:
-        conn.close()
 
 
 # -- HTML ----------------------------------------------------------------------------------
@@ -181,83 +142,6 @@ def _own_print_layout(theme: Theme) -> bool:
     return any((d / "static" / "pdf.css").is_file() or (d / "templates" / "pdf").is_dir() for d in theme.own_dirs)
 
 
-# -- rendering with a time limit -------------------------------------------------------------
-
-
-def _context():
-    """`fork` is cheap (WeasyPrint is already imported) but unsafe with threads running (the
-    preview server), where a fresh `spawn`ed interpreter is used instead."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
-
-
-def _run_jobs(jobs: Sequence[tuple[str, dict]], timeout: float | None,
-              progress: Callable[[str, int], None] | None = None) -> dict[str, tuple[bytes, list[str], int]]:
-    """Render (name, job) pairs, one worker process each, at most one per core at a time.
-
-    :param timeout: seconds each document may take; None renders in this process, unbounded.
-    :param progress: called with (name, pages) as each document is finished.
-    """
-    if timeout is None or multiprocessing.current_process().daemon:
-        results = {}
-        for name, job in jobs:  # daemons may not have children
-            results[name] = _render_pdf(job)
-            if progress:
-                progress(name, results[name][2])
-        return results
-    ctx = _context()
-    workers = max(1, min(len(jobs), workers_mod.count(fork=False)))
-    pending = list(jobs)
-    running: dict = {}
-    results: dict[str, tuple[bytes, list[str], int]] = {}
-    try:
-        while pending or running:
-            while pending and len(running) < workers:
-                name, job = pending.pop(0)
-                receive, send = ctx.Pipe(duplex=False)
-                process = ctx.Process(target=_worker, args=(send, job), daemon=True,
-                                      name=f"stratdocs-pdf-{name}")
-                process.start()
-                send.close()
-                running[receive] = (name, process, time.monotonic() + timeout)
-            wait = max(0.0, min(deadline for _, _, deadline in running.values()) - time.monotonic())
-            for conn in multiprocessing.connection.wait(list(running), timeout=wait):
-                name, process, _ = running.pop(conn)
-                try:
-                    status, payload, blocked, pages = conn.recv()
-                except EOFError:
-                    process.join()
-                    raise StratdocsError(f"document '{_shown(name)}': the PDF renderer stopped unexpectedly "
-                                               f"(exit status {process.exitcode})") from None
-                finally:
-                    conn.close()
-                process.join()
-                if status != "ok":
-                    raise StratdocsError(f"document '{_shown(name)}' could not be rendered: {payload}")
-                results[name] = (payload, blocked, pages)
-                if progress:
-                    progress(name, pages)
-            now = time.monotonic()
-            for name, _, deadline in running.values():
-                if now >= deadline:
-                    raise TooSlow(
-                        f"document '{_shown(name)}' took longer than {timeout:g} s to render and was stopped; "
-                        "make it smaller (fewer sections, a filter) or look for a huge table or image")
-    finally:
-        for conn, (_, process, _) in running.items():
-            process.kill()
-            process.join()
-            conn.close()
-    return results
-
-
-def _shown(task: str) -> str:
-    """The document a task renders ("board-pack#2", its third part, is "board-pack")."""
-    return task.split("#", 1)[0]
-
-
 # -- public API ---------------------------------------------------------------------------
 
 
@@ -290,7 +174,8 @@ def render_documents(project: Project, views: Views, docs: Sequence[DocumentSpec
     jobs = {doc.id: _document_jobs(project, views, doc, env, theme, commit) for doc in docs}
     if any(isinstance(job, list) for job in jobs.values()):
         warm_fonts(theme)  # decompressed once here, shared by the forked workers
-    rendered = pdfrun.render_all(jobs, lambda tasks: _run_jobs(tasks, timeout), progress)
+    rendered = pdfrun.render_all(jobs, lambda tasks, groups=(): pdfprocs.run_jobs(tasks, timeout, groups=groups),
+                                 progress, held=not pdfprocs.in_process(timeout))
     out = {}
     for doc in docs:
         data, blocked, _ = rendered[doc.id]

@@ -1,7 +1,7 @@
 """One part of a PDF document laid out on its own, with the page numbers of the whole document.
 
 A long document is cut at section boundaries into parts that render in parallel (see
-`pdfstitch`). A part is laid out twice:
+`pdfstitch`). A part is laid out in two passes:
 
 1. **Measure** (`measure`): the part alone, one layout loop, no PDF written: its page count and
    the page (within the part) of every anchor.
@@ -12,11 +12,16 @@ A long document is cut at section boundaries into parts that render in parallel 
    single render of the whole document prints them, and no page is laid out again to resolve a
    forward reference (a single render lays out most pages of a board pack three times for that).
 
-The numbers reach WeasyPrint through three hooks, installed only while a part renders
-(`_hooks`): a target collector that knows the seeded pages, the first page's counter, and the
-`pages` counter of the margin boxes. They use WeasyPrint 70's layout internals; `supported()`
-says whether the installed WeasyPrint is one they were written for (otherwise documents render
-in one piece, as before).
+A *held* part (`held`, for documents short enough to keep in memory whole) does both in one
+process from one layout: measured, it waits for the numbers, is renumbered, lays out again only
+its pages that print a page reference, and writes the same PDF the print would; the parsing,
+styling and layout of the print are saved.
+
+The numbers reach WeasyPrint through hooks, installed only while a part renders (`_patched`): a
+target collector that knows the seeded pages, the first page's counter, and the `pages` counter
+of the margin boxes. They use WeasyPrint 70's layout internals; `supported()` says whether the
+installed WeasyPrint is one they were written for (otherwise documents render in one piece, as
+before).
 
 A printed page number in a part that differs from what the measure promised (a cross-reference
 whose digits moved a line break, say) is detected: the part reports its real numbers instead of
@@ -28,7 +33,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from typing import Iterator, Mapping
+from typing import Callable, Iterator, Mapping
 
 import weasyprint
 
@@ -55,7 +60,14 @@ class _Foreign:
         self.parse_again_functions: dict = {}
 
 
-def _collector_class(seeds: Mapping[str, int], local_pages: int):
+class _Numbers:
+    """What the hooks number a part with; a held part's are swapped between its measure and its print."""
+
+    def __init__(self, seeds: Mapping[str, int], local_pages: int = 0, offset: int = 0, total: int = 0):
+        self.seeds, self.local_pages, self.offset, self.total = seeds, local_pages, offset, total
+
+
+def _collector_class(numbers: _Numbers):
     from weasyprint.css.targets import TargetCollector, anchor_name_from_token, get_url_tuple
 
     class SeededCollector(TargetCollector):
@@ -65,10 +77,10 @@ def _collector_class(seeds: Mapping[str, int], local_pages: int):
         def store_target(self, anchor_name, target_counter_values, target_box):
             super().store_target(anchor_name, target_counter_values, target_box)
             item = self.target_lookup_items.get(anchor_name)
-            if item is not None and anchor_name in seeds and not item.cached_page_counter_values:
+            if item is not None and anchor_name in numbers.seeds and not item.cached_page_counter_values:
                 # The page state's counters as they will be when the target is laid out (the
                 # `pages` counter is the part's own page count), so nothing is laid out again.
-                item.cached_page_counter_values = {"pages": [local_pages], "page": [seeds[anchor_name]]}
+                item.cached_page_counter_values = _seeded(numbers, anchor_name)
 
         def collect_missing_counters(self, parent_box, css_token, parse_again_function, missing_counters,
                                      missing_target_counters):
@@ -90,11 +102,15 @@ def _collector_class(seeds: Mapping[str, int], local_pages: int):
                 token = ("string", value) if type_ == "string" else (
                     "url", get_url_tuple(value, source_box.style.base_url))
             name = anchor_name_from_token(token)
-            if name not in self.target_lookup_items and name in seeds:
-                return _Foreign(seeds[name], local_pages)
+            if name not in self.target_lookup_items and name in numbers.seeds:
+                return _Foreign(numbers.seeds[name], numbers.local_pages)
             return super().lookup_target(anchor_token, source_box, css_token, parse_again)
 
     return SeededCollector
+
+
+def _seeded(numbers: _Numbers, anchor_name: str) -> dict:
+    return {"pages": [numbers.local_pages], "page": [numbers.seeds[anchor_name]]}
 
 
 def _uses_counters(content) -> bool:
@@ -112,38 +128,57 @@ def _hooks(offset: int, total: int, seeds: Mapping[str, int], local_pages: int =
     parts before left them (`strings`: the running header of a part that starts inside a
     section names that section); `found` receives the values the part leaves them at."""
     import weasyprint.document as wdoc
-    import weasyprint.layout as wlayout
 
-    saved = (wdoc.TargetCollector, wlayout.initialize_page_maker, wlayout.make_margin_boxes, wdoc.layout_document)
-    first_maker, margins, layout = saved[1:]
-
-    def initialize_page_maker(context, root_box):
-        first_maker(context, root_box)
-        state = context.page_maker[0][3]
-        state[1]["page"] = [offset]  # incremented to offset + 1 on the first page
-        state[1]["pages"] = [local_pages]  # as WeasyPrint sets it after the first loop
-        state[2][-1].add("page")
-
-    def make_margin_boxes(context, page, state):
-        quote_depth, counters, *rest = state
-        return margins(context, page, (quote_depth, {**counters, "pages": [total]}, *rest))
+    layout = wdoc.layout_document
 
     def layout_document(html, root_box, context, max_loops_=8):
-        for name, value in (strings or {}).items():
-            context.string_set[name][1] = _Carried([value])
+        _carry(context, strings)
         yield from layout(html, root_box, context, max_loops or max_loops_)
         if found is not None:
             found.update(_last_strings(context.string_set))
 
-    wdoc.TargetCollector = _collector_class(seeds, local_pages)
+    with _patched(_Numbers(seeds, local_pages, offset, total), layout_document):
+        yield
+
+
+@contextlib.contextmanager
+def _patched(numbers: _Numbers, layout_document, make_all_pages=None) -> Iterator[None]:
+    """WeasyPrint's layout hooks installed while a part renders: the seeded target collector, the
+    first page's counter at `numbers.offset`, the margin boxes' `pages` at `numbers.total`."""
+    import weasyprint.document as wdoc
+    import weasyprint.layout as wlayout
+
+    saved = (wdoc.TargetCollector, wlayout.initialize_page_maker, wlayout.make_margin_boxes, wdoc.layout_document,
+             wlayout.make_all_pages)
+    first_maker, margins = saved[1:3]
+
+    def initialize_page_maker(context, root_box):
+        first_maker(context, root_box)
+        state = context.page_maker[0][3]
+        state[1]["page"] = [numbers.offset]  # incremented to offset + 1 on the first page
+        state[1]["pages"] = [numbers.local_pages]  # as WeasyPrint sets it after the first loop
+        state[2][-1].add("page")
+
+    def make_margin_boxes(context, page, state):
+        quote_depth, counters, *rest = state
+        return margins(context, page, (quote_depth, {**counters, "pages": [numbers.total]}, *rest))
+
+    wdoc.TargetCollector = _collector_class(numbers)
     wlayout.initialize_page_maker = initialize_page_maker
     wlayout.make_margin_boxes = make_margin_boxes
     wdoc.layout_document = layout_document
+    wlayout.make_all_pages = make_all_pages or saved[4]
     try:
         yield
     finally:
-        (wdoc.TargetCollector, wlayout.initialize_page_maker, wlayout.make_margin_boxes,
-         wdoc.layout_document) = saved
+        (wdoc.TargetCollector, wlayout.initialize_page_maker, wlayout.make_margin_boxes, wdoc.layout_document,
+         wlayout.make_all_pages) = saved
+
+
+def _carry(context, strings: Mapping[str, str] | None) -> None:
+    """The named strings start as the parts before leave them (see `_Carried`)."""
+    for name, value in (strings or {}).items():
+        context.string_set[name][1] = _Carried([value])
 
 
 class _Carried(list):
@@ -255,7 +290,11 @@ def render_part(job: dict, fetcher, offset: int, total: int, pages: int, seeds: 
         part's real anchors, [], its real page count, []) when its layout did not come out as
         measured.
     """
-    document = layout(job, fetcher, offset, total, seeds, pages)
+    return _printed(layout(job, fetcher, offset, total, seeds, pages), job["out"], offset, pages, seeds, options)
+
+
+def _printed(document, out: str, offset: int, pages: int, seeds: Mapping[str, int], options: dict) -> tuple:
+    """`render_part`'s result for the laid-out part: its PDF written to `out`, or its real numbers."""
     moved = check(document, offset, pages, seeds)
     if moved is not None:
         return None, moved, [], len(document.pages), []
@@ -264,5 +303,89 @@ def render_part(job: dict, fetcher, offset: int, total: int, pages: int, seeds: 
                            if kind == "internal" and target not in anchors and target in seeds)
     stand_ins = add_foreign_anchors(document, iter(linked))
     bookmarks = [(page.height, list(page.bookmarks)) for page in document.pages]
-    document.write_pdf(job["out"], **options)
-    return job["out"], anchors, stand_ins, len(document.pages), bookmarks
+    document.write_pdf(out, **options)
+    return out, anchors, stand_ins, len(document.pages), bookmarks
+
+
+# -- a part measured and printed in one layout ------------------------------------------------
+
+
+def held(job: dict, fetcher, exchange: Callable[[tuple], dict], options: Callable[[dict], dict]) -> tuple:
+    """Both passes in one process and one layout: the part is laid out (as `measure` lays it
+    out), `exchange` hands the measure to the parent and returns the part's print job (as
+    `pdfrun` makes it: offset, total, pages, seeds, strings, out); the kept layout is then
+    renumbered, only its pages printing a page reference are laid out again, and the PDF is
+    written as `render_part` writes it (the same result, or the real numbers if it moved).
+
+    This saves the print's parsing, styling and layout of every page, at the price of keeping
+    the part's layout in memory until every part of the document is measured (`pdfrun` holds
+    only documents of few parts this way)."""
+    numbers = _Numbers(_StandIns(job.get("expected_pages", 1)))
+    printing: dict = {}
+    start = time.perf_counter()
+
+    def layout_document(html, root_box, context, max_loops=8):
+        import weasyprint.layout as wlayout
+
+        wlayout.initialize_page_maker(context, root_box)
+        pages = list(wlayout.make_all_pages(context, root_box, html, []))
+        for state in context.page_maker:
+            state[3][1]["pages"] = [len(pages)]
+        measure = (len(pages), _laid_anchors(context), _left_strings(pages), time.perf_counter() - start)
+        printing.update(exchange(measure))
+        _renumber(context, printing["offset"])
+        numbers.seeds, numbers.local_pages, numbers.total = printing["seeds"], len(pages), printing["total"]
+        _reseed(context, numbers)
+        _carry(context, printing.get("strings"))
+        wlayout.initialize_page_maker = lambda context, root_box: None  # the measure's, renumbered
+        wlayout.make_all_pages = lambda context, root_box, html, _: make_all_pages(context, root_box, html, pages)
+        yield from layout(html, root_box, context, 1)
+
+    import weasyprint.document as wdoc
+    import weasyprint.layout as wlayout
+
+    layout, make_all_pages = wdoc.layout_document, wlayout.make_all_pages
+    logging.getLogger("weasyprint").propagate = False
+    with _patched(numbers, layout_document):
+        document = weasyprint.HTML(string=job["html"], base_url=job["base_url"], url_fetcher=fetcher).render()
+    return _printed(document, printing["out"], printing["offset"], printing["pages"], printing["seeds"],
+                    options(printing))
+
+
+def _laid_anchors(context) -> dict[str, int]:
+    """The first page (0-based) of every anchor, as the pagination met them."""
+    return {name: index for index, state in enumerate(context.page_maker) for name in state[-1]["anchors"]}
+
+
+def _left_strings(pages) -> dict[str, str]:
+    """The values the named strings are left at after the pages (their last assignment)."""
+    last: dict[str, str] = {}
+    for page in pages:
+        for box in page.descendants():
+            if box.string_set and box.string_set != "none":
+                last.update(box.string_set)
+    return last
+
+
+def _renumber(context, offset: int) -> None:
+    """The pagination's page counters moved by `offset` (as if the part started there)."""
+    seen: set[int] = set()
+    for state in context.page_maker:
+        counters = state[3][1]
+        if id(counters) not in seen and "page" in counters:
+            seen.add(id(counters))
+            counters["page"] = [value + offset for value in counters["page"]]
+
+
+def _reseed(context, numbers: _Numbers) -> None:
+    """The part's targets at their pages in the whole document, and every page reference made
+    again with them: its page is laid out again when the layout is finished."""
+    collector = context.target_collector
+    for name, item in collector.target_lookup_items.items():
+        if item.state == "up-to-date" and name in numbers.seeds:
+            item.cached_page_counter_values = _seeded(numbers, name)
+    for (_, token), item in collector.counter_lookup_items.items():
+        if token == "content" and item.missing_target_counters:
+            item.parse_again()
+            if item.page_maker_index is not None:
+                context.page_maker[item.page_maker_index][-1]["content_changed"] = True

@@ -7,6 +7,11 @@ through the caller's process runner in two rounds:
 2. every part printed with the whole document's page numbers into a temporary file, then
    stitched (`pdfjoin`).
 
+A document short enough to keep its whole layout in memory (`HELD_CHARS`) is *held* instead: its
+parts are measured in round 1 by processes that keep their layout and print from it as soon as
+the document's last part is measured (`pdfparts.held`, `pdfprocs`), saving the print's parsing,
+styling and most of its layout.
+
 The parts' files are written in one temporary folder (`tempfile.mkdtemp`, in the system's
 temporary folder, private to the user), removed with everything in it when `render_all` returns
 or fails.
@@ -32,9 +37,15 @@ from stratdocs.render import pdfjoin, pdfparts
 
 #: Printing rounds a document in parts may take before it is rendered whole instead.
 ROUNDS = 3
+#: A document of at most this many characters of HTML (about 150 pages) is *held*: each part is
+#: measured and printed by one process from one layout, kept in memory between the rounds
+#: (`pdfparts.held`), so the whole document's layout is in memory at once. A longer one is
+#: measured and printed by separate processes, no more than one part per core in memory at a time.
+HELD_CHARS = 1_200_000
 
 Result = tuple[bytes, list[str], int]
-Runner = Callable[[Sequence[tuple[str, dict]]], dict[str, tuple]]
+#: Renders (name, job) pairs, and held documents' parts (`pdfprocs.Group`), in worker processes.
+Runner = Callable[..., dict[str, tuple]]
 
 
 def run_task(job: dict, fetcher, finisher) -> tuple:
@@ -65,6 +76,15 @@ def _print_jobs(doc: str, parts: Sequence[dict], measures, keep: Mapping[int, tu
                             "pages": measures[i][0], "seeds": seeds, "out": files(), "strings": starts,
                             "cost": measures[i][3] if len(measures[i]) > 3 else 0.0})
             for i, (job, starts) in enumerate(zip(parts, _strings(measures))) if i not in keep]
+
+
+def _group(doc: str, parts: Sequence[dict], files: Callable[[], str], measured: dict[str, list]) -> tuple:
+    """A held document for the runner: its parts' jobs, and the function that, given their
+    measures, records them in `measured` and returns each part's print job."""
+    def numbers(measures: Mapping[str, tuple]) -> dict[str, dict]:
+        measured[doc] = [measures[f"{doc}#{i}"] for i in range(len(parts))]
+        return dict(_print_jobs(doc, parts, measured[doc], {}, files))
+    return [(f"{doc}#{i}", {**part, "part": "held"}) for i, part in enumerate(parts)], numbers
 
 
 def _longest_first(tasks: Sequence[tuple[str, dict]], cost: Callable[[dict], float]) -> list[tuple[str, dict]]:
@@ -102,37 +122,42 @@ def _still_right(parts: Sequence[dict], outputs: Sequence[tuple], before, after)
 
 
 def render_all(jobs: Mapping[str, dict | list[dict]], run: Runner,
-               progress: Callable[[str, int], None] | None = None) -> dict[str, Result]:
+               progress: Callable[[str, int], None] | None = None, held: bool = False) -> dict[str, Result]:
     """Every document's (PDF bytes, refused URLs, page count).
 
     :param jobs: document id -> its whole job, or the list of its parts' jobs.
     :param run: renders (name, job) pairs in worker processes, returning name -> (payload,
-        refused URLs, pages).
+        refused URLs, pages); with `groups=`, also the parts of held documents.
+    :param held: whether documents of at most `HELD_CHARS` are held (the runner starts processes).
     """
     folder = tempfile.mkdtemp(prefix="stratdocs-pdf-")
     try:
-        return _render_all(jobs, run, progress, folder)
+        return _render_all(jobs, run, progress, folder, held)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _render_all(jobs, run: Runner, progress, folder: str) -> dict[str, Result]:
+def _render_all(jobs, run: Runner, progress, folder: str, held: bool) -> dict[str, Result]:
     counter = itertools.count()
 
     def files() -> str:
         return str(Path(folder) / f"part-{next(counter)}.pdf")
 
-    first = []
+    first, groups, measured = [], [], {}
     for doc, job in jobs.items():
-        if isinstance(job, list):
+        if isinstance(job, list) and held and sum(len(part["html"]) for part in job) <= HELD_CHARS:
+            groups.append(_group(doc, job, files, measured))
+        elif isinstance(job, list):
             first += [(f"{doc}#{i}", {**part, "part": "measure"}) for i, part in enumerate(job)]
         else:
             first.append((doc, job))
-    done = run(_longest_first(first, lambda job: len(job["html"])))
+    done = run(_longest_first(first, lambda job: len(job["html"])), groups=groups)
     results: dict[str, Result] = {}
     pending: dict[str, list] = {}
     for doc, job in jobs.items():
-        if isinstance(job, list):
+        if doc in measured:
+            pending[doc] = measured[doc]
+        elif isinstance(job, list):
             pending[doc] = [done[f"{doc}#{i}"][0] for i in range(len(job))]
         else:
             results[doc] = done[doc]
@@ -142,9 +167,12 @@ def _render_all(jobs, run: Runner, progress, folder: str) -> dict[str, Result]:
     for _ in range(ROUNDS):
         if not pending:
             break
-        tasks = [task for doc, measures in pending.items()
+        tasks = [task for doc, measures in pending.items() if doc not in measured
                  for task in _print_jobs(doc, jobs[doc], measures, kept[doc], files)]
-        printed = run(_longest_first(tasks, lambda job: job["cost"]))
+        printed = run(_longest_first(tasks, lambda job: job["cost"])) if tasks else {}
+        # A held document's first print came with its measure.
+        printed.update((name, output) for name, output in done.items() if name.split("#")[0] in measured)
+        done, measured = {}, {}
         for doc in list(pending):
             outputs = [kept[doc].get(i) or printed[f"{doc}#{i}"] for i in range(len(jobs[doc]))]
             if any(payload[0] is None for payload, _, _ in outputs):
