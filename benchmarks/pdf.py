@@ -10,7 +10,9 @@ system, the workers included), and the peak memory of the tree, sampled every 0.
 the sum of the RSS of the process and its workers (which counts a page a forked worker shares
 with the parent once per process) and the sum of their PSS (each shared page divided among the
 processes sharing it: what the tree takes of the machine's memory). `whole` forces the single-process
-render (what every document did before); `parts` is the default. Medians of --repeat runs, both
+render (what every document did before); `parts` is the default (a document of up to
+`pdfrun.HELD_CHARS` is held: each part measured and printed from one layout); `apart` measures and
+prints every part in separate processes, as a longer document is. Medians of --repeat runs, the
 modes alternating in the same session, so the ratio is fair on a busy machine.
 """
 
@@ -32,10 +34,12 @@ CHILD = r"""
 import io, sys, time
 from pathlib import Path
 from stratdocs import project as P
-from stratdocs.render import pdf, pdfparts
+from stratdocs.render import pdf, pdfparts, pdfrun
 root, doc_id, mode = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 if mode == "whole":
     pdfparts.supported = lambda: False
+if mode == "apart":
+    pdfrun.HELD_CHARS = 0
 project = P.load(root)
 views = pdf.document_views(project)
 docs = pdf.chosen_documents(project, [doc_id] if doc_id else None)[:1]

@@ -37,11 +37,11 @@ from stratdocs.render import pdfjoin, pdfparts
 
 #: Printing rounds a document in parts may take before it is rendered whole instead.
 ROUNDS = 3
-#: A document of at most this many characters of HTML (about 150 pages) is *held*: each part is
+#: A document of at most this many characters of HTML (about 125 pages) is *held*: each part is
 #: measured and printed by one process from one layout, kept in memory between the rounds
 #: (`pdfparts.held`), so the whole document's layout is in memory at once. A longer one is
 #: measured and printed by separate processes, no more than one part per core in memory at a time.
-HELD_CHARS = 1_200_000
+HELD_CHARS = 1_000_000
 
 Result = tuple[bytes, list[str], int]
 #: Renders (name, job) pairs, and held documents' parts (`pdfprocs.Group`), in worker processes.
