@@ -338,8 +338,11 @@ def held(job: dict, fetcher, exchange: Callable[[tuple], dict], options: Callabl
         _reseed(context, numbers)
         _carry(context, printing.get("strings"))
         wlayout.initialize_page_maker = lambda context, root_box: None  # the measure's, renumbered
-        wlayout.make_all_pages = lambda context, root_box, html, _: make_all_pages(context, root_box, html, pages)
-        yield from layout(html, root_box, context, 1)
+        # The first loop starts from the measure's pages (WeasyPrint's starts from none); a page
+        # whose page counters changed its content is laid out again in the next, as in a print.
+        wlayout.make_all_pages = lambda context, root_box, html, given: make_all_pages(
+            context, root_box, html, given or pages)
+        yield from layout(html, root_box, context, max_loops)
 
     import weasyprint.document as wdoc
     import weasyprint.layout as wlayout
@@ -379,13 +382,16 @@ def _renumber(context, offset: int) -> None:
 
 def _reseed(context, numbers: _Numbers) -> None:
     """The part's targets at their pages in the whole document, and every page reference made
-    again with them: its page is laid out again when the layout is finished."""
+    again with them; the pages printing a page reference or a page counter (`counter(page)` in
+    the content, now renumbered) are laid out again when the layout is finished."""
     collector = context.target_collector
     for name, item in collector.target_lookup_items.items():
         if item.state == "up-to-date" and name in numbers.seeds:
             item.cached_page_counter_values = _seeded(numbers, name)
     for (_, token), item in collector.counter_lookup_items.items():
-        if token == "content" and item.missing_target_counters:
+        if token != "content" or item.page_maker_index is None:
+            continue
+        if item.missing_target_counters:
             item.parse_again()
-            if item.page_maker_index is not None:
-                context.page_maker[item.page_maker_index][-1]["content_changed"] = True
+        if item.missing_target_counters or item.missing_counters:  # a page counter: made again when laid out
+            context.page_maker[item.page_maker_index][-1]["content_changed"] = True
