@@ -152,6 +152,33 @@ def test_a_held_part_lays_out_again_only_its_pages_with_page_references(monkeypa
         assert job["offset"] > 0 and any(f"[{job['offset'] + k + 1}/" in text for k, text in enumerate(pages))
 
 
+def test_the_stitch_opens_one_part_at_a_time(monkeypatch, both):
+    """The memory guard of the stitch: a part is closed before the next is opened (its copied
+    streams took their data), so the parent never holds every part's objects at once."""
+    import pikepdf
+
+    opened, most = [], []
+    original_open = pikepdf.open
+
+    class Tracked:
+        def __init__(self, *args, **kwargs):
+            self.pdf = original_open(*args, **kwargs)
+
+        def __enter__(self):
+            opened.append(self)
+            most.append(len(opened))
+            return self.pdf.__enter__()
+
+        def __exit__(self, *exc):
+            opened.remove(self)
+            return self.pdf.__exit__(*exc)
+
+    monkeypatch.setattr(pikepdf, "open", Tracked)
+    stitched = render(EXAMPLE_ROOT, "ops-sales", monkeypatch, parts=True, timeout=None)
+    assert len(most) >= 2 and max(most) == 1 and not opened
+    assert texts(reader(stitched)) == texts(reader(both[2]))
+
+
 def test_the_document_was_really_cut_into_parts(both):
     stitched, _, whole = both
     assert len(reader(stitched).pages) == len(reader(whole).pages) > 4
