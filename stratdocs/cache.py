@@ -11,7 +11,8 @@ These are remembered, each keyed by a hash of everything it was made from:
 - the read sets of the previous build (`render.memory.Memory.snapshot`): for each page the
   items its view model read, and a digest of each item's state, so a warm build skips the view
   model of a page none of whose items changed (and then still checks the bytes it carries over);
-- the item views the HTML twins used (`render.viewmemo`), with their read sets, as codec JSON.
+- the item views the HTML twins used (`render.viewmemo`), with their read sets, as codec JSON;
+- per PDF document, the key it was rendered under and the sha256 of its file (`render.pdfreuse`).
 
 On disk it lives in `.stratdocs-cache/` (ignored by git) as JSON (never pickle: a cache is
 data, not code). `build.json` holds a first line with the stamp and the checksum of the rest,
@@ -29,13 +30,9 @@ pull request — simply misses; a cache folder that is a symlink or tracked by g
 nor written; and cached HTML is sanitised again where it re-enters a page (`stratdocs.render.site`).
 
 Beside it, `output.json` records the `stat` of each page the last build wrote or carried over
-(`render.seen`).
-
-Each content file's validated result is kept beside it, in `files.json` (`stratdocs.cache_files`,
-the load cache of `check` and `build`), signed with the same key.
-
-This module holds only what is saved to disk. What the preview server remembers between
-rebuilds in one process lives in `stratdocs.render.memory`.
+(`render.seen`), and `files.json` each content file's validated result (`stratdocs.cache_files`,
+the load cache of `check` and `build`), signed with the same key. What the preview remembers
+between rebuilds in one process lives in `stratdocs.render.memory`.
 """
 
 from __future__ import annotations
@@ -46,16 +43,15 @@ import json
 import os
 import platform
 import shutil
-import stat
-import tempfile
 from importlib import resources
 from pathlib import Path
 
 from stratdocs import __version__, git
+from stratdocs.cache_io import read_plain, replace
 from stratdocs.userkey import sign_bytes
 
 CACHE_DIR = ".stratdocs-cache"
-FORMAT = 7
+FORMAT = 8
 #: The parts of the build cache kept in files of their own, each read only when first asked for
 #: and vouched for by its sha256 in the signed main file (`BuildCache.save`).
 PARTS = {"charts": "build-charts.json", "views": "build-views.json"}
@@ -116,6 +112,8 @@ class BuildCache:
         #: those it made: `render.pages`)
         self.made_charts: list[str] = []
         self.pages: dict[str, list[str]] = {}
+        #: PDF document id -> [key, sha256, pages, refused URLs] as rendered (`render.pdfreuse`)
+        self.documents: dict[str, list] = {}
         #: the previous build's read sets and item digests (`render.memory.Memory.snapshot`),
         #: validated where it is restored
         self.memory: dict | None = None
@@ -155,8 +153,9 @@ class BuildCache:
             self.bodies = {k: v for k, v in content.get("bodies", {}).items() if _valid_body(v)}
             self.pages = {k: v for k, v in content.get("pages", {}).items()
                           if isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)}
-            memory = content.get("memory")
+            memory, documents = content.get("memory"), content.get("documents")
             self.memory = memory if isinstance(memory, dict) else None
+            self.documents = {k: v for k, v in _dict(documents).items() if _valid_document(v)}
 
     def _part(self, part: str) -> dict:
         """The part's file as the main file recorded it (its sha256), parsed; {} for anything else."""
@@ -209,7 +208,7 @@ class BuildCache:
         line and the sha256 of each part's file on another; nothing when all are as loaded."""
         if self.folder is None:
             return
-        content = {"bodies": self.bodies, "pages": self.pages, "memory": self.memory}
+        content = {"bodies": self.bodies, "pages": self.pages, "memory": self.memory, "documents": self.documents}
         # A chart's key is a hash of its inputs, so the same keys are the same charts.
         charts_same = self._charts is None or bool(self._digests["charts"]) and frozenset(self._charts) == \
             self._charts_loaded
@@ -302,23 +301,21 @@ def _line(value: object, ascii: bool = False) -> bytes:
     return json.dumps(value, sort_keys=True, ensure_ascii=ascii).encode("utf-8", "surrogatepass")
 
 
-def read_plain(path: Path | str) -> tuple[bytes, os.stat_result] | None:
-    """The bytes and `stat` of the plain file at `path`; None for a link (never followed:
-    O_NOFOLLOW refuses it), anything else, or a file that cannot be read."""
-    try:
-        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as fh:
-            st = os.fstat(fh.fileno())
-            return (fh.read(), st) if stat.S_ISREG(st.st_mode) else None
-    except OSError:
-        return None
-
-
 def _write_part(path: Path, value: object) -> str:
     """Write `value` as the part file `path` (ASCII JSON: charts and item views are mostly ASCII,
     and read twice as fast with the rest escaped); the sha256 of its bytes."""
     data = _line(value, ascii=True)
-    _replace(path, data)
+    replace(path, data)
     return hashlib.sha256(data).hexdigest()
+
+
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _valid_document(entry) -> bool:
+    return (isinstance(entry, list) and len(entry) == 4 and all(isinstance(x, str) for x in entry[:2])
+            and type(entry[2]) is int and isinstance(entry[3], list) and all(isinstance(u, str) for u in entry[3]))
 
 
 def _valid_body(entry) -> bool:
@@ -351,29 +348,7 @@ def write_signed(path: Path, payload: bytes) -> None:
     """Write `payload` as the cache file `path` with its signed first line (`read_signed`),
     atomically: through a temporary file in the same folder, so a reader sees old or new."""
     head = json.dumps({"stamp": stamp(), "checksum": sign_bytes(payload)}).encode("ascii")
-    _replace(path, head + b"\n" + payload)
-
-
-def _replace(path: Path, data: bytes) -> None:
-    """Write `data` as the cache file `path` through a temporary file in the same folder, so a
-    reader sees the old file or the new one."""
-    prepare(path.parent)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def prepare(folder: Path) -> None:
-    """Make the cache folder, with a `.gitignore` so that git never tracks it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    ignore = folder / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# stratdocs build cache: safe to delete\n*\n", encoding="utf-8")
+    replace(path, head + b"\n" + payload)
 
 
 def usable(folder: Path) -> bool:

@@ -241,10 +241,10 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
             views = write_site(project, writer, checked.theme, commit=commit, cache=cache, progress=count)
         start = stages.done("render the site", start)
         if pdf:
-            from stratdocs.render.pdf import write_documents  # WeasyPrint takes a second to import
+            from stratdocs.render.pdf import write_documents
 
             documents, found = write_documents(project, views, writer, checked.theme, commit=commit,
-                                               progress=pdf_progress)
+                                               progress=pdf_progress, cache=cache)
             start = stages.done("render the PDF documents", start)
         else:  # PDFs built earlier stay (they are not rebuilt: the CLI says so)
             kept = tuple(doc.id for doc in project.config.documents if writer.keep(f"pdf/{doc.id}.pdf", None))

@@ -82,7 +82,7 @@ class _OwnBytecode(jinja2.BytecodeCache):
     def dump_bytecode(self, bucket) -> None:
         from stratdocs import cache as cache_mod
 
-        try:  # the folder is made as every cache folder is (`cache.prepare`)
+        try:  # the folder is made as every cache folder is (`cache_io.prepare`)
             cache_mod.write_signed(self.folder / f"{bucket.key}.jbc", bucket.bytecode_to_string())
         except OSError:
             pass  # compiled again next time

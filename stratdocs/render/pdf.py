@@ -36,8 +36,7 @@ from stratdocs.errors import UsageError
 from stratdocs.findings import Finding, warning
 from stratdocs.links import position
 from stratdocs.project import Project
-from stratdocs.render import pdfparts, pdfprocs, pdfstitch
-from stratdocs.render.pdffetch import BlockedFetch, Fetcher, warm_fonts  # noqa: F401 (BlockedFetch, Fetcher: API)
+from stratdocs.render import pdfparts, pdfreuse, pdfstitch
 from stratdocs.render.urls import SiteMap
 from stratdocs.render.views import Views
 from stratdocs.render.environment import make_environment
@@ -48,6 +47,15 @@ from stratdocs.render.writer import InPlaceWriter, check_output_dir
 from stratdocs.theme import Theme, resolve as resolve_theme, static_files, template_error
 
 DEFAULT_TIMEOUT = 120.0
+
+
+def __getattr__(name: str):
+    """`Fetcher` and `BlockedFetch` as before they moved to `pdffetch` (imported with WeasyPrint)."""
+    if name in ("Fetcher", "BlockedFetch"):
+        from stratdocs.render import pdffetch
+
+        return getattr(pdffetch, name)
+    raise AttributeError(name)
 PAPER = {"a4": "A4", "letter": "letter"}
 _ATTACHMENT_LINK_RE = re.compile(r"<link\b[^>]*\brel\s*=\s*['\"]?[^'\">]*attachment[^>]*>", re.I)
 _REL_RE = re.compile(r"(<a\b[^>]*?)\s+rel\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.I)
@@ -165,22 +173,30 @@ def render_documents(project: Project, views: Views, docs: Sequence[DocumentSpec
 
     :param theme: the resolved theme (by default the project's).
     """
-    from stratdocs.render import pdfrun
-
     theme = theme or resolve_theme(project.config)
+    rendered = _render(_jobs(project, views, docs, theme, commit), theme, timeout, progress)
+    return {doc.id: (rendered[doc.id][0], blocked_findings(project, doc, rendered[doc.id][1], theme)) for doc in docs}
+
+
+def _jobs(project: Project, views: Views, docs: Sequence[DocumentSpec], theme: Theme, commit: str) -> dict:
+    """Each document's jobs (`_document_jobs`), printed in the project's language."""
     env = make_environment(theme, project.config.language)
     views.ui = Interface.of(project.config, env.translations)
     use_interface(views.ui)
-    jobs = {doc.id: _document_jobs(project, views, doc, env, theme, commit) for doc in docs}
+    return {doc.id: _document_jobs(project, views, doc, env, theme, commit) for doc in docs}
+
+
+def _render(jobs: dict, theme: Theme, timeout: float | None, progress) -> dict[str, tuple[bytes, list[str], int]]:
+    """Each document's (PDF bytes, refused URLs, page count), rendered in worker processes."""
+    if not jobs:
+        return {}
+    from stratdocs.render import pdfprocs, pdfrun  # WeasyPrint takes half a second to import
+    from stratdocs.render.pdffetch import warm_fonts
+
     if any(isinstance(job, list) for job in jobs.values()):
         warm_fonts(theme)  # decompressed once here, shared by the forked workers
-    rendered = pdfrun.render_all(jobs, lambda tasks, groups=(): pdfprocs.run_jobs(tasks, timeout, groups=groups),
-                                 progress, held=not pdfprocs.in_process(timeout))
-    out = {}
-    for doc in docs:
-        data, blocked, _ = rendered[doc.id]
-        out[doc.id] = (data, blocked_findings(project, doc, blocked, theme))
-    return out
+    return pdfrun.render_all(jobs, lambda tasks, groups=(): pdfprocs.run_jobs(tasks, timeout, groups=groups),
+                             progress, held=not pdfprocs.in_process(timeout))
 
 
 def blocked_findings(project: Project, doc: DocumentSpec, urls: Iterable[str],
@@ -227,22 +243,39 @@ def document_views(project: Project, commit: str = "") -> Views:
 
 
 def write_documents(project: Project, views: Views, writer, theme: Theme | None = None, *, only=None,
-                    commit: str = "",
-                    timeout: float | None = DEFAULT_TIMEOUT, progress: Callable[[str, int], None] | None = None
+                    commit: str = "", timeout: float | None = DEFAULT_TIMEOUT,
+                    progress: Callable[[str, int], None] | None = None, cache=None
                     ) -> tuple[tuple[str, ...], list[Finding]]:
     """Render the configured documents (or only those named) into `pdf/ID.pdf` of the writer.
 
     :param writer: a `Writer` or `InPlaceWriter` (the one owner of output paths).
     :param only: ids of the documents to write; all configured ones when None.
     :param progress: called with (document id, pages) as each document is finished.
+    :param cache: the build's `BuildCache` (with the `Writer` of a build): a document whose
+        inputs did not change is carried over from the previous output (`render.pdfreuse`).
     :returns: the ids written and the `blocked-fetch` warnings rendering produced.
     """
     docs = chosen_documents(project, only)
-    rendered = render_documents(project, views, docs, theme, commit=commit, timeout=timeout, progress=progress)
-    findings: list[Finding] = []
-    for doc_id, (data, found) in rendered.items():
-        findings += found
+    theme = theme or resolve_theme(project.config)
+    jobs = _jobs(project, views, docs, theme, commit)
+    keys = {doc_id: pdfreuse.key(job) for doc_id, job in jobs.items()} if cache is not None else {}
+    blocked: dict[str, list[str]] = {}
+    for doc_id in keys:
+        kept = pdfreuse.carried(cache, writer, doc_id, keys[doc_id])
+        if kept is not None:
+            blocked[doc_id] = kept[1]
+            if progress:
+                progress(doc_id, kept[0])
+    rendered = _render({doc_id: job for doc_id, job in jobs.items() if doc_id not in blocked}, theme, timeout, progress)
+    for doc_id, (data, refused, pages) in rendered.items():
         writer.write(f"pdf/{doc_id}.pdf", data)
+        blocked[doc_id] = refused
+        if cache is not None:
+            pdfreuse.record(cache, doc_id, keys[doc_id], data, pages, refused)
+    if cache is not None:  # a document no longer configured is forgotten
+        configured = {doc.id for doc in project.config.documents}
+        cache.documents = {doc_id: entry for doc_id, entry in cache.documents.items() if doc_id in configured}
+    findings = [f for doc in docs for f in blocked_findings(project, doc, blocked[doc.id], theme)]
     return tuple(doc.id for doc in docs), sorted(set(findings))
 
 

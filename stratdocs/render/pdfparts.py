@@ -12,10 +12,9 @@ A long document is cut at section boundaries into parts that render in parallel 
    single render of the whole document prints them, and no page is laid out again to resolve a
    forward reference (a single render lays out most pages of a board pack three times for that).
 
-A *held* part (`held`, for documents short enough to keep in memory whole) does both in one
-process from one layout: measured, it waits for the numbers, is renumbered, lays out again only
-its pages that print a page reference, and writes the same PDF the print would; the parsing,
-styling and layout of the print are saved.
+A *held* part (`held`: a short document's) does both in one process from one layout: measured,
+it waits for the numbers, is renumbered, lays out again only its pages printing a page reference
+or counter, and writes the PDF the print would.
 
 The numbers reach WeasyPrint through hooks, installed only while a part renders (`_patched`): a
 target collector that knows the seeded pages, the first page's counter, and the `pages` counter
@@ -35,7 +34,6 @@ import logging
 import time
 from typing import Callable, Iterator, Mapping
 
-import weasyprint
 
 #: WeasyPrint versions whose layout internals the hooks were written for.
 SUPPORTED_MAJOR = ("70",)
@@ -43,8 +41,11 @@ _SEED_COUNTERS = ("page", "pages")
 
 
 def supported() -> bool:
-    """Whether documents can be rendered in parts with this WeasyPrint."""
-    return weasyprint.__version__.split(".")[0] in SUPPORTED_MAJOR
+    """Whether documents can be rendered in parts with this WeasyPrint (its version is read
+    without importing it, which takes half a second)."""
+    from importlib import metadata
+
+    return metadata.version("weasyprint").split(".")[0] in SUPPORTED_MAJOR
 
 
 class _Foreign:
@@ -218,6 +219,8 @@ def layout(job: dict, fetcher, offset: int = 0, total: int = 0, seeds: Mapping[s
            local_pages: int = 0, max_loops: int | None = None, found: dict | None = None):
     """The part laid out (a WeasyPrint `Document`), numbered from `offset + 1` of `total` pages,
     its named strings starting as `job["strings"]` leaves them."""
+    import weasyprint
+
     logging.getLogger("weasyprint").propagate = False
     with _hooks(offset, total, {} if seeds is None else seeds, local_pages, max_loops, job.get("strings"), found):
         return weasyprint.HTML(string=job["html"], base_url=job["base_url"], url_fetcher=fetcher).render()
@@ -317,9 +320,8 @@ def held(job: dict, fetcher, exchange: Callable[[tuple], dict], options: Callabl
     renumbered, only its pages printing a page reference are laid out again, and the PDF is
     written as `render_part` writes it (the same result, or the real numbers if it moved).
 
-    This saves the print's parsing, styling and layout of every page, at the price of keeping
-    the part's layout in memory until every part of the document is measured (`pdfrun` holds
-    only documents of few parts this way)."""
+    This saves the print's parsing, styling and most of its layout, at the price of keeping the
+    part's layout in memory until every part is measured (`pdfrun.HELD_CHARS`)."""
     numbers = _Numbers(_StandIns(job.get("expected_pages", 1)))
     printing: dict = {}
     start = time.perf_counter()
@@ -344,6 +346,7 @@ def held(job: dict, fetcher, exchange: Callable[[tuple], dict], options: Callabl
             context, root_box, html, given or pages)
         yield from layout(html, root_box, context, max_loops)
 
+    import weasyprint
     import weasyprint.document as wdoc
     import weasyprint.layout as wlayout
 

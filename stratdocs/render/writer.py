@@ -26,7 +26,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from stratdocs.cache import read_plain
+from stratdocs.cache_io import read_plain
 from stratdocs.errors import OutputError
 
 #: The file that marks a folder as built by stratdocs (so `build` may replace it).
