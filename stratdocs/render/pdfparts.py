@@ -317,7 +317,7 @@ def held(job: dict, fetcher, exchange: Callable[[tuple], dict], options: Callabl
     """Both passes in one process and one layout: the part is laid out (as `measure` lays it
     out), `exchange` hands the measure to the parent and returns the part's print job (as
     `pdfrun` makes it: offset, total, pages, seeds, strings, out); the kept layout is then
-    renumbered, only its pages printing a page reference are laid out again, and the PDF is
+    renumbered, only its pages printing a page reference or counter are laid out again, the PDF
     written as `render_part` writes it (the same result, or the real numbers if it moved).
 
     This saves the print's parsing, styling and most of its layout, at the price of keeping the
