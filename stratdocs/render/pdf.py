@@ -15,6 +15,9 @@ theme's `pdf/document.html` and `pdf.css`, and WeasyPrint lays it out in a worke
   section boundaries (and between the entities of a section whose entities each start a page)
   into parts rendered in parallel and stitched into one PDF with the whole document's page
   numbers, contents, bookmarks, links and tags (`pdfstitch`, `pdfparts`, `pdfrun`, `pdfjoin`).
+- **Carried over.** In a build, a document whose inputs did not change since it was rendered
+  (its HTML, options, served files and libraries: `pdfreuse`) is the previous output's file,
+  checked against its recorded sha256, and WeasyPrint is not imported at all.
 - **Reproducible.** The PDF's creation and modification dates are the plan's `as_of`; WeasyPrint
   writes no clock time, no random id (the file identifier, when a PDF/A variant asks for one, is
   a hash of the content) and no path, and stitching uses no clock or random identifier, so the
