@@ -152,6 +152,22 @@ def test_a_held_part_lays_out_again_only_its_pages_with_page_references(monkeypa
         assert job["offset"] > 0 and any(f"[{job['offset'] + k + 1}/" in text for k, text in enumerate(pages))
 
 
+def test_a_held_part_whose_layout_moved_is_printed_again_apart(monkeypatch, tmp_path: Path, both):
+    """A held part that reports its layout moved (here: forced, once) is printed again by a
+    print of its own with its real numbers; the document is what it would have been."""
+    marker = tmp_path / "moved-once"
+    original = pdfparts.check
+
+    def moving(document, offset, pages, seeds):
+        if offset > 0 and not marker.exists():  # in the worker processes, forked with this patch
+            marker.write_text("moved")
+            return pdfparts._anchors(document)
+        return original(document, offset, pages, seeds)
+    monkeypatch.setattr(pdfparts, "check", moving)
+    stitched = render(EXAMPLE_ROOT, "ops-sales", monkeypatch, parts=True)
+    assert marker.exists() and stitched == both[0]
+
+
 def test_the_stitch_opens_one_part_at_a_time(monkeypatch, both):
     """The memory guard of the stitch: a part is closed before the next is opened (its copied
     streams took their data), so the parent never holds every part's objects at once."""
