@@ -261,7 +261,8 @@ def write_documents(project: Project, views: Views, writer, theme: Theme | None 
     docs = chosen_documents(project, only)
     theme = theme or resolve_theme(project.config)
     jobs = _jobs(project, views, docs, theme, commit)
-    keys = {doc_id: pdfreuse.key(job) for doc_id, job in jobs.items()} if cache is not None else {}
+    folders: dict = {}
+    keys = {doc_id: pdfreuse.key(job, folders) for doc_id, job in jobs.items()} if cache is not None else {}
     blocked: dict[str, list[str]] = {}
     for doc_id in keys:
         kept = pdfreuse.carried(cache, writer, doc_id, keys[doc_id])

@@ -37,7 +37,6 @@ from typing import Callable, Iterator, Mapping
 
 #: WeasyPrint versions whose layout internals the hooks were written for.
 SUPPORTED_MAJOR = ("70",)
-_SEED_COUNTERS = ("page", "pages")
 
 
 def supported() -> bool:
@@ -219,11 +218,16 @@ def layout(job: dict, fetcher, offset: int = 0, total: int = 0, seeds: Mapping[s
            local_pages: int = 0, max_loops: int | None = None, found: dict | None = None):
     """The part laid out (a WeasyPrint `Document`), numbered from `offset + 1` of `total` pages,
     its named strings starting as `job["strings"]` leaves them."""
+    with _hooks(offset, total, {} if seeds is None else seeds, local_pages, max_loops, job.get("strings"), found):
+        return _rendered(job, fetcher)
+
+
+def _rendered(job: dict, fetcher):
+    """The part's HTML laid out by WeasyPrint (with the hooks the caller installed)."""
     import weasyprint
 
     logging.getLogger("weasyprint").propagate = False
-    with _hooks(offset, total, {} if seeds is None else seeds, local_pages, max_loops, job.get("strings"), found):
-        return weasyprint.HTML(string=job["html"], base_url=job["base_url"], url_fetcher=fetcher).render()
+    return weasyprint.HTML(string=job["html"], base_url=job["base_url"], url_fetcher=fetcher).render()
 
 
 class _StandIns(Mapping):
@@ -318,10 +322,8 @@ def held(job: dict, fetcher, exchange: Callable[[tuple], dict], options: Callabl
     out), `exchange` hands the measure to the parent and returns the part's print job (as
     `pdfrun` makes it: offset, total, pages, seeds, strings, out); the kept layout is then
     renumbered, only its pages printing a page reference or counter are laid out again, the PDF
-    written as `render_part` writes it (the same result, or the real numbers if it moved).
-
-    This saves the print's parsing, styling and most of its layout, at the price of keeping the
-    part's layout in memory until every part is measured (`pdfrun.HELD_CHARS`)."""
+    written as `render_part` writes it (the same result, or the real numbers if it moved); the
+    layout stays in memory until every part is measured (hence `pdfrun.HELD_CHARS`)."""
     numbers = _Numbers(_StandIns(job.get("expected_pages", 1)))
     printing: dict = {}
     start = time.perf_counter()
@@ -346,14 +348,12 @@ def held(job: dict, fetcher, exchange: Callable[[tuple], dict], options: Callabl
             context, root_box, html, given or pages)
         yield from layout(html, root_box, context, max_loops)
 
-    import weasyprint
     import weasyprint.document as wdoc
     import weasyprint.layout as wlayout
 
     layout, make_all_pages = wdoc.layout_document, wlayout.make_all_pages
-    logging.getLogger("weasyprint").propagate = False
     with _patched(numbers, layout_document):
-        document = weasyprint.HTML(string=job["html"], base_url=job["base_url"], url_fetcher=fetcher).render()
+        document = _rendered(job, fetcher)
     return _printed(document, printing["out"], printing["offset"], printing["pages"], printing["seeds"],
                     options(printing))
 

@@ -28,16 +28,16 @@ Result = tuple[bytes, list[str], int]
 Group = tuple[Sequence[tuple[str, dict]], Callable[[Mapping[str, tuple]], Mapping[str, dict]]]
 
 
-def render_pdf(job: dict) -> Result:
+def render_pdf(job: dict, exchange: Callable[[tuple], dict] | None = None) -> Result:
     """HTML -> PDF bytes, refused URLs and page count, with WeasyPrint and the document's
-    fetcher (runs in a worker)."""
+    fetcher (runs in a worker; `exchange`: a held part's, see `_held_worker`)."""
     logging.getLogger("weasyprint").propagate = False  # refused fetches are reported as findings
     fetcher = Fetcher(job["allowed"])
     if "part" in job:  # one part of a document rendered in parts (pdfrun)
         from stratdocs.render import pdfrun
 
-        result = pdfrun.run_task(job, fetcher, finish)
-        return result, fetcher.blocked, result[3] if job["part"] == "print" else result[0]
+        result = pdfrun.run_task(job, fetcher, finish, exchange)
+        return result, fetcher.blocked, result[0] if job["part"] == "measure" else result[3]
     document = weasyprint.HTML(string=job["html"], base_url=job["base_url"], url_fetcher=fetcher).render()
     options = {"pdf_tags": True, **job["options"]}
     return document.write_pdf(finisher=finish, **options), fetcher.blocked, len(document.pages)
@@ -52,29 +52,22 @@ def finish(document, pdf) -> None:
 
 
 def _worker(conn, job: dict) -> None:
-    try:
-        data, blocked, pages = render_pdf(job)
-        conn.send(("ok", data, blocked, pages))
-    except BaseException as exc:  # reported by the parent with the document's name
-        conn.send(("error", f"{type(exc).__name__}: {exc}", [], 0))
-    finally:
-        conn.close()
+    _reply(conn, lambda: render_pdf(job))
 
 
 def _held_worker(conn, job: dict) -> None:
     """A held part: its measure sent, its print job received, its PDF printed from one layout."""
-    from stratdocs.render import pdfparts
-
     def exchange(measure: tuple) -> dict:
         conn.send(("measured", measure, [], 0))
         return conn.recv()
+    _reply(conn, lambda: render_pdf(job, exchange))
 
+
+def _reply(conn, work: Callable[[], Result]) -> None:
+    """The worker's result sent to the parent, or its error (reported with the document's name)."""
     try:
-        logging.getLogger("weasyprint").propagate = False
-        fetcher = Fetcher(job["allowed"])
-        result = pdfparts.held(job, fetcher, exchange,
-                               lambda printing: {**printing["options"], "pdf_tags": True, "finisher": finish})
-        conn.send(("ok", result, fetcher.blocked, result[3]))
+        data, blocked, pages = work()
+        conn.send(("ok", data, blocked, pages))
     except BaseException as exc:
         conn.send(("error", f"{type(exc).__name__}: {exc}", [], 0))
     finally:

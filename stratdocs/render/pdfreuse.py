@@ -28,8 +28,12 @@ from typing import Iterable, Sequence
 LIBRARIES = ("weasyprint", "pydyf", "pikepdf", "fonttools")
 
 
-def key(jobs: dict | list[dict]) -> str:
-    """The digest of everything a document's PDF is made from (see the module docstring)."""
+def key(jobs: dict | list[dict], folders: dict | None = None) -> str:
+    """The digest of everything a document's PDF is made from (see the module docstring).
+
+    :param folders: allowed folders -> their `folders_state`, shared by the documents of a build
+        (they are walked once, not once per document).
+    """
     parts = jobs if isinstance(jobs, list) else [jobs]
     digest = hashlib.sha256()
     for name in LIBRARIES:
@@ -39,7 +43,11 @@ def key(jobs: dict | list[dict]) -> str:
         digest.update(json.dumps(shown, sort_keys=True).encode("utf-8", "surrogatepass"))
     if isinstance(jobs, list):
         digest.update(parts[0]["whole_html"].encode("utf-8", "surrogatepass"))
-    digest.update(folders_state(parts[0]["allowed"]).encode())
+    allowed = tuple(parts[0]["allowed"])
+    folders = {} if folders is None else folders
+    if allowed not in folders:
+        folders[allowed] = folders_state(allowed)
+    digest.update(folders[allowed].encode())
     return digest.hexdigest()
 
 

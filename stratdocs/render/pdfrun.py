@@ -48,12 +48,20 @@ Result = tuple[bytes, list[str], int]
 Runner = Callable[..., dict[str, tuple]]
 
 
-def run_task(job: dict, fetcher, finisher) -> tuple:
-    """A part's task in a worker: `measure` or `print` (see `pdfparts`)."""
+def run_task(job: dict, fetcher, finisher, exchange: Callable[[tuple], dict] | None = None) -> tuple:
+    """A part's task in a worker: `measure`, `print`, or both from one layout, `held` (which
+    hands its measure to `exchange` for its print job; see `pdfparts`)."""
     if job["part"] == "measure":
         return pdfparts.measure(job, fetcher)
-    options = {**job["options"], "pdf_tags": True, "finisher": finisher}
-    return pdfparts.render_part(job, fetcher, job["offset"], job["total"], job["pages"], job["seeds"], options)
+    if job["part"] == "held":
+        return pdfparts.held(job, fetcher, exchange, lambda printing: _print_options(printing, finisher))
+    return pdfparts.render_part(job, fetcher, job["offset"], job["total"], job["pages"], job["seeds"],
+                                _print_options(job, finisher))
+
+
+def _print_options(job: dict, finisher) -> dict:
+    """WeasyPrint's `write_pdf` options for a part: every part is tagged."""
+    return {**job["options"], "pdf_tags": True, "finisher": finisher}
 
 
 def _seeds(measures: Sequence[tuple[int, Mapping[str, int]]]) -> tuple[list[int], int, dict[str, int]]:
