@@ -106,6 +106,30 @@ def test_held_parts_and_parts_printed_apart_give_the_same_bytes(both, rounds):
     assert stitched == rounds
 
 
+@pytest.mark.parametrize("held", [True, False], ids=["held", "apart"])
+def test_page_counters_in_the_content_print_the_whole_documents_numbers(monkeypatch, held: bool):
+    """`counter(page)` and `counter(pages)` in a theme's content (not the running footer) print a
+    part's pages as pages of the whole document, of the whole document's count: the same text as
+    a single render, held or measured and printed apart."""
+    from stratdocs.render import pdfrun
+
+    style = "<style>h2::after { content: ' [' counter(page) '/' counter(pages) ']' }</style>"
+    job = pdf._job
+    monkeypatch.setattr(pdf, "_job", lambda project, theme, html: job(project, theme,
+                                                                     html.replace("</head>", style + "</head>", 1)))
+    if not held:
+        monkeypatch.setattr(pdfrun, "HELD_CHARS", 0)
+    stitched = reader(render(EXAMPLE_ROOT, "ops-sales", monkeypatch, parts=True))
+    whole = reader(render(EXAMPLE_ROOT, "ops-sales", monkeypatch, parts=False))
+    assert parts_of(stitched.stream.getvalue()) >= 2
+    printed = [re.findall(r"\[(\d+)/(\d+)\]", text.replace(" ", "")) for text in texts(stitched)]
+    assert printed == [re.findall(r"\[(\d+)/(\d+)\]", text.replace(" ", "")) for text in texts(whole)]
+    pages = len(whole.pages)
+    shown = [(int(page), int(count)) for found in printed for page, count in found]
+    assert len(shown) >= 3 and {count for _, count in shown} == {pages}
+    assert all(int(page) == index + 1 for index, found in enumerate(printed) for page, _ in found)
+
+
 @pytest.mark.parametrize("style", ["", "<style>h2::after { content: ' [' counter(page) '/' counter(pages) ']' }</style>"],
                          ids=["theme", "page-counters-in-the-content"])
 def test_a_held_part_lays_out_again_only_its_pages_with_page_references(monkeypatch, tmp_path: Path, style: str):
@@ -114,7 +138,7 @@ def test_a_held_part_lays_out_again_only_its_pages_with_page_references(monkeypa
     that print a page reference (measured and printed apart: every page twice); also when the
     content prints page counters, which the held part renumbers."""
     import weasyprint.layout.page as wpage
-    from stratdocs.render import pdffetch, pdfprocs, pdfrun
+    from stratdocs.render import pdffetch, pdfheld, pdfprocs, pdfrun
 
     captured = {}
     original_render_all = pdfrun.render_all
@@ -142,7 +166,7 @@ def test_a_held_part_lays_out_again_only_its_pages_with_page_references(monkeypa
         def exchange(measure, job=job):
             reported.append(measure)
             return {**job, "out": job["out"] + "-held"}
-        held = pdfparts.held(part, fetcher, exchange, lambda printing: {**printing["options"], **options})
+        held = pdfheld.held(part, fetcher, exchange, lambda printing: {**printing["options"], **options})
         assert reported[0][:3] == measures[i][:3]
         assert held[1:] == apart[1:] and Path(held[0]).read_bytes() == Path(apart[0]).read_bytes()
         if not style:

@@ -53,10 +53,10 @@ class _Foreign:
     state = "up-to-date"
     page_maker_index = None
 
-    def __init__(self, page: int, local_pages: int):
+    def __init__(self, page: int, pages: int):
         self.target_box = self
         self.cached_counter_values: dict = {}
-        self.cached_page_counter_values = {"pages": [local_pages], "page": [page]}
+        self.cached_page_counter_values = {"pages": [pages], "page": [page]}
         self.parse_again_functions: dict = {}
 
 
@@ -65,6 +65,37 @@ class _Numbers:
 
     def __init__(self, seeds: Mapping[str, int], local_pages: int = 0, offset: int = 0, total: int = 0):
         self.seeds, self.local_pages, self.offset, self.total = seeds, local_pages, offset, total
+
+    @property
+    def pages(self) -> int:
+        """What `counter(pages)` prints: the whole document's page count, or, while measuring, a
+        stand-in as wide as it is expected to be (`_StandIns`)."""
+        return self.total or getattr(self.seeds, "page", 0) or self.local_pages
+
+
+class _Counters(dict):
+    """A page's counters with `pages` pinned to the whole document's count (`_Numbers.pages`):
+    WeasyPrint sets it to the part's own count after each layout loop, so a `counter(pages)` in
+    the content would print that. The pin survives the copies WeasyPrint makes of a page's state
+    (`copy.deepcopy` sets the items one by one, after the pin)."""
+
+    def __init__(self, values: Mapping, pages: int):
+        super().__init__(values)
+        self.pin(pages)
+
+    def pin(self, pages: int) -> None:
+        self.pages = pages
+        dict.__setitem__(self, "pages", [pages])
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, [self.pages] if key == "pages" else value)
+
+
+def _pin_pages(context, pages: int) -> None:
+    """Every page state of the pagination pinned to `pages` (a held part's, once the total is known)."""
+    for state in context.page_maker:
+        if isinstance(state[3][1], _Counters):
+            state[3][1].pin(pages)
 
 
 def _collector_class(numbers: _Numbers):
@@ -103,14 +134,14 @@ def _collector_class(numbers: _Numbers):
                     "url", get_url_tuple(value, source_box.style.base_url))
             name = anchor_name_from_token(token)
             if name not in self.target_lookup_items and name in numbers.seeds:
-                return _Foreign(numbers.seeds[name], numbers.local_pages)
+                return _Foreign(numbers.seeds[name], numbers.pages)
             return super().lookup_target(anchor_token, source_box, css_token, parse_again)
 
     return SeededCollector
 
 
 def _seeded(numbers: _Numbers, anchor_name: str) -> dict:
-    return {"pages": [numbers.local_pages], "page": [numbers.seeds[anchor_name]]}
+    return {"pages": [numbers.pages], "page": [numbers.seeds[anchor_name]]}
 
 
 def _uses_counters(content) -> bool:
@@ -154,10 +185,11 @@ def _patched(numbers: _Numbers, layout_document, make_all_pages=None) -> Iterato
 
     def initialize_page_maker(context, root_box):
         first_maker(context, root_box)
-        state = context.page_maker[0][3]
-        state[1]["page"] = [numbers.offset]  # incremented to offset + 1 on the first page
-        state[1]["pages"] = [numbers.local_pages]  # as WeasyPrint sets it after the first loop
+        *first, state, remake = context.page_maker[0]
+        counters = _Counters(state[1], numbers.pages)
+        counters["page"] = [numbers.offset]  # incremented to offset + 1 on the first page
         state[2][-1].add("page")
+        context.page_maker[0] = (*first, (state[0], counters, *state[2:]), remake)
 
     def make_margin_boxes(context, page, state):
         quote_depth, counters, *rest = state
@@ -312,89 +344,3 @@ def _printed(document, out: str, offset: int, pages: int, seeds: Mapping[str, in
     bookmarks = [(page.height, list(page.bookmarks)) for page in document.pages]
     document.write_pdf(out, **options)
     return out, anchors, stand_ins, len(document.pages), bookmarks
-
-
-# -- a part measured and printed in one layout ------------------------------------------------
-
-
-def held(job: dict, fetcher, exchange: Callable[[tuple], dict], options: Callable[[dict], dict]) -> tuple:
-    """Both passes in one process and one layout: the part is laid out (as `measure` lays it
-    out), `exchange` hands the measure to the parent and returns the part's print job (as
-    `pdfrun` makes it: offset, total, pages, seeds, strings, out); the kept layout is then
-    renumbered, only its pages printing a page reference or counter are laid out again, the PDF
-    written as `render_part` writes it (the same result, or the real numbers if it moved); the
-    layout stays in memory until every part is measured (hence `pdfrun.HELD_CHARS`)."""
-    numbers = _Numbers(_StandIns(job.get("expected_pages", 1)))
-    printing: dict = {}
-    start = time.perf_counter()
-
-    def layout_document(html, root_box, context, max_loops=8):
-        import weasyprint.layout as wlayout
-
-        wlayout.initialize_page_maker(context, root_box)
-        pages = list(wlayout.make_all_pages(context, root_box, html, []))
-        for state in context.page_maker:
-            state[3][1]["pages"] = [len(pages)]
-        measure = (len(pages), _laid_anchors(context), _left_strings(pages), time.perf_counter() - start)
-        printing.update(exchange(measure))
-        _renumber(context, printing["offset"])
-        numbers.seeds, numbers.local_pages, numbers.total = printing["seeds"], len(pages), printing["total"]
-        _reseed(context, numbers)
-        _carry(context, printing.get("strings"))
-        wlayout.initialize_page_maker = lambda context, root_box: None  # the measure's, renumbered
-        # The first loop starts from the measure's pages (WeasyPrint's starts from none); a page
-        # whose page counters changed its content is laid out again in the next, as in a print.
-        wlayout.make_all_pages = lambda context, root_box, html, given: make_all_pages(
-            context, root_box, html, given or pages)
-        yield from layout(html, root_box, context, max_loops)
-
-    import weasyprint.document as wdoc
-    import weasyprint.layout as wlayout
-
-    layout, make_all_pages = wdoc.layout_document, wlayout.make_all_pages
-    with _patched(numbers, layout_document):
-        document = _rendered(job, fetcher)
-    return _printed(document, printing["out"], printing["offset"], printing["pages"], printing["seeds"],
-                    options(printing))
-
-
-def _laid_anchors(context) -> dict[str, int]:
-    """The first page (0-based) of every anchor, as the pagination met them."""
-    return {name: index for index, state in enumerate(context.page_maker) for name in state[-1]["anchors"]}
-
-
-def _left_strings(pages) -> dict[str, str]:
-    """The values the named strings are left at after the pages (their last assignment)."""
-    last: dict[str, str] = {}
-    for page in pages:
-        for box in page.descendants():
-            if box.string_set and box.string_set != "none":
-                last.update(box.string_set)
-    return last
-
-
-def _renumber(context, offset: int) -> None:
-    """The pagination's page counters moved by `offset` (as if the part started there)."""
-    seen: set[int] = set()
-    for state in context.page_maker:
-        counters = state[3][1]
-        if id(counters) not in seen and "page" in counters:
-            seen.add(id(counters))
-            counters["page"] = [value + offset for value in counters["page"]]
-
-
-def _reseed(context, numbers: _Numbers) -> None:
-    """The part's targets at their pages in the whole document, and every page reference made
-    again with them; the pages printing a page reference or a page counter (`counter(page)` in
-    the content, now renumbered) are laid out again when the layout is finished."""
-    collector = context.target_collector
-    for name, item in collector.target_lookup_items.items():
-        if item.state == "up-to-date" and name in numbers.seeds:
-            item.cached_page_counter_values = _seeded(numbers, name)
-    for (_, token), item in collector.counter_lookup_items.items():
-        if token != "content" or item.page_maker_index is None:
-            continue
-        if item.missing_target_counters:
-            item.parse_again()
-        if item.missing_target_counters or item.missing_counters:  # a page counter: made again when laid out
-            context.page_maker[item.page_maker_index][-1]["content_changed"] = True

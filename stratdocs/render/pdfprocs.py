@@ -1,6 +1,6 @@
 """PDF jobs in worker processes: at most one busy process per core, each with a time limit.
 
-A job is a whole document or a part of one (`pdfrun`). A *held* part (`pdfparts.held`) is a
+A job is a whole document or a part of one (`pdfrun`). A *held* part (`pdfheld`) is a
 process that lays its part out, sends the measure and waits, holding its layout, for the print
 job the whole document's measures give it (`groups`): the processes of a held document all start
 together, and while they wait they leave their cores to the other jobs.

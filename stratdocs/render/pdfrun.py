@@ -9,7 +9,7 @@ through the caller's process runner in two rounds:
 
 A document short enough to keep its whole layout in memory (`HELD_CHARS`) is *held* instead: its
 parts are measured in round 1 by processes that keep their layout and print from it as soon as
-the document's last part is measured (`pdfparts.held`, `pdfprocs`), saving the print's parsing,
+the document's last part is measured (`pdfheld`, `pdfprocs`), saving the print's parsing,
 styling and most of its layout.
 
 The parts' files are written in one temporary folder (`tempfile.mkdtemp`, in the system's
@@ -33,13 +33,13 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-from stratdocs.render import pdfjoin, pdfparts
+from stratdocs.render import pdfheld, pdfjoin, pdfparts
 
 #: Printing rounds a document in parts may take before it is rendered whole instead.
 ROUNDS = 3
 #: A document of at most this many characters of HTML (about 125 pages) is *held*: each part is
 #: measured and printed by one process from one layout, kept in memory between the rounds
-#: (`pdfparts.held`), so the whole document's layout is in memory at once. A longer one is
+#: (`pdfheld`), so the whole document's layout is in memory at once. A longer one is
 #: measured and printed by separate processes, no more than one part per core in memory at a time.
 HELD_CHARS = 1_000_000
 
@@ -54,7 +54,7 @@ def run_task(job: dict, fetcher, finisher, exchange: Callable[[tuple], dict] | N
     if job["part"] == "measure":
         return pdfparts.measure(job, fetcher)
     if job["part"] == "held":
-        return pdfparts.held(job, fetcher, exchange, lambda printing: _print_options(printing, finisher))
+        return pdfheld.held(job, fetcher, exchange, lambda printing: _print_options(printing, finisher))
     return pdfparts.render_part(job, fetcher, job["offset"], job["total"], job["pages"], job["seeds"],
                                 _print_options(job, finisher))
 
