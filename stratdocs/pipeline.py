@@ -58,6 +58,8 @@ class BuildResult:
     timings: tuple[tuple[str, float], ...] = ()
     #: PDF documents carried over unchanged from the previous output (`--no-pdf`)
     kept: tuple[str, ...] = ()
+    #: PDF documents of `documents` whose inputs had not changed: carried over, not rendered again
+    carried: tuple[str, ...] = ()
 
 
 @dataclass
@@ -231,8 +233,7 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
         pages += rel.endswith(".html")
         if progress:
             progress(rel)
-    documents: tuple[str, ...] = ()
-    kept: tuple[str, ...] = ()
+    documents = kept = carried = ()  # written, kept under --no-pdf, carried over unrendered
     found: list[Finding] = []
     try:
         # What the site makes lives to the end of the build, as the plan does: the collector waits
@@ -243,8 +244,8 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
         if pdf:
             from stratdocs.render.pdf import write_documents
 
-            documents, found = write_documents(project, views, writer, checked.theme, commit=commit,
-                                               progress=pdf_progress, cache=cache)
+            documents, found, carried = write_documents(project, views, writer, checked.theme, commit=commit,
+                                                        progress=pdf_progress, cache=cache)
             start = stages.done("render the PDF documents", start)
         else:  # PDFs built earlier stay (they are not rebuilt: the CLI says so)
             kept = tuple(doc.id for doc in project.config.documents if writer.keep(f"pdf/{doc.id}.pdf", None))
@@ -256,7 +257,7 @@ def build(root: Path, out: Path | None = None, *, pdf: bool = True, use_cache: b
     _save(cache, writer)
     stages.done("swap in the output and save the cache", start)
     return BuildResult(target, pages, documents, tuple(checked.warnings) + tuple(found), tuple(stages.timings),
-                       kept)
+                       kept, carried)
 
 
 def _writer(target: Path, cache: cache_mod.BuildCache):

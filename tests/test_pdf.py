@@ -301,7 +301,7 @@ def test_draft_watermark_letter_paper_logo_and_writer(tmp_path: Path):
     project, views = load(plan.root)
     writer = Writer(plan.root / "site")
     try:
-        assert pdf.write_documents(project, views, writer, commit=COMMIT) == (("pack",), [])
+        assert pdf.write_documents(project, views, writer, commit=COMMIT) == (("pack",), [], ())
         writer.commit()
     except BaseException:
         writer.abort()

@@ -84,3 +84,15 @@ def test_a_pdf_changed_in_the_previous_output_is_rendered_again(plan, rendered):
     target.write_bytes(target.read_bytes().replace(b"%%EOF", b"%%EOF tampered"))
     again, _ = _build(plan)
     assert rendered[-1] == {"ops"} and again == first
+
+
+def test_the_build_says_which_documents_it_carried_over(plan, rendered):
+    """`stratdocs build` names the documents it did not render again, and only those."""
+    first = plan.run("build")
+    assert first.exit_code == 0 and "Carried over" not in first.stderr
+    plan.edit("content/plan.md", "Our headline objective is [[SO1]].", "Our first objective is [[SO1]].")
+    second = plan.run("build")
+    assert second.exit_code == 0 and rendered[-1] == {"pack"}
+    assert "Carried over 1 PDF document whose inputs did not change since the last build: ops" in second.stderr
+    third = plan.run("build", "-q")
+    assert third.exit_code == 0 and "Carried over" not in third.stderr  # -q prints only problems

@@ -35,6 +35,9 @@ def build(opts: Options, out: Path | None, no_pdf: bool, clean: bool, no_cache: 
     warnings = len(result.warnings)
     warn = f" ({plural(warnings, 'warning')}: see stratdocs check)" if warnings else ""
     opts.say(f"Built {result.pages} pages{docs} into {result.output}{warn}")
+    if result.carried:
+        opts.say(f"Carried over {plural(len(result.carried), 'PDF document')} whose inputs did not change since the "
+                 f"last build: {', '.join(result.carried)}")
     if result.kept:
         opts.say(f"Kept {plural(len(result.kept), 'PDF document')} from an earlier build, not rebuilt "
                  f"(--no-pdf): {', '.join(result.kept)}")

@@ -256,7 +256,8 @@ def write_documents(project: Project, views: Views, writer, theme: Theme | None 
     :param progress: called with (document id, pages) as each document is finished.
     :param cache: the build's `BuildCache` (with the `Writer` of a build): a document whose
         inputs did not change is carried over from the previous output (`render.pdfreuse`).
-    :returns: the ids written and the `blocked-fetch` warnings rendering produced.
+    :returns: the ids written, the `blocked-fetch` warnings rendering produced and the ids of
+        the documents carried over unrendered (a subset of the first).
     """
     docs = chosen_documents(project, only)
     theme = theme or resolve_theme(project.config)
@@ -280,7 +281,7 @@ def write_documents(project: Project, views: Views, writer, theme: Theme | None 
         configured = {doc.id for doc in project.config.documents}
         cache.documents = {doc_id: entry for doc_id, entry in cache.documents.items() if doc_id in configured}
     findings = [f for doc in docs for f in blocked_findings(project, doc, blocked[doc.id], theme)]
-    return tuple(doc.id for doc in docs), sorted(set(findings))
+    return tuple(doc.id for doc in docs), sorted(set(findings)), tuple(doc.id for doc in docs if doc.id not in rendered)
 
 
 def write_documents_in_place(project: Project, theme: Theme | None = None, only=None, commit: str = "", *,
@@ -298,7 +299,7 @@ def write_documents_in_place(project: Project, theme: Theme | None = None, only=
     chosen_documents(project, only)  # an unknown name fails before any work
     theme = theme or resolve_theme(cfg)
     writer = InPlaceWriter(target, prune=False)
-    written, findings = write_documents(project, document_views(project, commit), writer, theme, only=only,
+    written, findings, _ = write_documents(project, document_views(project, commit), writer, theme, only=only,
                                         commit=commit, timeout=timeout, progress=progress)
     writer.commit()
     return [target / "pdf" / f"{doc_id}.pdf" for doc_id in written], findings
