@@ -300,6 +300,6 @@ def write_documents_in_place(project: Project, theme: Theme | None = None, only=
     theme = theme or resolve_theme(cfg)
     writer = InPlaceWriter(target, prune=False)
     written, findings, _ = write_documents(project, document_views(project, commit), writer, theme, only=only,
-                                        commit=commit, timeout=timeout, progress=progress)
+                                           commit=commit, timeout=timeout, progress=progress)
     writer.commit()
     return [target / "pdf" / f"{doc_id}.pdf" for doc_id in written], findings

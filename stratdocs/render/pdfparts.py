@@ -12,13 +12,13 @@ A long document is cut at section boundaries into parts that render in parallel 
    single render of the whole document prints them, and no page is laid out again to resolve a
    forward reference (a single render lays out most pages of a board pack three times for that).
 
-A *held* part (`held`: a short document's) does both in one process from one layout: measured,
+A *held* part (`pdfheld`: a short document's) does both in one process from one layout: measured,
 it waits for the numbers, is renumbered, lays out again only its pages printing a page reference
 or counter, and writes the PDF the print would.
 
 The numbers reach WeasyPrint through hooks, installed only while a part renders (`_patched`): a
 target collector that knows the seeded pages, the first page's counter, and the `pages` counter
-of the margin boxes. They use WeasyPrint 70's layout internals; `supported()` says whether the
+of the margin boxes and of every page's content (`_Counters`). They use WeasyPrint 70's layout internals; `supported()` says whether the
 installed WeasyPrint is one they were written for (otherwise documents render in one piece, as
 before).
 
@@ -32,7 +32,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from typing import Callable, Iterator, Mapping
+from typing import Iterator, Mapping
 
 
 #: WeasyPrint versions whose layout internals the hooks were written for.
@@ -175,7 +175,8 @@ def _hooks(offset: int, total: int, seeds: Mapping[str, int], local_pages: int =
 @contextlib.contextmanager
 def _patched(numbers: _Numbers, layout_document, make_all_pages=None) -> Iterator[None]:
     """WeasyPrint's layout hooks installed while a part renders: the seeded target collector, the
-    first page's counter at `numbers.offset`, the margin boxes' `pages` at `numbers.total`."""
+    first page's counter at `numbers.offset`, the margin boxes' `pages` at `numbers.total` and
+    the pages' own `pages` pinned to `numbers.pages`."""
     import weasyprint.document as wdoc
     import weasyprint.layout as wlayout
 
