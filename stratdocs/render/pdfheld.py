@@ -36,7 +36,7 @@ def held(job: dict, fetcher, exchange: Callable[[tuple], dict], options: Callabl
         measure = (len(pages), _laid_anchors(context), _left_strings(pages), time.perf_counter() - start)
         printing.update(exchange(measure))
         _renumber(context, printing["offset"])
-        numbers.seeds, numbers.local_pages, numbers.total = printing["seeds"], len(pages), printing["total"]
+        numbers.seeds, numbers.total = printing["seeds"], printing["total"]
         _pin_pages(context, numbers.pages)
         _reseed(context, numbers)
         _carry(context, printing.get("strings"))

@@ -18,9 +18,9 @@ or counter, and writes the PDF the print would.
 
 The numbers reach WeasyPrint through hooks, installed only while a part renders (`_patched`): a
 target collector that knows the seeded pages, the first page's counter, and the `pages` counter
-of the margin boxes and of every page's content (`_Counters`). They use WeasyPrint 70's layout internals; `supported()` says whether the
-installed WeasyPrint is one they were written for (otherwise documents render in one piece, as
-before).
+of the margin boxes and of every page's content (`_Counters`). They use WeasyPrint 70's layout
+internals; `supported()` says whether the installed WeasyPrint is one they were written for
+(otherwise documents render in one piece, as before).
 
 A printed page number in a part that differs from what the measure promised (a cross-reference
 whose digits moved a line break, say) is detected: the part reports its real numbers instead of
@@ -63,14 +63,14 @@ class _Foreign:
 class _Numbers:
     """What the hooks number a part with; a held part's are swapped between its measure and its print."""
 
-    def __init__(self, seeds: Mapping[str, int], local_pages: int = 0, offset: int = 0, total: int = 0):
-        self.seeds, self.local_pages, self.offset, self.total = seeds, local_pages, offset, total
+    def __init__(self, seeds: Mapping[str, int], offset: int = 0, total: int = 0):
+        self.seeds, self.offset, self.total = seeds, offset, total
 
     @property
     def pages(self) -> int:
         """What `counter(pages)` prints: the whole document's page count, or, while measuring, a
         stand-in as wide as it is expected to be (`_StandIns`)."""
-        return self.total or getattr(self.seeds, "page", 0) or self.local_pages
+        return self.total or getattr(self.seeds, "page", 0)
 
 
 class _Counters(dict):
@@ -151,12 +151,10 @@ def _uses_counters(content) -> bool:
 
 
 @contextlib.contextmanager
-def _hooks(offset: int, total: int, seeds: Mapping[str, int], local_pages: int = 0,
-           max_loops: int | None = None, strings: Mapping[str, str] | None = None,
-           found: dict | None = None) -> Iterator[None]:
-    """WeasyPrint lays out the next document as pages offset+1.. of a total-page document (of
-    which it is expected to be `local_pages` pages), its named strings (CSS `string-set`) as the
-    parts before left them (`strings`: the running header of a part that starts inside a
+def _hooks(offset: int, total: int, seeds: Mapping[str, int], max_loops: int | None = None,
+           strings: Mapping[str, str] | None = None, found: dict | None = None) -> Iterator[None]:
+    """WeasyPrint lays out the next document as pages offset+1.. of a total-page document, its
+    named strings (CSS `string-set`) as the parts before left them (`strings`: the running header of a part that starts inside a
     section names that section); `found` receives the values the part leaves them at."""
     import weasyprint.document as wdoc
 
@@ -168,7 +166,7 @@ def _hooks(offset: int, total: int, seeds: Mapping[str, int], local_pages: int =
         if found is not None:
             found.update(_last_strings(context.string_set))
 
-    with _patched(_Numbers(seeds, local_pages, offset, total), layout_document):
+    with _patched(_Numbers(seeds, offset, total), layout_document):
         yield
 
 
@@ -248,10 +246,10 @@ def _anchors(document) -> dict[str, int]:
 
 
 def layout(job: dict, fetcher, offset: int = 0, total: int = 0, seeds: Mapping[str, int] | None = None,
-           local_pages: int = 0, max_loops: int | None = None, found: dict | None = None):
+           max_loops: int | None = None, found: dict | None = None):
     """The part laid out (a WeasyPrint `Document`), numbered from `offset + 1` of `total` pages,
     its named strings starting as `job["strings"]` leaves them."""
-    with _hooks(offset, total, {} if seeds is None else seeds, local_pages, max_loops, job.get("strings"), found):
+    with _hooks(offset, total, {} if seeds is None else seeds, max_loops, job.get("strings"), found):
         return _rendered(job, fetcher)
 
 
@@ -330,7 +328,7 @@ def render_part(job: dict, fetcher, offset: int, total: int, pages: int, seeds: 
         part's real anchors, [], its real page count, []) when its layout did not come out as
         measured.
     """
-    return _printed(layout(job, fetcher, offset, total, seeds, pages), job["out"], offset, pages, seeds, options)
+    return _printed(layout(job, fetcher, offset, total, seeds), job["out"], offset, pages, seeds, options)
 
 
 def _printed(document, out: str, offset: int, pages: int, seeds: Mapping[str, int], options: dict) -> tuple:
