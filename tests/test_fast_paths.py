@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from markupsafe import Markup, escape
 
 from stratdocs.render.charts.svg import attribute, coord
-from stratdocs.render.views.twin import rebase_svg_links
+from stratdocs.render.views.documents import rebase_svg_links
 
 _SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 _SVG_LINK = re.compile(r'((?:xlink:)?href=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|/|\.\./)')

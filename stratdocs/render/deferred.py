@@ -120,7 +120,7 @@ class _Stoppable:
     def render(self, output, view) -> str:
         import jinja2
 
-        from stratdocs.render.views.twin import rebase_svg_links
+        from stratdocs.render.views.documents import rebase_svg_links
         from stratdocs.theme import template_error
 
         renderer = self._renderer

@@ -76,6 +76,7 @@ def write_outputs(outputs, is_unchanged: Callable, base: str, writer, cache: Bui
         # Compiled here once, inherited by every worker (and kept for the preview's next rebuild);
         # a build with a few pages to make compiles only the templates they use, as it goes.
         renderer.compile_all()
+        views.complete()  # and every view model's class imported (`ViewsCore`), not once per worker
 
     def compute(number: int) -> tuple[int, Computed]:
         output, previous = todo[number]

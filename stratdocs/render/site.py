@@ -15,7 +15,7 @@ from itertools import chain
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import jinja2
 
@@ -33,11 +33,14 @@ from stratdocs.render.memory import GRAPH, PLAN, Memory, owner_id, plan_state
 from stratdocs.render.pages import write_outputs
 from stratdocs.render.viewmemo import EntityMemo, keeping, remember
 from stratdocs.render.urls import REPORT_PAGES, index_path, matrix_path
-from stratdocs.render.views import Crumb, Page, Views, link_body
-from stratdocs.render.views.common import NotFoundView, not_found_base
-from stratdocs.render.views.matrix import shown_spec
-from stratdocs.render.views.twin import documents_page, rebase_svg_links, twin_page, twin_view
+from stratdocs.render.views import Crumb, Page, link_body
+from stratdocs.render.views.common import NotFoundView, not_found_base, shown_spec
+from stratdocs.render.views.core import ViewsCore
+from stratdocs.render.views.documents import documents_page, rebase_svg_links, twin_page
 from stratdocs.theme import Theme, resolve as resolve_theme, static_files, template_error
+
+if TYPE_CHECKING:
+    from stratdocs.render.views import Views
 
 
 def page_base(fingerprint: str, renderer: "SiteRenderer", extra_context: dict | None) -> str:
@@ -172,20 +175,20 @@ class SiteRenderer:
         home = Crumb(_("Home"), "index.html")
         scorecard = REPORT_PAGES["scorecard"]
         yield Output(scorecard, "scorecard.html",
-                     Page(scorecard, _("KPI scorecard"), "scorecard", (home, Crumb(_("KPI scorecard")))), views.scorecard,
-                     first=True)
+                     Page(scorecard, _("KPI scorecard"), "scorecard", (home, Crumb(_("KPI scorecard")))),
+                     lambda: views.scorecard(), first=True)
         roadmap = REPORT_PAGES["roadmap"]
         # The roadmap shows every initiative and operational plan with what each serves.
         yield Output(roadmap, "roadmap.html", Page(roadmap, _("Roadmap"), "roadmap", (home, Crumb(_("Roadmap")))),
-                     views.roadmap, reads=self.everything, first=True)
+                     lambda: views.roadmap(), reads=self.everything, first=True)
         yield from self._matrix_outputs(home)
         alignment = REPORT_PAGES["alignment"]
         yield Output(alignment, "alignment.html",
                      Page(alignment, _("Alignment report"), "alignment", (home, Crumb(_("Alignment report")))),
-                     views.alignment, reads=self.everything, first=True)
+                     lambda: views.alignment(), reads=self.everything, first=True)
         actions = REPORT_PAGES["actions"]
         yield Output(actions, "actions.html", Page(actions, _("Open actions"), "actions", (home, Crumb(_("Open actions")))),
-                     views.open_actions)
+                     lambda: views.open_actions())
         yield from self._owner_outputs(home)
         yield from self._twins()
         yield from self._search(home)
@@ -203,7 +206,7 @@ class SiteRenderer:
         matrices = REPORT_PAGES["matrices"]
         yield Output(matrices, "matrices.html",
                      Page(matrices, _("Traceability matrices"), "matrices", (home, Crumb(_("Traceability matrices")))),
-                     views.matrix_list, reads=graph)
+                     lambda: views.matrix_list(), reads=graph)
         for spec in self.project.config.matrices:
             if matrix_path(spec.id) in self.carried and matrix_path(spec.id, "csv") in self.carried:
                 continue
@@ -225,7 +228,7 @@ class SiteRenderer:
         _ = views.ui.gettext
         owners = REPORT_PAGES["owners"]
         yield Output(owners, "owners.html", Page(owners, _("Owners"), "owners", (home, Crumb(_("Owners")))),
-                     views.owners_index, reads=self.everything, first=True)
+                     lambda: views.owners_index(), reads=self.everything, first=True)
         for owner, page in views.owner_pages(skip=self.carried):
             yield Output(page.path, "owner.html", page, lambda k=owner.key: views.owner(k),
                          reads=frozenset((owner_id(owner.key),)))
@@ -241,6 +244,8 @@ class SiteRenderer:
                          first=True, fingerprinted=False)
 
     def _twin(self, spec):
+        from stratdocs.render.views.twin import twin_view  # every section's view models: only to make a twin
+
         with keeping(self.views):
             return twin_view(self.views, spec)
 
@@ -330,7 +335,7 @@ def _copy_files(writer, theme: Theme, project: Project) -> None:
 def write_site(project: Project, writer, theme: Theme | None = None, *, commit: str = "", cache: BuildCache | None = None,
                memory: Memory | None = None, progress: Callable[[str], None] | None = None,
                extra_context: dict | None = None, deferred=None) -> Views:
-    """Render and write every page, static file and asset. Returns the views (for PDFs).
+    """Render and write every page, static file and asset; the views (a `ViewsCore` while no page was made).
 
     :param writer: the one owner of output paths (`Writer` or `InPlaceWriter`).
     :param theme: the resolved theme (by default the project's).
@@ -346,7 +351,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     theme = theme or resolve_theme(project.config)
     cache, tables = cache if cache is not None else BuildCache(), memory.kept if memory is not None else None  # `reuse`
     spec = reuse.renderer_spec(project, sitemap := reuse.site_map(project, tables), tables)
-    views = Views(project, spec.make, commit, charts=cache, sitemap=sitemap)
+    views = ViewsCore(project, spec.make, commit, charts=cache, sitemap=sitemap)
     bodies, unclean = reuse.bodies(project, spec, cache, tables)
     views.set_bodies(bodies, unclean)
     fingerprint = theme_fingerprint(theme)

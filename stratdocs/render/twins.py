@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from stratdocs.cache import BuildCache
 from stratdocs.config import DocumentSpec
@@ -20,9 +20,11 @@ from stratdocs.project import Project
 from stratdocs.render.environment import make_environment
 from stratdocs.render.pages import page_fingerprint
 from stratdocs.render.views.interface import Interface, use as use_interface
-from stratdocs.render.views import Views
-from stratdocs.render.views.twin import documents_page, documents_view
+from stratdocs.render.views.documents import documents_page, documents_view
 from stratdocs.theme import Theme
+
+if TYPE_CHECKING:
+    from stratdocs.render.views import Views
 
 
 def pdf_page_count(data: bytes) -> int | None:

@@ -59,7 +59,9 @@ class EntityMemo:
         self.encode = encode
         self.views = views
         self.charts = charts if charts is not None else {}
-        self.compute = views.entity
+        #: the views' own `entity`, taken when first needed (`_compute`): a light `ViewsCore`
+        #: becomes a `Views` only then
+        self.compute = None
         #: `kept`, or (a build) what loads it from the cache when first needed (`kept`)
         self._kept_views = (None if callable(kept) else kept) if changed is not None else {}
         self._load_kept = kept if callable(kept) and changed is not None else None
@@ -89,7 +91,7 @@ class EntityMemo:
             outer = tracker.suspend()
             tracker.start()
             try:
-                view = self.compute(entity)
+                view = self._compute(entity)
             finally:
                 full, shown = tracker.stop()
                 tracker.resume(outer)
@@ -101,6 +103,12 @@ class EntityMemo:
         for item in hit[2]:
             tracker.shown(item)
         return hit[0]
+
+    def _compute(self, entity: Entity):
+        if self.compute is None:
+            self.views.complete()
+            self.compute = type(self.views).entity.__get__(self.views)  # not the memo standing in for it
+        return self.compute(entity)
 
     def _valid(self, full, shown) -> bool:
         return not self.changed.intersection(full) and not self.changed_refs.intersection(shown)

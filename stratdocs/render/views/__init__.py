@@ -8,17 +8,22 @@ by what they describe:
 - `kpi`, `entity`, `matrix`, `reports`, `owners`: the pages of the site;
 - `document` and `selection`: PDF documents (which items a document shows, where its links go).
 
-`Views` is the one object site and PDF rendering ask for view models.
+`Views` (`full`) is the one object site and PDF rendering ask for view models. Importing this
+package does not import it: `from stratdocs.render.views import Views` does (`__getattr__`), and
+a `ViewsCore` made alone becomes one when a page's view model is first asked of it.
 """
 
 from __future__ import annotations
 
 from stratdocs.render.views.common import Crumb, Fact, Group, ItemRef, Page, Traced, link_body
-from stratdocs.render.views.execution import ExecutionViews
-from stratdocs.render.views.owners import OwnerViews
 
 __all__ = ["Crumb", "Fact", "Group", "ItemRef", "Page", "Traced", "Views", "link_body"]
 
 
-class Views(ExecutionViews, OwnerViews):
-    """Builds the view model of every page from one loaded project (see `ViewsCore` for its arguments)."""
+def __getattr__(name: str):
+    """`Views`, imported when it is first asked for (the package's other names are light)."""
+    if name == "Views":
+        from stratdocs.render.views.full import Views
+
+        return Views
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

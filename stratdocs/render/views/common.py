@@ -8,18 +8,19 @@ rendered (site) or turns it into an in-document anchor (PDF), so one view model 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
 from stratdocs.assets import logo_rel
+from stratdocs.config import MatrixSpec
 from stratdocs.health import HEALTH_WORDS, HEALTHS
 from stratdocs.i18n import N_
 from stratdocs.render.markdown import resolve_links
 from stratdocs.render.urls import root_of
-from stratdocs.render.views.interface import _
+from stratdocs.render.views.interface import _, current
 
 #: Facts whose value is a date or a short token: printed on one line (issue 12: dates broke at the hyphen).
 NOWRAP_FACTS = frozenset({"status", "date", "review_by", "updated", "runs", "budget", "period"})
@@ -220,3 +221,11 @@ def not_found_base(base_url: str, preview: bool = False) -> str:
 def logo_path(logo: str, content_dir: str) -> str:
     """The site path of the configured logo (`assets/logo.svg`), or '' for none."""
     return f"assets/{logo_rel(logo, content_dir)}" if logo else ""
+
+
+def shown_spec(spec: MatrixSpec, ui=None) -> MatrixSpec:
+    """`spec` with its title and description in the language of `ui` (default: the build's). The
+    built-in matrices' English words are in the catalogs; a plan's own words stay as written."""
+    ui = ui or current()
+    return replace(spec, title=ui.gettext(spec.title) if spec.title else "",
+                   description=ui.gettext(spec.description) if spec.description else "")

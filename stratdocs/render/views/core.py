@@ -23,6 +23,8 @@ from stratdocs.numbers import format_date
 from stratdocs.i18n import N_
 from stratdocs.model import KIND_FOLDERS, KINDS, Entity
 from stratdocs.render.views.interface import Interface, current
+from stratdocs import owners as owners_mod
+from stratdocs.owners import Owner
 from stratdocs.project import Project
 from stratdocs.render import charts
 from stratdocs.render.memory import Reads
@@ -43,7 +45,19 @@ _PERSPECTIVE_WORDS = (N_("Financial"), N_("Customer"), N_("Internal processes"),
 
 
 class ViewsCore:
-    """The shared state of the view models of one loaded project."""
+    """The shared state of the view models of one loaded project.
+
+    Made alone (`render.site.write_site`), it is what a build needs before it knows which pages
+    to compute: item references, pages, breadcrumbs, the site context. The view models of the
+    pages themselves live in the mixins `Views` is made of (`views.full`), whose 100-odd frozen
+    dataclasses take a tenth of a second to import: a warm build that carries every page over
+    never imports them. The first time anything else is asked of it (`views.kpi_detail`), the
+    object becomes a `Views` (`complete`): the same object, with the same state, and every
+    method of the full class.
+    """
+
+    #: whether this object is a whole `Views` already (`complete`)
+    _complete = False
 
     def __init__(self, project: Project, renderer_factory: Callable[[], MarkdownRenderer] | None = None,
                  commit: str = "", charts=None, sitemap: SiteMap | None = None):
@@ -83,6 +97,20 @@ class ViewsCore:
         self.rows_memo: dict | None = None
         #: the interface's words in the plan's language (set by the renderer from its theme)
         self.ui: Interface = Interface(language=project.config.language, terms=project.config.terms)
+
+    def complete(self) -> None:
+        """Make this object a `Views` (see the class), before a page's view model is asked for."""
+        if not self._complete:
+            from stratdocs.render.views.full import Views
+
+            self.__class__ = Views
+
+    def __getattr__(self, name: str):
+        """Only for a name the object does not have: the rest of `Views` is brought in once."""
+        if self._complete or name.startswith("__"):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        self.complete()
+        return getattr(self, name)
 
     @cached_property
     def matrices(self) -> dict:
@@ -214,6 +242,20 @@ class ViewsCore:
         crumbs.extend(Crumb(part) for part in parts[1:-1])
         crumbs.append(Crumb(entity.id))
         return tuple(crumbs)
+
+    @cached_property
+    def owners(self) -> tuple[Owner, ...]:
+        """Every owner with their items and needs (`stratdocs.owners.collect`)."""
+        return owners_mod.collect(self.plan, self.project.findings, self.project.health_of)
+
+    def owner_pages(self, skip: frozenset[str] = frozenset()) -> list[tuple[Owner, Page]]:
+        """Each owner with the `Page` of their page (but those whose page is in `skip`)."""
+        index = REPORT_PAGES["owners"]
+        crumbs = (Crumb(self.ui.gettext("Home"), HOME), Crumb(self.ui.gettext("Owners"), index))
+        paths = self.sitemap.owners
+        return [(o, Page(paths[o.key], o.name, "owners", crumbs + (Crumb(o.name),),
+                         self.ui.gettext("What %(owner)s owns in the plan and what needs them.") % {"owner": o.name}))
+                for o in self.owners if not skip or paths[o.key] not in skip]
 
     def page_for(self, entity: Entity) -> Page:
         """The page of a file-level item."""

@@ -33,6 +33,7 @@ from stratdocs.render.views.interface import _, ngettext
 from stratdocs.render.views.kpi import Actual
 from stratdocs.render.views.execution import ActionsView, RiskRegisterView
 from stratdocs.render.views.matrix import MatrixView
+from stratdocs.render.views.documents import FRONT_MATTER, shown_document  # noqa: F401  (tests take it from here)
 from stratdocs.render.views.document_parts import (ChangesView, ContentsEntry, ContentsItem, ContentsView,
                                                    CoverView, EntitiesView, EntityBlock, Section, changes_view,
                                                    matrix_groups)
@@ -48,8 +49,6 @@ SECTION_TITLES = {
     "pages": N_("Appendix"), "alignment": N_("Alignment report"), "changes": N_("Changes"),
     "roadmap": N_("Roadmap"), "risks": N_("Risk register"), "actions": N_("Open actions"),
 }
-#: Sections without a number that are not part of the contents.
-FRONT_MATTER = ("cover", "contents")
 #: Traced-from lists of nested items longer than this are shown as a count.
 NESTED_LIST = 8
 NESTED_LABELS = (KIND_LABELS["task"][1], KIND_LABELS["operational-objective"][1])
@@ -72,12 +71,6 @@ KPI_SITE_FACTS = ("tags", "updated", "measures")  # "Traces to" starts with what
 EXECUTION_SECTIONS = ("risks", "actions")
 #: Facts for the plan's editors, not its readers: left out of PDF documents.
 EDITOR_FACTS = frozenset(("Data file",))
-
-
-def shown_document(spec: DocumentSpec) -> DocumentSpec:
-    """`spec` with its title and subtitle in the build's language: the default board pack's
-    English words are in the catalogs; a plan's own words stay as written (as for matrices)."""
-    return replace(spec, title=_(spec.title) if spec.title else "", subtitle=_(spec.subtitle) if spec.subtitle else "")
 
 
 class DocumentViews:

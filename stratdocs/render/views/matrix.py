@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from stratdocs.config import MatrixSpec
 from stratdocs.i18n import N_
 from stratdocs.render.views.interface import _, current, ngettext
 from stratdocs.render.urls import matrix_path
-from stratdocs.render.views.common import ItemRef
+from stratdocs.render.views.common import ItemRef, shown_spec
 from stratdocs.render.views.entity import EntityViews
 
 #: Matrices with more cells than this are shown as lists of links on the web (the CSV is complete).
@@ -128,14 +128,6 @@ class MatrixListView:
 LEVEL_AXES = {"strategic": N_("Strategic %(kinds)s"), "operational": N_("Operational %(kinds)s")}
 #: Languages whose nouns keep their capital inside a sentence.
 NOUN_CAPITALS = ("de", "lb")
-
-
-def shown_spec(spec: MatrixSpec, ui=None) -> MatrixSpec:
-    """`spec` with its title and description in the language of `ui` (default: the build's). The
-    built-in matrices' English words are in the catalogs; a plan's own words stay as written."""
-    ui = ui or current()
-    return replace(spec, title=ui.gettext(spec.title) if spec.title else "",
-                   description=ui.gettext(spec.description) if spec.description else "")
 
 
 def in_sentence(label: str) -> str:

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 
-from stratdocs import owners as owners_mod
 from stratdocs.findings import Severity
 from stratdocs.model import KIND_LABELS
-from stratdocs.render.urls import REPORT_PAGES
-from stratdocs.render.views.common import HOME, Crumb, HealthCount, ItemRef, Page, health_counts
+from stratdocs.render.views.common import HealthCount, ItemRef, health_counts
 from stratdocs.render.views.interface import _, ngettext
 from stratdocs.render.views.reports import SEARCH_TEXT, FindingView, ReportViews
 
@@ -91,20 +88,6 @@ class OwnersIndexView:
 
 class OwnerViews(ReportViews):
     """The owners index and one page per owner."""
-
-    @cached_property
-    def owners(self) -> tuple[owners_mod.Owner, ...]:
-        """Every owner with their items and needs (`stratdocs.owners.collect`)."""
-        return owners_mod.collect(self.plan, self.project.findings, self.project.health_of)
-
-    def owner_pages(self, skip: frozenset[str] = frozenset()) -> list[tuple[owners_mod.Owner, Page]]:
-        """Each owner with the `Page` of their page (but those whose page is in `skip`)."""
-        index = REPORT_PAGES["owners"]
-        crumbs = (Crumb(_("Home"), HOME), Crumb(_("Owners"), index))
-        paths = self.sitemap.owners
-        return [(o, Page(paths[o.key], o.name, "owners", crumbs + (Crumb(o.name),),
-                         _("What %(owner)s owns in the plan and what needs them.") % {"owner": o.name}))
-                for o in self.owners if not skip or paths[o.key] not in skip]
 
     def owner(self, key: str) -> OwnerView:
         """The page of the owner with identity `key` (`owners.owner_key`)."""

@@ -1,4 +1,4 @@
-"""View models of the HTML twins of PDF documents and of the Documents page (SPEC §13).
+"""View models of the HTML twins of PDF documents (SPEC §13).
 
 A twin is the site page `documents/ID.html` of a configured document: the same sections in the
 same order as its PDF, made by the same `DocumentViews`, printed by the same section templates
@@ -6,16 +6,10 @@ same order as its PDF, made by the same `DocumentViews`, printed by the same sec
 item goes to the item's own site page (where it has its full detail and backlinks), a link to a
 report the document contains (scorecard, roadmap, a matrix, the alignment report) stays in the
 page, anything else goes to the site page. The cover becomes the page header and the contents an
-in-page table of contents.
-
-The Documents page lists every document with its title, subtitle, date, page count and links to
-its PDF and its twin. The page count is that of the PDF in the output (`pdf_pages`); without one
-the page says "PDF not built" and links no file.
+in-page table of contents. The twins' pages and the Documents page are in `documents`.
 """
 
 from __future__ import annotations
-
-import re
 
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,23 +17,15 @@ from pathlib import Path
 from markupsafe import Markup
 
 from stratdocs.config import DocumentSpec
-from stratdocs.i18n import N_
 from stratdocs.numbers import format_date
-from stratdocs.render.views.interface import _, ngettext
 from stratdocs.render.markdown import resolve_links
-from stratdocs.render.urls import REPORT_PAGES, document_path, root_of
+from stratdocs.render.urls import document_path, root_of
 from stratdocs.render.views import Views
-from stratdocs.render.views.common import HOME, Crumb, Page
-from stratdocs.render.views.document import FRONT_MATTER, DocumentViews, shown_document
+from stratdocs.render.views.document import FRONT_MATTER, DocumentViews
 from stratdocs.render.views.document_parts import (ContentsEntry, ContentsView, CoverView, EntitiesView,
                                                    Section)
 from stratdocs.render.views.selection import (_FRAGMENT_RE, _ID_RE, MATRIX_PREFIX, PAGE_SUFFIX, SECTION_PAGES,
                                               Links, anchor, section_anchor)
-
-#: The Documents page's title (and navigation label).
-DOCUMENTS_TITLE = N_("Documents")
-#: What the Documents page says of a document whose PDF is not in the output.
-NOT_BUILT = N_("PDF not built")
 
 
 @dataclass(frozen=True)
@@ -86,46 +72,6 @@ class TwinView:
     commit: str                 #: the source revision (`commit` in the section templates)
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentEntry:
-    """One document on the Documents page."""
-
-    id: str
-    title: str
-    subtitle: str
-    confidential: str
-    date: str                   #: ISO date (the `datetime` attribute)
-    date_text: str              #: the date for readers
-    pages: int | None           #: the PDF's page count, None when no PDF is in the output
-    pages_text: str             #: "24 pages" or "PDF not built"
-    pdf_href: str               #: site path of the PDF, '' when it is not built
-    twin_href: str              #: site path of the twin
-    sections_text: str          #: "12 sections"
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentsView:
-    """The template context `view` of `documents.html`."""
-
-    entries: tuple[DocumentEntry, ...]
-    date_text: str
-
-
-def documents_page() -> Page:
-    """The Documents page."""
-    path = REPORT_PAGES["documents"]
-    return Page(path, _(DOCUMENTS_TITLE), "documents", (Crumb(_("Home"), HOME), Crumb(_(DOCUMENTS_TITLE))),
-                _("Every document of the plan as a PDF and as a web page"))
-
-
-def twin_page(spec: DocumentSpec) -> Page:
-    """The twin page of one document."""
-    spec = shown_document(spec)
-    return Page(document_path(spec.id), spec.title, "documents",
-                (Crumb(_("Home"), HOME), Crumb(_(DOCUMENTS_TITLE), REPORT_PAGES["documents"]), Crumb(spec.title)),
-                spec.subtitle)
-
-
 def twin_view(views: Views, spec: DocumentSpec) -> TwinView:
     """The twin of one document: its PDF's sections with site links."""
     document = DocumentViews(views, spec, Path(views.project.config.content_path / "assets"))
@@ -164,46 +110,3 @@ def _for_screen(section: Section) -> Section:
             block = replace(block, view=replace(block.view, execution=replace(panel, own_actions=actions)))
         blocks.append(block)
     return replace(section, view=replace(view, blocks=tuple(blocks)))
-
-
-def documents_view(views: Views, pdf_pages: dict[str, int]) -> DocumentsView:
-    """The Documents page: every configured document, with the page count of its PDF where the
-    output has one (`pdf_pages`: document id -> pages)."""
-    language = views.project.config.language
-    day = format_date(views.as_of, language)
-    entries = []
-    for spec in map(shown_document, views.project.config.documents):
-        pages = pdf_pages.get(spec.id)
-        numbered = sum(1 for key in dict.fromkeys(spec.sections) if key not in FRONT_MATTER)
-        entries.append(DocumentEntry(
-            spec.id, spec.title, spec.subtitle, spec.confidential, views.as_of.isoformat(), day, pages,
-            ngettext("%(num)d page", "%(num)d pages", pages) if pages is not None else _(NOT_BUILT),
-            f"pdf/{spec.id}.pdf" if pages is not None else "", document_path(spec.id),
-            ngettext("%(num)d section", "%(num)d sections", numbered)))
-    return DocumentsView(tuple(entries), day)
-
-
-_SVG_START = re.compile(r"<svg\b")
-_SVG_LINK = re.compile(r'((?:xlink:)?href=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|/|\.\./)')
-
-
-def rebase_svg_links(html: str, root: str) -> str:
-    """Links inside inline SVG charts (the strategy map) are written from the site's root; a
-    twin page lives one folder down, so they get the page's `root` (e.g. `../`) in front."""
-    if not root:
-        return html
-    out, pos = [], 0
-    while (start := html.find("<svg", pos)) >= 0:
-        end = html.find("</svg>", start)
-        if end < 0:
-            break
-        if _SVG_START.match(html, start):  # `<svg` as a whole tag name (`<svg\b`)
-            end += len("</svg>")
-            chart = html[start:end]
-            out += [html[pos:start], _SVG_LINK.sub(lambda k: k.group(1) + root, chart) if "href" in chart else chart]
-            pos = end
-        else:
-            out.append(html[pos:start + 1])
-            pos = start + 1
-    out.append(html[pos:])
-    return "".join(out)
