@@ -119,7 +119,7 @@ def preflight(project: project_mod.Project, probe: bool = True, tables: dict | N
     found: list[Finding] = []
     if theme.own_dirs:  # the built-in theme's catalogs and templates are tested by the suite
         from stratdocs.i18n import CatalogError
-        from stratdocs.render.environment import make_environment  # imports every view model
+        from stratdocs.render.environment import make_environment  # Jinja: only for a theme of its own
         from stratdocs.theme_env import check_templates
 
         try:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from stratdocs import workers
 from stratdocs.cache import BuildCache
-from stratdocs.render import charts
 
 #: From this many charts to make, they are made in worker processes first.
 PARALLEL_MIN = 200
@@ -34,6 +33,8 @@ def make_kpi_charts(views, cache: BuildCache, every_page: bool) -> int:
     todo = list(dict(todo).items())  # a chart asked for twice is made once
     if len(todo) < PARALLEL_MIN or workers.count() < 2:
         return 0  # the pages make them as they go: workers would cost more than they save
+
+    from stratdocs.render import charts
 
     def make(item: tuple[str, dict]) -> str:
         return str(charts.kpi_chart(**item[1]))

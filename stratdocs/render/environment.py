@@ -2,8 +2,8 @@
 
 Templates print view models; the few filters here only format: `url` turns a site path into a
 link from the page being rendered (site pages have a `page` in their context) or into an
-in-document anchor (PDF documents have `links`), `css_string` quotes text for CSS, and
-`long_date` writes a date for a board.
+in-document anchor (PDF documents have `links`), `css_string` quotes text for CSS (it lives in
+`pdf_text`, which prints the PDFs' generated words), and `long_date` writes a date for a board.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from stratdocs import __version__, i18n
 from stratdocs.theme import Theme, environment, static_files
+from stratdocs.render.pdf_text import css_string
 from stratdocs.render.views.status_words import severity_word, status_word
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -27,16 +28,6 @@ def _url(ctx, path: str | None) -> str | None:
     if links is not None:
         return links.href(path)
     return ctx["page"].root + path if path is not None else ""
-
-
-def css_string(value: object) -> Markup:
-    """A quoted CSS string that nothing can break out of: every character but letters, digits
-    and spaces is written as a CSS escape (so `"`, `\\` and `</style>` are harmless)."""
-    out = ['"']
-    for ch in str(value):
-        out.append(ch if ch.isascii() and (ch.isalnum() or ch == " ") else f"\\{ord(ch):x} ")
-    out.append('"')
-    return Markup("".join(out))
 
 
 def long_date(value: date) -> str:

@@ -57,6 +57,15 @@ class Memory:
     #: over keeps that very record, which `snapshot` then writes as the row, not sorted again
     read_rows: dict = field(default_factory=dict)
 
+    def environment(self, theme, config, fingerprint: str):
+        """The compiled Jinja environment of the last rebuild while the theme (`fingerprint`) and
+        config are the same, else a new one (kept in `env` by `render.site.write_site`)."""
+        if self.env and self.env[0] == (fingerprint, config):
+            return self.env[1]
+        from stratdocs.render.environment import make_environment
+
+        return make_environment(theme, config.language)
+
     def snapshot(self, guard: str) -> dict:
         """What a later build in another process needs to skip unchanged pages, as plain data
         (saved in the signed on-disk cache): digests of every item's state, reference and body,

@@ -16,12 +16,21 @@ from datetime import date
 from markupsafe import Markup
 
 from stratdocs.numbers import format_date
-from stratdocs.render.environment import css_string
 from stratdocs.render.views.interface import Interface
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 #: What each placeholder of a CSS message stands for.
 _COUNTERS = {"page": "counter(page)", "pages": "counter(pages)", "target": "target-counter(attr(href), page)"}
+
+
+def css_string(value: object) -> Markup:
+    """A quoted CSS string that nothing can break out of: every character but letters, digits
+    and spaces is written as a CSS escape (so `"`, `\\` and `</style>` are harmless)."""
+    out = ['"']
+    for ch in str(value):
+        out.append(ch if ch.isascii() and (ch.isalnum() or ch == " ") else f"\\{ord(ch):x} ")
+    out.append('"')
+    return Markup("".join(out))
 
 
 def css_content(text: str) -> Markup:

@@ -12,18 +12,16 @@ import functools
 import hashlib
 import json
 from itertools import chain
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from contextlib import contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterator
 
-import jinja2
-
 from stratdocs import matrices as matrices_mod
 from stratdocs.cache import BuildCache, digest
+from stratdocs.i18n import translations
 from stratdocs.model import KIND_FOLDERS
 from stratdocs.project import Project
-from stratdocs.render.environment import make_environment
 from stratdocs.render.pdf_text import PrintText
 from stratdocs.render.views.interface import Interface, use as use_interface
 from stratdocs.render import ahead, reuse
@@ -31,15 +29,17 @@ from stratdocs.render.bodies import renderer_spec  # noqa: F401  (render.pdf and
 from stratdocs.render.deferred import bind as bind_deferred
 from stratdocs.render.memory import GRAPH, PLAN, Memory, owner_id, plan_state
 from stratdocs.render.pages import write_outputs
-from stratdocs.render.viewmemo import EntityMemo, keeping, remember
+from stratdocs.render.viewmemo import EntityMemo, LazyCharts, keeping, remember
 from stratdocs.render.urls import REPORT_PAGES, index_path, matrix_path
 from stratdocs.render.views import Crumb, Page, link_body
 from stratdocs.render.views.common import NotFoundView, not_found_base, shown_spec
 from stratdocs.render.views.core import ViewsCore
 from stratdocs.render.views.documents import documents_page, rebase_svg_links, twin_page
-from stratdocs.theme import Theme, resolve as resolve_theme, static_files, template_error
+from stratdocs.theme import Theme, resolve as resolve_theme, static_files
 
 if TYPE_CHECKING:
+    import jinja2
+
     from stratdocs.render.views import Views
 
 
@@ -83,15 +83,31 @@ class Output:
     fingerprinted: bool = True
 
 
+@contextmanager
+def _template_errors(theme: Theme) -> Iterator[None]:
+    """A theme template's mistake as the user's error naming its file and line (`template_error`)."""
+    import jinja2
+
+    try:
+        yield
+    except jinja2.TemplateError as exc:
+        from stratdocs.theme_env import template_error
+
+        raise template_error(exc, theme) from None
+
+
 class SiteRenderer:
     """Lists every output of the site and renders one at a time."""
 
-    def __init__(self, project: Project, views: Views, env: jinja2.Environment, theme: Theme,
+    def __init__(self, project: Project, views: Views, env: jinja2.Environment | None, theme: Theme,
                  extra_context: dict | None = None):
+        """:param env: the theme's compiled environment (the preview keeps one); None: made when
+        a page is first rendered (`env`)."""
         self.project = project
         self.theme = theme
         self.views = views
-        self.env = env
+        if env is not None:
+            self.env = env
         self.site = views.site()
         #: the words the PDF section templates print themselves (a twin page includes them)
         self.print_text = PrintText.of(views.ui, project.as_of)
@@ -102,32 +118,34 @@ class SiteRenderer:
         #: outputs already carried over as they are (`render.reuse.carry`): not listed
         self.carried: frozenset[str] = frozenset()
 
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        """The theme's environment, made when first needed: a build that carries every page over
+        renders none, and does not even import Jinja."""
+        from stratdocs.render.environment import make_environment
+
+        return make_environment(self.theme, self.project.config.language)
+
     def template(self, output: Output) -> jinja2.Template:
         """The output's compiled template (compiled once, kept by the environment)."""
         template = output.template
-        try:
+        with _template_errors(self.theme):
             return self.env.select_template(template) if isinstance(template, list) else self.env.get_template(template)
-        except jinja2.TemplateError as exc:
-            raise template_error(exc, self.theme) from None
 
     def compile_all(self) -> None:
         """Compile every site template of the theme (pages, partials, bases) once per environment."""
         if getattr(self.env, "stratdocs_compiled", False):
             return
-        try:
+        with _template_errors(self.theme):
             for name in self.env.list_templates(filter_func=lambda n: n.endswith(".html") and "pdf/" not in n):
                 self.env.get_template(name)
-        except jinja2.TemplateError as exc:
-            raise template_error(exc, self.theme) from None
         self.env.stratdocs_compiled = True
 
     def render(self, output: Output, view: dict) -> str:
         tpl = self.template(output)
-        try:
+        with _template_errors(self.theme):
             html = tpl.render(site=self.site, page=output.page, view=view, print_text=self.print_text, **self.extra)
             return rebase_svg_links(html, output.page.root) if output.template == "document_twin.html" else html
-        except jinja2.TemplateError as exc:
-            raise template_error(exc, self.theme) from None
 
     @cached_property
     def everything(self) -> frozenset[str]:
@@ -270,26 +288,6 @@ class SiteRenderer:
         return replace(view, body=link_body(view.body, page.root))
 
 
-class LazyCharts(Mapping):
-    """The build cache's charts, read from it only when a kept view asks for one."""
-
-    def __init__(self, cache: BuildCache):
-        self._cache = cache
-
-    def __getitem__(self, key: str) -> str:
-        return self._cache.charts[key]
-
-    def __iter__(self):
-        return iter(self._cache.charts)
-
-    def __len__(self) -> int:
-        return len(self._cache.charts)
-
-    def key_of(self, svg: str) -> str | None:
-        """The key of a chart this process made or took from the cache, by its SVG."""
-        return self._cache.chart_key(svg)
-
-
 def entity_states(views: Views, only: set[str] | None = None) -> dict[str, tuple]:
     """Everything a page may show of each item, of what belongs to no item (`PLAN`) and of each
     owner (`owner_id`); the links come last (see `Memory.changes`). An item read through the
@@ -355,9 +353,8 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     bodies, unclean = reuse.bodies(project, spec, cache, tables)
     views.set_bodies(bodies, unclean)
     fingerprint = theme_fingerprint(theme)
-    env = memory.env[1] if memory and memory.env and memory.env[0] == (fingerprint, project.config) else None
-    env = env or make_environment(theme, project.config.language)
-    views.ui = Interface.of(project.config, env.translations)
+    env = memory.environment(theme, project.config, fingerprint) if memory is not None else None  # a build: later
+    views.ui = Interface.of(project.config, env.translations if env else translations(theme, project.config.language))
     use_interface(views.ui)
     renderer = SiteRenderer(project, views, env, theme, extra_context)
     renderer.page_of, views.owners = reuse.page_of(views, env, tables), reuse.owners(views, tables)
@@ -365,7 +362,8 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     guard = digest(base, repr(project.config))  # what a restored read set is valid for
     persist = memory is None  # a build: the read sets go to the on-disk cache for the next one
     memory = Memory.restore(cache.memory, guard) if persist else memory
-    memory.env = ((fingerprint, project.config), renderer.env)  # compiled templates are kept
+    if not persist:
+        memory.env = ((fingerprint, project.config), renderer.env)  # compiled templates are kept
     renderer.docs_memo, views.rows_memo = memory.docs, memory.rows
     changed = memory.changes(*reuse.states(views, memory, tables))
     rebodied = memory.changed_bodies({key: r.html for key, r in bodies.items()})

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from stratdocs.cache import BuildCache
 from stratdocs.config import DocumentSpec
+from stratdocs.i18n import translations
 from stratdocs.project import Project
-from stratdocs.render.environment import make_environment
 from stratdocs.render.pages import page_fingerprint
 from stratdocs.render.views.interface import Interface, use as use_interface
 from stratdocs.render.views.documents import documents_page, documents_view
@@ -61,14 +61,13 @@ def write_documents_page(project: Project, views: Views, writer, theme: Theme, p
     :param pdf_pages: document id -> page count, for the documents whose PDF is in the output.
     :param extra_context: more template context (the preview's live-reload switch).
     :param env: the Jinja environment the site's pages were just rendered with (the preview keeps
-        it between rebuilds: `Memory.env`); by default a new one.
+        it between rebuilds: `Memory.env`); by default a new one, made only if the page is rendered.
     :param cache: the build cache: the previous page is carried over when its fingerprint (as
         every page's: theme, site context, path, view model) is the same, and its bytes are.
     """
     from stratdocs.render.site import Output, SiteRenderer, page_base, theme_fingerprint
 
-    env = env or make_environment(theme, project.config.language)
-    views.ui = Interface.of(project.config, env.translations)
+    views.ui = Interface.of(project.config, env.translations if env else translations(theme, project.config.language))
     use_interface(views.ui)
     renderer = SiteRenderer(project, views, env, theme, extra_context)
     page = documents_page()

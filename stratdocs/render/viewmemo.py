@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import json
 import pkgutil
+from collections.abc import Mapping
 from contextlib import contextmanager
 
 from markupsafe import Markup
@@ -206,3 +207,24 @@ def valid_entry(entry: object) -> bool:
     """Whether a cached view has the shape `EntityMemo` writes: [ids read, ids shown, JSON]."""
     return (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[2], str)
             and all(isinstance(ids, list) and all(isinstance(i, str) for i in ids) for ids in entry[:2]))
+
+
+class LazyCharts(Mapping):
+    """The build cache's charts, read from it only when a kept view asks for one."""
+
+    def __init__(self, cache):
+        """:param cache: the build's `BuildCache`."""
+        self._cache = cache
+
+    def __getitem__(self, key: str) -> str:
+        return self._cache.charts[key]
+
+    def __iter__(self):
+        return iter(self._cache.charts)
+
+    def __len__(self) -> int:
+        return len(self._cache.charts)
+
+    def key_of(self, svg: str) -> str | None:
+        """The key of a chart this process made or took from the cache, by its SVG."""
+        return self._cache.chart_key(svg)

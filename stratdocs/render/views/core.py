@@ -26,7 +26,6 @@ from stratdocs.render.views.interface import Interface, current
 from stratdocs import owners as owners_mod
 from stratdocs.owners import Owner
 from stratdocs.project import Project
-from stratdocs.render import charts
 from stratdocs.render.memory import Reads
 from stratdocs.render.markdown import MarkdownRenderer, Rendered, sanitize
 from stratdocs.render.urls import REPORT_PAGES, SiteMap, index_path
@@ -127,6 +126,8 @@ class ViewsCore:
         :param kwargs: its arguments. The build's language is an input too: a chart's words
             and dates are in it, so a German build never reuses an English chart.
         """
+        from stratdocs.render import charts  # the chart modules: only once a page shows one
+
         make = getattr(charts, name)
         if self._charts is None:
             return make(**kwargs)
