@@ -136,6 +136,41 @@ def test_a_warm_build_hard_links_the_files_it_carries_over(tmp_path: Path):
     assert page.stat().st_nlink == 1     # and the old folder is gone (atomic swap)
 
 
+#: A build in a process of its own, then which of the modules only rendering needs it imported.
+RENDERING_MODULES = """
+import sys
+from stratdocs.cli import main
+sys.argv = ["stratdocs", "-C", sys.argv[1], "build", "--no-pdf", "-q"]
+try:
+    main()
+except SystemExit as done:
+    assert not done.code, done.code
+print(" ".join(m for m in ("jinja2", "stratdocs.render.views.full", "stratdocs.render.charts") if m in sys.modules))
+"""
+
+
+def _rendering_modules(root: Path) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", RENDERING_MODULES, str(root)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.split())
+
+
+def test_a_warm_build_that_carries_every_page_imports_neither_jinja_nor_the_view_models(tmp_path: Path):
+    """Starting is most of a warm build at 1,000 entities: one that renders nothing does not
+    import Jinja, the charts or the pages' view models (`ViewsCore.complete`), and one that
+    renders a page does."""
+    root = copy_example(tmp_path / "project")
+    build(root, root / "site", pdf=False)
+    build(root, root / "site", pdf=False)
+    before = tree(root / "site")
+    assert _rendering_modules(root) == set()
+    assert tree(root / "site") == before
+    edit(root / "content/kpis/K-NEW-LOGOS.md", "title:", "title: Renamed —")
+    assert _rendering_modules(root) == {"jinja2", "stratdocs.render.views.full", "stratdocs.render.charts"}
+    assert tree(root / "site") == full_build(root, tmp_path / "cold")
+
+
 def test_the_documents_page_is_carried_over_until_what_it_shows_changes(tmp_path: Path):
     """The Documents page is written after the PDFs (it shows their page counts), outside the
     site's outputs: it too is carried over while its fingerprint and bytes are the same."""
