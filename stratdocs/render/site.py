@@ -12,8 +12,8 @@ import functools
 import hashlib
 import json
 from itertools import chain
-from dataclasses import dataclass, replace
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterator
 

@@ -22,9 +22,9 @@ from stratdocs.git import DIRTY
 from stratdocs.numbers import format_date
 from stratdocs.i18n import N_
 from stratdocs.model import KIND_FOLDERS, KINDS, Entity
-from stratdocs.render.views.interface import Interface, _, current
 from stratdocs import owners as owners_mod
 from stratdocs.owners import Owner
+from stratdocs.render.views.interface import Interface, _, current
 from stratdocs.project import Project
 from stratdocs.render.memory import Reads
 from stratdocs.render.markdown import MarkdownRenderer, Rendered, sanitize
