@@ -354,7 +354,7 @@ def write_site(project: Project, writer, theme: Theme | None = None, *, commit: 
     views.set_bodies(bodies, unclean)
     fingerprint = theme_fingerprint(theme)
     env = memory.environment(theme, project.config, fingerprint) if memory is not None else None  # a build: later
-    views.ui = Interface.of(project.config, env.translations if env else translations(theme, project.config.language))
+    views.ui = Interface.of(project.config, translations(theme, project.config.language))  # what the environment has
     use_interface(views.ui)
     renderer = SiteRenderer(project, views, env, theme, extra_context)
     renderer.page_of, views.owners = reuse.page_of(views, env, tables), reuse.owners(views, tables)

@@ -67,7 +67,7 @@ def write_documents_page(project: Project, views: Views, writer, theme: Theme, p
     """
     from stratdocs.render.site import Output, SiteRenderer, page_base, theme_fingerprint
 
-    views.ui = Interface.of(project.config, env.translations if env else translations(theme, project.config.language))
+    views.ui = Interface.of(project.config, translations(theme, project.config.language))  # what the environment has
     use_interface(views.ui)
     renderer = SiteRenderer(project, views, env, theme, extra_context)
     page = documents_page()

@@ -33,7 +33,7 @@ from stratdocs.render.views.interface import _, ngettext
 from stratdocs.render.views.kpi import Actual
 from stratdocs.render.views.execution import ActionsView, RiskRegisterView
 from stratdocs.render.views.matrix import MatrixView
-from stratdocs.render.views.documents import FRONT_MATTER, shown_document  # noqa: F401  (tests take it from here)
+from stratdocs.render.views.documents import FRONT_MATTER, shown_document
 from stratdocs.render.views.document_parts import (ChangesView, ContentsEntry, ContentsItem, ContentsView,
                                                    CoverView, EntitiesView, EntityBlock, Section, changes_view,
                                                    matrix_groups)
