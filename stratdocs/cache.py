@@ -43,9 +43,9 @@ import json
 import os
 import platform
 import shutil
-from importlib import resources
 from pathlib import Path
 
+import stratdocs.themes
 from stratdocs import __version__, git
 from stratdocs.cache_io import read_plain, replace
 from stratdocs.userkey import sign_bytes
@@ -72,7 +72,7 @@ def _code_digest() -> str:
     A file counts by its path, size and modification time, as for Python's own bytecode cache."""
     if not _CODE:
         h = hashlib.sha256()
-        for package in (Path(__file__).parent, Path(str(resources.files("stratdocs.themes")))):
+        for package in (Path(__file__).parent, Path(stratdocs.themes.__path__[0])):
             for rel, st in sorted(_code_files(str(package), "")):
                 h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8", "surrogatepass"))
         _CODE.append(h.hexdigest()[:16])

@@ -16,7 +16,6 @@ from datetime import date
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date as _babel_date
 from babel.numbers import get_currency_symbol, get_decimal_symbol, get_group_symbol
 
 #: Units written straight after the number, without a space.
@@ -161,14 +160,20 @@ def format_date(day: date, language: str = "en") -> str:
     """A date for a reader: "30 September 2026" (en), "30. September 2026" (de), "30 septembre 2026" (fr)."""
     if locale_for(language).language == "en":
         return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"  # unambiguous in every boardroom
-    return _babel_date(day, "long", locale=locale_for(language))
+    return _babel_date(day, "long", language)
+
+
+def _babel_date(day: date, form: str, language: str) -> str:
+    from babel.dates import format_date  # not for English: 4 ms of imports (time zones) a run
+
+    return format_date(day, form, locale=locale_for(language))
 
 
 def format_short_date(day: date, language: str = "en") -> str:
     """A date for a narrow column: "31 Oct 2026" (en), "31.10.2026" (de), "31 oct. 2026" (fr)."""
     if locale_for(language).language == "en":
         return f"{day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
-    return _babel_date(day, "medium", locale=locale_for(language))
+    return _babel_date(day, "medium", language)
 
 
 def format_day(day: date, language: str = "en") -> str:

@@ -14,14 +14,14 @@ models offer (see docs/threat-model.md). Autoescape is on and undefined names fa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
+import stratdocs.themes
 from stratdocs.errors import ConfigError, StratdocsError
 from stratdocs.findings import error
 
 #: Where the built-in themes live in the installed package.
-BUILTIN_THEMES = Path(str(resources.files("stratdocs.themes")))
+BUILTIN_THEMES = Path(stratdocs.themes.__path__[0])  # not importlib.resources: 4 ms of imports a run
 BUILTIN = BUILTIN_THEMES / "default"
 #: The prefix under which the built-in default's templates stay reachable from a theme.
 DEFAULT_PREFIX = "default"

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copyreg
 import gc
-import multiprocessing
 import os
 import signal
 import threading
@@ -61,7 +60,11 @@ def count(fork: bool = True) -> int:
             wanted = len(os.sched_getaffinity(0))
         except (AttributeError, OSError):
             wanted = os.cpu_count() or 1
-    if wanted < 2 or fork and ("fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1):
+    if wanted < 2:
+        return 1
+    import multiprocessing  # only where workers may start: 5 ms of imports (sockets among them)
+
+    if fork and ("fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1):
         return 1
     return min(wanted, MAX_WORKERS)
 
@@ -140,6 +143,8 @@ def fork_imap(task: Callable[[T], R], items: Sequence[T], minimum: int,
         return
     chunks = _chunks(items, workers * parts, alone)
     _TASK.append(task)
+    import multiprocessing  # imported by `count` already
+
     pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet)
     try:
         results = (pool.imap if ordered else pool.imap_unordered)(_run, chunks)
