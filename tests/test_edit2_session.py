@@ -134,3 +134,32 @@ def test_created_and_deleted_files_take_the_full_path(session, tmp_path: Path):
     assert session.update([(Change.deleted, str(new)), (Change.added, str(renamed))]).ok
     session.settle()
     assert tree(session.output) == full_build(root, tmp_path / "full")
+
+
+def test_a_theme_static_file_is_copied_again_only_when_it_changed(tmp_path: Path, monkeypatch):
+    """The preview does not read the theme's static files again on every save: only a copied file
+    whose source's `stat` changed (or was too recent to stand for its bytes) is read again."""
+    from stratdocs.serve import writer as preview_writer
+
+    root = copy_example(tmp_path / "project")
+    (root / "stratdocs.yml").write_text((root / "stratdocs.yml").read_text(encoding="utf-8") + "theme: corp\n",
+                                        encoding="utf-8")
+    style = root / "themes/corp/static/corp.css"
+    style.parent.mkdir(parents=True)
+    style.write_text("body { color: navy; }\n", encoding="utf-8")
+    monkeypatch.setattr(preview_writer, "SETTLED_NS", 0, raising=False)  # every stat stands for its bytes
+    session = Session(root, tmp_path / "preview")
+    assert session.rebuild().ok
+    read: list[str] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real(self))
+    kpi = root / "content/kpis/K-NPS.md"
+    edit(kpi, "title:", "title: Edited —")
+    assert session.update(saved(kpi)).ok
+    assert "corp.css" not in read and not any(name.endswith((".js", ".woff2")) for name in read)
+    style.write_text("body { color: teal; }\n", encoding="utf-8")
+    later = time.time_ns() + 5_000_000_000
+    os.utime(style, ns=(later, later))
+    assert session.update(saved(style)).ok
+    assert "corp.css" in read
+    assert (tmp_path / "preview/static/corp.css").read_text(encoding="utf-8") == "body { color: teal; }\n"

@@ -5,6 +5,9 @@ changes a few files out of thousands taken out (issue 15).
   refuses a path outside the output the first time), not once per rebuild; two outputs on one
   path are refused every round, and every folder written to is resolved once a round, as the
   base writer does, so a folder that became a link out of the output is still refused.
+- A static file copied in an earlier round whose source has the `stat` it had then (settled,
+  as `render.writer.SETTLED_NS` asks) is not read and hashed again: the theme's 700 KB of
+  scripts, styles and fonts on every save.
 - `commit` removes the files this round did not produce from what this writer knows it wrote,
   instead of listing the whole folder: the folder is the preview's own temporary one, and
   every file in it was written by this writer (the first round, and any round after the writer
@@ -14,9 +17,11 @@ changes a few files out of thousands taken out (issue 15).
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path, PurePosixPath
 
-from stratdocs.render.writer import MARKER, MARKER_TEXT, InPlaceWriter, OutputError, _writing, claim
+from stratdocs.render.writer import (MARKER, MARKER_TEXT, SETTLED_NS, InPlaceWriter, OutputError, _signature,
+                                     _writing, claim)
 
 
 class PreviewWriter(InPlaceWriter):
@@ -28,6 +33,7 @@ class PreviewWriter(InPlaceWriter):
         # and that folder as a string), found by `claim`
         self._listed = False  # whether a round listed the folder since the writer last lost track
         self._folders: set[str] = set()  # `_inside` as strings (cheaper to look up), this round
+        self._copied: dict[str, tuple[str, tuple, str]] = {}  # rel -> (source, its stat, sha256) of a copy
 
     def _claim(self, rel: str) -> Path:
         known = self._paths.get(rel)
@@ -47,6 +53,22 @@ class PreviewWriter(InPlaceWriter):
             self._inside.add(parent)
             self._folders.add(folder)
         return path
+
+    def copy(self, rel: str, source: Path) -> None:
+        """Publish the file `source` as `rel`; not read again while it has the `stat` it had when
+        it was last copied (and had had long enough for the `stat` to stand for its bytes)."""
+        try:
+            st = os.stat(source)
+        except OSError:
+            st = None
+        made = self._copied.get(rel)
+        if st is not None and made is not None and made[:2] == (str(source), _signature(st)) \
+                and self.known.get(rel) == made[2] and rel in self._paths:
+            self._claim(rel)
+            return
+        super().copy(rel, source)
+        if st is not None and st.st_mtime_ns < time.time_ns() - SETTLED_NS and rel in self.known:
+            self._copied[rel] = (str(source), _signature(st), self.known[rel])
 
     def keep(self, rel: str, sha256: str) -> bool:
         """Keep the file at `rel` when it holds `sha256`. A file this writer wrote or kept in its
