@@ -33,7 +33,7 @@ from types import MappingProxyType
 
 #: The modules whose dataclasses and enums a cached file result may hold (what `schema` builds).
 VALUE_MODULES = ("stratdocs.model", "stratdocs.findings", "stratdocs.delivery", "stratdocs.periods",
-                 "stratdocs.csvdata", "stratdocs.links")
+                 "stratdocs.csvdata", "stratdocs.links", "stratdocs.yamlnodes")
 
 
 class Uncacheable(ValueError):

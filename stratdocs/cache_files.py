@@ -25,9 +25,12 @@ import hashlib
 import json
 from pathlib import Path
 
-from stratdocs import cache as cache_mod
+from stratdocs import cache as cache_mod, cache_codec
+from stratdocs.yamlnodes import Node
 
 FILE_NAME = "files.json"
+#: The entry of the config's parsed nodes (no content file has this path: it is not in the content folder).
+CONFIG_ENTRY = "stratdocs.yml"
 
 
 def file_state(root: Path, rel: str, resolved: Path | None = None) -> str:
@@ -104,7 +107,30 @@ class LoadCache:
     def sources(self) -> dict[str, str]:
         """File -> a digest of the key and CSV states its kept result was made under (what
         `project.Project.sources` holds): the files this run read or took from the cache."""
-        return {rel: cache_mod.digest(key, repr(deps)) for rel, (key, deps, _) in self.kept.items()}
+        return {rel: cache_mod.digest(key, repr(deps)) for rel, (key, deps, _) in self.kept.items()
+                if rel != CONFIG_ENTRY}
+
+    def parsed_config(self, root: Path, text: str, parse):
+        """`parse(text)`, the node tree of the config's `text`, kept under a key of the text (so a
+        run whose config is as the last one's neither parses it nor imports PyYAML); a text that
+        does not parse raises as `parse` does and is not kept."""
+        key = cache_mod.digest(CONFIG_ENTRY, text)
+        kept = self.get(root, CONFIG_ENTRY, key)
+        if kept is not None:
+            try:
+                value = cache_codec.decode(json.loads(kept))
+            except ValueError:  # Uncacheable is one
+                value = None
+            if isinstance(value, tuple) and len(value) == 1 and (value[0] is None or isinstance(value[0], Node)):
+                return value[0]
+            self.forget(CONFIG_ENTRY)
+        node = parse(text)
+        try:
+            self.put(CONFIG_ENTRY, key, [], json.dumps(cache_codec.encode((node,)), ensure_ascii=False,
+                                                       separators=(",", ":")))
+        except cache_codec.Uncacheable:
+            pass
+        return node
 
     def forget(self, rel: str) -> None:
         """A kept entry did not decode (it is not used again)."""

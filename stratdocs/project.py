@@ -119,7 +119,7 @@ def load(root: Path, cfg: config_mod.Config | None = None, files: "FileMemo | No
     :param cache: the load cache (`stratdocs.cache_files`): a file whose bytes, CSV files and
         reading config are those of a kept result is not parsed again. Updated, not saved.
     """
-    cfg = cfg or config_mod.load(root)
+    cfg = cfg or config_mod.load(root, cache if cache is not None and cache.folder is not None else None)
     config_mod.validate_references(cfg)
     kept = files.listing(cfg) if files is not None else None  # the preview, after a save of known files
     listed, found = kept or sources.discover(cfg.root, cfg.content_dir, dict(cfg.folders))

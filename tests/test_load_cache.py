@@ -115,6 +115,38 @@ def test_another_reading_config_reads_every_file_again(plan_project, parses):
     assert after.findings == project.check("--no-cache").findings
 
 
+@pytest.fixture
+def config_parses(monkeypatch):
+    """Counts the config texts parsed (YAML to nodes) in this process."""
+    from stratdocs import yamlnodes
+
+    seen: list[str] = []
+    original = yamlnodes.parse
+    monkeypatch.setattr(yamlnodes, "parse", lambda text, line_offset=0: seen.append(text) or original(text, line_offset))
+    return seen
+
+
+def test_the_config_is_parsed_again_only_when_its_text_changed(plan_project, config_parses):
+    """The load cache keeps the config's nodes by its text: a warm run does not parse it (nor
+    import PyYAML: `tests/test_speed.py`); an edit, and a config broken after a good one, are
+    read as written."""
+    project = _with_problems(plan_project)
+    cold = project.run("check", "--format", "json", "--no-cache")
+    project.run("check")
+    config_parses.clear()
+    warm = project.run("check", "--format", "json")
+    assert config_parses == [] and (warm.exit_code, warm.stdout) == (cold.exit_code, cold.stdout)
+    assert any(f["code"] == "no-owner" for f in project.check().findings)
+    project.write("stratdocs.yml", project.read("stratdocs.yml") + "checks: {no-owner: false}\n")
+    edited = project.check()
+    assert len(config_parses) == 1 and not any(f["code"] == "no-owner" for f in edited.findings)
+    assert edited.findings == project.check("--no-cache").findings
+    project.write("stratdocs.yml", project.read("stratdocs.yml") + "colour: [\n")
+    broken = project.run("check")
+    assert broken.exit_code == 2 and "stratdocs.yml:" in broken.stdout + broken.stderr
+    assert (broken.stdout, broken.stderr) == (lambda r: (r.stdout, r.stderr))(project.run("check", "--no-cache"))
+
+
 def test_build_uses_the_cache_check_wrote_and_the_other_way_round(plan_project, parses):
     project = _with_problems(plan_project)
     project.remove("content/objectives/SO9.md")  # build refuses errors

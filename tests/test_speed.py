@@ -145,7 +145,8 @@ try:
     main()
 except SystemExit as done:
     assert not done.code, done.code
-print(" ".join(m for m in ("jinja2", "stratdocs.render.views.full", "stratdocs.render.charts") if m in sys.modules))
+print(" ".join(m for m in ("jinja2", "stratdocs.render.views.full", "stratdocs.render.charts", "yaml")
+               if m in sys.modules))
 """
 
 
@@ -158,8 +159,8 @@ def _rendering_modules(root: Path) -> set[str]:
 
 def test_a_warm_build_that_carries_every_page_imports_neither_jinja_nor_the_view_models(tmp_path: Path):
     """Starting is most of a warm build at 1,000 entities: one that renders nothing does not
-    import Jinja, the charts or the pages' view models (`ViewsCore.complete`), and one that
-    renders a page does."""
+    import Jinja, the charts or the pages' view models (`ViewsCore.complete`), nor PyYAML (every
+    file and the config from the load cache), and one that renders a page does."""
     root = copy_example(tmp_path / "project")
     build(root, root / "site", pdf=False)
     build(root, root / "site", pdf=False)
@@ -167,7 +168,7 @@ def test_a_warm_build_that_carries_every_page_imports_neither_jinja_nor_the_view
     assert _rendering_modules(root) == set()
     assert tree(root / "site") == before
     edit(root / "content/kpis/K-NEW-LOGOS.md", "title:", "title: Renamed —")
-    assert _rendering_modules(root) == {"jinja2", "stratdocs.render.views.full", "stratdocs.render.charts"}
+    assert _rendering_modules(root) == {"jinja2", "stratdocs.render.views.full", "stratdocs.render.charts", "yaml"}
     assert tree(root / "site") == full_build(root, tmp_path / "cold")
 
 

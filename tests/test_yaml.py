@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import PlanProject, run_module
-from stratdocs import schema, sources, yamlnodes
+from stratdocs import schema, sources, yamlnodes, yamlparse
 from stratdocs.yamlnodes import Mapping, Scalar, Sequence, YamlError
 
 
@@ -268,7 +268,7 @@ def test_the_nesting_limit_and_its_message_are_ours_whatever_the_parser(monkeypa
     """libyaml has a limit of its own (1000 levels in 0.2.6) and its own words; neither may show."""
     seen = set()
     for loader in {yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)}:
-        monkeypatch.setattr(yamlnodes, "_Loader", loader)
+        monkeypatch.setattr(yamlparse, "_Loader", loader)
         with pytest.raises(YamlError) as caught:
             yamlnodes.parse(text, line_offset=1)
         seen.add((caught.value.line, caught.value.message))

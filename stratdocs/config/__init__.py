@@ -33,10 +33,13 @@ def default_as_of() -> date:
     return day or date.today()
 
 
-def load(root: Path) -> Config:
+def load(root: Path, cache=None) -> Config:
     """Read `stratdocs.yml` under the project folder `root` (defaults when it is absent).
 
     Raises `ConfigError` (exit status 2) with every problem found.
+
+    :param cache: the load cache (`cache_files.LoadCache`), which keeps the parsed nodes of the
+        file's text: a run whose config is the last one's does not parse it again.
     """
     root = root.resolve()
     path = root / CONFIG_FILE
@@ -50,7 +53,7 @@ def load(root: Path) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise config_error([error(CONFIG_FILE, 1, 1, "config", f"cannot read config: {exc}")]) from None
     try:
-        node = yamlnodes.parse(text)
+        node = cache.parsed_config(root, text, yamlnodes.parse) if cache is not None else yamlnodes.parse(text)
     except yamlnodes.YamlError as exc:
         raise config_error([error(CONFIG_FILE, exc.line, exc.col, "config", exc.message)]) from None
     return parse(root, node)
