@@ -144,7 +144,8 @@ def test_the_config_is_parsed_again_only_when_its_text_changed(plan_project, con
     project.write("stratdocs.yml", project.read("stratdocs.yml") + "colour: [\n")
     broken = project.run("check")
     assert broken.exit_code == 2 and "stratdocs.yml:" in broken.stdout + broken.stderr
-    assert (broken.stdout, broken.stderr) == (lambda r: (r.stdout, r.stderr))(project.run("check", "--no-cache"))
+    again = project.run("check", "--no-cache")
+    assert (broken.stdout, broken.stderr) == (again.stdout, again.stderr)
 
 
 def test_build_uses_the_cache_check_wrote_and_the_other_way_round(plan_project, parses):
