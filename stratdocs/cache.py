@@ -45,7 +45,6 @@ import platform
 import shutil
 from pathlib import Path
 
-import stratdocs.themes
 from stratdocs import __version__, git
 from stratdocs.cache_io import read_plain, replace
 from stratdocs.userkey import sign_bytes
@@ -71,8 +70,10 @@ def _code_digest() -> str:
     """A hash of stratdocs' own code and built-in themes: a cache made by other code never applies.
     A file counts by its path, size and modification time, as for Python's own bytecode cache."""
     if not _CODE:
+        from stratdocs.theme import BUILTIN_THEMES
+
         h = hashlib.sha256()
-        for package in (Path(__file__).parent, Path(stratdocs.themes.__path__[0])):
+        for package in (Path(__file__).parent, BUILTIN_THEMES):
             for rel, st in sorted(_code_files(str(package), "")):
                 h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8", "surrogatepass"))
         _CODE.append(h.hexdigest()[:16])

@@ -117,19 +117,13 @@ class LoadCache:
         key = cache_mod.digest(CONFIG_ENTRY, text)
         kept = self.get(root, CONFIG_ENTRY, key)
         if kept is not None:
-            try:
-                value = cache_codec.decode(json.loads(kept))
-            except ValueError:  # Uncacheable is one
-                value = None
+            value = decoded(kept)
             if isinstance(value, tuple) and len(value) == 1 and (value[0] is None or isinstance(value[0], Node)):
                 return value[0]
             self.forget(CONFIG_ENTRY)
         node = parse(text)
-        try:
-            self.put(CONFIG_ENTRY, key, [], json.dumps(cache_codec.encode((node,)), ensure_ascii=False,
-                                                       separators=(",", ":")))
-        except cache_codec.Uncacheable:
-            pass
+        if (entry := encoded((node,))) is not None:
+            self.put(CONFIG_ENTRY, key, [], entry)
         return node
 
     def forget(self, rel: str) -> None:
@@ -149,6 +143,23 @@ class LoadCache:
         payload = "\n".join(lines).encode("utf-8", "surrogatepass")
         cache_mod.write_signed(self.path, payload)
         self.entries = dict(self.kept)
+
+
+def encoded(value: object) -> str | None:
+    """`value` as the text of a kept entry (codec JSON); None for a value the codec does not know."""
+    try:
+        data = cache_codec.encode(value)
+    except cache_codec.Uncacheable:
+        return None
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def decoded(text: str) -> object:
+    """The value a kept entry's text holds; None when it is not what `encoded` writes."""
+    try:
+        return cache_codec.decode(json.loads(text))
+    except (ValueError, RecursionError):  # Uncacheable is a ValueError
+        return None
 
 
 def _valid_deps(deps: object) -> bool:

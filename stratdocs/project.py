@@ -6,7 +6,6 @@ matrices and roll-ups. The result is one immutable `Project` value.
 
 from __future__ import annotations
 
-import json
 import os
 import posixpath
 from dataclasses import dataclass, field, replace
@@ -18,7 +17,7 @@ from typing import Mapping
 from stratdocs import (alignment, assets as assets_mod, config as config_mod, delivery, git, health, schema, sources,
                        suspect, trace)
 from stratdocs import trend as trend_mod
-from stratdocs import cache_codec, cache_files, itemmemo, workers
+from stratdocs import cache_files, itemmemo, workers
 from stratdocs.cache_files import LoadCache
 from stratdocs.findings import SCHEMA_WARNINGS, Finding, error, finding_order
 from stratdocs.model import Entity, Plan
@@ -182,19 +181,12 @@ def _raw(path: str) -> bytes | None:
 
 def _encoded(result: FileResult) -> str | None:
     """A file's result as codec JSON for the load cache (None: a value the codec does not know)."""
-    try:
-        data = cache_codec.encode((result.digest, result.entities, result.findings, result.unreadable_id))
-    except cache_codec.Uncacheable:
-        return None
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return cache_files.encoded((result.digest, result.entities, result.findings, result.unreadable_id))
 
 
 def _decoded(rel: str, text: str) -> FileResult | None:
     """A kept result back from codec JSON; None when it is not the shape `_encoded` writes."""
-    try:
-        value = cache_codec.decode(json.loads(text))
-    except (ValueError, RecursionError):  # Uncacheable is a ValueError
-        return None
+    value = cache_files.decoded(text)
     if not (isinstance(value, tuple) and len(value) == 4 and isinstance(value[1], tuple)
             and isinstance(value[2], tuple) and all(isinstance(e, Entity) for e in value[1])
             and all(isinstance(f, Finding) for f in value[2])):
